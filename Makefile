@@ -1,0 +1,41 @@
+# The README's two commands: `make repl` and `make test`. Both install missing Debian packages,
+# configure and build first. Everything else here is a convenience around CMake.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test repl clean sanitize-% bench bench-smoke
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+repl: build
+	@if [ -x $(BUILD)/examples/toylang/toylang ]; then \
+	  exec $(BUILD)/examples/toylang/toylang; \
+	else \
+	  echo "toylang is not built yet; running the runtime demo instead"; \
+	  exec $(BUILD)/runtime/mosaic_demo; \
+	fi
+
+# Sanitizer builds live in their own build trees: make sanitize-address, sanitize-thread, ...
+sanitize-%: deps
+	@cmake -S . -B build-$* -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMOSAIC_SANITIZE=$* \
+	  -DMOSAIC_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-$* -j $(JOBS)
+	@ctest --test-dir build-$* --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+clean:
+	rm -rf $(BUILD) build-address build-undefined build-thread

@@ -1,0 +1,2 @@
+# Warnings: -Wall -Wextra everywhere in the project, kept at zero.
+add_compile_options(-Wall -Wextra -Wno-unused-parameter)

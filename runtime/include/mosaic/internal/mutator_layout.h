@@ -1,0 +1,47 @@
+// The part of a registered thread's state that inline code reads and writes directly: the
+// allocation buffers (one bump region per size class), the activation list that JIT code keeps,
+// and the heap's safepoint flag. JIT code mirrors this layout through the offsets below; the
+// runtime's full per-thread state (internal::Mutator) derives from it.
+#ifndef MOSAIC_INTERNAL_MUTATOR_LAYOUT_H_
+#define MOSAIC_INTERNAL_MUTATOR_LAYOUT_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "mosaic/internal/size_classes.h"
+
+namespace mosaic::internal {
+
+// A bump region [cursor, limit) of pre-zeroed cells of one class. An empty region has
+// cursor == limit (both 0 at first), so the fast path fails and the slow path refills.
+struct AllocBuffer {
+  uintptr_t cursor;
+  uintptr_t limit;
+};
+
+struct MutatorLayout {
+  AllocBuffer buffers[kNumSizeClasses];
+  // Head of the activation list: records pushed by JIT entry/exit code, read by the stack walker.
+  // The runtime never interprets it.
+  void* activations;
+  // Points at the heap's safepoint flag (non-zero: park at the next poll).
+  const volatile uint32_t* safepoint_flag;
+};
+
+inline constexpr size_t kAllocBufferCursorOffset = offsetof(AllocBuffer, cursor);
+inline constexpr size_t kAllocBufferLimitOffset = offsetof(AllocBuffer, limit);
+inline constexpr size_t kAllocBufferSize = sizeof(AllocBuffer);
+inline constexpr size_t kMutatorBuffersOffset = offsetof(MutatorLayout, buffers);
+inline constexpr size_t kMutatorActivationsOffset = offsetof(MutatorLayout, activations);
+inline constexpr size_t kMutatorSafepointFlagOffset = offsetof(MutatorLayout, safepoint_flag);
+
+// The current thread's state, or nullptr when it is not registered.
+extern thread_local MutatorLayout* tls_mutator;
+
+// The slow paths behind the inline fast paths (mosaic/internal/allocate_inline.h).
+void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux, bool may_fail);
+void* AllocatePairSlow();
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_INTERNAL_MUTATOR_LAYOUT_H_

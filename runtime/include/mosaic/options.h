@@ -1,0 +1,62 @@
+// Heap options: a struct of numbers and switches, parsed from one string such as
+//
+//   heap-max=512M,stress=100,verify=1
+//
+// and from the MOSAIC_GC_OPTIONS environment variable, which Heap::Create applies on top of the
+// options it is given (so a test suite can be rerun under stress=1,verify=1 without a rebuild).
+// docs/options.md lists every option.
+#ifndef MOSAIC_OPTIONS_H_
+#define MOSAIC_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace mosaic {
+
+struct HeapOptions {
+  // Where to ask the kernel to place the heap's reservation; 0 lets the kernel choose. A hint the
+  // kernel does not honour is not an error: the heap goes where the kernel puts it and
+  // GcStats::heap_at_hint says so.
+  uintptr_t heap_hint = 0x6000'0000'0000;
+  // Hard limit on memory committed to objects (small blocks plus large objects).
+  size_t heap_max = size_t{8} << 30;
+  // A collection starts when the bytes allocated since the last one pass
+  // max(gc_min, gc_growth * live bytes after the last one).
+  size_t gc_min = size_t{8} << 20;
+  double gc_growth = 1.0;
+  // Collect every N allocations (0: off). Forces every allocation through the slow path.
+  uint64_t stress = 0;
+  // Run the heap verifier before and after every collection, and poison freed cells.
+  bool verify = false;
+  // Capacity of the mark stack, in entries. When it fills, marking falls back to rescanning the
+  // heap for marked objects with unmarked children; it never overflows into a crash.
+  size_t mark_stack = size_t{1} << 20;
+  // Quarantine fresh blocks that a word on the stack already points into.
+  bool blacklist = true;
+  // Empty blocks kept committed for reuse; beyond this many, empty blocks go back to the OS.
+  size_t retain_blocks = 64;
+  // Report a mutator that has not reached a safepoint after this long (0: never).
+  uint32_t watchdog_ms = 2000;
+  // Called when an allocation cannot be satisfied even after a collection. It may throw (no
+  // runtime lock is held) or not return; if it returns, the runtime prints a message and aborts.
+  std::function<void(size_t requested_bytes)> oom_handler;
+  // Whether Heap::Create applies MOSAIC_GC_OPTIONS on top of these options.
+  bool read_environment = true;
+
+  // Parses "key=value,key=value". Sizes take K, M or G suffixes. Keys not named keep their value
+  // from `base`. An unknown key or a bad value is InvalidArgument naming the option.
+  static absl::StatusOr<HeapOptions> Parse(std::string_view text, HeapOptions base = {});
+  // Parse() applied to the MOSAIC_GC_OPTIONS environment variable, if set.
+  static absl::StatusOr<HeapOptions> FromEnvironment(HeapOptions base = {});
+  // The options in the form Parse() accepts.
+  std::string ToString() const;
+};
+
+}  // namespace mosaic
+
+#endif  // MOSAIC_OPTIONS_H_

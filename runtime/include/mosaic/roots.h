@@ -1,0 +1,168 @@
+// Roots other than the conservative stack scan: scoped handles, root cells, and the interface
+// through which a stack walker (stackmaps/) visits JIT frames precisely.
+//
+// Which to use:
+//   - Nothing, in C++ code on a registered thread: values in locals are found by the conservative
+//     stack scan.
+//   - HandleScope/Handle, when C++ code wants a precise root it can point at (values kept in
+//     heap-allocated C++ objects, or code that must work with a precise-only configuration).
+//   - Heap::AddGlobalRoot for a static or long-lived Value slot.
+//   - RootCell, when another runtime (or another thread) holds a reference into the heap and
+//     updates it atomically.
+#ifndef MOSAIC_ROOTS_H_
+#define MOSAIC_ROOTS_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "mosaic/value.h"
+
+namespace mosaic {
+
+namespace internal {
+struct Mutator;
+void CheckRootCellWriter();
+}  // namespace internal
+
+// ---------------------------------------------------------------------------------------------
+// Handles: precise roots owned by a scope on the current thread.
+//
+//   HandleScope scope;            // requires a registered thread
+//   Handle list(AllocatePair(Value::Fixnum(1), Value::Nil()));
+//   Collect();                    // list.get() survives and is unchanged (the heap never moves)
+//
+// Scopes nest strictly (LIFO); a Handle must not outlive its scope.
+class HandleScope {
+ public:
+  HandleScope();
+  ~HandleScope();
+  HandleScope(const HandleScope&) = delete;
+  HandleScope& operator=(const HandleScope&) = delete;
+
+ private:
+  internal::Mutator* mutator_;
+  size_t saved_top_;
+};
+
+class Handle {
+ public:
+  explicit Handle(Value value = Value());
+  Value get() const { return *slot_; }
+  void set(Value value) { *slot_ = value; }
+  Value* slot() const { return slot_; }
+
+ private:
+  Value* slot_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Root cells: atomic tagged words through which other runtimes point into the heap.
+//
+//   RootCell* cell = heap->NewRootCell(v);
+//   cell->Store(w);                                    // release
+//   Value expected = w;
+//   cell->CompareExchangeStrong(expected, x);          // acq_rel on success, acquire on failure
+//   heap->FreeRootCell(cell);
+//
+// Memory orders: Load is acquire and Store release by default, so a thread that publishes an
+// object through a cell and a thread that loads it agree on the object's contents. Exchange and
+// the compare-exchanges are acq_rel (acquire on failure). Each takes an explicit order too.
+//
+// Writes and collections: a cell may be written from any *registered* thread that is not in a
+// native region. Such a thread cannot be running while a collection visits the cells (it is
+// parked at a safepoint), so a write never races the scan: the scan sees either the value before
+// the write or after it, and the object written was reachable from the writer's stack until then.
+// A debug build checks that the writer is registered and running.
+class RootCell {
+ public:
+  Value Load(std::memory_order order = std::memory_order_acquire) const {
+    return Value::FromBits(word_.load(order));
+  }
+  void Store(Value value, std::memory_order order = std::memory_order_release) {
+    CheckWriter();
+    word_.store(value.bits(), order);
+  }
+  Value Exchange(Value value, std::memory_order order = std::memory_order_acq_rel) {
+    CheckWriter();
+    return Value::FromBits(word_.exchange(value.bits(), order));
+  }
+  // On failure, `expected` receives the current value.
+  bool CompareExchangeStrong(Value& expected, Value desired,
+                             std::memory_order success = std::memory_order_acq_rel,
+                             std::memory_order failure = std::memory_order_acquire) {
+    CheckWriter();
+    uint64_t bits = expected.bits();
+    bool ok = word_.compare_exchange_strong(bits, desired.bits(), success, failure);
+    expected = Value::FromBits(bits);
+    return ok;
+  }
+  // May fail spuriously; use in a loop.
+  bool CompareExchangeWeak(Value& expected, Value desired,
+                           std::memory_order success = std::memory_order_acq_rel,
+                           std::memory_order failure = std::memory_order_acquire) {
+    CheckWriter();
+    uint64_t bits = expected.bits();
+    bool ok = word_.compare_exchange_weak(bits, desired.bits(), success, failure);
+    expected = Value::FromBits(bits);
+    return ok;
+  }
+
+  // For the runtime's cell table.
+  std::atomic<uint64_t>& word() { return word_; }
+
+ private:
+  static void CheckWriter() {
+#ifndef NDEBUG
+    internal::CheckRootCellWriter();
+#endif
+  }
+  std::atomic<uint64_t> word_{0};
+};
+static_assert(sizeof(RootCell) == 8);
+
+// ---------------------------------------------------------------------------------------------
+// Stack walking. By default the collector scans each mutator's whole stack conservatively. An
+// embedder with precise knowledge of some frames (JIT code with stack maps) installs a
+// StackWalker with Heap::SetStackWalker; the collector then calls it once per parked mutator and
+// the walker decides, span by span, what is visited precisely and what conservatively.
+
+// One parked mutator's stack, as the collector sees it. The stack grows down: `top` is the
+// lowest address in use (below the spilled callee-saved registers), `base` one past the highest.
+struct ThreadStack {
+  const void* top = nullptr;
+  const void* base = nullptr;
+  // The head of the thread's activation list (JIT entry/exit records), opaque to the runtime;
+  // see mosaic/internal/mutator_layout.h.
+  void* activations = nullptr;
+  // Frame pointer at the moment the thread parked (the parking frame's own), for walkers that
+  // follow frame-pointer chains.
+  const void* frame_pointer = nullptr;
+};
+
+class RootVisitor {
+ public:
+  // A precise root slot: its value is visited by the precise rule (tag and heap membership;
+  // an object's untagged start address is accepted too). Values that are not references are
+  // ignored, so slots holding fixnums, immediates or null are fine.
+  virtual void VisitPreciseWord(uint64_t word) = 0;
+  // Every aligned word in [begin, end) is a conservative candidate.
+  virtual void VisitConservativeRange(const void* begin, const void* end) = 0;
+  // Counters the walker reports for the stats.
+  virtual void CountJitFrames(uint64_t frames) = 0;
+
+ protected:
+  ~RootVisitor() = default;
+};
+
+class StackWalker {
+ public:
+  virtual ~StackWalker() = default;
+  // Called inside the pause, once per parked or in-native mutator. Must not allocate from the
+  // heap or take locks that a mutator may hold.
+  virtual void WalkStack(const ThreadStack& stack, RootVisitor& visitor) = 0;
+};
+
+}  // namespace mosaic
+
+#endif  // MOSAIC_ROOTS_H_

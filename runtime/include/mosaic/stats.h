@@ -1,0 +1,67 @@
+// Collector statistics and the event-listener hook.
+#ifndef MOSAIC_STATS_H_
+#define MOSAIC_STATS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace mosaic {
+
+enum class CollectReason : uint8_t { kExplicit, kThreshold, kHeapLimit, kStress };
+const char* CollectReasonName(CollectReason reason);
+
+struct GcStats {
+  uint64_t collections = 0;
+  // Pauses: from the moment the collector asked the world to stop to the moment it resumed it.
+  uint64_t total_pause_ns = 0;
+  uint64_t max_pause_ns = 0;
+  uint64_t p50_pause_ns = 0;
+  uint64_t p99_pause_ns = 0;
+  uint64_t last_pause_ns = 0;
+  // Time from the stop request until every running mutator had parked.
+  uint64_t max_time_to_safepoint_ns = 0;
+  uint64_t total_time_to_safepoint_ns = 0;
+  // Time spent finding and visiting roots (all kinds), in total.
+  uint64_t total_root_ns = 0;
+  uint64_t root_cell_ns = 0;
+
+  uint64_t bytes_allocated = 0;     // since the heap was created
+  uint64_t objects_allocated = 0;   // counted on the slow path: exact only under stress
+  uint64_t live_bytes = 0;          // after the last collection
+  uint64_t committed_bytes = 0;     // now
+  uint64_t peak_committed_bytes = 0;
+
+  uint64_t conservative_bytes_scanned = 0;
+  uint64_t conservative_words_examined = 0;
+  uint64_t conservative_words_accepted = 0;  // landed on an allocated object
+  uint64_t precise_roots_visited = 0;        // handles, globals, root cells, precise stack slots
+  uint64_t root_cells_visited = 0;
+  uint64_t jit_frames_visited = 0;           // reported by the stack walker, if any
+
+  uint64_t blocks_quarantined = 0;  // fresh blocks set aside because a stack word pointed in
+  uint64_t blocks_released = 0;     // empty blocks returned to the OS
+  uint64_t mark_stack_overflows = 0;
+  uint64_t finalizers_run = 0;
+
+  uintptr_t heap_base = 0;
+  bool heap_at_hint = false;
+
+  // One line per field, "name value", for humans; and a JSON object for machines.
+  std::string ToText() const;
+  std::string ToJson() const;
+};
+
+// Passed to event listeners after each collection, outside the pause, with no runtime lock held.
+struct GcEvent {
+  uint64_t index = 0;  // 1 for the first collection
+  CollectReason reason = CollectReason::kExplicit;
+  uint64_t pause_ns = 0;
+  uint64_t time_to_safepoint_ns = 0;
+  uint64_t live_bytes = 0;
+  uint64_t freed_bytes = 0;
+  uint64_t mutators = 0;
+};
+
+}  // namespace mosaic
+
+#endif  // MOSAIC_STATS_H_

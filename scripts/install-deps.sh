@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Mosaic needs to build and test, only those that are missing.
+# Quiet and fast when everything is already there. Pass --bench to also install the peers
+# that bench/ compares against (Boehm GC is always needed: the runtime benchmarks link it).
+set -euo pipefail
+
+packages=(cmake make ninja-build g++ pkg-config llvm-19-dev libabsl-dev libgtest-dev libgmock-dev
+          libbenchmark-dev libedit-dev libgc-dev zlib1g-dev libzstd-dev libffi-dev libxml2-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(chezscheme guile-3.0 gnuplot-nox)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "mosaic: installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "mosaic: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
