@@ -1,0 +1,63 @@
+// The Engine: the one interface through which the toylang program (examples/toylang), the golden
+// tests and the benchmarks run toylang code, whichever engine executes it.
+//
+//   EngineOptions options;
+//   options.gc_options = "heap-max=1G";
+//   auto engine = toylang::Engine::Create(options).value();   // this thread becomes a mutator
+//   absl::StatusOr<mosaic::Value> v = engine->Eval("(+ 1 2)", "<repl>");
+//   if (v.ok()) std::cout << engine->Write(*v) << "\n";
+//
+// An engine belongs to the thread that created it: Create registers that thread with the heap
+// and the destructor unregisters it; every other call must come from that thread, except
+// RequestInterrupt.
+#ifndef TOYLANG_FRONTEND_INTERP_ENGINE_H_
+#define TOYLANG_FRONTEND_INTERP_ENGINE_H_
+
+#include <iostream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "mosaic/value.h"
+
+namespace mosaic {
+class Heap;
+}  // namespace mosaic
+
+namespace toylang {
+
+enum class EngineKind { kInterp, kJit };
+enum class RootsMode { kPrecise, kConservative };
+
+struct EngineOptions {
+  EngineKind engine = EngineKind::kInterp;
+  RootsMode roots = RootsMode::kPrecise;  // the interpreter is conservative whatever this says
+  std::string gc_options;                 // mosaic::HeapOptions::Parse syntax; "" = defaults
+  std::ostream* out = &std::cout;
+};
+
+class Engine {
+ public:
+  // Creates the heap and registers the calling thread. kJit: Unimplemented until the JIT lands.
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
+  virtual ~Engine();
+
+  // Reads, expands, analyses and evaluates every form of `source` in the global environment.
+  // Returns the last form's value (unspecified when there is none). A toylang error returns a
+  // Status whose message is Error::Format(): "file:line:col: message"; the engine stays usable and
+  // keeps every definition made before the error. Input that ends inside an open list or string
+  // returns OUT_OF_RANGE (the REPL reads a continuation line); other reader errors
+  // INVALID_ARGUMENT. (exit [n]) returns CANCELLED and ExitCode() gives n (0 by default).
+  virtual absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file) = 0;
+  virtual std::string Write(mosaic::Value v) = 0;  // as `write` prints it
+  virtual int ExitCode() const = 0;
+  // Async-signal-safe: the running Eval stops soon with the error "interrupted".
+  virtual void RequestInterrupt() = 0;
+  virtual mosaic::Heap& heap() = 0;
+};
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_INTERP_ENGINE_H_
