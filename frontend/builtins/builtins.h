@@ -1,0 +1,54 @@
+// Every built-in procedure of toylang, in one table (docs/design/frontend-contracts.md).
+//
+//   for (const Builtin& b : AllBuiltins()) ...     // or simply:
+//   InstallBuiltins();                             // defines each one as a global variable
+//
+// An engine checks the argument count against min_args/max_args before it calls `fn` (error
+// text "car: expected 1 argument, got 2"); `fn` checks the types and throws toylang::Error
+// ("car: expected a pair, got 42"). `exit` throws toylang::ExitRequest. Higher-order built-ins
+// call procedures back through CallContext::Apply.
+#ifndef TOYLANG_FRONTEND_BUILTINS_BUILTINS_H_
+#define TOYLANG_FRONTEND_BUILTINS_BUILTINS_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "absl/types/span.h"
+#include "mosaic/value.h"
+
+namespace toylang {
+
+class CallContext {  // implemented by each engine
+ public:
+  virtual mosaic::Value Apply(mosaic::Value procedure, const mosaic::Value* args, int argc) = 0;
+  virtual std::ostream& out() = 0;  // current output port
+  virtual ~CallContext() = default;
+};
+
+using BuiltinFn = mosaic::Value (*)(CallContext& ctx, const mosaic::Value* args, int argc);
+
+struct Builtin {
+  const char* name;
+  int min_args;
+  int max_args;  // -1: any number
+  BuiltinFn fn;
+};
+
+// Every built-in, in a table with static storage (pointers into it stay valid forever).
+absl::Span<const Builtin> AllBuiltins();
+// The built-in called `name`, or nullptr.
+const Builtin* FindBuiltin(std::string_view name);
+
+// Defines every built-in as a global variable of the current thread's Runtime (a primitive
+// object in GlobalBox(Intern(name))). Requires a current toylang::Runtime.
+void InstallBuiltins();
+
+// The engine's argument-count error, so that every engine words it the same way:
+// "car: expected 1 argument, got 2", "list-tail: expected 2 arguments, got 1",
+// "+: expected at least 1 argument, got 0", "exit: expected 0 to 1 arguments, got 2".
+std::string ArityErrorMessage(const Builtin& builtin, int argc);
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_BUILTINS_BUILTINS_H_

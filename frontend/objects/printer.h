@@ -1,0 +1,35 @@
+// Printing values as `display` and `write` show them.
+//
+//   Print(std::cout, v, /*write=*/true);   // "a\nb" with quotes and escapes, #\a, 1.5, (1 . 2)
+//   std::string s = WriteString(v);
+//
+// Lists are printed by iterating on the cdr and recursing on the car, so a long list never
+// overflows the C++ stack; nesting depth in the car direction (((((...))))) recurses, but only
+// down to a fixed depth, beyond which the printer writes "..." instead of crashing. Cyclic data
+// is not detected: a cyclic list prints until `max_chars` characters have been written (then
+// "..."), so it terminates.
+#ifndef TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
+#define TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "frontend/objects/objects.h"
+
+namespace toylang {
+
+void Print(std::ostream& out, Value v, bool write);
+std::string WriteString(Value v);    // as `write`
+std::string DisplayString(Value v);  // as `display`
+
+// R7RS's spelling of a flonum: the shortest digits that read back as the same double, always
+// with a '.' or an exponent so it reads back inexact: 1.0, 0.5, -0.0, 1e+100, 1.5e-07, +inf.0,
+// -inf.0, +nan.0.
+std::string FormatFlonum(double d);
+// How `write` spells a character: #\a, #\space, #\newline, #\x3bb, ...
+std::string FormatChar(uint32_t code_point);
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_OBJECTS_PRINTER_H_

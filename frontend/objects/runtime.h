@@ -1,0 +1,66 @@
+// toylang::Runtime: the per-engine state of the object model — the Mosaic kinds registered for
+// toylang's types and the symbol table (which also reaches every global variable's box).
+//
+//   mosaic::MutatorScope mutator(*heap);                     // register the thread first
+//   auto runtime = toylang::Runtime::Create(*heap).value();  // becomes the thread's runtime
+//   toylang::Value s = toylang::MakeString("x");             // constructors use it
+//
+// One Runtime per engine, created on the (registered) thread that runs the engine; it becomes
+// that thread's current runtime until it is destroyed, and every constructor in objects.h uses
+// the current thread's runtime. Destroy it before unregistering the thread and before the heap.
+// Order: Heap::Create → register thread → Runtime::Create → ... → ~Runtime → unregister → ~Heap.
+#ifndef TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
+#define TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "frontend/objects/objects.h"
+#include "mosaic/heap.h"
+
+namespace toylang {
+
+class Runtime {
+ public:
+  // Registers (or, on a heap that already has them, finds) toylang's kinds and creates the
+  // symbol table. Requires the calling thread to be registered with `heap`; FailedPrecondition
+  // otherwise.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(mosaic::Heap& heap);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // The current thread's runtime, or nullptr.
+  static Runtime* Current();
+  // As Current(), but a missing runtime is a fatal error with a clear message.
+  static Runtime& Get();
+
+  mosaic::Heap& heap() const { return heap_; }
+  mosaic::KindId kind(ObjType type) const { return kinds_[static_cast<int>(type)]; }
+  size_t symbol_count() const { return symbol_count_; }
+
+  // Allocates an object of `type` with `slots` words after the header, the header's length
+  // field set to `length`. Every slot is zero (the Value 0, not a reference). May collect.
+  void* AllocateObject(ObjType type, size_t slots, uint64_t length);
+
+  // Used by Intern and GlobalBox (objects.h).
+  Value Intern(std::string_view name);
+
+ private:
+  explicit Runtime(mosaic::Heap& heap);
+  void GrowSymbolTable();
+
+  mosaic::Heap& heap_;
+  mosaic::KindId kinds_[kNumObjTypes] = {};
+  // The symbol table: an open-addressing vector of symbols (#f = empty slot). Registered with
+  // Heap::AddGlobalRoot, so every interned symbol and every global box stays reachable.
+  Value symbols_;
+  size_t symbol_count_ = 0;
+  Runtime* previous_ = nullptr;  // the thread's runtime before this one, restored on destruction
+};
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
