@@ -1,0 +1,137 @@
+#include "examples/toylang/driver_options.h"
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace toylang {
+namespace {
+
+// Splits "--name=value" into its parts; a flag without '=' has no value.
+struct Flag {
+  std::string_view name;
+  std::optional<std::string_view> value;
+};
+
+Flag SplitFlag(std::string_view arg) {
+  size_t eq = arg.find('=');
+  if (eq == std::string_view::npos) return {arg, std::nullopt};
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+absl::Status BadValue(std::string_view flag, std::string_view expected, std::string_view got) {
+  return absl::InvalidArgumentError(
+      std::string(flag) + ": expected " + std::string(expected) + ", got '" + std::string(got) + "'");
+}
+
+}  // namespace
+
+absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>& args) {
+  DriverOptions options;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
+      if (options.file.has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unexpected argument '", arg, "' (only one program file is run)"));
+      }
+      options.file = arg;
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (arg == "-e" || absl::StartsWith(arg, "-e=")) {
+      if (options.expression.has_value()) {
+        return absl::InvalidArgumentError("-e: given more than once");
+      }
+      if (arg == "-e") {
+        if (i + 1 >= args.size()) return absl::InvalidArgumentError("-e: missing expression");
+        options.expression = args[++i];
+      } else {
+        options.expression = arg.substr(3);
+      }
+      continue;
+    }
+    Flag flag = SplitFlag(arg);
+    if (flag.name == "--help" || flag.name == "-h") {
+      if (flag.value) return absl::InvalidArgumentError(std::string(flag.name) + " takes no value");
+      options.help = true;
+    } else if (flag.name == "--version") {
+      if (flag.value) return absl::InvalidArgumentError("--version takes no value");
+      options.version = true;
+    } else if (flag.name == "--engine") {
+      if (!flag.value) return absl::InvalidArgumentError("--engine: expected --engine=interp|jit");
+      if (*flag.value == "interp") {
+        options.engine.engine = EngineKind::kInterp;
+      } else if (*flag.value == "jit") {
+        options.engine.engine = EngineKind::kJit;
+      } else {
+        return BadValue("--engine", "interp or jit", *flag.value);
+      }
+    } else if (flag.name == "--roots") {
+      if (!flag.value) {
+        return absl::InvalidArgumentError("--roots: expected --roots=precise|conservative");
+      }
+      if (*flag.value == "precise") {
+        options.engine.roots = RootsMode::kPrecise;
+      } else if (*flag.value == "conservative") {
+        options.engine.roots = RootsMode::kConservative;
+      } else {
+        return BadValue("--roots", "precise or conservative", *flag.value);
+      }
+    } else if (flag.name == "--gc-stats") {
+      if (!flag.value || *flag.value == "summary") {
+        options.gc_stats = GcStatsFormat::kSummary;
+      } else if (*flag.value == "text") {
+        options.gc_stats = GcStatsFormat::kText;
+      } else if (*flag.value == "json") {
+        options.gc_stats = GcStatsFormat::kJson;
+      } else {
+        return BadValue("--gc-stats", "summary, text or json", *flag.value);
+      }
+    } else if (flag.name == "--gc-options") {
+      if (!flag.value) {
+        return absl::InvalidArgumentError("--gc-options: expected --gc-options=KEY=VALUE,...");
+      }
+      options.engine.gc_options = std::string(*flag.value);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag '", arg, "'"));
+    }
+  }
+  if (options.expression.has_value() && options.file.has_value()) {
+    return absl::InvalidArgumentError("-e and a program file cannot be used together");
+  }
+  return options;
+}
+
+std::string DriverUsage() {
+  return R"(usage: toylang [FLAGS] [FILE.scm]
+       toylang [FLAGS] -e EXPR
+
+Runs the toylang program FILE.scm, evaluates EXPR and prints its value, or (with neither) starts
+the interactive REPL. Standard input that is not a terminal is read line by line as REPL input.
+
+Flags:
+  --engine=interp|jit      execution engine (default interp; jit is not available yet)
+  --roots=precise|conservative
+                           how JIT frames are scanned (default precise; the interpreter is
+                           always scanned conservatively)
+  --gc-stats[=summary|text|json]
+                           print collector statistics to stderr on exit
+  --gc-options=OPTIONS     heap options, e.g. heap-max=512M,stress=100,verify=1
+                           (see docs/options.md; MOSAIC_GC_OPTIONS is applied on top)
+  -e EXPR                  evaluate EXPR, print its value with write (unless unspecified)
+  -h, --help               print this help and exit
+  --version                print the version and exit
+
+Exit status: 0 on success, (exit n) gives n, 1 for a toylang error, 2 for a bad flag or option,
+a missing program file or an unavailable engine.
+)";
+}
+
+}  // namespace toylang

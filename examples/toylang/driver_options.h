@@ -1,0 +1,35 @@
+// Command-line options of the `toylang` program, parsed apart from main() so that the parser can
+// be tested without starting an engine.
+#ifndef TOYLANG_EXAMPLES_TOYLANG_DRIVER_OPTIONS_H_
+#define TOYLANG_EXAMPLES_TOYLANG_DRIVER_OPTIONS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "frontend/interp/engine.h"
+
+namespace toylang {
+
+enum class GcStatsFormat { kNone, kSummary, kText, kJson };
+
+struct DriverOptions {
+  EngineOptions engine;
+  GcStatsFormat gc_stats = GcStatsFormat::kNone;
+  std::optional<std::string> expression;  // -e EXPR
+  std::optional<std::string> file;        // FILE.scm; neither: the REPL
+  bool help = false;
+  bool version = false;
+};
+
+// Parses argv[1..argc). A bad flag or value is InvalidArgument whose message names it, e.g.
+// "unknown flag '--fast'" or "--roots: expected precise or conservative, got 'fuzzy'".
+absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>& args);
+
+// The text printed by --help.
+std::string DriverUsage();
+
+}  // namespace toylang
+
+#endif  // TOYLANG_EXAMPLES_TOYLANG_DRIVER_OPTIONS_H_

@@ -1,0 +1,32 @@
+// SIGINT handling shared by the file runner and the REPL. The handler only touches
+// async-signal-safe state: it asks the running engine to stop (Engine::RequestInterrupt is
+// async-signal-safe by contract) and, when nothing is running, either ignores the signal (the
+// REPL's line editor reads Ctrl-C as a key) or ends the process.
+#ifndef TOYLANG_EXAMPLES_TOYLANG_INTERRUPT_H_
+#define TOYLANG_EXAMPLES_TOYLANG_INTERRUPT_H_
+
+#include "frontend/interp/engine.h"
+
+namespace toylang {
+
+enum class IdleSigint {
+  kIgnore,  // the REPL at its prompt
+  kExit,    // no evaluation is running and nobody reads Ctrl-C: end the process (status 130)
+};
+
+// Installs the handler for `engine` (once per process; a second call replaces the engine).
+void InstallSigintHandler(Engine* engine, IdleSigint idle);
+
+// Marks an evaluation as running for the handler. A second Ctrl-C during the same evaluation
+// ends the process, in case the evaluation is stuck where the engine does not poll.
+class EvaluationScope {
+ public:
+  EvaluationScope();
+  ~EvaluationScope();
+  EvaluationScope(const EvaluationScope&) = delete;
+  EvaluationScope& operator=(const EvaluationScope&) = delete;
+};
+
+}  // namespace toylang
+
+#endif  // TOYLANG_EXAMPLES_TOYLANG_INTERRUPT_H_
