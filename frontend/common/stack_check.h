@@ -1,0 +1,32 @@
+// Turning native stack exhaustion into the toylang error "stack overflow".
+//
+// Every recursive part of the pipeline (reader, expander, analysis) and the interpreter at each
+// procedure entry calls CheckStack(). The limit is computed once per thread from the thread's
+// real stack bounds (pthread_getattr_np) minus a safety margin, so it works on the main thread,
+// on a small test thread and on the toylang program's multi-GiB thread alike.
+#ifndef TOYLANG_FRONTEND_COMMON_STACK_CHECK_H_
+#define TOYLANG_FRONTEND_COMMON_STACK_CHECK_H_
+
+#include <cstdint>
+
+namespace toylang {
+
+// Headroom left below the limit for the C++ code (built-ins, printer, error formatting) that
+// runs after the last check.
+inline constexpr uintptr_t kStackMargin = 256 * 1024;
+
+// The lowest address the stack pointer may reach on this thread before CheckStack throws.
+uintptr_t StackLimit();
+
+[[noreturn]] void ThrowStackOverflow();
+
+// Throws toylang::Error("stack overflow") when the stack is nearly exhausted. One load and one
+// compare on the fast path.
+inline void CheckStack() {
+  char probe;
+  if (reinterpret_cast<uintptr_t>(&probe) < StackLimit()) ThrowStackOverflow();
+}
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_COMMON_STACK_CHECK_H_
