@@ -1,0 +1,846 @@
+#include "frontend/expander/expander.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "frontend/common/stack_check.h"
+
+namespace toylang {
+namespace {
+
+const char* const kKeywords[] = {
+    "quote",  "quasiquote", "unquote", "unquote-splicing", "lambda", "define", "set!", "if",
+    "cond",   "case",       "and",     "or",               "when",   "unless", "begin", "let",
+    "let*",   "letrec",     "letrec*", "do",               "define-record-type", "else", "=>",
+};
+
+// Keywords that introduce forms (else, =>, unquote are only meaningful inside other forms).
+bool IsFormKeyword(std::string_view name) {
+  for (const char* k : kKeywords) {
+    if (name == k) return name != "else" && name != "=>";
+  }
+  return false;
+}
+
+[[noreturn]] void Fail(std::string message, SourcePos pos) { throw Error(std::move(message), pos); }
+
+std::string Show(const Datum& d) { return WriteDatum(d); }
+
+}  // namespace
+
+// Pushes a scope for the lifetime of the object.
+class ExpanderScope {
+ public:
+  ExpanderScope(Expander& e, const std::vector<std::string>& names) : e_(e) {
+    e_.scopes_.emplace_back();
+    for (const std::string& n : names) e_.scopes_.back().insert(n);
+  }
+  ~ExpanderScope() { e_.scopes_.pop_back(); }
+  void Add(const std::string& name) { e_.scopes_.back().insert(name); }
+
+ private:
+  Expander& e_;
+};
+
+// --- Builders ----------------------------------------------------------------------------------
+
+std::string Expander::Fresh(std::string_view base) { return absl::StrCat("#:", std::string(base), ++counter_); }
+
+CorePtr Expander::Const(DatumPtr datum, SourcePos pos) {
+  auto c = std::make_unique<Core>(CoreKind::kConst, pos);
+  c->datum = std::move(datum);
+  return c;
+}
+
+CorePtr Expander::Unspecified(SourcePos pos) { return Const(nullptr, pos); }
+
+CorePtr Expander::Ref(std::string name, SourcePos pos, bool global_only) {
+  auto c = std::make_unique<Core>(CoreKind::kRef, pos);
+  c->name = std::move(name);
+  c->global_only = global_only;
+  return c;
+}
+
+CorePtr Expander::Call(CorePtr fn, std::vector<CorePtr> args, SourcePos pos) {
+  auto c = std::make_unique<Core>(CoreKind::kCall, pos);
+  c->kids.push_back(std::move(fn));
+  for (CorePtr& a : args) c->kids.push_back(std::move(a));
+  return c;
+}
+
+CorePtr Expander::If(CorePtr test, CorePtr then, CorePtr otherwise, SourcePos pos) {
+  auto c = std::make_unique<Core>(CoreKind::kIf, pos);
+  c->kids.push_back(std::move(test));
+  c->kids.push_back(std::move(then));
+  c->kids.push_back(std::move(otherwise));
+  return c;
+}
+
+CorePtr Expander::Let(std::vector<std::string> names, std::vector<CorePtr> inits, CorePtr body,
+                      SourcePos pos) {
+  auto c = std::make_unique<Core>(CoreKind::kLet, pos);
+  c->params = std::move(names);
+  for (CorePtr& i : inits) c->kids.push_back(std::move(i));
+  c->kids.push_back(std::move(body));
+  return c;
+}
+
+// --- Scopes and keywords -----------------------------------------------------------------------
+
+bool Expander::IsLocal(std::string_view name) const {
+  std::string key(name);
+  for (const Scope& s : scopes_) {
+    if (s.contains(key)) return true;
+  }
+  return false;
+}
+
+bool Expander::IsKeyword(const DatumPtr& head, std::string_view* keyword) const {
+  if (!head->IsSymbol() || !IsFormKeyword(head->text) || IsLocal(head->text)) return false;
+  *keyword = head->text;
+  return true;
+}
+
+bool Expander::IsDefinitionForm(const DatumPtr& form) const {
+  std::string_view k;
+  return form->IsProperList() && !form->items.empty() && IsKeyword(form->items[0], &k) &&
+         (k == "define" || k == "define-record-type" || k == "begin");
+}
+
+// --- Top level and bodies ----------------------------------------------------------------------
+
+CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
+  scopes_.clear();
+  if (!IsDefinitionForm(form)) return Expand(form);
+  std::vector<Definition> defs;
+  CollectDefinition(form, defs);
+  auto seq = std::make_unique<Core>(CoreKind::kSeq, form->pos);
+  for (Definition& d : defs) {
+    if (d.is_expression) {
+      seq->kids.push_back(Expand(d.value));
+      continue;
+    }
+    auto def = std::make_unique<Core>(CoreKind::kDefine, d.form->pos);
+    def->name = d.name;
+    def->kids.push_back(d.core ? std::move(d.core)
+                        : d.value ? Expand(d.value)
+                                  : Unspecified(d.form->pos));
+    if (def->kids[0]->kind == CoreKind::kLambda && def->kids[0]->name.empty()) {
+      def->kids[0]->name = d.name;
+    }
+    seq->kids.push_back(std::move(def));
+  }
+  if (seq->kids.empty()) return Unspecified(form->pos);  // (begin) at top level
+  if (seq->kids.size() == 1) return std::move(seq->kids[0]);
+  return seq;
+}
+
+void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& out) {
+  CheckStack();
+  if (!IsDefinitionForm(form)) {
+    out.push_back({"", form, form, true, nullptr});
+    return;
+  }
+  const std::string& k = form->items[0]->text;
+  if (k == "begin") {
+    for (size_t i = 1; i < form->items.size(); ++i) CollectDefinition(form->items[i], out);
+    return;
+  }
+  if (k == "define-record-type") {
+    ExpandRecordType(form, out);
+    return;
+  }
+  // (define name [value]) or (define (name . formals) body ...)
+  const auto& items = form->items;
+  if (items.size() < 2) Fail("define: expected (define name value) or (define (name . args) body ...)", form->pos);
+  const DatumPtr& target = items[1];
+  if (target->IsSymbol()) {
+    if (items.size() > 3) Fail("define: expected (define name value)", form->pos);
+    out.push_back({target->text, items.size() == 3 ? items[2] : nullptr, form, false, nullptr});
+    return;
+  }
+  if (target->kind != DatumKind::kList || target->items.empty() || !target->items[0]->IsSymbol()) {
+    Fail("define: expected (define name value) or (define (name . args) body ...)", form->pos);
+  }
+  if (items.size() < 3) Fail(absl::StrCat("define: no body in the definition of ", target->items[0]->text), form->pos);
+  // Rewrite to (define name (lambda formals body ...)) with the formals as a datum.
+  std::vector<DatumPtr> formal_items(target->items.begin() + 1, target->items.end());
+  DatumPtr formals = MakeList(std::move(formal_items), target->pos, target->tail);
+  std::vector<DatumPtr> lambda_items{MakeSymbol("lambda", form->pos), formals};
+  for (size_t i = 2; i < items.size(); ++i) lambda_items.push_back(items[i]);
+  auto lam = MakeList(std::move(lambda_items), form->pos);
+  out.push_back({target->items[0]->text, lam, form, false, nullptr});
+}
+
+CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, SourcePos pos,
+                             std::string_view what) {
+  if (start >= forms.size()) Fail(absl::StrCat(std::string(what), ": empty body"), pos);
+  // First pass: find the definitions (they scope over the whole body).
+  std::vector<Definition> defs;
+  for (size_t i = start; i < forms.size(); ++i) CollectDefinition(forms[i], defs);
+  size_t last_def = 0;
+  bool any_def = false;
+  for (size_t i = 0; i < defs.size(); ++i) {
+    if (!defs[i].is_expression) {
+      last_def = i;
+      any_def = true;
+    }
+  }
+  std::vector<std::string> names;
+  if (any_def) {
+    for (size_t i = 0; i <= last_def; ++i) {
+      names.push_back(defs[i].is_expression ? Fresh("ignored") : defs[i].name);
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (!defs[i].is_expression && names[i] == names[j]) {
+          Fail(absl::StrCat(std::string(what), ": ", names[i], " is defined twice in the same body"), defs[i].form->pos);
+        }
+      }
+    }
+  }
+  ExpanderScope scope(*this, names);
+  auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
+  size_t first_expr = any_def ? last_def + 1 : 0;
+  for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(Expand(defs[i].value));
+  CorePtr body;
+  if (seq->kids.empty()) {
+    body = Unspecified(pos);
+  } else if (seq->kids.size() == 1) {
+    body = std::move(seq->kids[0]);
+  } else {
+    body = std::move(seq);
+  }
+  if (!any_def) return body;
+  auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
+  letrec->params = names;
+  for (size_t i = 0; i <= last_def; ++i) {
+    Definition& d = defs[i];
+    CorePtr value = d.core ? std::move(d.core)
+                    : d.value ? Expand(d.value)
+                              : Unspecified(d.form->pos);
+    if (value->kind == CoreKind::kLambda && value->name.empty()) value->name = d.name;
+    letrec->kids.push_back(std::move(value));
+  }
+  letrec->kids.push_back(std::move(body));
+  return letrec;
+}
+
+// --- Expressions -------------------------------------------------------------------------------
+
+CorePtr Expander::Expand(const DatumPtr& form) {
+  CheckStack();
+  switch (form->kind) {
+    case DatumKind::kSymbol:
+      return Ref(form->text, form->pos);
+    case DatumKind::kVector:
+    case DatumKind::kFixnum:
+    case DatumKind::kFlonum:
+    case DatumKind::kBool:
+    case DatumKind::kChar:
+    case DatumKind::kString:
+      return Const(form, form->pos);  // self-evaluating
+    case DatumKind::kList:
+      break;
+  }
+  if (form->IsNil()) Fail("missing procedure expression in ()", form->pos);
+  if (!form->IsProperList()) Fail(absl::StrCat("bad syntax: improper list ", Show(*form)), form->pos);
+  std::string_view keyword;
+  if (IsKeyword(form->items[0], &keyword)) return ExpandSpecial(form, keyword);
+  CorePtr fn = Expand(form->items[0]);
+  std::vector<CorePtr> args;
+  for (size_t i = 1; i < form->items.size(); ++i) args.push_back(Expand(form->items[i]));
+  return Call(std::move(fn), std::move(args), form->pos);
+}
+
+CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
+  const auto& items = form->items;
+  size_t n = items.size();
+  SourcePos pos = form->pos;
+  if (k == "quote") {
+    if (n != 2) Fail("quote: expected (quote datum)", pos);
+    return Const(items[1], pos);
+  }
+  if (k == "quasiquote") {
+    if (n != 2) Fail("quasiquote: expected (quasiquote template)", pos);
+    return ExpandQuasi(items[1], 1);
+  }
+  if (k == "unquote" || k == "unquote-splicing") {
+    Fail(absl::StrCat(std::string(k), ": not inside a quasiquote"), pos);
+  }
+  if (k == "if") {
+    if (n != 3 && n != 4) Fail("if: expected (if test then [else])", pos);
+    return If(Expand(items[1]), Expand(items[2]), n == 4 ? Expand(items[3]) : Unspecified(pos), pos);
+  }
+  if (k == "define" || k == "define-record-type") {
+    Fail(absl::StrCat(std::string(k), ": definitions are allowed only at top level or at the start of a body"), pos);
+  }
+  if (k == "set!") {
+    if (n != 3 || !items[1]->IsSymbol()) Fail("set!: expected (set! variable value)", pos);
+    auto c = std::make_unique<Core>(CoreKind::kSet, pos);
+    c->name = items[1]->text;
+    c->kids.push_back(Expand(items[2]));
+    return c;
+  }
+  if (k == "lambda") {
+    if (n < 3) Fail("lambda: expected (lambda formals body ...)", pos);
+    return ExpandLambda(form, items[1], items, 2, "");
+  }
+  if (k == "begin") {
+    if (n == 1) return Unspecified(pos);
+    if (n == 2) return Expand(items[1]);
+    auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
+    for (size_t i = 1; i < n; ++i) seq->kids.push_back(Expand(items[i]));
+    return seq;
+  }
+  if (k == "let") return ExpandLet(form);
+  if (k == "let*") return ExpandLetStar(form);
+  if (k == "letrec" || k == "letrec*") return ExpandLetrec(form, k);
+  if (k == "cond") return ExpandCond(form);
+  if (k == "case") return ExpandCase(form);
+  if (k == "do") return ExpandDo(form);
+  if (k == "and" || k == "or") {
+    bool is_and = k == "and";
+    if (n == 1) return Const(MakeBool(is_and, pos), pos);
+    // Right to left: (and a b c) = (if a (if b c #f) #f); (or a b) = (let ((t a)) (if t t b)).
+    CorePtr result = Expand(items[n - 1]);
+    for (size_t i = n - 1; i-- > 1;) {
+      if (is_and) {
+        result = If(Expand(items[i]), std::move(result), Const(MakeBool(false, pos), pos), items[i]->pos);
+      } else {
+        std::string t = Fresh("or");
+        CorePtr body = If(Ref(t, pos), Ref(t, pos), std::move(result), items[i]->pos);
+        std::vector<CorePtr> inits;
+        inits.push_back(Expand(items[i]));
+        result = Let({t}, std::move(inits), std::move(body), items[i]->pos);
+      }
+    }
+    return result;
+  }
+  if (k == "when" || k == "unless") {
+    if (n < 3) Fail(absl::StrCat(std::string(k), ": expected (", std::string(k), " test body ...)"), pos);
+    auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
+    for (size_t i = 2; i < n; ++i) seq->kids.push_back(Expand(items[i]));
+    CorePtr body = seq->kids.size() == 1 ? std::move(seq->kids[0]) : std::move(seq);
+    if (k == "when") return If(Expand(items[1]), std::move(body), Unspecified(pos), pos);
+    return If(Expand(items[1]), Unspecified(pos), std::move(body), pos);
+  }
+  Fail(absl::StrCat("internal error: unhandled keyword ", std::string(k)), pos);
+}
+
+CorePtr Expander::ExpandLambda(const DatumPtr& form, const DatumPtr& formals,
+                               const std::vector<DatumPtr>& body, size_t body_start,
+                               std::string name_hint) {
+  auto lam = std::make_unique<Core>(CoreKind::kLambda, form->pos);
+  lam->name = std::move(name_hint);
+  const char* shape = "lambda: expected (lambda formals body ...) with formals a symbol or a list of distinct symbols";
+  std::vector<std::string> all;
+  if (formals->IsSymbol()) {
+    lam->has_rest = true;
+    lam->rest = formals->text;
+  } else if (formals->kind == DatumKind::kList) {
+    for (const DatumPtr& p : formals->items) {
+      if (!p->IsSymbol()) Fail(shape, p->pos);
+      lam->params.push_back(p->text);
+    }
+    if (formals->tail != nullptr) {
+      if (!formals->tail->IsSymbol()) Fail(shape, formals->tail->pos);
+      lam->has_rest = true;
+      lam->rest = formals->tail->text;
+    }
+  } else {
+    Fail(shape, formals->pos);
+  }
+  all = lam->params;
+  if (lam->has_rest) all.push_back(lam->rest);
+  for (size_t i = 0; i < all.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (all[i] == all[j]) Fail(absl::StrCat("lambda: duplicate parameter ", all[i]), formals->pos);
+    }
+  }
+  ExpanderScope scope(*this, all);
+  lam->kids.push_back(ExpandBody(body, body_start, form->pos, "lambda"));
+  return lam;
+}
+
+namespace {
+
+// Checks ((name init) ...) and returns the pairs.
+void ParseBindings(const DatumPtr& bindings, std::string_view what, SourcePos pos,
+                   std::vector<std::string>& names, std::vector<DatumPtr>& inits) {
+  std::string shape = absl::StrCat(std::string(what), ": expected (", std::string(what), " ((name value) ...) body ...)");
+  if (!bindings->IsProperList()) Fail(shape, pos);
+  for (const DatumPtr& b : bindings->items) {
+    if (!b->IsProperList() || b->items.size() != 2 || !b->items[0]->IsSymbol()) Fail(shape, b->pos);
+    names.push_back(b->items[0]->text);
+    inits.push_back(b->items[1]);
+  }
+}
+
+void CheckDistinct(const std::vector<std::string>& names, std::string_view what, SourcePos pos) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j]) Fail(absl::StrCat(std::string(what), ": duplicate binding of ", names[i]), pos);
+    }
+  }
+}
+
+}  // namespace
+
+CorePtr Expander::ExpandLet(const DatumPtr& form) {
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  if (items.size() >= 2 && items[1]->IsSymbol()) {
+    // Named let: (let loop ((x init) ...) body) =
+    //   (let ((#:t init) ...) (letrec ((loop (lambda (x ...) body))) (loop #:t ...)))
+    if (items.size() < 4) Fail("let: expected (let name ((name value) ...) body ...)", pos);
+    std::vector<std::string> names;
+    std::vector<DatumPtr> inits;
+    ParseBindings(items[2], "let", pos, names, inits);
+    CheckDistinct(names, "let", pos);
+    std::vector<std::string> temps;
+    std::vector<CorePtr> init_cores;
+    for (size_t i = 0; i < names.size(); ++i) {
+      temps.push_back(Fresh(names[i]));
+      init_cores.push_back(Expand(inits[i]));
+    }
+    const std::string& loop = items[1]->text;
+    CorePtr lam;
+    {
+      ExpanderScope loop_scope(*this, {loop});
+      std::vector<DatumPtr> formal_items;
+      for (const std::string& n : names) formal_items.push_back(MakeSymbol(n, pos));
+      lam = ExpandLambda(form, MakeList(std::move(formal_items), pos), items, 3, loop);
+    }
+    std::vector<CorePtr> call_args;
+    for (const std::string& t : temps) call_args.push_back(Ref(t, pos));
+    auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
+    letrec->params = {loop};
+    letrec->kids.push_back(std::move(lam));
+    letrec->kids.push_back(Call(Ref(loop, pos), std::move(call_args), pos));
+    return Let(std::move(temps), std::move(init_cores), std::move(letrec), pos);
+  }
+  if (items.size() < 3) Fail("let: expected (let ((name value) ...) body ...)", pos);
+  std::vector<std::string> names;
+  std::vector<DatumPtr> inits;
+  ParseBindings(items[1], "let", pos, names, inits);
+  CheckDistinct(names, "let", pos);
+  std::vector<CorePtr> init_cores;
+  for (const DatumPtr& i : inits) init_cores.push_back(Expand(i));
+  ExpanderScope scope(*this, names);
+  CorePtr body = ExpandBody(items, 2, pos, "let");
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (init_cores[i]->kind == CoreKind::kLambda && init_cores[i]->name.empty()) init_cores[i]->name = names[i];
+  }
+  return Let(std::move(names), std::move(init_cores), std::move(body), pos);
+}
+
+CorePtr Expander::ExpandLetStar(const DatumPtr& form) {
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  if (items.size() < 3) Fail("let*: expected (let* ((name value) ...) body ...)", pos);
+  std::vector<std::string> names;
+  std::vector<DatumPtr> inits;
+  ParseBindings(items[1], "let*", pos, names, inits);
+  if (names.empty()) {
+    ExpanderScope scope(*this, {});
+    return ExpandBody(items, 2, pos, "let*");
+  }
+  // Nested single lets, each in the scope of the previous ones.
+  std::vector<CorePtr> init_cores;
+  std::vector<std::unique_ptr<ExpanderScope>> scopes;
+  for (size_t i = 0; i < names.size(); ++i) {
+    init_cores.push_back(Expand(inits[i]));
+    scopes.push_back(std::make_unique<ExpanderScope>(*this, std::vector<std::string>{names[i]}));
+  }
+  CorePtr body = ExpandBody(items, 2, pos, "let*");
+  for (size_t i = names.size(); i-- > 0;) {
+    std::vector<CorePtr> one;
+    one.push_back(std::move(init_cores[i]));
+    body = Let({names[i]}, std::move(one), std::move(body), inits[i]->pos);
+    scopes.pop_back();
+  }
+  return body;
+}
+
+CorePtr Expander::ExpandLetrec(const DatumPtr& form, std::string_view keyword) {
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  if (items.size() < 3) {
+    Fail(absl::StrCat(std::string(keyword), ": expected (", std::string(keyword), " ((name value) ...) body ...)"), pos);
+  }
+  std::vector<std::string> names;
+  std::vector<DatumPtr> inits;
+  ParseBindings(items[1], keyword, pos, names, inits);
+  CheckDistinct(names, keyword, pos);
+  ExpanderScope scope(*this, names);
+  auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
+  letrec->params = names;
+  for (size_t i = 0; i < names.size(); ++i) {
+    CorePtr init = Expand(inits[i]);
+    if (init->kind == CoreKind::kLambda && init->name.empty()) init->name = names[i];
+    letrec->kids.push_back(std::move(init));
+  }
+  letrec->kids.push_back(ExpandBody(items, 2, pos, keyword));
+  return letrec;
+}
+
+CorePtr Expander::ExpandCond(const DatumPtr& form) {
+  const auto& items = form->items;
+  const char* shape = "cond: expected (cond (test expr ...) ... [(else expr ...)])";
+  if (items.size() < 2) Fail(shape, form->pos);
+  CorePtr result = Unspecified(form->pos);
+  for (size_t i = items.size() - 1; i >= 1; --i) {
+    const DatumPtr& clause = items[i];
+    if (!clause->IsProperList() || clause->items.empty()) Fail(shape, clause->pos);
+    const auto& c = clause->items;
+    SourcePos cpos = clause->pos;
+    auto seq_of = [&](size_t from) {
+      auto seq = std::make_unique<Core>(CoreKind::kSeq, cpos);
+      for (size_t j = from; j < c.size(); ++j) seq->kids.push_back(Expand(c[j]));
+      return seq->kids.size() == 1 ? std::move(seq->kids[0]) : std::move(seq);
+    };
+    if (c[0]->IsSymbol("else") && !IsLocal("else")) {
+      if (i != items.size() - 1) Fail("cond: else clause must be last", cpos);
+      if (c.size() < 2) Fail("cond: expected (else expr ...)", cpos);
+      result = seq_of(1);
+      continue;
+    }
+    if (c.size() >= 2 && c[1]->IsSymbol("=>") && !IsLocal("=>")) {
+      if (c.size() != 3) Fail("cond: expected (test => receiver)", cpos);
+      std::string t = Fresh("cond");
+      std::vector<CorePtr> args;
+      args.push_back(Ref(t, cpos));
+      CorePtr body = If(Ref(t, cpos), Call(Expand(c[2]), std::move(args), cpos), std::move(result), cpos);
+      std::vector<CorePtr> inits;
+      inits.push_back(Expand(c[0]));
+      result = Let({t}, std::move(inits), std::move(body), cpos);
+      continue;
+    }
+    if (c.size() == 1) {
+      std::string t = Fresh("cond");
+      CorePtr body = If(Ref(t, cpos), Ref(t, cpos), std::move(result), cpos);
+      std::vector<CorePtr> inits;
+      inits.push_back(Expand(c[0]));
+      result = Let({t}, std::move(inits), std::move(body), cpos);
+      continue;
+    }
+    result = If(Expand(c[0]), seq_of(1), std::move(result), cpos);
+  }
+  return result;
+}
+
+CorePtr Expander::ExpandCase(const DatumPtr& form) {
+  const auto& items = form->items;
+  const char* shape = "case: expected (case key ((datum ...) expr ...) ... [(else expr ...)])";
+  if (items.size() < 3) Fail(shape, form->pos);
+  std::string key = Fresh("key");
+  CorePtr result = Unspecified(form->pos);
+  for (size_t i = items.size() - 1; i >= 2; --i) {
+    const DatumPtr& clause = items[i];
+    if (!clause->IsProperList() || clause->items.size() < 2) Fail(shape, clause->pos);
+    const auto& c = clause->items;
+    SourcePos cpos = clause->pos;
+    CorePtr body;
+    if (c[1]->IsSymbol("=>") && !IsLocal("=>")) {
+      if (c.size() != 3) Fail("case: expected (datums => receiver)", cpos);
+      std::vector<CorePtr> args;
+      args.push_back(Ref(key, cpos));
+      body = Call(Expand(c[2]), std::move(args), cpos);
+    } else {
+      auto seq = std::make_unique<Core>(CoreKind::kSeq, cpos);
+      for (size_t j = 1; j < c.size(); ++j) seq->kids.push_back(Expand(c[j]));
+      body = seq->kids.size() == 1 ? std::move(seq->kids[0]) : std::move(seq);
+    }
+    if (c[0]->IsSymbol("else") && !IsLocal("else")) {
+      if (i != items.size() - 1) Fail("case: else clause must be last", cpos);
+      result = std::move(body);
+      continue;
+    }
+    if (!c[0]->IsProperList()) Fail(shape, c[0]->pos);
+    // (memv key '(datum ...)) through the global memv, whatever the user calls `memv` locally.
+    std::vector<CorePtr> args;
+    args.push_back(Ref(key, cpos));
+    args.push_back(Const(c[0], c[0]->pos));
+    CorePtr test = Call(Ref("memv", cpos, /*global_only=*/true), std::move(args), cpos);
+    result = If(std::move(test), std::move(body), std::move(result), cpos);
+  }
+  std::vector<CorePtr> inits;
+  inits.push_back(Expand(items[1]));
+  return Let({key}, std::move(inits), std::move(result), form->pos);
+}
+
+CorePtr Expander::ExpandDo(const DatumPtr& form) {
+  // (do ((var init [step]) ...) (test expr ...) command ...) =
+  //   (let #:do ((var init) ...) (if test (begin expr ...) (begin command ... (#:do step ...))))
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  const char* shape = "do: expected (do ((var init [step]) ...) (test expr ...) command ...)";
+  if (items.size() < 3 || !items[1]->IsProperList() || !items[2]->IsProperList() ||
+      items[2]->items.empty()) {
+    Fail(shape, pos);
+  }
+  std::vector<std::string> vars;
+  std::vector<CorePtr> inits;
+  std::vector<DatumPtr> steps;
+  for (const DatumPtr& b : items[1]->items) {
+    if (!b->IsProperList() || b->items.size() < 2 || b->items.size() > 3 || !b->items[0]->IsSymbol()) {
+      Fail(shape, b->pos);
+    }
+    vars.push_back(b->items[0]->text);
+    inits.push_back(Expand(b->items[1]));
+    steps.push_back(b->items.size() == 3 ? b->items[2] : b->items[0]);
+  }
+  CheckDistinct(vars, "do", pos);
+  std::string loop = Fresh("do");
+  std::vector<std::string> temps;
+  for (const std::string& v : vars) temps.push_back(Fresh(v));
+  CorePtr lam;
+  {
+    ExpanderScope scope(*this, vars);
+    const auto& test_clause = items[2]->items;
+    CorePtr test = Expand(test_clause[0]);
+    auto exit = std::make_unique<Core>(CoreKind::kSeq, pos);
+    for (size_t i = 1; i < test_clause.size(); ++i) exit->kids.push_back(Expand(test_clause[i]));
+    CorePtr exit_core = exit->kids.empty() ? Unspecified(pos)
+                        : exit->kids.size() == 1 ? std::move(exit->kids[0]) : std::move(exit);
+    auto again = std::make_unique<Core>(CoreKind::kSeq, pos);
+    for (size_t i = 3; i < items.size(); ++i) again->kids.push_back(Expand(items[i]));
+    std::vector<CorePtr> step_cores;
+    for (const DatumPtr& s : steps) step_cores.push_back(Expand(s));
+    again->kids.push_back(Call(Ref(loop, pos), std::move(step_cores), pos));
+    CorePtr again_core = again->kids.size() == 1 ? std::move(again->kids[0]) : std::move(again);
+    lam = std::make_unique<Core>(CoreKind::kLambda, pos);
+    lam->name = "do-loop";
+    lam->params = vars;
+    lam->kids.push_back(If(std::move(test), std::move(exit_core), std::move(again_core), pos));
+  }
+  std::vector<CorePtr> call_args;
+  for (const std::string& t : temps) call_args.push_back(Ref(t, pos));
+  auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
+  letrec->params = {loop};
+  letrec->kids.push_back(std::move(lam));
+  letrec->kids.push_back(Call(Ref(loop, pos), std::move(call_args), pos));
+  return Let(std::move(temps), std::move(inits), std::move(letrec), pos);
+}
+
+CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
+  CheckStack();
+  SourcePos pos = t->pos;
+  auto global = [&](const char* name) { return Ref(name, pos, /*global_only=*/true); };
+  auto quoted_symbol = [&](const char* name) { return Const(MakeSymbol(name, pos), pos); };
+  if (t->kind == DatumKind::kVector) {
+    CorePtr list = ExpandQuasi(MakeList(t->items, pos), depth);
+    if (list->kind == CoreKind::kConst) return Const(t, pos);
+    std::vector<CorePtr> args;
+    args.push_back(std::move(list));
+    return Call(global("list->vector"), std::move(args), pos);
+  }
+  if (t->kind != DatumKind::kList || t->IsNil()) return Const(t, pos);
+  const auto& items = t->items;
+  if (t->IsProperList() && items.size() == 2 && items[0]->IsSymbol()) {
+    const std::string& head = items[0]->text;
+    if (head == "unquote") {
+      if (depth == 1) return Expand(items[1]);
+      CorePtr inner = ExpandQuasi(items[1], depth - 1);
+      if (inner->kind == CoreKind::kConst) return Const(t, pos);
+      std::vector<CorePtr> args;
+      args.push_back(quoted_symbol("unquote"));
+      args.push_back(std::move(inner));
+      return Call(global("list"), std::move(args), pos);
+    }
+    if (head == "quasiquote") {
+      CorePtr inner = ExpandQuasi(items[1], depth + 1);
+      if (inner->kind == CoreKind::kConst) return Const(t, pos);
+      std::vector<CorePtr> args;
+      args.push_back(quoted_symbol("quasiquote"));
+      args.push_back(std::move(inner));
+      return Call(global("list"), std::move(args), pos);
+    }
+  }
+  // Build from the end: the tail first, then cons/append each item onto it.
+  size_t n = items.size();
+  DatumPtr tail_datum = t->tail;
+  // (a . ,b) reads as (a unquote b): the last two items form the tail (unquote b).
+  if (tail_datum == nullptr && n >= 3 && items[n - 2]->IsSymbol("unquote")) {
+    tail_datum = MakeList({items[n - 2], items[n - 1]}, items[n - 2]->pos);
+    n -= 2;
+  }
+  CorePtr tail = tail_datum ? ExpandQuasi(tail_datum, depth) : Const(MakeList({}, pos), pos);
+  bool all_const = tail->kind == CoreKind::kConst;
+  std::vector<CorePtr> parts(n);
+  std::vector<bool> splice(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const DatumPtr& item = items[i];
+    if (item->IsForm("unquote-splicing") && item->items.size() == 2) {
+      if (depth == 1) {
+        parts[i] = Expand(item->items[1]);
+        splice[i] = true;
+        all_const = false;
+        continue;
+      }
+      CorePtr inner = ExpandQuasi(item->items[1], depth - 1);
+      if (inner->kind == CoreKind::kConst) {
+        parts[i] = Const(item, item->pos);
+      } else {
+        std::vector<CorePtr> args;
+        args.push_back(quoted_symbol("unquote-splicing"));
+        args.push_back(std::move(inner));
+        parts[i] = Call(global("list"), std::move(args), item->pos);
+      }
+    } else {
+      parts[i] = ExpandQuasi(item, depth);
+    }
+    if (parts[i]->kind != CoreKind::kConst) all_const = false;
+  }
+  if (all_const) return Const(t, pos);
+  CorePtr result = std::move(tail);
+  for (size_t i = n; i-- > 0;) {
+    if (!splice[i] && parts[i]->kind == CoreKind::kConst && result->kind == CoreKind::kConst) {
+      // A constant item on a constant tail: one quoted list, as the reader would give it.
+      const Datum& rest = *result->datum;
+      std::vector<DatumPtr> list_items{parts[i]->datum};
+      DatumPtr list_tail = result->datum;
+      if (rest.kind == DatumKind::kList) {
+        list_items.insert(list_items.end(), rest.items.begin(), rest.items.end());
+        list_tail = rest.tail;
+      }
+      result = Const(MakeList(std::move(list_items), items[i]->pos, std::move(list_tail)), items[i]->pos);
+      continue;
+    }
+    std::vector<CorePtr> args;
+    args.push_back(std::move(parts[i]));
+    args.push_back(std::move(result));
+    result = Call(global(splice[i] ? "append" : "cons"), std::move(args), items[i]->pos);
+  }
+  return result;
+}
+
+void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& out) {
+  // (define-record-type name (ctor field ...) pred (field accessor [modifier]) ...) defines
+  //   name     = (%make-record-type 'name '(field ...))
+  //   ctor     = (lambda (a ...) (%record-make name v ...))     v: a or #f, in field order
+  //   pred     = (lambda (obj) (%record? obj name))
+  //   accessor = (lambda (obj) (%record-ref obj name index 'accessor))
+  //   modifier = (lambda (obj v) (%record-set! obj name index v 'modifier))
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  const char* shape =
+      "define-record-type: expected (define-record-type name (constructor field ...) predicate "
+      "(field accessor [modifier]) ...)";
+  if (items.size() < 3 || !items[1]->IsSymbol()) Fail(shape, pos);
+  const std::string& type_name = items[1]->text;
+  std::vector<std::string> fields;
+  struct Proc {
+    std::string name;
+    size_t field;
+    bool modifier;
+    SourcePos pos;
+  };
+  std::vector<Proc> procs;
+  for (size_t i = 4; i < items.size(); ++i) {
+    const DatumPtr& spec = items[i];
+    if (spec->IsSymbol()) {
+      fields.push_back(spec->text);
+      continue;
+    }
+    if (!spec->IsProperList() || spec->items.empty() || spec->items.size() > 3) Fail(shape, spec->pos);
+    for (const DatumPtr& s : spec->items) {
+      if (!s->IsSymbol()) Fail(shape, s->pos);
+    }
+    fields.push_back(spec->items[0]->text);
+    if (spec->items.size() >= 2) procs.push_back({spec->items[1]->text, fields.size() - 1, false, spec->pos});
+    if (spec->items.size() == 3) procs.push_back({spec->items[2]->text, fields.size() - 1, true, spec->pos});
+  }
+  CheckDistinct(fields, "define-record-type", pos);
+  auto global = [&](const char* name, SourcePos p) { return Ref(name, p, /*global_only=*/true); };
+  auto lambda = [&](std::string name, std::vector<std::string> params, CorePtr body, SourcePos p) {
+    auto lam = std::make_unique<Core>(CoreKind::kLambda, p);
+    lam->name = std::move(name);
+    lam->params = std::move(params);
+    lam->kids.push_back(std::move(body));
+    return lam;
+  };
+  auto add = [&](const std::string& name, CorePtr value) {
+    out.push_back({name, nullptr, form, false, std::move(value)});
+  };
+
+  std::vector<DatumPtr> field_syms;
+  for (const std::string& f : fields) field_syms.push_back(MakeSymbol(f, pos));
+  {
+    std::vector<CorePtr> args;
+    args.push_back(Const(items[1], pos));
+    args.push_back(Const(MakeList(std::move(field_syms), pos), pos));
+    add(type_name, Call(global("%make-record-type", pos), std::move(args), pos));
+  }
+  // Constructor.
+  const DatumPtr& ctor = items[2];
+  if (ctor->IsSymbol() || ctor->IsProperList()) {
+    std::string ctor_name;
+    std::vector<std::string> ctor_fields;
+    if (ctor->IsSymbol()) {
+      ctor_name = ctor->text;
+      ctor_fields = fields;
+    } else {
+      if (ctor->items.empty()) Fail(shape, ctor->pos);
+      for (const DatumPtr& s : ctor->items) {
+        if (!s->IsSymbol()) Fail(shape, s->pos);
+      }
+      ctor_name = ctor->items[0]->text;
+      for (size_t i = 1; i < ctor->items.size(); ++i) ctor_fields.push_back(ctor->items[i]->text);
+    }
+    CheckDistinct(ctor_fields, "define-record-type", ctor->pos);
+    std::vector<std::string> params;
+    for (size_t i = 0; i < ctor_fields.size(); ++i) params.push_back(Fresh(ctor_fields[i]));
+    std::vector<CorePtr> args;
+    args.push_back(Ref(type_name, ctor->pos));
+    for (const std::string& f : fields) {
+      size_t found = ctor_fields.size();
+      for (size_t i = 0; i < ctor_fields.size(); ++i) {
+        if (ctor_fields[i] == f) found = i;
+      }
+      args.push_back(found < params.size() ? Ref(params[found], ctor->pos)
+                                           : Const(MakeBool(false, ctor->pos), ctor->pos));
+    }
+    for (const std::string& f : ctor_fields) {
+      bool known = false;
+      for (const std::string& g : fields) known = known || f == g;
+      if (!known) Fail(absl::StrCat("define-record-type: ", f, " is not a field of ", type_name), ctor->pos);
+    }
+    add(ctor_name, lambda(ctor_name, params, Call(global("%record-make", ctor->pos), std::move(args), ctor->pos),
+                          ctor->pos));
+  } else if (!(ctor->kind == DatumKind::kBool && !ctor->boolean)) {
+    Fail(shape, ctor->pos);
+  }
+  // Predicate.
+  const DatumPtr& pred = items[3];
+  if (pred->IsSymbol()) {
+    std::string obj = Fresh("obj");
+    std::vector<CorePtr> args;
+    args.push_back(Ref(obj, pred->pos));
+    args.push_back(Ref(type_name, pred->pos));
+    add(pred->text, lambda(pred->text, {obj}, Call(global("%record?", pred->pos), std::move(args), pred->pos),
+                           pred->pos));
+  } else if (!(pred->kind == DatumKind::kBool && !pred->boolean)) {
+    Fail(shape, pred->pos);
+  }
+  // Accessors and modifiers.
+  for (const Proc& p : procs) {
+    std::string obj = Fresh("obj");
+    std::vector<CorePtr> args;
+    args.push_back(Ref(obj, p.pos));
+    args.push_back(Ref(type_name, p.pos));
+    args.push_back(Const(MakeFixnum(static_cast<int64_t>(p.field), p.pos), p.pos));
+    std::vector<std::string> params{obj};
+    if (p.modifier) {
+      std::string v = Fresh("value");
+      params.push_back(v);
+      args.push_back(Ref(v, p.pos));
+    }
+    args.push_back(Const(MakeSymbol(p.name, p.pos), p.pos));
+    const char* prim = p.modifier ? "%record-set!" : "%record-ref";
+    add(p.name, lambda(p.name, params, Call(global(prim, p.pos), std::move(args), p.pos), p.pos));
+  }
+}
+
+}  // namespace toylang
