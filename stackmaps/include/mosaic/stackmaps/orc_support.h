@@ -1,0 +1,124 @@
+// ORC glue: a JITLink plugin that registers every linked object's `.llvm_stackmaps` section with
+// a StackMapIndex, and GcJit, an LLJIT set up with that plugin, the GC datalayout (host +
+// "-ni:1") and the pipeline of the JIT's contract with the runtime.
+//
+//   StackMapIndex index;
+//   auto jit = GcJit::Create(index).value();
+//   jit->DefineAbsolute({{"alloc_pair", reinterpret_cast<void*>(&AllocPairHelper)}});
+//   std::unique_ptr<llvm::Module> m = ...;        // gc "statepoint-example", ptr addrspace(1)
+//   absl::Status s = jit->AddModule(std::move(m), std::move(context));  // pipeline + link
+//   auto fn = jit->Lookup<uint64_t (*)(uint64_t)>("entry").value();
+//   uint64_t r = CallJit(fn, Value::Fixnum(1).bits());
+//
+// Removing a ResourceTracker unregisters its sections: do that only when no frame can return
+// into the code any more (the index would then miss its return addresses: a fatal error).
+#ifndef MOSAIC_STACKMAPS_ORC_SUPPORT_H_
+#define MOSAIC_STACKMAPS_ORC_SUPPORT_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include "mosaic/stackmaps/index.h"
+
+namespace mosaic::stackmaps {
+
+// The one llvm::Error -> absl::Status adapter (consumes the error).
+absl::Status ToStatus(llvm::Error error, absl::StatusCode code = absl::StatusCode::kInternal);
+
+class StackMapPlugin : public llvm::orc::ObjectLinkingLayer::Plugin {
+ public:
+  explicit StackMapPlugin(StackMapIndex& index) : index_(index) {}
+
+  void modifyPassConfig(llvm::orc::MaterializationResponsibility& mr, llvm::jitlink::LinkGraph& g,
+                        llvm::jitlink::PassConfiguration& config) override;
+  llvm::Error notifyEmitted(llvm::orc::MaterializationResponsibility& mr) override;
+  llvm::Error notifyFailed(llvm::orc::MaterializationResponsibility& mr) override;
+  llvm::Error notifyRemovingResources(llvm::orc::JITDylib& jd,
+                                      llvm::orc::ResourceKey key) override;
+  void notifyTransferringResources(llvm::orc::JITDylib& jd, llvm::orc::ResourceKey dst,
+                                   llvm::orc::ResourceKey src) override;
+
+  // Sections registered and still owned by some resource key.
+  size_t LiveSectionCount() const;
+  // Called with each section's bytes and address just before it is registered.
+  void SetSectionObserverForTesting(
+      std::function<void(const std::vector<uint8_t>& bytes, uint64_t address)> observer) {
+    observer_ = std::move(observer);
+  }
+  // The section ids registered for objects of `key`.
+  std::vector<SectionId> SectionsForTesting(llvm::orc::ResourceKey key) const;
+
+ private:
+  llvm::Error RegisterGraph(llvm::orc::MaterializationResponsibility& mr,
+                            llvm::jitlink::LinkGraph& g);
+
+  StackMapIndex& index_;
+  std::function<void(const std::vector<uint8_t>&, uint64_t)> observer_;
+  mutable std::mutex mu_;
+  // Registered after fixup, before the object is emitted.
+  absl::flat_hash_map<llvm::orc::MaterializationResponsibility*, std::vector<SectionId>> pending_;
+  absl::flat_hash_map<llvm::orc::ResourceKey, std::vector<SectionId>> owned_;
+};
+
+enum class OptLevel { kO0, kO1, kO2, kO3 };
+
+struct GcJitOptions {
+  OptLevel opt_level = OptLevel::kO2;  // IR pipeline and code generation
+};
+
+class GcJit {
+ public:
+  static absl::StatusOr<std::unique_ptr<GcJit>> Create(StackMapIndex& index,
+                                                       GcJitOptions options = {});
+
+  // The pipeline of the contract, in place: datalayout and triple set to the JIT's, the
+  // optimisation pipeline (plus sroa/mem2reg at -O0), function(place-safepoints) with the
+  // module's own defined `void @gc.safepoint_poll()`, rewrite-statepoints-for-gc, the verifier,
+  // and finally the poll function deleted (or made internal if something still calls it).
+  // Functions with a `gc` attribute get frame-pointer="all". InvalidArgument if a GC function
+  // exists and the poll is not defined, or if the verifier rejects the result.
+  absl::Status PrepareModule(llvm::Module& module) const;
+
+  // PrepareModule, then adds the module to the main JITDylib (or under `tracker`).
+  absl::Status AddModule(std::unique_ptr<llvm::Module> module,
+                         std::unique_ptr<llvm::LLVMContext> context,
+                         llvm::orc::ResourceTrackerSP tracker = nullptr);
+
+  // Defines absolute symbols (host functions or data) in the main JITDylib.
+  absl::Status DefineAbsolute(const std::vector<std::pair<std::string, const void*>>& symbols);
+
+  absl::StatusOr<uint64_t> LookupAddress(std::string_view name);
+  template <typename Fn>
+  absl::StatusOr<Fn> Lookup(std::string_view name) {
+    absl::StatusOr<uint64_t> address = LookupAddress(name);
+    if (!address.ok()) return address.status();
+    return reinterpret_cast<Fn>(*address);
+  }
+
+  llvm::orc::LLJIT& lljit() { return *lljit_; }
+  const llvm::DataLayout& data_layout() const { return lljit_->getDataLayout(); }
+  StackMapPlugin& plugin() { return *plugin_; }
+
+ private:
+  GcJit() = default;
+  std::unique_ptr<llvm::orc::LLJIT> lljit_;
+  StackMapPlugin* plugin_ = nullptr;  // owned by the object linking layer
+  std::unique_ptr<llvm::TargetMachine> target_machine_;  // for the IR pipeline
+  GcJitOptions options_;
+};
+
+}  // namespace mosaic::stackmaps
+
+#endif  // MOSAIC_STACKMAPS_ORC_SUPPORT_H_

@@ -1,0 +1,319 @@
+// Two JITLink facts shape the plugin (docs/design/stackmaps.md): nothing refers to
+// `.llvm_stackmaps`, so JITLink dead-strips it unless a live symbol covers each block before
+// pruning; and the function addresses inside are only absolute after fixup.
+#include "mosaic/stackmaps/orc_support.h"
+
+#include <mutex>
+
+#include "absl/strings/str_format.h"
+#include "llvm/ExecutionEngine/JITLink/JITLink.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+namespace mosaic::stackmaps {
+namespace {
+
+constexpr const char* kStackMapSection = ".llvm_stackmaps";
+constexpr const char* kPollFunction = "gc.safepoint_poll";
+
+llvm::Error ToLlvmError(const absl::Status& status) {
+  return llvm::make_error<llvm::StringError>(std::string(status.message()),
+                                             llvm::inconvertibleErrorCode());
+}
+
+llvm::OptimizationLevel ToPassLevel(OptLevel level) {
+  switch (level) {
+    case OptLevel::kO0: return llvm::OptimizationLevel::O0;
+    case OptLevel::kO1: return llvm::OptimizationLevel::O1;
+    case OptLevel::kO2: return llvm::OptimizationLevel::O2;
+    case OptLevel::kO3: return llvm::OptimizationLevel::O3;
+  }
+  return llvm::OptimizationLevel::O2;
+}
+
+llvm::CodeGenOptLevel ToCodeGenLevel(OptLevel level) {
+  switch (level) {
+    case OptLevel::kO0: return llvm::CodeGenOptLevel::None;
+    case OptLevel::kO1: return llvm::CodeGenOptLevel::Less;
+    case OptLevel::kO2: return llvm::CodeGenOptLevel::Default;
+    case OptLevel::kO3: return llvm::CodeGenOptLevel::Aggressive;
+  }
+  return llvm::CodeGenOptLevel::Default;
+}
+
+// Runs `build` (which fills a ModulePassManager) with fresh analysis managers.
+template <typename Build>
+absl::Status RunPipeline(llvm::Module& module, llvm::TargetMachine* tm, Build build) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm;
+  if (absl::Status s = build(pb, mpm); !s.ok()) return s;
+  mpm.run(module, mam);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ToStatus(llvm::Error error, absl::StatusCode code) {
+  if (!error) return absl::OkStatus();
+  return absl::Status(code, llvm::toString(std::move(error)));
+}
+
+// --- StackMapPlugin ------------------------------------------------------------------------
+
+void StackMapPlugin::modifyPassConfig(llvm::orc::MaterializationResponsibility& mr,
+                                      llvm::jitlink::LinkGraph& g,
+                                      llvm::jitlink::PassConfiguration& config) {
+  config.PrePrunePasses.push_back([](llvm::jitlink::LinkGraph& graph) -> llvm::Error {
+    if (llvm::jitlink::Section* section = graph.findSectionByName(kStackMapSection)) {
+      for (llvm::jitlink::Block* block : section->blocks()) {
+        graph.addAnonymousSymbol(*block, 0, block->getSize(), /*IsCallable=*/false,
+                                 /*IsLive=*/true);
+      }
+    }
+    return llvm::Error::success();
+  });
+  config.PostFixupPasses.push_back(
+      [this, &mr](llvm::jitlink::LinkGraph& graph) { return RegisterGraph(mr, graph); });
+}
+
+llvm::Error StackMapPlugin::RegisterGraph(llvm::orc::MaterializationResponsibility& mr,
+                                          llvm::jitlink::LinkGraph& g) {
+  llvm::jitlink::Section* section = g.findSectionByName(kStackMapSection);
+  if (section == nullptr || section->blocks_size() == 0) return llvm::Error::success();
+  if (section->blocks_size() != 1) {
+    return ToLlvmError(absl::InvalidArgumentError(absl::StrFormat(
+        "%s in %s has %d blocks; expected one", kStackMapSection, g.getName(),
+        section->blocks_size())));
+  }
+  llvm::jitlink::Block& block = **section->blocks().begin();
+  if (block.isZeroFill()) {
+    return ToLlvmError(absl::InvalidArgumentError(
+        absl::StrFormat("%s in %s is zero-fill", kStackMapSection, g.getName())));
+  }
+  llvm::ArrayRef<char> content = block.getContent();
+  std::vector<uint8_t> bytes(content.begin(), content.end());
+  const uint64_t address = block.getAddress().getValue();
+  std::vector<CodeSymbol> symbols;
+  for (llvm::jitlink::Symbol* sym : g.defined_symbols()) {
+    if (sym->isCallable() && sym->hasName()) {
+      symbols.push_back({sym->getAddress().getValue(), sym->getSize(), sym->getName().str()});
+    }
+  }
+  if (observer_) observer_(bytes, address);
+  absl::StatusOr<SectionId> id = index_.Register(bytes, address, symbols);
+  if (!id.ok()) return ToLlvmError(id.status());
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_[&mr].push_back(*id);
+  return llvm::Error::success();
+}
+
+llvm::Error StackMapPlugin::notifyEmitted(llvm::orc::MaterializationResponsibility& mr) {
+  std::vector<SectionId> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_.find(&mr);
+    if (it == pending_.end()) return llvm::Error::success();
+    ids = std::move(it->second);
+    pending_.erase(it);
+  }
+  return mr.withResourceKeyDo([&](llvm::orc::ResourceKey key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& owned = owned_[key];
+    owned.insert(owned.end(), ids.begin(), ids.end());
+  });
+}
+
+llvm::Error StackMapPlugin::notifyFailed(llvm::orc::MaterializationResponsibility& mr) {
+  std::vector<SectionId> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_.find(&mr);
+    if (it == pending_.end()) return llvm::Error::success();
+    ids = std::move(it->second);
+    pending_.erase(it);
+  }
+  for (SectionId id : ids) index_.Unregister(id).IgnoreError();  // the code never ran
+  return llvm::Error::success();
+}
+
+llvm::Error StackMapPlugin::notifyRemovingResources(llvm::orc::JITDylib&,
+                                                    llvm::orc::ResourceKey key) {
+  std::vector<SectionId> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = owned_.find(key);
+    if (it == owned_.end()) return llvm::Error::success();
+    ids = std::move(it->second);
+    owned_.erase(it);
+  }
+  for (SectionId id : ids) {
+    if (absl::Status s = index_.Unregister(id); !s.ok()) return ToLlvmError(s);
+  }
+  return llvm::Error::success();
+}
+
+void StackMapPlugin::notifyTransferringResources(llvm::orc::JITDylib&, llvm::orc::ResourceKey dst,
+                                                 llvm::orc::ResourceKey src) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = owned_.find(src);
+  if (it == owned_.end()) return;
+  std::vector<SectionId> ids = std::move(it->second);
+  owned_.erase(it);
+  auto& to = owned_[dst];
+  to.insert(to.end(), ids.begin(), ids.end());
+}
+
+size_t StackMapPlugin::LiveSectionCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& [key, ids] : owned_) n += ids.size();
+  return n;
+}
+
+std::vector<SectionId> StackMapPlugin::SectionsForTesting(llvm::orc::ResourceKey key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = owned_.find(key);
+  return it == owned_.end() ? std::vector<SectionId>{} : it->second;
+}
+
+// --- GcJit ---------------------------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<GcJit>> GcJit::Create(StackMapIndex& index,
+                                                     GcJitOptions options) {
+  static std::once_flag init_once;
+  std::call_once(init_once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    llvm::InitializeNativeTargetAsmParser();
+  });
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return ToStatus(jtmb.takeError());
+  jtmb->setCodeGenOptLevel(ToCodeGenLevel(options.opt_level));
+  auto host_layout = jtmb->getDefaultDataLayoutForTarget();
+  if (!host_layout) return ToStatus(host_layout.takeError());
+  // Address space 1 (GC references) is non-integral: no pass may invent inttoptr/ptrtoint.
+  auto gc_layout = llvm::DataLayout::parse(host_layout->getStringRepresentation() + "-ni:1");
+  if (!gc_layout) return ToStatus(gc_layout.takeError());
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) return ToStatus(tm.takeError());
+
+  auto jit = std::unique_ptr<GcJit>(new GcJit());
+  jit->options_ = options;
+  jit->target_machine_ = std::move(*tm);
+  auto plugin = std::make_shared<StackMapPlugin>(index);
+  jit->plugin_ = plugin.get();
+  auto lljit =
+      llvm::orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(*jtmb)
+          .setDataLayout(*gc_layout)
+          .setObjectLinkingLayerCreator(
+              [plugin](llvm::orc::ExecutionSession& es, const llvm::Triple&)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                auto layer = std::make_unique<llvm::orc::ObjectLinkingLayer>(es);
+                layer->addPlugin(plugin);
+                return layer;
+              })
+          .create();
+  if (!lljit) return ToStatus(lljit.takeError());
+  jit->lljit_ = std::move(*lljit);
+  return jit;
+}
+
+absl::Status GcJit::PrepareModule(llvm::Module& module) const {
+  module.setDataLayout(data_layout());
+  module.setTargetTriple(target_machine_->getTargetTriple().str());
+  bool has_gc = false;
+  for (llvm::Function& f : module) {
+    if (f.isDeclaration() || !f.hasGC()) continue;
+    has_gc = true;
+    f.addFnAttr("frame-pointer", "all");  // the walker follows frame pointers
+  }
+  llvm::Function* poll = module.getFunction(kPollFunction);
+  if (has_gc && (poll == nullptr || poll->isDeclaration())) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "module '%s' has GC functions but does not define void @%s()",
+        module.getModuleIdentifier(), kPollFunction));
+  }
+  {
+    std::string errors;
+    llvm::raw_string_ostream os(errors);
+    if (llvm::verifyModule(module, &os)) {
+      return absl::InvalidArgumentError("module does not verify before the pipeline: " + errors);
+    }
+  }
+  const OptLevel level = options_.opt_level;
+  absl::Status s = RunPipeline(
+      module, target_machine_.get(),
+      [level](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) -> absl::Status {
+        if (level == OptLevel::kO0) {
+          mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+          // RS4GC does not see values kept in allocas.
+          return ToStatus(pb.parsePassPipeline(mpm, "function(sroa,mem2reg)"));
+        }
+        mpm = pb.buildPerModuleDefaultPipeline(ToPassLevel(level));
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  if (has_gc) {
+    s = RunPipeline(module, target_machine_.get(),
+                    [](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) {
+                      return ToStatus(pb.parsePassPipeline(
+                          mpm, "function(place-safepoints),rewrite-statepoints-for-gc"));
+                    });
+    if (!s.ok()) return s;
+  }
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (llvm::verifyModule(module, &os)) {
+    return absl::InvalidArgumentError("module does not verify after the GC pipeline: " + errors);
+  }
+  // The poll is inlined everywhere it is needed; another module's copy would clash with it.
+  if (llvm::Function* p = module.getFunction(kPollFunction)) {
+    if (p->use_empty()) {
+      p->eraseFromParent();
+    } else {
+      p->setLinkage(llvm::GlobalValue::InternalLinkage);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GcJit::AddModule(std::unique_ptr<llvm::Module> module,
+                              std::unique_ptr<llvm::LLVMContext> context,
+                              llvm::orc::ResourceTrackerSP tracker) {
+  if (absl::Status s = PrepareModule(*module); !s.ok()) return s;
+  llvm::orc::ThreadSafeModule tsm(std::move(module), std::move(context));
+  if (tracker) return ToStatus(lljit_->addIRModule(tracker, std::move(tsm)));
+  return ToStatus(lljit_->addIRModule(std::move(tsm)));
+}
+
+absl::Status GcJit::DefineAbsolute(
+    const std::vector<std::pair<std::string, const void*>>& symbols) {
+  llvm::orc::SymbolMap map;
+  for (const auto& [name, address] : symbols) {
+    map[lljit_->mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported);
+  }
+  return ToStatus(lljit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(map))));
+}
+
+absl::StatusOr<uint64_t> GcJit::LookupAddress(std::string_view name) {
+  auto address = lljit_->lookup(llvm::StringRef(name.data(), name.size()));
+  if (!address) return ToStatus(address.takeError(), absl::StatusCode::kNotFound);
+  return address->getValue();
+}
+
+}  // namespace mosaic::stackmaps

@@ -1,0 +1,137 @@
+// The walk runs inside the collector's pause: it allocates nothing and never guesses. Every
+// pointer read from the stack (activation records, saved frame pointers, slots) is checked
+// against the thread's stack bounds first, so a broken protocol ends in a message, not a crash.
+#include "mosaic/stackmaps/walker.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "mosaic/stackmaps/activation.h"
+#include "mosaic/stackmaps/section.h"
+
+namespace mosaic::stackmaps {
+namespace {
+
+[[noreturn]] void Fatal(const std::string& message) {
+  std::fprintf(stderr, "mosaic stackmaps: fatal: %s\n", message.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+std::string Hex(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+struct Bounds {
+  uint64_t lo;  // ThreadStack::top
+  uint64_t hi;  // ThreadStack::base
+  bool Contains(uint64_t address, uint64_t bytes) const {
+    return address >= lo && address <= hi && hi - address >= bytes && address % 8 == 0;
+  }
+};
+
+uint64_t Load(uint64_t address) { return *reinterpret_cast<const uint64_t*>(address); }
+
+}  // namespace
+
+void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor) {
+  const Bounds bounds{reinterpret_cast<uint64_t>(stack.top),
+                      reinterpret_cast<uint64_t>(stack.base)};
+  if (mode() == WalkMode::kConservative || stack.activations == nullptr) {
+    visitor.VisitConservativeRange(stack.top, stack.base);
+    return;
+  }
+  StackMapIndex::Reader reader(index_);
+  uint64_t cursor = bounds.lo;  // everything below has been visited
+  uint64_t frames = 0;
+  const auto* record = static_cast<const Activation*>(stack.activations);
+  while (record != nullptr) {
+    const uint64_t exit_at = reinterpret_cast<uint64_t>(record);
+    if (!bounds.Contains(exit_at, sizeof(Activation)) || exit_at < cursor) {
+      Fatal("activation record at " + Hex(exit_at) + " lies outside the unwalked stack [" +
+            Hex(cursor) + ", " + Hex(bounds.hi) + "): the activation list is corrupt");
+    }
+    if (record->kind != kActivationExit) {
+      Fatal("activation record at " + Hex(exit_at) + " has kind " + Hex(record->kind) +
+            " where a JIT->native exit record was expected: native code reached a collection "
+            "from JIT code without MOSAIC_JIT_EXIT_SCOPE, or the list is corrupt");
+    }
+    const Activation* entry = record->prev;
+    const uint64_t entry_at = reinterpret_cast<uint64_t>(entry);
+    if (entry == nullptr || !bounds.Contains(entry_at, sizeof(Activation)) ||
+        entry_at <= exit_at || entry->kind != kActivationEntry) {
+      Fatal("exit record at " + Hex(exit_at) +
+            " is not followed by a native->JIT entry record further up the stack (next: " +
+            Hex(entry_at) + "): JIT code was entered without CallJit, or the list is corrupt");
+    }
+    uint64_t fp = record->frame_pointer;
+    if (fp == entry->frame_pointer) {  // JIT entry called straight into native code
+      record = entry->prev;
+      continue;
+    }
+    uint64_t sp = record->stack_pointer;
+    if (sp == 0) {
+      const FunctionEntry* fn = reader.FindFunction(record->function);
+      if (fn == nullptr || fn->stack_size == kDynamicStackSize) {
+        Fatal("exit record at " + Hex(exit_at) + " names function " + Hex(record->function) +
+              ", which " + (fn == nullptr ? "has no registered stack map" : "has a dynamic frame") +
+              ": cannot find the innermost JIT frame's stack pointer");
+      }
+      sp = fp + 8 - fn->stack_size;
+    }
+    if (!bounds.Contains(sp, 0) || sp < cursor || !bounds.Contains(fp, 16) || fp < sp ||
+        fp >= entry->frame_pointer) {
+      Fatal("exit record at " + Hex(exit_at) + " gives frame pointer " + Hex(fp) +
+            " and stack pointer " + Hex(sp) + ", not inside the stack between " + Hex(cursor) +
+            " and the entry frame " + Hex(entry->frame_pointer));
+    }
+    uint64_t ra = record->return_address;
+    if (ra == 0) {
+      if (!bounds.Contains(sp - 8, 8)) Fatal("return address slot below " + Hex(sp) + " is off-stack");
+      ra = Load(sp - 8);
+    }
+    visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor),
+                                   reinterpret_cast<const void*>(sp));
+    for (;;) {
+      const Safepoint* safepoint = reader.Find(ra);
+      if (safepoint == nullptr) {
+        Fatal("no stack map record for return address " + Hex(ra) + " in a JIT frame (frame "
+              "pointer " + Hex(fp) + "); " + reader.Describe(ra) +
+              ". Every call from JIT code that can reach a collection must be a gc.statepoint, "
+              "and its code must stay registered while a frame can return into it");
+      }
+      for (int32_t off : safepoint->base_offsets()) {
+        const uint64_t slot = sp + static_cast<uint64_t>(off);
+        if (!bounds.Contains(slot, 8)) {
+          Fatal("stack map slot SP+" + std::to_string(off) + " of return address " + Hex(ra) +
+                " lies outside the stack");
+        }
+        visitor.VisitPreciseWord(Load(slot));
+      }
+      ++frames;
+      const uint64_t caller_fp = Load(fp);
+      const uint64_t caller_ra = Load(fp + 8);
+      if (caller_fp == entry->frame_pointer) break;  // fp is the outermost JIT frame of the run
+      if (caller_fp <= fp || !bounds.Contains(caller_fp, 16) || caller_fp > entry->frame_pointer) {
+        Fatal("frame-pointer chain broken in a JIT run: frame " + Hex(fp) +
+              " (return address " + Hex(ra) + ", " + reader.Describe(ra) +
+              ") saved caller frame pointer " + Hex(caller_fp) +
+              ", which does not lead to the entry frame " + Hex(entry->frame_pointer) +
+              " (is every JIT function compiled with frame-pointer=\"all\"?)");
+      }
+      sp = fp + 16;  // the caller's SP after the call returns
+      fp = caller_fp;
+      ra = caller_ra;
+    }
+    cursor = fp + 16;
+    record = entry->prev;
+  }
+  visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor), stack.base);
+  visitor.CountJitFrames(frames);
+}
+
+}  // namespace mosaic::stackmaps
