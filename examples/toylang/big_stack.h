@@ -12,7 +12,6 @@
 
 namespace toylang {
 
-inline constexpr size_t kDefaultEngineStackBytes = size_t{4} << 30;
 
 // Runs `body` on a thread with a `stack_bytes` stack and returns its result once it finished.
 // An error creating the thread (the reservation failed) is a Status; the caller may then fall

@@ -26,6 +26,26 @@ absl::Status BadValue(std::string_view flag, std::string_view expected, std::str
       std::string(flag) + ": expected " + std::string(expected) + ", got '" + std::string(got) + "'");
 }
 
+// "64M", "4G", "65536": a size in bytes with an optional K, M or G suffix.
+std::optional<size_t> ParseSize(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  size_t shift = 0;
+  switch (text.back()) {
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    default: break;
+  }
+  if (shift != 0) text.remove_suffix(1);
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  size_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  return n << shift;
+}
+
 }  // namespace
 
 absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>& args) {
@@ -94,6 +114,13 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
       } else {
         return BadValue("--gc-stats", "summary, text or json", *flag.value);
       }
+    } else if (flag.name == "--stack-size") {
+      std::optional<size_t> size = flag.value ? ParseSize(*flag.value) : std::nullopt;
+      if (!size || *size < (size_t{1} << 20) || *size > (size_t{64} << 30)) {
+        return BadValue("--stack-size", "a size from 1M to 64G such as 512M",
+                        flag.value.value_or(""));
+      }
+      options.stack_bytes = *size;
     } else if (flag.name == "--gc-options") {
       if (!flag.value) {
         return absl::InvalidArgumentError("--gc-options: expected --gc-options=KEY=VALUE,...");
@@ -125,6 +152,8 @@ Flags:
                            print collector statistics to stderr on exit
   --gc-options=OPTIONS     heap options, e.g. heap-max=512M,stress=100,verify=1
                            (see docs/options.md; MOSAIC_GC_OPTIONS is applied on top)
+  --stack-size=SIZE        reserved stack of the engine thread (default 4G; K/M/G suffixes);
+                           deep recursion beyond it is the error "stack overflow"
   -e EXPR                  evaluate EXPR, print its value with write (unless unspecified)
   -h, --help               print this help and exit
   --version                print the version and exit

@@ -3,6 +3,7 @@
 #ifndef TOYLANG_EXAMPLES_TOYLANG_DRIVER_OPTIONS_H_
 #define TOYLANG_EXAMPLES_TOYLANG_DRIVER_OPTIONS_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct DriverOptions {
   GcStatsFormat gc_stats = GcStatsFormat::kNone;
   std::optional<std::string> expression;  // -e EXPR
   std::optional<std::string> file;        // FILE.scm; neither: the REPL
+  size_t stack_bytes = size_t{4} << 30;  // the engine thread's reserved stack
   bool help = false;
   bool version = false;
 };

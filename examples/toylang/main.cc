@@ -156,7 +156,7 @@ int Main(int argc, char** argv) {
     pthread_sigmask(SIG_UNBLOCK, &sigint, nullptr);
     return RunEngine(options, file_source);
   };
-  absl::StatusOr<int> code = RunOnBigStack(kDefaultEngineStackBytes, body);
+  absl::StatusOr<int> code = RunOnBigStack(options.stack_bytes, body);
   if (!code.ok()) {
     std::cerr << "toylang: warning: " << code.status().message()
               << "; running on the main thread (deep recursion will hit \"stack overflow\" "

@@ -1,0 +1,3 @@
+; exit: 1
+; An unknown character name.
+(display (list #\a #\foo))

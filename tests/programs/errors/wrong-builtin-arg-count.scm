@@ -1,0 +1,4 @@
+; exit: 1
+; A built-in procedure called with the wrong number of arguments.
+(display "start") (newline)
+(car '(1) '(2))

@@ -1,0 +1,20 @@
+; let, let*, letrec, letrec*, named let.
+(write (let ((x 1) (y 2)) (+ x y))) (newline)
+(write (let () 5)) (newline)
+(define x 'outer)
+(write (let ((x 'inner) (y x)) (list x y))) (newline)
+(write (let* ((x 1) (y (+ x 1)) (z (* y 10))) (list x y z))) (newline)
+(write (let* () 7)) (newline)
+(write (letrec ((even? (lambda (n) (if (= n 0) #t (odd? (- n 1)))))
+                (odd? (lambda (n) (if (= n 0) #f (even? (- n 1))))))
+         (list (even? 100) (odd? 100)))) (newline)
+(write (letrec* ((a 1) (b (+ a 1)) (f (lambda () (* a b)))) (f))) (newline)
+(write (let loop ((i 0) (acc '()))
+         (if (= i 5) (reverse acc) (loop (+ i 1) (cons (* i i) acc))))) (newline)
+(define (fact n) (let loop ((n n) (acc 1)) (if (= n 0) acc (loop (- n 1) (* acc n)))))
+(write (fact 20)) (newline)
+; Bodies of let forms may start with internal definitions.
+(write (let ((a 3)) (define b 4) (define (hyp) (+ (* a a) (* b b))) (hyp))) (newline)
+; Closures made in a loop capture each iteration's binding.
+(define procs (let loop ((i 0) (acc '())) (if (= i 3) (reverse acc) (loop (+ i 1) (cons (lambda () i) acc)))))
+(write (map (lambda (p) (p)) procs)) (newline)

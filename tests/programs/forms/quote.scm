@@ -1,0 +1,21 @@
+; quote and self-evaluating data.
+(write 'a) (newline)
+(write '(1 2 3)) (newline)
+(write '(a . b)) (newline)
+(write '(1 (2 (3 (4))) . 5)) (newline)
+(write '#(1 #(2) "three" #\4)) (newline)
+; (Printers differ on whether (quote a) is shown as 'a, so these compare structure instead.)
+(write (list (car ''a) (cadr ''a) (equal? ''a '(quote a)))) (newline)
+(write '()) (newline)
+(write (quote (if define lambda))) (newline)
+(write "self-evaluating") (newline)
+(write #\x) (newline)
+(write 42) (newline)
+(write #t) (newline)
+(write #f) (newline)
+(write -17) (newline)
+(write (eq? 'abc 'abc)) (newline)
+(write (eq? 'abc (string->symbol "abc"))) (newline)
+; Comments: line, nested block and datum comments.
+#| a block comment #| nested |# still a comment |#
+(write (+ 1 #;(this is ignored) 2)) (newline)

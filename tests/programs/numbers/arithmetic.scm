@@ -1,0 +1,18 @@
+; + - * / quotient remainder modulo abs min max gcd lcm expt square, exact integer results.
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(show (+) (+ 5) (+ 1 2 3 4) (+ -3 3))
+(show (- 5) (- 10 3) (- 10 3 2 1) (- 0 4611686018427387903))
+(show (*) (* 7) (* 2 3 4) (* -6 7))
+(show (/ 6 3) (/ 100 5 2) (/ -8 2))
+(show (quotient 17 5) (quotient -17 5) (quotient 17 -5) (quotient -17 -5))
+(show (remainder 17 5) (remainder -17 5) (remainder 17 -5) (remainder -17 -5))
+(show (modulo 17 5) (modulo -17 5) (modulo 17 -5) (modulo -17 -5))
+(show (abs -7) (abs 7) (abs 0))
+(show (min 3 1 2) (max 3 1 2) (min 5) (max -1 -2))
+(show (gcd 12 18) (gcd 0 5) (gcd -12 18) (gcd) (lcm 4 6) (lcm -3 5) (lcm))
+(show (expt 2 10) (expt 3 0) (expt 0 0) (expt 2 61) (expt -2 3))
+(show (square 12) (square -5))
+; Fixnums are 63-bit: these are the extremes.
+(show 4611686018427387903 -4611686018427387904)
+(show (+ 4611686018427387902 1) (- -4611686018427387903 1))
+(show (* 2147483648 2147483647))

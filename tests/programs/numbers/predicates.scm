@@ -1,0 +1,13 @@
+; Number predicates and comparisons.
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(show (number? 1) (number? 1.5) (number? 'a) (number? "1"))
+(show (integer? 1) (integer? 1.0) (integer? 1.5) (integer? 'x))
+(show (exact? 1) (exact? 1.0) (inexact? 1.0) (inexact? 1))
+(show (exact-integer? 5) (exact-integer? 5.0) (exact-integer? "5"))
+(show (zero? 0) (zero? 0.0) (zero? 1) (positive? 5) (positive? -5) (positive? 0))
+(show (negative? -1) (negative? 1) (negative? 0) (odd? 3) (odd? -3) (odd? 4))
+(show (even? 0) (even? -2) (even? 7))
+(show (= 1 1) (= 1 1.0) (= 1 2) (= 1 1 1) (= 1 1 2))
+(show (< 1 2) (< 2 1) (< 1 2 3) (< 1 3 2) (< 1 1))
+(show (> 3 2 1) (> 3 1 2) (<= 1 1 2) (<= 2 1) (>= 2 2 1) (>= 1 2))
+(show (< 1 1.5) (> 2.5 2) (= 0.5 0.5))

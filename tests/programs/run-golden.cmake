@@ -1,0 +1,119 @@
+# Runs one golden program under toylang and compares its standard output, standard error and
+# exit status exactly with <case>.out, <case>.err (both empty when absent) and the "; exit: N"
+# line (0 when absent). Invoked by CTest (see CMakeLists.txt) as
+#
+#   cmake -DTOYLANG=<binary> -DCASE=<area>/<case>.scm -DSOURCE_DIR=<tests/programs>
+#         -DMODE=normal|stress -DWORK_DIR=<scratch dir> -P run-golden.cmake
+#
+# toylang runs from SOURCE_DIR with the relative path, so error positions read
+# "errors/<case>.scm:line:col: message".
+#
+# Per-case lines in the program's leading comments:
+#   ; exit: N            expected exit status
+#   ; flags: ...         extra toylang flags (both modes), e.g. --gc-options=heap-max=16M
+#   ; stress: OPTIONS    heap options for the stress run instead of the default stress=1,verify=1
+#
+# MODE=stress adds --gc-options=<stress options> (appended after any --gc-options of the case's
+# own, whose keys it keeps) and expects the same output: a collection on every allocation with
+# the heap verifier on. The deep-recursion and 10^7-iteration tail-call cases, and the gc/ cases
+# that allocate millions of objects, declare a lower rate (e.g. stress=10000,verify=0) so that a
+# CI run stays within minutes; every other case runs at stress=1,verify=1.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var TOYLANG CASE SOURCE_DIR MODE WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run-golden.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+set(program "${SOURCE_DIR}/${CASE}")
+string(REGEX REPLACE "\\.scm$" "" stem "${program}")
+file(STRINGS "${program}" header_lines REGEX "^; (exit|flags|stress):")
+
+set(expected_status 0)
+set(flags "")
+set(stress_options "stress=1,verify=1")
+foreach(line IN LISTS header_lines)
+  if(line MATCHES "^; exit: *([0-9]+)")
+    set(expected_status "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^; flags: *(.*)$")
+    separate_arguments(flags UNIX_COMMAND "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^; stress: *([^ ]+)")
+    set(stress_options "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+
+if(MODE STREQUAL "stress")
+  set(merged "")
+  set(found_gc_options FALSE)
+  foreach(flag IN LISTS flags)
+    if(flag MATCHES "^--gc-options=(.*)$")
+      list(APPEND merged "--gc-options=${CMAKE_MATCH_1},${stress_options}")
+      set(found_gc_options TRUE)
+    else()
+      list(APPEND merged "${flag}")
+    endif()
+  endforeach()
+  if(NOT found_gc_options)
+    list(APPEND merged "--gc-options=${stress_options}")
+  endif()
+  set(flags "${merged}")
+elseif(NOT MODE STREQUAL "normal")
+  message(FATAL_ERROR "run-golden.cmake: MODE must be normal or stress, not '${MODE}'")
+endif()
+
+set(expected_out "")
+set(expected_err "")
+if(EXISTS "${stem}.out")
+  file(READ "${stem}.out" expected_out)
+endif()
+if(EXISTS "${stem}.err")
+  file(READ "${stem}.err" expected_err)
+endif()
+
+execute_process(
+  COMMAND "${TOYLANG}" ${flags} "${CASE}"
+  WORKING_DIRECTORY "${SOURCE_DIR}"
+  OUTPUT_VARIABLE actual_out
+  ERROR_VARIABLE actual_err
+  RESULT_VARIABLE actual_status
+  TIMEOUT 900)
+
+set(failures "")
+if(NOT actual_status STREQUAL expected_status)
+  string(APPEND failures "exit status: expected ${expected_status}, got '${actual_status}'\n")
+endif()
+
+# Shows what differs: a unified diff when diff(1) exists, both texts otherwise.
+function(report_difference what expected actual)
+  string(MAKE_C_IDENTIFIER "${CASE}-${MODE}-${what}" name)
+  file(WRITE "${WORK_DIR}/${name}.expected" "${expected}")
+  file(WRITE "${WORK_DIR}/${name}.actual" "${actual}")
+  find_program(DIFF diff)
+  set(text "")
+  if(DIFF)
+    execute_process(COMMAND "${DIFF}" -u "${WORK_DIR}/${name}.expected" "${WORK_DIR}/${name}.actual"
+                    OUTPUT_VARIABLE text)
+    string(LENGTH "${text}" length)
+    if(length GREATER 4000)
+      string(SUBSTRING "${text}" 0 4000 text)
+      string(APPEND text "\n... (diff truncated)\n")
+    endif()
+  else()
+    set(text "--- expected\n${expected}\n--- actual\n${actual}\n")
+  endif()
+  set(failures "${failures}${what} differs:\n${text}" PARENT_SCOPE)
+endfunction()
+
+if(NOT actual_out STREQUAL expected_out)
+  report_difference(stdout "${expected_out}" "${actual_out}")
+endif()
+if(NOT actual_err STREQUAL expected_err)
+  report_difference(stderr "${expected_err}" "${actual_err}")
+endif()
+
+if(NOT failures STREQUAL "")
+  list(JOIN flags " " shown_flags)
+  message(FATAL_ERROR "golden ${CASE} (${MODE}): cd ${SOURCE_DIR} && ${TOYLANG} ${shown_flags} ${CASE}\n"
+                      "${failures}")
+endif()
