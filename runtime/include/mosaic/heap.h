@@ -40,7 +40,8 @@ using EventListener = std::function<void(const GcEvent& event)>;
 
 class Heap {
  public:
-  static absl::StatusOr<std::unique_ptr<Heap>> Create(const HeapOptions& options = {});
+  static absl::StatusOr<std::unique_ptr<Heap>> Create(const HeapOptions& options);
+  static absl::StatusOr<std::unique_ptr<Heap>> Create();
   // Requires that no thread is registered any more.
   ~Heap();
   Heap(const Heap&) = delete;

@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace mosaic {
 
@@ -50,9 +50,11 @@ struct HeapOptions {
 
   // Parses "key=value,key=value". Sizes take K, M or G suffixes. Keys not named keep their value
   // from `base`. An unknown key or a bad value is InvalidArgument naming the option.
-  static absl::StatusOr<HeapOptions> Parse(std::string_view text, HeapOptions base = {});
+  static absl::StatusOr<HeapOptions> Parse(absl::string_view text, HeapOptions base);
+  static absl::StatusOr<HeapOptions> Parse(absl::string_view text);
   // Parse() applied to the MOSAIC_GC_OPTIONS environment variable, if set.
-  static absl::StatusOr<HeapOptions> FromEnvironment(HeapOptions base = {});
+  static absl::StatusOr<HeapOptions> FromEnvironment(HeapOptions base);
+  static absl::StatusOr<HeapOptions> FromEnvironment();
   // The options in the form Parse() accepts.
   std::string ToString() const;
 };

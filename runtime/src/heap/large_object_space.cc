@@ -1,0 +1,80 @@
+#include "heap/large_object_space.h"
+
+#include "common/check.h"
+#include "heap/reservation.h"
+
+namespace mosaic::internal {
+
+LargeObjectSpace::LargeObjectSpace(uintptr_t base, size_t size)
+    : base_(base),
+      size_(size),
+      total_pages_(size / kPageSize),
+      // A zero entry means "free page". calloc of a large array maps fresh zero pages without
+      // touching them, so the table costs address space, not memory, until it is used.
+      page_head_(static_cast<uint32_t*>(std::calloc(size / kPageSize, sizeof(uint32_t)))) {
+  MOSAIC_CHECK(page_head_ != nullptr, "cannot allocate the large-object page table");
+}
+
+LargeHeader* LargeObjectSpace::Allocate(size_t bytes) {
+  size_t pages = PagesFor(bytes);
+  size_t first = SIZE_MAX;
+  // First fit among the freed runs, lowest address first (keeps the region compact).
+  for (auto it = free_runs_.begin(); it != free_runs_.end(); ++it) {
+    if (it->second >= pages) {
+      first = it->first;
+      size_t rest = it->second - pages;
+      free_runs_.erase(it);
+      if (rest > 0) free_runs_.emplace(first + pages, rest);
+      break;
+    }
+  }
+  if (first == SIZE_MAX) {
+    if (total_pages_ - bump_page_ < pages) return nullptr;
+    first = bump_page_;
+    bump_page_ += pages;
+  }
+  for (size_t p = first; p < first + pages; ++p) page_head_[p] = static_cast<uint32_t>(first + 1);
+  committed_pages_ += pages;
+  auto* h = reinterpret_cast<LargeHeader*>(base_ + first * kPageSize);
+  // Pages come zeroed: fresh, or decommitted when their last object died.
+  h->magic = kLargeMagic;
+  h->pages = static_cast<uint32_t>(pages);
+  h->object_bytes = bytes;
+  h->marked = false;
+  h->index = static_cast<uint32_t>(objects_.size());
+  objects_.push_back(h);
+  return h;
+}
+
+void LargeObjectSpace::Free(LargeHeader* h) {
+  MOSAIC_CHECK(h->magic == kLargeMagic, "large object header at %p is corrupt", h);
+  uint32_t index = h->index;
+  objects_[index] = objects_.back();
+  objects_[index]->index = index;
+  objects_.pop_back();
+  size_t first = (reinterpret_cast<uintptr_t>(h) - base_) / kPageSize;
+  size_t pages = h->pages;
+  for (size_t p = first; p < first + pages; ++p) page_head_[p] = 0;
+  committed_pages_ -= pages;
+  Reservation::Decommit(reinterpret_cast<uintptr_t>(h), pages * kPageSize);
+  ReleaseRun(first, pages);
+}
+
+void LargeObjectSpace::ReleaseRun(size_t first, size_t pages) {
+  // Coalesce with the neighbours on both sides.
+  auto next = free_runs_.lower_bound(first);
+  if (next != free_runs_.end() && next->first == first + pages) {
+    pages += next->second;
+    next = free_runs_.erase(next);
+  }
+  if (next != free_runs_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == first) {
+      prev->second += pages;
+      return;
+    }
+  }
+  free_runs_.emplace(first, pages);
+}
+
+}  // namespace mosaic::internal

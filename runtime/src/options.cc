@@ -1,0 +1,141 @@
+#include "mosaic/options.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace mosaic {
+
+namespace {
+
+absl::Status Bad(absl::string_view key, absl::string_view value, absl::string_view expected) {
+  return absl::InvalidArgumentError(absl::StrCat("bad value '", value, "' for GC option '", key,
+                                                 "': expected ", expected));
+}
+
+bool ParseSize(absl::string_view text, size_t* out) {
+  uint64_t multiplier = 1;
+  if (!text.empty()) {
+    switch (absl::ascii_tolower(text.back())) {
+      case 'k': multiplier = uint64_t{1} << 10; break;
+      case 'm': multiplier = uint64_t{1} << 20; break;
+      case 'g': multiplier = uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (multiplier != 1) text.remove_suffix(1);
+  }
+  uint64_t n;
+  if (!absl::SimpleAtoi(text, &n)) return false;
+  if (n > UINT64_MAX / multiplier) return false;
+  *out = n * multiplier;
+  return true;
+}
+
+bool ParseBool(absl::string_view text, bool* out) {
+  if (text == "1" || text == "true" || text == "yes" || text == "on") {
+    *out = true;
+    return true;
+  }
+  if (text == "0" || text == "false" || text == "no" || text == "off") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptions base) {
+  HeapOptions o = std::move(base);
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    item = absl::StripAsciiWhitespace(item);
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    absl::string_view key = absl::StripAsciiWhitespace(kv.first);
+    absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    if (item.find('=') == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("GC option '", key, "' needs a value (key=value)"));
+    }
+    size_t size;
+    bool flag;
+    uint64_t number;
+    if (key == "heap-max") {
+      if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a size such as 512M");
+      o.heap_max = size;
+    } else if (key == "heap-hint") {
+      uint64_t hint;
+      if (!absl::SimpleHexAtoi(value, &hint)) return Bad(key, value, "a hex address or 0");
+      o.heap_hint = hint;
+    } else if (key == "gc-min") {
+      if (!ParseSize(value, &size)) return Bad(key, value, "a size such as 8M");
+      o.gc_min = size;
+    } else if (key == "gc-growth") {
+      double g;
+      if (!absl::SimpleAtod(value, &g) || !(g >= 0.0) || g > 1000.0) {
+        return Bad(key, value, "a number from 0 to 1000");
+      }
+      o.gc_growth = g;
+    } else if (key == "stress") {
+      if (!absl::SimpleAtoi(value, &number)) return Bad(key, value, "a count (0: off)");
+      o.stress = number;
+    } else if (key == "verify") {
+      if (!ParseBool(value, &flag)) return Bad(key, value, "0 or 1");
+      o.verify = flag;
+    } else if (key == "mark-stack") {
+      if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a positive count");
+      o.mark_stack = size;
+    } else if (key == "blacklist") {
+      if (!ParseBool(value, &flag)) return Bad(key, value, "0 or 1");
+      o.blacklist = flag;
+    } else if (key == "retain-blocks") {
+      if (!absl::SimpleAtoi(value, &number)) return Bad(key, value, "a count");
+      o.retain_blocks = number;
+    } else if (key == "watchdog-ms") {
+      uint32_t ms;
+      if (!absl::SimpleAtoi(value, &ms)) return Bad(key, value, "milliseconds (0: off)");
+      o.watchdog_ms = ms;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown GC option '", key,
+          "' (known: heap-max, heap-hint, gc-min, gc-growth, stress, verify, mark-stack, "
+          "blacklist, retain-blocks, watchdog-ms)"));
+    }
+  }
+  return o;
+}
+
+absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment(HeapOptions base) {
+  const char* text = std::getenv("MOSAIC_GC_OPTIONS");
+  if (text == nullptr) return base;
+  auto parsed = Parse(text, std::move(base));
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("MOSAIC_GC_OPTIONS: ", parsed.status().message()));
+  }
+  return parsed;
+}
+
+absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text) {
+  return Parse(text, HeapOptions());
+}
+
+absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
+  return FromEnvironment(HeapOptions());
+}
+
+std::string HeapOptions::ToString() const {
+  return absl::StrFormat(
+      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,stress=%u,verify=%d,mark-stack=%u,"
+      "blacklist=%d,retain-blocks=%u,watchdog-ms=%u",
+      heap_max, heap_hint, gc_min, gc_growth, stress, verify ? 1 : 0, mark_stack,
+      blacklist ? 1 : 0, retain_blocks, watchdog_ms);
+}
+
+}  // namespace mosaic

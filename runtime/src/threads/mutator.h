@@ -1,0 +1,74 @@
+// A registered thread's state. The prefix (MutatorLayout) is what inline allocation and JIT code
+// touch; the rest belongs to the runtime.
+//
+// State machine (state, an atomic):
+//   kRunning  the thread may touch the heap; a collection waits for it to reach a safepoint
+//   kParked   stopped at a safepoint, registers spilled, stack_top recorded; waits for the
+//             collection to end
+//   kNative   inside EnterNative/LeaveNative: the collection does not wait, and scans the stack
+//             as it was at EnterNative (stack_top recorded then)
+#ifndef MOSAIC_SRC_THREADS_MUTATOR_H_
+#define MOSAIC_SRC_THREADS_MUTATOR_H_
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "mosaic/internal/mutator_layout.h"
+#include "mosaic/value.h"
+
+namespace mosaic::internal {
+
+class HeapImpl;
+struct BlockHeader;
+
+enum class MutatorState : uint32_t { kRunning, kParked, kNative };
+
+struct Mutator : MutatorLayout {
+  HeapImpl* heap = nullptr;
+  std::atomic<MutatorState> state{MutatorState::kRunning};
+  uint64_t id = 0;  // registration order, for messages
+  pid_t tid = 0;
+
+  // Stack bounds. stack_top is valid while parked or in native code.
+  uintptr_t stack_base = 0;  // one past the highest address
+  uintptr_t stack_limit = 0;  // lowest address of the stack mapping
+  uintptr_t stack_top = 0;
+  uintptr_t frame_pointer = 0;
+  void* asan_fake_stack = nullptr;
+
+  // Per size class: the block the buffer is carved from and where the next hole search starts.
+  struct ClassState {
+    BlockHeader* block = nullptr;
+    uint32_t next_cell = 0;
+  };
+  ClassState classes[kNumSizeClasses];
+
+  // Handles: fixed-size chunks so that slots never move.
+  static constexpr size_t kHandleChunk = 256;
+  std::vector<std::unique_ptr<Value[]>> handle_chunks;
+  size_t handle_top = 0;
+
+  int no_gc_depth = 0;
+  bool running_finalizers = false;
+  uint64_t stress_countdown = 0;
+  uint64_t slow_allocations = 0;  // flushed into the stats at each collection
+  uint64_t allocated_bytes = 0;   // bytes handed to buffers since the last flush
+
+  Value* NewHandleSlot();
+};
+
+// The current thread's Mutator, or nullptr.
+inline Mutator* CurrentMutator() { return static_cast<Mutator*>(tls_mutator); }
+
+// Spills the callee-saved registers onto the stack and calls fn(arg, top), where `top` is an
+// address at or below the spilled registers: scanning [top, stack base) sees every value the
+// caller's frames hold, in memory or in registers.
+void SpillRegistersAndCall(void (*fn)(void* arg, uintptr_t top), void* arg);
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_THREADS_MUTATOR_H_

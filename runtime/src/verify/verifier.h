@@ -1,0 +1,36 @@
+// The heap verifier (verify=1): runs inside the pause before marking and after sweeping, and
+// stops the process with a precise message at the first inconsistency:
+//   - block metadata: magic, side-table state, size class, mark bits clear;
+//   - every allocated object has a registered kind (pairs excepted);
+//   - every reference in an allocated object, and every precise root (handles, globals, root
+//     cells, objects awaiting finalization), lands on the start of an allocated object of the
+//     right shape (a pair tag on a pair, an object tag on a non-pair);
+//   - every free cell still holds the poison the sweeper wrote (or was never used: zero).
+#ifndef MOSAIC_SRC_VERIFY_VERIFIER_H_
+#define MOSAIC_SRC_VERIFY_VERIFIER_H_
+
+#include <string>
+#include <vector>
+
+#include "heap/heap_impl.h"
+
+namespace mosaic::internal {
+
+class Verifier {
+ public:
+  Verifier(HeapImpl& heap, const char* when) : heap_(heap), when_(when) {}
+  void VerifyHeap(const std::vector<Mutator*>& mutators);
+  // Checks one reference; `where` describes the slot for the message.
+  void CheckReference(uint64_t word, const char* what, uintptr_t holder, size_t field);
+
+ private:
+  void VerifyBlock(BlockHeader* block, size_t index);
+  void VerifyObject(uintptr_t start, size_t cell_words);
+
+  HeapImpl& heap_;
+  const char* when_;
+};
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_VERIFY_VERIFIER_H_
