@@ -1,0 +1,226 @@
+// The toylang program's command line: flags, exit statuses and messages, -e, piped REPL input.
+// Runs the real binary with pipes; expected texts come from the program's documented behaviour
+// (docs/toylang.md) and the message formats in docs/design/frontend-contracts.md.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "examples/toylang/driver_options.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#ifndef TOYLANG_BINARY
+#error "TOYLANG_BINARY must name the toylang program"
+#endif
+
+namespace toylang {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct RunResult {
+  int status = -1;  // exit status, or -1 when the program did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs toylang with `args`, feeding `input` to its standard input (a pipe, not a terminal).
+RunResult RunToylang(const std::vector<std::string>& args, const std::string& input = "") {
+  int in[2], out[2], err[2];
+  if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+    unsetenv("MOSAIC_GC_OPTIONS");
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(TOYLANG_BINARY));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(TOYLANG_BINARY, argv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  signal(SIGPIPE, SIG_IGN);
+  if (!input.empty()) (void)!write(in[1], input.data(), input.size());
+  close(in[1]);
+  RunResult result;
+  struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_count = 2;
+  while (open_count > 0) {
+    if (poll(fds, 2, -1) < 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[4096];
+      ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
+      if (n <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_count;
+        continue;
+      }
+      (i == 0 ? result.out : result.err).append(buffer, static_cast<size_t>(n));
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST(DriverTest, EvaluatesAnExpression) {
+  RunResult r = RunToylang({"-e", "(+ 1 2)"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "3\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(DriverTest, ExpressionValueIsWritten) {
+  RunResult r = RunToylang({"-e", "(list \"a\" #\\b 'c)"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "(\"a\" #\\b c)\n");
+}
+
+TEST(DriverTest, UnspecifiedValueIsNotPrinted) {
+  RunResult r = RunToylang({"-e", "(if #f #f)"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(DriverTest, ExpressionErrorHasPositionAndStatus1) {
+  RunResult r = RunToylang({"-e", "(car 1)"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "<command-line>:1:1: car: expected a pair, got 1\n");
+}
+
+TEST(DriverTest, UnknownFlagIsNamedWithStatus2) {
+  RunResult r = RunToylang({"--bogus"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown flag '--bogus'"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(DriverTest, BadFlagValueIsNamed) {
+  RunResult roots = RunToylang({"--roots=fuzzy", "-e", "1"});
+  EXPECT_EQ(roots.status, 2);
+  EXPECT_THAT(roots.err, HasSubstr("--roots"));
+  EXPECT_THAT(roots.err, HasSubstr("fuzzy"));
+  RunResult engine = RunToylang({"--engine=fast", "-e", "1"});
+  EXPECT_EQ(engine.status, 2);
+  EXPECT_THAT(engine.err, HasSubstr("--engine"));
+  RunResult stats = RunToylang({"--gc-stats=xml", "-e", "1"});
+  EXPECT_EQ(stats.status, 2);
+  EXPECT_THAT(stats.err, HasSubstr("--gc-stats"));
+  RunResult stack = RunToylang({"--stack-size=1K", "-e", "1"});
+  EXPECT_EQ(stack.status, 2);
+  EXPECT_THAT(stack.err, HasSubstr("--stack-size"));
+}
+
+TEST(DriverTest, BadGcOptionIsNamedWithStatus2) {
+  RunResult r = RunToylang({"--gc-options=no-such-option=1", "-e", "1"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("--gc-options"));
+  EXPECT_THAT(r.err, HasSubstr("no-such-option"));
+}
+
+TEST(DriverTest, JitEngineIsNotAvailableYet) {
+  RunResult r = RunToylang({"--engine=jit", "-e", "1"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "toylang: the JIT engine is not available yet\n");
+}
+
+TEST(DriverTest, MissingFileIsNamed) {
+  RunResult r = RunToylang({"/nonexistent/program.scm"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent/program.scm"));
+}
+
+TEST(DriverTest, HelpAndVersion) {
+  RunResult help = RunToylang({"--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_THAT(help.out, StartsWith("usage: toylang"));
+  EXPECT_THAT(help.out, HasSubstr("--gc-options"));
+  RunResult version = RunToylang({"--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_THAT(version.out, StartsWith("toylang "));
+}
+
+TEST(DriverTest, PipedInputIsReadAsReplLines) {
+  RunResult r = RunToylang({}, "(define x 20)\n(+ x\n 22)\n");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::EndsWith("42\n"));
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(DriverTest, PipedInputKeepsGoingAfterAnErrorAndExitsWith1) {
+  RunResult r = RunToylang({}, "(define y 5)\n(car '())\n(* y 2)\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, ::testing::EndsWith("10\n"));
+  EXPECT_EQ(r.err, "<repl>:1:1: car: expected a pair, got ()\n");
+}
+
+TEST(DriverTest, PipedExitGivesItsStatus) {
+  RunResult r = RunToylang({}, "(display \"hi\")\n(exit 4)\n(display \"no\")\n");
+  EXPECT_EQ(r.status, 4);
+  EXPECT_EQ(r.out, "hi");
+}
+
+TEST(DriverTest, GcStatsJsonGoesToStderr) {
+  RunResult r = RunToylang({"--gc-stats=json", "-e", "(begin (collect) 5)"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "5\n");
+  EXPECT_THAT(r.err, StartsWith("{"));
+  EXPECT_THAT(r.err, HasSubstr("collections"));
+}
+
+TEST(DriverTest, GcStatsSummary) {
+  RunResult r = RunToylang({"--gc-stats", "-e", "(begin (collect) 5)"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.err, StartsWith("gc: "));
+  EXPECT_THAT(r.err, HasSubstr("collections"));
+}
+
+TEST(DriverTest, DeepRecursionUnderTheDefaultStack) {
+  RunResult r = RunToylang({"-e", "(let f ((n 1000000)) (if (= n 0) 0 (+ 1 (f (- n 1)))))"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "1000000\n");
+}
+
+TEST(DriverOptionsTest, ParsesEveryFlag) {
+  absl::StatusOr<DriverOptions> o = ParseDriverOptions(
+      {"--engine=jit", "--roots=conservative", "--gc-stats=json", "--gc-options=stress=1",
+       "--stack-size=512M", "prog.scm"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->engine.engine, EngineKind::kJit);
+  EXPECT_EQ(o->engine.roots, RootsMode::kConservative);
+  EXPECT_EQ(o->gc_stats, GcStatsFormat::kJson);
+  EXPECT_EQ(o->engine.gc_options, "stress=1");
+  EXPECT_EQ(o->stack_bytes, size_t{512} << 20);
+  EXPECT_EQ(o->file, "prog.scm");
+  EXPECT_FALSE(o->expression.has_value());
+}
+
+TEST(DriverOptionsTest, RejectsBadCombinations) {
+  EXPECT_FALSE(ParseDriverOptions({"-e", "1", "prog.scm"}).ok());
+  EXPECT_FALSE(ParseDriverOptions({"a.scm", "b.scm"}).ok());
+  EXPECT_FALSE(ParseDriverOptions({"-e"}).ok());
+  EXPECT_FALSE(ParseDriverOptions({"--stack-size=12Q"}).ok());
+  EXPECT_FALSE(ParseDriverOptions({"--help=yes"}).ok());
+  absl::StatusOr<DriverOptions> dashdash = ParseDriverOptions({"--", "--odd-name.scm"});
+  ASSERT_TRUE(dashdash.ok());
+  EXPECT_EQ(dashdash->file, "--odd-name.scm");
+}
+
+}  // namespace
+}  // namespace toylang

@@ -1,0 +1,221 @@
+// Drives the toylang REPL through a pseudo-terminal, as a person would: definitions, an error
+// that leaves the definitions intact, Ctrl-C interrupting an endless loop and clearing a line,
+// continuation lines, and Ctrl-D ending the session with status 0.
+//
+// Reads wait for an expected piece of text with a generous deadline; nothing asserts how long
+// anything took.
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+#ifndef TOYLANG_BINARY
+#error "TOYLANG_BINARY must name the toylang program"
+#endif
+
+namespace toylang {
+namespace {
+
+constexpr auto kDeadline = std::chrono::seconds(60);
+
+class PtySession {
+ public:
+  PtySession() = default;
+  PtySession(const PtySession&) = delete;
+  PtySession& operator=(const PtySession&) = delete;
+  ~PtySession() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (fd_ >= 0) close(fd_);
+  }
+
+  // Starts toylang in a new pseudo-terminal with HOME pointing at a scratch directory (for the
+  // history file).
+  void Start(const std::string& home) {
+    struct winsize size = {};
+    size.ws_row = 40;
+    size.ws_col = 200;  // wide, so libedit does not wrap the lines we look for
+    pid_ = forkpty(&fd_, nullptr, nullptr, &size);
+    ASSERT_GE(pid_, 0) << "forkpty: " << strerror(errno);
+    if (pid_ == 0) {
+      setenv("HOME", home.c_str(), 1);
+      setenv("TERM", "xterm", 1);
+      unsetenv("MOSAIC_GC_OPTIONS");
+      execl(TOYLANG_BINARY, TOYLANG_BINARY, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+
+  void Send(const std::string& text) {
+    ASSERT_EQ(write(fd_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
+
+  // Reads until `needle` appears in the output after the current position, then moves the
+  // position past it. False if the deadline passes or the child closes the terminal first.
+  bool WaitFor(const std::string& needle) {
+    auto deadline = std::chrono::steady_clock::now() + kDeadline;
+    while (true) {
+      size_t at = output_.find(needle, position_);
+      if (at != std::string::npos) {
+        position_ = at + needle.size();
+        return true;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      struct pollfd p = {fd_, POLLIN, 0};
+      int ready = poll(&p, 1, static_cast<int>(left.count()));
+      if (ready <= 0) continue;
+      char buffer[4096];
+      ssize_t n = read(fd_, buffer, sizeof(buffer));
+      if (n <= 0) return false;  // EIO: the child closed the terminal
+      output_.append(buffer, static_cast<size_t>(n));
+    }
+  }
+
+  // The output seen since `from` (for assertions about what did not appear).
+  std::string OutputSince(size_t from) const { return output_.substr(from); }
+  size_t position() const { return position_; }
+  const std::string& output() const { return output_; }
+
+  // Waits for the child to exit and returns its wait status; drains the terminal meanwhile so
+  // that the child never blocks writing.
+  int WaitForExit() {
+    auto deadline = std::chrono::steady_clock::now() + kDeadline;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pid_t done = waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      struct pollfd p = {fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) > 0) {
+        char buffer[4096];
+        ssize_t n = read(fd_, buffer, sizeof(buffer));
+        if (n > 0) output_.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string output_;
+  size_t position_ = 0;
+};
+
+std::string MakeScratchHome() {
+  char pattern[] = "/tmp/toylang-repl-test-XXXXXX";
+  const char* dir = mkdtemp(pattern);
+  return dir != nullptr ? dir : "/nonexistent";
+}
+
+TEST(ReplTest, DefinitionsSurviveErrorsAndInterrupts) {
+  PtySession repl;
+  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  repl.Send("(define (sq x) (* x x))\r");
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(sq 12)\r");
+  ASSERT_TRUE(repl.WaitFor("144")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // An error is reported with its <repl> position and the session carries on.
+  repl.Send("(car 5)\r");
+  ASSERT_TRUE(repl.WaitFor("<repl>:1:1: car: expected a pair, got 5")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(sq 7)\r");
+  ASSERT_TRUE(repl.WaitFor("49")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // An endless loop, interrupted by Ctrl-C.
+  repl.Send("(define (spin n) (spin (+ n 1)))\r");
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(spin 0)\r");
+  ASSERT_TRUE(repl.WaitFor("(spin 0)")) << repl.output();
+  // Give the REPL time to hand the line to the engine (and the terminal back its normal mode)
+  // so that the key arrives as a signal. A wait, not an assertion about speed.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  repl.Send("\x03");
+  ASSERT_TRUE(repl.WaitFor("interrupted")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(sq 3)\r");
+  ASSERT_TRUE(repl.WaitFor("9")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // Ctrl-C at the prompt discards the line being typed.
+  repl.Send("(sq 1000");
+  ASSERT_TRUE(repl.WaitFor("(sq 1000")) << repl.output();
+  repl.Send("\x03");
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  size_t before = repl.position();
+  repl.Send("(sq 4)\r");
+  ASSERT_TRUE(repl.WaitFor("16")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  EXPECT_EQ(repl.OutputSince(before).find("1000000"), std::string::npos) << repl.output();
+
+  // An incomplete expression continues on the next line.
+  repl.Send("(sq\r");
+  ASSERT_TRUE(repl.WaitFor("....... ")) << repl.output();
+  repl.Send("5)\r");
+  ASSERT_TRUE(repl.WaitFor("25")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // Ctrl-D leaves with status 0.
+  repl.Send("\x04");
+  int status = repl.WaitForExit();
+  ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << repl.output();
+}
+
+TEST(ReplTest, CommandsWork) {
+  PtySession repl;
+  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send(",help\r");
+  ASSERT_TRUE(repl.WaitFor(",time EXPR")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send(",gc\r");
+  ASSERT_TRUE(repl.WaitFor("; gc #")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send(",time (+ 40 2)\r");
+  ASSERT_TRUE(repl.WaitFor("42")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor(" ms, ")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("collections")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send(",stats\r");
+  ASSERT_TRUE(repl.WaitFor("collections")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send(",quit\r");
+  int status = repl.WaitForExit();
+  ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << repl.output();
+}
+
+TEST(ReplTest, ExitProcedureSetsStatus) {
+  PtySession repl;
+  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(exit 7)\r");
+  int status = repl.WaitForExit();
+  ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
+  EXPECT_EQ(WEXITSTATUS(status), 7) << repl.output();
+}
+
+}  // namespace
+}  // namespace toylang
