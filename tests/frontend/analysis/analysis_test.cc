@@ -1,0 +1,96 @@
+#include "frontend/analysis/analysis.h"
+
+#include <string>
+
+#include "frontend/expander/expander.h"
+#include "frontend/reader/reader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace toylang {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The IR dump of the procedure that one top-level form compiles to, without the toplevel
+// wrapper when the form is a single lambda or definition of one.
+std::string Ir(std::string_view source) {
+  Expander expander;
+  std::vector<DatumPtr> forms = ReadAll(source, "a.scm");
+  EXPECT_EQ(forms.size(), 1u);
+  CorePtr core = expander.ExpandToplevel(forms[0]);
+  std::unique_ptr<ir::Lambda> code = Analyze(*core);
+  return ir::Dump(*code);
+}
+
+TEST(AnalysisTest, ToplevelAndGlobals) {
+  EXPECT_EQ(Ir("(define x 1)"), "(lambda toplevel (frame 0) (define-global x (const 1)))");
+  EXPECT_EQ(Ir("(set! x (car y))"),
+            "(lambda toplevel (frame 0) (set-global x (call (global car) (global y))))");
+  EXPECT_EQ(Ir("(f 'a \"s\")"),
+            "(lambda toplevel (frame 0) (tail-call (global f) (const 'a) (const \"s\")))");
+}
+
+TEST(AnalysisTest, LexicalAddressingAndTailPositions) {
+  EXPECT_EQ(Ir("(define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))"),
+            "(lambda toplevel (frame 0) (define-global fact (lambda fact (params n) (frame 1) "
+            "(if (call (global =) (local 0 n) (const 0)) (const 1) "
+            "(tail-call (global *) (local 0 n) (call (global fact) (call (global -) (local 0 n) (const 1))))))))");
+  // A rest parameter takes the slot after the required ones; let bindings the next ones.
+  EXPECT_EQ(Ir("(lambda (a . r) (let ((b a) (c r)) (begin (g b) c)))"),
+            "(lambda toplevel (frame 0) (lambda - (params a . r) (frame 4) "
+            "(let ((b 2 (local 0 a)) (c 3 (local 1 r))) (seq (call (global g) (local 2 b)) (local 3 c)))))");
+}
+
+TEST(AnalysisTest, FreeVariablesBecomeCaptures) {
+  // The inner lambda captures x from its creator's frame; the innermost captures it again
+  // through the middle one's captures.
+  EXPECT_EQ(Ir("(lambda (x y) (lambda () (lambda () x)))"),
+            "(lambda toplevel (frame 0) (lambda - (params x y) (frame 2) "
+            "(lambda - (frame 0) (captures (local 0 x)) "
+            "(lambda - (frame 0) (captures (capture 0 x)) (capture 0 x)))))");
+}
+
+TEST(AnalysisTest, AssignmentConversion) {
+  // Assigned and captured: boxed (the parameter is boxed on entry).
+  EXPECT_EQ(Ir("(lambda (n) (lambda () (set! n (+ n 1)) n))"),
+            "(lambda toplevel (frame 0) (lambda - (params n) (frame 1) (boxed 0) "
+            "(lambda - (frame 0) (captures (local 0 n)) "
+            "(seq (set-capture 0 n box (call (global +) (capture 0 n box) (const 1))) (capture 0 n box)))))");
+  // Assigned but not captured: assigned in place.
+  EXPECT_EQ(Ir("(lambda (n) (set! n 2) n)"),
+            "(lambda toplevel (frame 0) (lambda - (params n) (frame 1) "
+            "(seq (set-local 0 n (const 2)) (local 0 n))))");
+  // Captured but not assigned: copied.
+  EXPECT_EQ(Ir("(let ((k 1)) (lambda () k))"),
+            "(lambda toplevel (frame 1) (let ((k 0 (const 1))) (lambda - (frame 0) (captures (local 0 k)) (capture 0 k))))");
+  // A let variable assigned after a closure captured it is boxed at its binding.
+  EXPECT_THAT(Ir("(let ((k 1)) (define-it (lambda () k)) (set! k 2))"), HasSubstr("(k 0 box (const 1))"));
+}
+
+TEST(AnalysisTest, KnownCallsAndLetrecFixups) {
+  // Named let: the loop's self-reference is patched by a fixup, and the calls are known.
+  EXPECT_EQ(Ir("(let loop ((i 0)) (if (< i 10) (loop (+ i 1)) i))"),
+            "(lambda toplevel (frame 2) (let ((#:i1 0 (const 0))) (letrec ((loop 1 (lambda loop (params i) "
+            "(frame 1) (captures (local 1 loop)) (if (call (global <) (local 0 i) (const 10)) "
+            "(tail-call/known (capture 0 loop) (call (global +) (local 0 i) (const 1))) (local 0 i))))) "
+            "(fixups (0 0 0)) (tail-call/known (local 1 loop) (local 0 #:i1)))))");
+  // Mutual recursion: even? captures odd? (initialised later) and odd? captures even?.
+  std::string ir = Ir("(letrec ((ev? (lambda (n) (od? n))) (od? (lambda (n) (ev? n)))) (ev? 4))");
+  EXPECT_THAT(ir, HasSubstr("(fixups (0 0 1))"));
+  EXPECT_THAT(ir, HasSubstr("(lambda od? (params n) (frame 1) (captures (local 0 ev?))"));
+  // An assigned variable is not a known callee.
+  EXPECT_THAT(Ir("(let ((f (lambda () 1))) (set! f car) (f))"), HasSubstr("(tail-call (local 0 f))"));
+  // A letrec variable captured by a closure that is not a direct init is boxed.
+  EXPECT_THAT(Ir("(letrec ((v (list (lambda () v)))) v)"), HasSubstr("(v 0 box"));
+}
+
+TEST(AnalysisTest, ShadowingAndGlobalOnlyReferences) {
+  // A local `list` does not capture the quasiquote expansion's reference to the global one.
+  EXPECT_EQ(Ir("(lambda (cons) `(,cons))"),
+            "(lambda toplevel (frame 0) (lambda - (params cons) (frame 1) "
+            "(tail-call (global cons) (local 0 cons) (const '()))))");
+}
+
+}  // namespace
+}  // namespace toylang
