@@ -4,10 +4,9 @@
 //   std::string s = WriteString(v);
 //
 // Lists are printed by iterating on the cdr and recursing on the car, so a long list never
-// overflows the C++ stack; nesting depth in the car direction (((((...))))) recurses, but only
-// down to a fixed depth, beyond which the printer writes "..." instead of crashing. Cyclic data
-// is not detected: a cyclic list prints until `max_chars` characters have been written (then
-// "..."), so it terminates.
+// overflows the C++ stack; nesting in the car direction (((((...))))) and in vectors recurses,
+// but only down to a fixed depth, beyond which the printer writes "..." instead of crashing. A
+// cycle along the cdrs is detected and printed as " ...)"; other cycles end at the depth limit.
 #ifndef TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
 #define TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
 
@@ -24,8 +23,9 @@ std::string WriteString(Value v);    // as `write`
 std::string DisplayString(Value v);  // as `display`
 
 // R7RS's spelling of a flonum: the shortest digits that read back as the same double, always
-// with a '.' or an exponent so it reads back inexact: 1.0, 0.5, -0.0, 1e+100, 1.5e-07, +inf.0,
-// -inf.0, +nan.0.
+// with a '.' or an exponent so it reads back inexact. Fixed notation for 1e-6 <= |d| < 1e21,
+// exponent notation outside (JavaScript's rule): 1.0, 0.5, -0.0, 100.0, 0.000001, 1e-7,
+// 1.5e+21, 1e+100, +inf.0, -inf.0, +nan.0.
 std::string FormatFlonum(double d);
 // How `write` spells a character: #\a, #\space, #\newline, #\x3bb, ...
 std::string FormatChar(uint32_t code_point);

@@ -58,6 +58,7 @@ class Runtime {
   // Heap::AddGlobalRoot, so every interned symbol and every global box stays reachable.
   Value symbols_;
   size_t symbol_count_ = 0;
+  bool root_added_ = false;
   Runtime* previous_ = nullptr;  // the thread's runtime before this one, restored on destruction
 };
 

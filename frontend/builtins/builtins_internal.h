@@ -1,0 +1,102 @@
+// Helpers shared by the built-in implementation files: argument checks that throw the house
+// error messages ("car: expected a pair, got 42"), number coercions, and each area's table.
+#ifndef TOYLANG_FRONTEND_BUILTINS_BUILTINS_INTERNAL_H_
+#define TOYLANG_FRONTEND_BUILTINS_BUILTINS_INTERNAL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "absl/types/span.h"
+#include "frontend/builtins/builtins.h"
+#include "frontend/objects/objects.h"
+
+namespace toylang::builtins_internal {
+
+// Each area's table (numbers.cc, lists.cc, ...); AllBuiltins() concatenates them.
+absl::Span<const Builtin> NumberBuiltins();
+absl::Span<const Builtin> ListBuiltins();
+absl::Span<const Builtin> StringBuiltins();  // characters, strings and symbols
+absl::Span<const Builtin> VectorBuiltins();
+absl::Span<const Builtin> ControlBuiltins();
+absl::Span<const Builtin> IoBuiltins();
+absl::Span<const Builtin> SystemBuiltins();
+
+// Concatenates anything std::ostream prints (std::string_view included, which this Abseil's
+// StrCat does not take).
+template <typename... T>
+std::string Cat(const T&... parts) {
+  std::ostringstream out;
+  (out << ... << parts);
+  return out.str();
+}
+
+// Throws toylang::Error(message).
+[[noreturn]] void Fail(std::string message);
+// "who: expected <a/an what>, got <v written>". `what` is e.g. "pair", "proper list".
+[[noreturn]] void TypeError(std::string_view who, std::string_view what, Value got);
+// "who: index 10 out of range for a vector of length 3".
+[[noreturn]] void IndexError(std::string_view who, Value index, std::string_view what,
+                             size_t length);
+
+inline Value CheckPair(const char* who, Value v) {
+  if (!v.IsPair()) TypeError(who, "pair", v);
+  return v;
+}
+inline Value CheckString(const char* who, Value v) {
+  if (!IsString(v)) TypeError(who, "string", v);
+  return v;
+}
+inline Value CheckSymbol(const char* who, Value v) {
+  if (!IsSymbol(v)) TypeError(who, "symbol", v);
+  return v;
+}
+inline Value CheckVector(const char* who, Value v) {
+  if (!IsVector(v)) TypeError(who, "vector", v);
+  return v;
+}
+inline uint32_t CheckChar(const char* who, Value v) {
+  if (!v.IsChar()) TypeError(who, "character", v);
+  return v.CharValue();
+}
+inline Value CheckProcedure(const char* who, Value v) {
+  if (!IsProcedure(v)) TypeError(who, "procedure", v);
+  return v;
+}
+inline void CheckNumber(const char* who, Value v) {
+  if (!IsNumber(v)) TypeError(who, "number", v);
+}
+// An exact integer (a fixnum).
+inline int64_t CheckFixnum(const char* who, Value v) {
+  if (!v.IsFixnum()) TypeError(who, "exact integer", v);
+  return v.FixnumValue();
+}
+// An index into something of `length` elements: 0 <= i < length (or <= length when
+// `inclusive`, for end positions).
+size_t CheckIndex(const char* who, Value index, std::string_view what, size_t length,
+                  bool inclusive = false);
+// The length of a proper list, or a type error "who: expected a proper list, got ...".
+size_t CheckList(const char* who, Value list);
+// [start, end) from optional arguments args[first], args[first+1] (absent when >= argc).
+void CheckRange(const char* who, const Value* args, int argc, int first, size_t length,
+                std::string_view what, size_t* start, size_t* end);
+
+// A number as a double (fixnums converted). Requires IsNumber(v).
+inline double ToDouble(Value v) {
+  return v.IsFixnum() ? static_cast<double>(v.FixnumValue()) : FlonumValue(v);
+}
+// Fixnum(n), or "who: fixnum overflow".
+Value CheckedFixnum(const char* who, __int128 n);
+
+// A byte for a string from a character, or "who: cannot store #\x3bb in a string ...".
+char CharToByte(const char* who, uint32_t code_point);
+inline Value ByteToChar(char c) { return Value::Char(static_cast<unsigned char>(c)); }
+
+// Builds a list from args[0..n) (nothing else allocated on the way).
+Value ListFromArgs(const Value* args, int n, Value tail = Value::Nil());
+
+}  // namespace toylang::builtins_internal
+
+#endif  // TOYLANG_FRONTEND_BUILTINS_BUILTINS_INTERNAL_H_

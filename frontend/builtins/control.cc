@@ -1,0 +1,155 @@
+// Control and equivalence: procedure?, apply, map, for-each, error, not, boolean?, eq?, eqv?,
+// equal?.
+//
+// Deviations from R7RS (for docs/toylang.md):
+// - (error message irritant ...) raises an error whose text is the message (displayed) followed
+//   by each irritant as `write` prints it, separated by spaces: (error "bad thing:" 42 "x")
+//   => bad thing: 42 "x". There are no error objects, guard or raise: an error ends the current
+//   evaluation and is reported with its source position.
+// - map calls the procedure on elements from left to right (R7RS leaves the order unspecified)
+//   and stops at the shortest list; an improper list argument is an error, and so is a call in
+//   which every list is circular.
+// - eqv? on inexact numbers compares bits: (eqv? 0.0 -0.0) => #f, (eqv? +nan.0 +nan.0) => #t.
+#include <alloca.h>
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "frontend/builtins/builtins_internal.h"
+#include "frontend/common/error.h"
+#include "frontend/objects/equality.h"
+#include "frontend/objects/printer.h"
+
+namespace toylang::builtins_internal {
+namespace {
+
+using V = Value;
+
+// Argument buffers up to this many values go on the C++ stack (alloca); longer ones in a heap
+// vector held by a local, so that (apply f huge-list) cannot exhaust the C++ stack.
+constexpr int kMaxStackArgs = 256;
+
+V ProcedureP(CallContext&, const V* a, int) { return V::Bool(IsProcedure(a[0])); }
+V Not(CallContext&, const V* a, int) { return V::Bool(a[0].IsFalse()); }
+V BooleanP(CallContext&, const V* a, int) { return V::Bool(a[0].IsBool()); }
+V EqP(CallContext&, const V* a, int) { return V::Bool(a[0] == a[1]); }
+V EqvP(CallContext&, const V* a, int) { return V::Bool(Eqv(a[0], a[1])); }
+V EqualP(CallContext&, const V* a, int) { return V::Bool(Equal(a[0], a[1])); }
+
+V Apply(CallContext& ctx, const V* args, int argc) {
+  CheckProcedure("apply", args[0]);
+  V last = args[argc - 1];
+  size_t n = CheckList("apply", last);
+  size_t total = static_cast<size_t>(argc - 2) + n;
+  if (total > INT32_MAX) Fail("apply: too many arguments");
+  V buffer = V::False();  // keeps a heap buffer alive, when there is one
+  V* call;
+  if (total <= kMaxStackArgs) {
+    call = static_cast<V*>(alloca(sizeof(V) * (total == 0 ? 1 : total)));
+  } else {
+    buffer = MakeVector(total, V::False());
+    call = VectorData(buffer);
+  }
+  size_t k = 0;
+  for (int i = 1; i + 1 < argc; ++i) call[k++] = args[i];
+  for (V l = last; l.IsPair() && k < total; l = Cdr(l)) call[k++] = Car(l);
+  V result = ctx.Apply(args[0], call, static_cast<int>(k));
+  // Keep the buffer visibly alive until the call returns.
+  asm volatile("" : : "r"(buffer.bits()) : "memory");
+  return result;
+}
+
+// The length of `list` if it is proper; -1 if it is circular; an error if it is improper.
+int64_t FiniteOrCircular(const char* who, V list) {
+  int64_t n = 0;
+  V slow = list, fast = list;
+  while (fast.IsPair()) {
+    fast = Cdr(fast);
+    ++n;
+    if (!fast.IsPair()) break;
+    fast = Cdr(fast);
+    ++n;
+    slow = Cdr(slow);
+    if (fast == slow) return -1;
+  }
+  if (!fast.IsNil()) TypeError(who, "proper list", list);
+  return n;
+}
+
+// map (collect) and for-each.
+V ListWalk(const char* who, bool collect, CallContext& ctx, const V* args, int argc) {
+  CheckProcedure(who, args[0]);
+  int k = argc - 1;
+  int64_t n = -1;
+  for (int j = 0; j < k; ++j) {
+    int64_t len = FiniteOrCircular(who, args[j + 1]);
+    if (len >= 0 && (n < 0 || len < n)) n = len;
+  }
+  if (n < 0) Fail(std::string(who) + ": every list is circular");
+  // cursors[j] walks list j; call holds one call's arguments. Both on this frame's stack (or in
+  // a heap vector held by a local), where the collector finds them.
+  V buffer = V::False();
+  V* cursors;
+  if (k <= kMaxStackArgs) {
+    cursors = static_cast<V*>(alloca(sizeof(V) * 2 * k));
+  } else {
+    buffer = MakeVector(2 * static_cast<size_t>(k), V::False());
+    cursors = VectorData(buffer);
+  }
+  V* call = cursors + k;
+  for (int j = 0; j < k; ++j) cursors[j] = args[j + 1];
+  V head = V::Nil(), tail = V::Nil();
+  for (int64_t i = 0; i < n; ++i) {
+    for (int j = 0; j < k; ++j) {
+      // The procedure may have shortened a list with set-cdr!: stop rather than crash.
+      if (!cursors[j].IsPair()) return collect ? head : V::Unspecified();
+      call[j] = Car(cursors[j]);
+      cursors[j] = Cdr(cursors[j]);
+    }
+    V x = ctx.Apply(args[0], call, k);
+    if (collect) {
+      V cell = Cons(x, V::Nil());
+      if (tail.IsNil()) {
+        head = cell;
+      } else {
+        SetCdr(tail, cell);
+      }
+      tail = cell;
+    }
+  }
+  asm volatile("" : : "r"(buffer.bits()) : "memory");
+  return collect ? head : V::Unspecified();
+}
+
+V Map(CallContext& c, const V* a, int n) { return ListWalk("map", true, c, a, n); }
+V ForEach(CallContext& c, const V* a, int n) { return ListWalk("for-each", false, c, a, n); }
+
+V ErrorFn(CallContext&, const V* args, int argc) {
+  std::ostringstream message;
+  Print(message, args[0], /*write=*/false);
+  for (int i = 1; i < argc; ++i) {
+    message << ' ';
+    Print(message, args[i], /*write=*/true);
+  }
+  throw Error(message.str());
+}
+
+constexpr Builtin kBuiltins[] = {
+    {"procedure?", 1, 1, ProcedureP},
+    {"apply", 2, -1, Apply},
+    {"map", 2, -1, Map},
+    {"for-each", 2, -1, ForEach},
+    {"error", 1, -1, ErrorFn},
+    {"not", 1, 1, Not},
+    {"boolean?", 1, 1, BooleanP},
+    {"eq?", 2, 2, EqP},
+    {"eqv?", 2, 2, EqvP},
+    {"equal?", 2, 2, EqualP},
+};
+
+}  // namespace
+
+absl::Span<const Builtin> ControlBuiltins() { return kBuiltins; }
+
+}  // namespace toylang::builtins_internal

@@ -1,0 +1,157 @@
+// Constructors and out-of-line helpers of the object model (layouts in objects.h).
+#include "frontend/objects/objects.h"
+
+#include <cstring>
+
+#include "frontend/builtins/builtins.h"
+#include "frontend/objects/runtime.h"
+
+namespace toylang {
+namespace {
+
+uint64_t* NewObject(ObjType type, size_t slots, uint64_t length) {
+  return static_cast<uint64_t*>(Runtime::Get().AllocateObject(type, slots, length));
+}
+
+// Fills `n` value slots starting at words[first] with `v` (allocation left them 0).
+void FillSlots(uint64_t* words, size_t first, size_t n, Value v) {
+  for (size_t i = 0; i < n; ++i) words[first + i] = v.bits();
+}
+
+}  // namespace
+
+Value MakeString(std::string_view bytes) {
+  // One extra byte for a NUL, so StringData() can be handed to C functions such as strtod.
+  size_t slots = (bytes.size() + 1 + 7) / 8;
+  uint64_t* words = NewObject(ObjType::kString, slots, bytes.size());
+  if (!bytes.empty()) std::memcpy(words + 1, bytes.data(), bytes.size());
+  return Value::Object(words);
+}
+
+Value MakeString(size_t length, char fill) {
+  size_t slots = (length + 1 + 7) / 8;
+  uint64_t* words = NewObject(ObjType::kString, slots, length);
+  std::memset(words + 1, fill, length);
+  return Value::Object(words);
+}
+
+Value MakeFlonum(double d) {
+  uint64_t* words = NewObject(ObjType::kFlonum, 1, 0);
+  std::memcpy(words + 1, &d, sizeof d);
+  return Value::Object(words);
+}
+
+Value Intern(std::string_view name) { return Runtime::Get().Intern(name); }
+
+Value MakeUninternedSymbol(std::string_view name) {
+  Value name_string = MakeString(name);
+  uint64_t* words = NewObject(ObjType::kSymbol, 3, 0);
+  words[1] = name_string.bits();
+  words[2] = Value::False().bits();
+  words[3] = Value::Fixnum(0).bits();
+  return Value::Object(words);
+}
+
+Value GlobalBox(Value symbol) {
+  uint64_t* words = symbol.ObjectWords();
+  Value box = Value::FromBits(words[2]);
+  if (box.IsFalse()) {
+    box = MakeBox(Value::Undefined());
+    box.ObjectWords()[2] = symbol.bits();
+    symbol.ObjectWords()[2] = box.bits();
+  }
+  return box;
+}
+
+Value MakeBox(Value initial) {
+  uint64_t* words = NewObject(ObjType::kBox, 2, 0);
+  words[1] = initial.bits();
+  words[2] = Value::False().bits();
+  return Value::Object(words);
+}
+
+Value MakeVector(size_t length, Value fill) {
+  uint64_t* words = NewObject(ObjType::kVector, length, length);
+  FillSlots(words, 1, length, fill);
+  return Value::Object(words);
+}
+
+Value MakeClosure(const ProcedureInfo* info, size_t num_captures) {
+  uint64_t* words = NewObject(ObjType::kClosure, 1 + num_captures, num_captures);
+  words[1] = CodeWord(info);
+  FillSlots(words, 2, num_captures, Value::Unspecified());
+  return Value::Object(words);
+}
+
+Value MakePrimitive(const Builtin* builtin) {
+  Value name = Intern(builtin->name);
+  uint64_t* words = NewObject(ObjType::kPrimitive, 2, 0);
+  words[1] = CodeWord(builtin);
+  words[2] = name.bits();
+  return Value::Object(words);
+}
+
+std::string_view ProcedureName(Value procedure) {
+  if (IsClosure(procedure)) return ClosureInfo(procedure)->name;
+  if (IsPrimitive(procedure)) return SymbolView(PrimitiveName(procedure));
+  return {};
+}
+
+Value MakeRecordType(Value name, Value field_names) {
+  int64_t n = ListLength(field_names);
+  uint64_t* words = NewObject(ObjType::kRecordType, 3, 0);
+  words[1] = name.bits();
+  words[2] = field_names.bits();
+  words[3] = Value::Fixnum(n < 0 ? 0 : n).bits();
+  return Value::Object(words);
+}
+
+Value MakeRecord(Value rtd) {
+  size_t n = RecordTypeFieldCount(rtd);
+  uint64_t* words = NewObject(ObjType::kRecord, 1 + n, n);
+  words[1] = rtd.bits();
+  FillSlots(words, 2, n, Value::False());
+  return Value::Object(words);
+}
+
+int64_t ListLength(Value list) {
+  // Floyd: the slow pointer moves one pair for every two of the fast one, so a cycle is caught.
+  int64_t n = 0;
+  Value slow = list;
+  while (list.IsPair()) {
+    list = Cdr(list);
+    ++n;
+    if (!list.IsPair()) break;
+    list = Cdr(list);
+    ++n;
+    slow = Cdr(slow);
+    if (list == slow) return -1;
+  }
+  return list.IsNil() ? n : -1;
+}
+
+const char* TypeName(Value v) {
+  if (v.IsFixnum()) return "integer";
+  if (v.IsPair()) return "pair";
+  if (v.IsImmediate()) {
+    if (v.IsNil()) return "empty list";
+    if (v.IsBool()) return "boolean";
+    if (v.IsChar()) return "character";
+    return "special value";
+  }
+  if (!v.IsObject()) return "foreign word";
+  switch (TypeOf(v)) {
+    case ObjType::kString: return "string";
+    case ObjType::kFlonum: return "real";
+    case ObjType::kSymbol: return "symbol";
+    case ObjType::kVector: return "vector";
+    case ObjType::kBox: return "box";
+    case ObjType::kClosure:
+    case ObjType::kPrimitive: return "procedure";
+    case ObjType::kRecordType: return "record type";
+    case ObjType::kRecord: return "record";
+  }
+  return "object";
+}
+
+}  // namespace toylang

@@ -1,0 +1,331 @@
+// display and write. Printing never allocates on the Mosaic heap, so no collection can run while
+// a value is being printed.
+#include "frontend/objects/printer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
+#include "frontend/objects/objects.h"
+
+namespace toylang {
+namespace {
+
+// Nesting deeper than this (in the car direction, or vectors in vectors) prints "...": the
+// printer recurses there, and the C++ stack it runs on may be an ordinary 8 MiB one.
+constexpr int kMaxDepth = 10000;
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | ((cp >> 18) & 0x07));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+std::string Hex(uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+void WriteStringLiteral(std::ostream& out, std::string_view s) {
+  out << '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out << "\\\""; break;
+      case '\\': out << "\\\\"; break;
+      case '\n': out << "\\n"; break;
+      case '\t': out << "\\t"; break;
+      case '\r': out << "\\r"; break;
+      case 7: out << "\\a"; break;
+      case 8: out << "\\b"; break;
+      default:
+        // Bytes >= 0x80 pass through: they are (usually) UTF-8 text from the source.
+        if (c < 0x20 || c == 0x7f) {
+          out << "\\x" << Hex(c) << ';';
+        } else {
+          out << ch;
+        }
+    }
+  }
+  out << '"';
+}
+
+// Symbols whose name would not read back as that symbol are written |like this|.
+bool NeedsBars(std::string_view name) {
+  if (name.empty()) return true;
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= ' ' || c == '(' || c == ')' || c == '"' || c == ';' || c == '\'' || c == '`' ||
+        c == ',' || c == '|' || c == 0x7f) {
+      return true;
+    }
+  }
+  // Something that would read as a number ("1", "-2.5", ".5", "+inf.0") or a lone dot.
+  if (name == "." || name == "+inf.0" || name == "-inf.0" || name == "+nan.0" || name == "-nan.0") {
+    return true;
+  }
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (is_digit(name[0])) return true;
+  if (name.size() > 1 && (name[0] == '+' || name[0] == '-' || name[0] == '.')) {
+    if (is_digit(name[1])) return true;
+    if (name[0] != '.' && name.size() > 2 && name[1] == '.' && is_digit(name[2])) return true;
+  }
+  return false;
+}
+
+void WriteSymbol(std::ostream& out, std::string_view name, bool write) {
+  if (!write || !NeedsBars(name)) {
+    out << name;
+    return;
+  }
+  out << '|';
+  for (char ch : name) {
+    if (ch == '|' || ch == '\\') out << '\\';
+    out << ch;
+  }
+  out << '|';
+}
+
+// "<point>" → "point": define-record-type names are conventionally bracketed already.
+std::string_view StripBrackets(std::string_view name) {
+  if (name.size() >= 3 && name.front() == '<' && name.back() == '>') {
+    return name.substr(1, name.size() - 2);
+  }
+  return name;
+}
+
+class Printer {
+ public:
+  Printer(std::ostream& out, bool write) : out_(out), write_(write) {}
+
+  void PrintValue(Value v, int depth) {
+    if (depth > kMaxDepth) {
+      out_ << "...";
+      return;
+    }
+    if (v.IsFixnum()) {
+      out_ << v.FixnumValue();
+    } else if (v.IsPair()) {
+      PrintList(v, depth);
+    } else if (v.IsImmediate()) {
+      PrintImmediate(v);
+    } else if (v.IsObject()) {
+      PrintObject(v, depth);
+    } else if (v.bits() == 0) {
+      out_ << "#<null>";
+    } else {
+      out_ << "#<foreign 0x" << Hex(v.bits()) << '>';
+    }
+  }
+
+ private:
+  void PrintList(Value v, int depth) {
+    // (quote x) and friends print as 'x only for proper two-element lists.
+    if (IsSymbol(Car(v)) && Cdr(v).IsPair() && Cdr(Cdr(v)).IsNil()) {
+      std::string_view head = SymbolView(Car(v));
+      const char* prefix = head == "quote"              ? "'"
+                           : head == "quasiquote"       ? "`"
+                           : head == "unquote"          ? ","
+                           : head == "unquote-splicing" ? ",@"
+                                                        : nullptr;
+      if (prefix != nullptr) {
+        out_ << prefix;
+        PrintValue(Car(Cdr(v)), depth + 1);
+        return;
+      }
+    }
+    out_ << '(';
+    // Iterate on the cdr; a slow pointer (one step per two) detects a cycle along the cdrs,
+    // which then ends in " ..." instead of printing forever.
+    Value slow = v;
+    bool advance_slow = false;
+    bool first = true;
+    while (v.IsPair()) {
+      if (!first) out_ << ' ';
+      first = false;
+      PrintValue(Car(v), depth + 1);
+      v = Cdr(v);
+      if (advance_slow) slow = Cdr(slow);
+      advance_slow = !advance_slow;
+      if (v == slow && v.IsPair()) {
+        out_ << " ...";
+        v = Value::Nil();
+        break;
+      }
+    }
+    if (!v.IsNil()) {
+      out_ << " . ";
+      PrintValue(v, depth + 1);
+    }
+    out_ << ')';
+  }
+
+  void PrintImmediate(Value v) {
+    switch (v.ImmediateKind()) {
+      case Value::Immediate::kFalse: out_ << "#f"; return;
+      case Value::Immediate::kTrue: out_ << "#t"; return;
+      case Value::Immediate::kNil: out_ << "()"; return;
+      case Value::Immediate::kUnspecified: out_ << "#<unspecified>"; return;
+      case Value::Immediate::kEof: out_ << "#<eof>"; return;
+      case Value::Immediate::kUndefined: out_ << "#<undefined>"; return;
+      case Value::Immediate::kDefault: out_ << "#<default>"; return;
+      case Value::Immediate::kChar:
+        if (write_) {
+          out_ << FormatChar(v.CharValue());
+        } else {
+          std::string s;
+          AppendUtf8(s, v.CharValue());
+          out_ << s;
+        }
+        return;
+    }
+    out_ << "#<immediate 0x" << Hex(v.bits()) << '>';
+  }
+
+  void PrintObject(Value v, int depth) {
+    switch (TypeOf(v)) {
+      case ObjType::kString:
+        if (write_) {
+          WriteStringLiteral(out_, StringView(v));
+        } else {
+          out_ << StringView(v);
+        }
+        return;
+      case ObjType::kFlonum: out_ << FormatFlonum(FlonumValue(v)); return;
+      case ObjType::kSymbol: WriteSymbol(out_, SymbolView(v), write_); return;
+      case ObjType::kVector: {
+        out_ << "#(";
+        size_t n = VectorLength(v);
+        for (size_t i = 0; i < n; ++i) {
+          if (i > 0) out_ << ' ';
+          PrintValue(VectorRef(v, i), depth + 1);
+        }
+        out_ << ')';
+        return;
+      }
+      case ObjType::kBox: out_ << "#<box>"; return;
+      case ObjType::kClosure:
+      case ObjType::kPrimitive: {
+        std::string_view name = ProcedureName(v);
+        out_ << "#<procedure";
+        if (!name.empty()) out_ << ' ' << name;
+        out_ << '>';
+        return;
+      }
+      case ObjType::kRecordType:
+        out_ << "#<record-type " << StripBrackets(SymbolView(RecordTypeName(v))) << '>';
+        return;
+      case ObjType::kRecord: {
+        Value rtd = RecordTypeOf(v);
+        out_ << "#<" << StripBrackets(SymbolView(RecordTypeName(rtd))) << '>';
+        return;
+      }
+    }
+    out_ << "#<object 0x" << Hex(v.bits()) << '>';
+  }
+
+  std::ostream& out_;
+  bool write_;
+};
+
+}  // namespace
+
+void Print(std::ostream& out, Value v, bool write) { Printer(out, write).PrintValue(v, 0); }
+
+std::string WriteString(Value v) {
+  std::ostringstream s;
+  Print(s, v, true);
+  return s.str();
+}
+
+std::string DisplayString(Value v) {
+  std::ostringstream s;
+  Print(s, v, false);
+  return s.str();
+}
+
+std::string FormatFlonum(double d) {
+  if (std::isnan(d)) return "+nan.0";
+  if (std::isinf(d)) return d > 0 ? "+inf.0" : "-inf.0";
+  // Shortest round-trip digits and decimal exponent, from to_chars' scientific form
+  // "d.ddde±XX"; then laid out the way JavaScript does (fixed for 1e-6 <= |d| < 1e21, else
+  // exponent), with ".0" added to integers so the result reads back inexact.
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string sci(buf, end);
+  bool negative = sci[0] == '-';
+  if (negative) sci.erase(0, 1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (size_t i = 0; i < e; ++i) {
+    if (sci[i] != '.') digits += sci[i];
+  }
+  int exp = std::atoi(sci.c_str() + e + 1);  // value = 0.d1d2... * 10^(exp+1)
+  std::string out = negative ? "-" : "";
+  int point = exp + 1;  // digits before the decimal point
+  if (d == 0) {
+    out += "0.0";
+  } else if (exp >= -6 && exp < 21) {
+    if (point <= 0) {
+      out += "0.";
+      out.append(static_cast<size_t>(-point), '0');
+      out += digits;
+    } else if (static_cast<size_t>(point) >= digits.size()) {
+      out += digits;
+      out.append(static_cast<size_t>(point) - digits.size(), '0');
+      out += ".0";
+    } else {
+      out += digits.substr(0, static_cast<size_t>(point));
+      out += '.';
+      out += digits.substr(static_cast<size_t>(point));
+    }
+  } else {
+    out += digits[0];
+    if (digits.size() > 1) {
+      out += '.';
+      out += digits.substr(1);
+    }
+    out += exp < 0 ? "e-" : "e+";
+    out += std::to_string(exp < 0 ? -exp : exp);
+  }
+  return out;
+}
+
+std::string FormatChar(uint32_t cp) {
+  switch (cp) {
+    case 0: return "#\\null";
+    case 7: return "#\\alarm";
+    case 8: return "#\\backspace";
+    case 9: return "#\\tab";
+    case 10: return "#\\newline";
+    case 13: return "#\\return";
+    case 27: return "#\\escape";
+    case 32: return "#\\space";
+    case 127: return "#\\delete";
+    default: break;
+  }
+  if (cp < 0x20 || (cp >= 0x80 && cp < 0xa0) || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) {
+    return "#\\x" + Hex(cp);
+  }
+  std::string s = "#\\";
+  AppendUtf8(s, cp);
+  return s;
+}
+
+}  // namespace toylang
