@@ -26,9 +26,10 @@ absl::Status BadValue(std::string_view flag, std::string_view expected, std::str
       std::string(flag) + ": expected " + std::string(expected) + ", got '" + std::string(got) + "'");
 }
 
-// "64M", "4G", "65536": a size in bytes with an optional K, M or G suffix.
-std::optional<size_t> ParseSize(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+// "64M", "4G", "65536": a size in bytes with an optional K, M or G suffix. Returns 0 when the
+// text is not such a size.
+size_t ParseSize(std::string_view text) {
+  if (text.empty()) return 0;
   size_t shift = 0;
   switch (text.back()) {
     case 'k': case 'K': shift = 10; break;
@@ -37,10 +38,10 @@ std::optional<size_t> ParseSize(std::string_view text) {
     default: break;
   }
   if (shift != 0) text.remove_suffix(1);
-  if (text.empty() || text.size() > 12) return std::nullopt;
+  if (text.empty() || text.size() > 12) return 0;
   size_t n = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9') return 0;
     n = n * 10 + static_cast<size_t>(c - '0');
   }
   return n << shift;
@@ -115,12 +116,12 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
         return BadValue("--gc-stats", "summary, text or json", *flag.value);
       }
     } else if (flag.name == "--stack-size") {
-      std::optional<size_t> size = flag.value ? ParseSize(*flag.value) : std::nullopt;
-      if (!size || *size < (size_t{1} << 20) || *size > (size_t{64} << 30)) {
+      size_t size = flag.value ? ParseSize(*flag.value) : 0;
+      if (size < (size_t{1} << 20) || size > (size_t{64} << 30)) {
         return BadValue("--stack-size", "a size from 1M to 64G such as 512M",
                         flag.value.value_or(""));
       }
-      options.stack_bytes = *size;
+      options.stack_bytes = size;
     } else if (flag.name == "--gc-options") {
       if (!flag.value) {
         return absl::InvalidArgumentError("--gc-options: expected --gc-options=KEY=VALUE,...");

@@ -52,4 +52,6 @@ EvaluationScope::EvaluationScope() {
 
 EvaluationScope::~EvaluationScope() { g_evaluating = 0; }
 
+bool EvaluationScope::interrupted() const { return g_interrupts_in_evaluation != 0; }
+
 }  // namespace toylang

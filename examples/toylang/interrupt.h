@@ -25,6 +25,10 @@ class EvaluationScope {
   ~EvaluationScope();
   EvaluationScope(const EvaluationScope&) = delete;
   EvaluationScope& operator=(const EvaluationScope&) = delete;
+
+  // Whether Ctrl-C was pressed during this evaluation (the terminal has echoed "^C" and the
+  // cursor is still on that line).
+  bool interrupted() const;
 };
 
 }  // namespace toylang

@@ -206,7 +206,9 @@ class Repl {
   absl::StatusOr<mosaic::Value> EvalInterruptibly(std::string_view source) {
     std::cout.flush();
     EvaluationScope running;
-    return engine_.Eval(source, kReplFile);
+    absl::StatusOr<mosaic::Value> value = engine_.Eval(source, kReplFile);
+    if (running.interrupted() && source_.interactive()) std::cout << "\n";
+    return value;
   }
 
   // Prints a value (with write, unless unspecified) or an error. Returns whether it was a value.
