@@ -1,0 +1,330 @@
+#include "frontend/interp/interpreter.h"
+
+#include <alloca.h>
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "frontend/common/error.h"
+#include "frontend/common/stack_check.h"
+#include "frontend/objects/printer.h"
+
+namespace toylang {
+namespace {
+
+using ir::NodeKind;
+
+std::string ProcName(std::string_view name) {
+  return name.empty() ? std::string("#<procedure>") : std::string(name);
+}
+
+std::string ArgumentCount(int n) { return absl::StrCat(n, n == 1 ? " argument" : " arguments"); }
+
+}  // namespace
+
+Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
+    : heap_(heap),
+      out_(out),
+      safepoint_flag_(heap.SafepointFlagAddress()),
+      stack_limit_(StackLimit()) {
+  constants_ = MakeVector(64, Value::False());
+  heap_.AddGlobalRoot(&constants_);
+}
+
+Interpreter::~Interpreter() { heap_.RemoveGlobalRoot(&constants_); }
+
+// --- Procedure entry ---------------------------------------------------------------------------
+
+inline void Interpreter::Enter(const SourcePos& pos) {
+  char probe;
+  if (reinterpret_cast<uintptr_t>(&probe) < stack_limit_) throw Error("stack overflow", pos);
+  if (interrupt_.load(std::memory_order_relaxed)) {
+    interrupt_.store(false, std::memory_order_relaxed);
+    throw Error("interrupted", pos);
+  }
+  if (*safepoint_flag_ != 0) mosaic::Safepoint();
+}
+
+void Interpreter::ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos) {
+  std::string expected = lambda.has_rest ? absl::StrCat("at least ", ArgumentCount(lambda.min_args()))
+                                         : ArgumentCount(lambda.min_args());
+  throw Error(absl::StrCat(ProcName(lambda.name), ": expected ", expected, ", got ", argc), pos);
+}
+
+void Interpreter::NotAProcedure(Value v, const SourcePos& pos) {
+  throw Error(absl::StrCat("not a procedure: ", WriteString(v)), pos);
+}
+
+void Interpreter::BindArguments(const ir::Lambda& lambda, Value* frame, int argc,
+                                const SourcePos& pos) {
+  int required = lambda.min_args();
+  if (lambda.has_rest) {
+    if (argc < required) ArityError(lambda, argc, pos);
+    // The rest list is built from the end; every argument is still in `frame` (on the stack).
+    Value rest = Value::Nil();
+    for (int i = argc; i-- > required;) rest = Cons(frame[i], rest);
+    frame[required] = rest;
+  } else if (argc != required) {
+    ArityError(lambda, argc, pos);
+  }
+  for (int slot : lambda.boxed_params) frame[slot] = MakeBox(frame[slot]);
+}
+
+Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
+                                 const SourcePos& pos) {
+  const Builtin* b = PrimitiveBuiltin(primitive);
+  if (argc < b->min_args || (b->max_args >= 0 && argc > b->max_args)) {
+    throw Error(ArityErrorMessage(*b, argc), pos);
+  }
+  try {
+    return b->fn(*this, args, argc);
+  } catch (Error& e) {
+    e.SetPosIfMissing(pos);
+    throw;
+  }
+}
+
+// --- Closures, constants, globals ---------------------------------------------------------------
+
+const InterpProc* Interpreter::ProcFor(const ir::Lambda& lambda) {
+  if (lambda.engine_data == nullptr) {
+    InterpProc& p = procs_.emplace_back();
+    p.name = lambda.name;
+    p.min_args = lambda.min_args();
+    p.max_args = lambda.max_args();
+    p.lambda = &lambda;
+    lambda.engine_data = &p;
+  }
+  return static_cast<const InterpProc*>(lambda.engine_data);
+}
+
+Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure) {
+  Value c = MakeClosure(ProcFor(lambda), lambda.captures.size());
+  for (size_t i = 0; i < lambda.captures.size(); ++i) {
+    const ir::CaptureSource& s = lambda.captures[i];
+    SetClosureCapture(c, i, s.from_capture ? ClosureCapture(closure, s.index) : frame[s.index]);
+  }
+  return c;
+}
+
+Value Interpreter::DatumToValue(const Datum& d) {
+  CheckStack();
+  switch (d.kind) {
+    case DatumKind::kFixnum: return Value::Fixnum(d.fixnum);
+    case DatumKind::kFlonum: return MakeFlonum(d.flonum);
+    case DatumKind::kBool: return Value::Bool(d.boolean);
+    case DatumKind::kChar: return Value::Char(d.character);
+    case DatumKind::kString: return MakeString(d.text);
+    case DatumKind::kSymbol: return Intern(d.text);
+    case DatumKind::kVector: {
+      Value v = MakeVector(d.items.size(), Value::False());
+      for (size_t i = 0; i < d.items.size(); ++i) {
+        Value item = DatumToValue(*d.items[i]);
+        VectorSet(v, i, item);
+      }
+      return v;
+    }
+    case DatumKind::kList: {
+      Value list = d.tail ? DatumToValue(*d.tail) : Value::Nil();
+      for (size_t i = d.items.size(); i-- > 0;) {
+        Value item = DatumToValue(*d.items[i]);
+        list = Cons(item, list);
+      }
+      return list;
+    }
+  }
+  return Value::Unspecified();
+}
+
+Value Interpreter::ConstantValue(const ir::Const& c) {
+  if (c.pool_index < 0) {
+    Value v = DatumToValue(*c.datum);
+    if (constants_used_ == VectorLength(constants_)) {
+      Value bigger = MakeVector(2 * constants_used_, Value::False());
+      for (size_t i = 0; i < constants_used_; ++i) VectorSet(bigger, i, VectorRef(constants_, i));
+      constants_ = bigger;
+    }
+    VectorSet(constants_, constants_used_, v);
+    c.pool_index = static_cast<int>(constants_used_++);
+  }
+  return VectorRef(constants_, c.pool_index);
+}
+
+inline Value Interpreter::GlobalBoxFor(const ir::Global& g) {
+  if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
+  return g.box;
+}
+
+// --- Entry points -------------------------------------------------------------------------------
+
+Value Interpreter::Run(const ir::Lambda& toplevel) {
+  size_t cap = std::max(toplevel.frame_size, 1);
+  Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
+  std::fill(frame, frame + cap, Value());
+  return Exec(toplevel.body.get(), frame, cap, Value());
+}
+
+Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
+  if (IsPrimitive(procedure)) return CallPrimitive(procedure, args, argc, SourcePos{});
+  if (!IsClosure(procedure)) NotAProcedure(procedure, SourcePos{});
+  const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(procedure))->lambda;
+  Enter(lambda.pos);
+  size_t cap = std::max<size_t>({static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc), 1});
+  Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
+  std::copy(args, args + argc, frame);
+  BindArguments(lambda, frame, argc, lambda.pos);
+  return Exec(lambda.body.get(), frame, cap, procedure);
+}
+
+// --- The evaluator ------------------------------------------------------------------------------
+
+// Grows the spare frame buffer (in this activation's C++ frame) to hold n values.
+#define TOYLANG_ENSURE_SPARE(n)                                          \
+  do {                                                                   \
+    size_t need_ = (n);                                                  \
+    if (need_ > spare_cap) {                                             \
+      spare_cap = std::max<size_t>(need_, 8);                            \
+      spare = static_cast<Value*>(alloca(spare_cap * sizeof(Value)));    \
+    }                                                                    \
+  } while (0)
+
+Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Value closure) {
+  {
+    char probe;
+    if (reinterpret_cast<uintptr_t>(&probe) < stack_limit_) throw Error("stack overflow", node->pos);
+  }
+  Value* spare = nullptr;
+  size_t spare_cap = 0;
+  for (;;) {
+    switch (node->kind) {
+      case NodeKind::kConst: {
+        const auto& c = ir::As<ir::Const>(*node);
+        return c.is_immediate ? c.immediate : ConstantValue(c);
+      }
+      case NodeKind::kLocalRef:
+      case NodeKind::kCaptureRef: {
+        const auto& r = ir::As<ir::VarRef>(*node);
+        Value v = node->kind == NodeKind::kLocalRef ? frame[r.index] : ClosureCapture(closure, r.index);
+        if (r.boxed) v = BoxRef(v);
+        if (r.check_defined && v.IsUndefined()) {
+          throw Error(absl::StrCat(r.name, ": variable used before its definition"), node->pos);
+        }
+        return v;
+      }
+      case NodeKind::kGlobalRef: {
+        const auto& g = ir::As<ir::Global>(*node);
+        Value v = BoxRef(GlobalBoxFor(g));
+        if (v.IsUndefined()) throw Error(absl::StrCat("unbound variable: ", g.name), node->pos);
+        return v;
+      }
+      case NodeKind::kLocalSet:
+      case NodeKind::kCaptureSet: {
+        const auto& s = ir::As<ir::VarSet>(*node);
+        Value v = Exec(s.value.get(), frame, frame_cap, closure);
+        if (node->kind == NodeKind::kLocalSet) {
+          if (s.boxed) {
+            BoxSet(frame[s.index], v);
+          } else {
+            frame[s.index] = v;
+          }
+        } else {
+          BoxSet(ClosureCapture(closure, s.index), v);
+        }
+        return Value::Unspecified();
+      }
+      case NodeKind::kGlobalSet:
+      case NodeKind::kGlobalDefine: {
+        const auto& g = ir::As<ir::Global>(*node);
+        Value v = Exec(g.value.get(), frame, frame_cap, closure);
+        Value box = GlobalBoxFor(g);
+        if (node->kind == NodeKind::kGlobalSet && BoxRef(box).IsUndefined()) {
+          throw Error(absl::StrCat("set!: unbound variable: ", g.name), node->pos);
+        }
+        BoxSet(box, v);
+        return Value::Unspecified();
+      }
+      case NodeKind::kIf: {
+        const auto& i = ir::As<ir::If>(*node);
+        Value test = Exec(i.test.get(), frame, frame_cap, closure);
+        node = test.IsTruthy() ? i.then.get() : i.otherwise.get();
+        continue;
+      }
+      case NodeKind::kSeq: {
+        const auto& s = ir::As<ir::Seq>(*node);
+        for (size_t k = 0; k + 1 < s.body.size(); ++k) Exec(s.body[k].get(), frame, frame_cap, closure);
+        node = s.body.back().get();
+        continue;
+      }
+      case NodeKind::kLambda:
+        return MakeClosureFor(ir::As<ir::Lambda>(*node), frame, closure);
+      case NodeKind::kLet: {
+        const auto& l = ir::As<ir::Let>(*node);
+        for (const ir::Binding& b : l.bindings) {
+          Value v = Exec(b.init.get(), frame, frame_cap, closure);
+          frame[b.slot] = b.boxed ? MakeBox(v) : v;
+        }
+        node = l.body.get();
+        continue;
+      }
+      case NodeKind::kLetrec: {
+        const auto& l = ir::As<ir::Let>(*node);
+        for (const ir::Binding& b : l.bindings) {
+          frame[b.slot] = b.boxed ? MakeBox(Value::Undefined()) : Value::Undefined();
+        }
+        size_t next_fixup = 0;
+        for (size_t k = 0; k < l.bindings.size(); ++k) {
+          const ir::Binding& b = l.bindings[k];
+          Value v = Exec(b.init.get(), frame, frame_cap, closure);
+          if (b.boxed) {
+            BoxSet(frame[b.slot], v);
+          } else {
+            frame[b.slot] = v;
+          }
+          for (; next_fixup < l.fixups.size() && l.fixups[next_fixup].value_binding == static_cast<int>(k);
+               ++next_fixup) {
+            const ir::Fixup& f = l.fixups[next_fixup];
+            const ir::Binding& holder = l.bindings[f.closure_binding];
+            Value c = frame[holder.slot];
+            if (holder.boxed) c = BoxRef(c);
+            if (IsClosure(c)) SetClosureCapture(c, f.capture, v);
+          }
+        }
+        node = l.body.get();
+        continue;
+      }
+      case NodeKind::kCall: {
+        const auto& call = ir::As<ir::Call>(*node);
+        Value fn = Exec(call.fn.get(), frame, frame_cap, closure);
+        int argc = static_cast<int>(call.args.size());
+        if (IsClosure(fn)) {
+          const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(fn))->lambda;
+          size_t need = std::max<size_t>(static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc));
+          TOYLANG_ENSURE_SPARE(need);
+          for (int k = 0; k < argc; ++k) spare[k] = Exec(call.args[k].get(), frame, frame_cap, closure);
+          Enter(node->pos);
+          BindArguments(lambda, spare, argc, node->pos);
+          if (call.tail) {
+            // Reuse this activation: the arguments become the frame, the old frame the spare.
+            std::swap(frame, spare);
+            std::swap(frame_cap, spare_cap);
+            closure = fn;
+            node = lambda.body.get();
+            continue;
+          }
+          return Exec(lambda.body.get(), spare, spare_cap, fn);
+        }
+        if (IsPrimitive(fn)) {
+          TOYLANG_ENSURE_SPARE(static_cast<size_t>(argc));
+          for (int k = 0; k < argc; ++k) spare[k] = Exec(call.args[k].get(), frame, frame_cap, closure);
+          return CallPrimitive(fn, spare, argc, node->pos);
+        }
+        NotAProcedure(fn, node->pos);
+      }
+    }
+  }
+}
+
+#undef TOYLANG_ENSURE_SPARE
+
+}  // namespace toylang

@@ -1,0 +1,87 @@
+// The tree-walking interpreter over the IR (frontend/analysis/ir.h).
+//
+// All of its frames are native frames, so it relies on the conservative stack scan alone (the
+// Rule for native frames in docs/design/frontend-contracts.md):
+//
+//   - a toylang procedure's frame is an array of Values alloca'd in the C++ frame of Exec, so
+//     the scan sees every local; nothing is kept in malloc'd memory;
+//   - the constant pool (quoted data materialised on first use) is a heap vector whose only
+//     reference lives in a slot registered with Heap::AddGlobalRoot;
+//   - closures hold their captured values in the heap object itself.
+//
+// Tail calls reuse the current Exec activation: Exec keeps two frame buffers, evaluates the
+// callee's arguments into the spare one, swaps, and loops, so a loop through tail calls runs in
+// constant C++ stack. Buffers grow (by alloca) only when a callee needs more slots than any
+// before it, which bounds the growth by the largest frame in the program.
+//
+// Usage (on the registered mutator thread, with a current toylang::Runtime):
+//   Interpreter interp(heap, &std::cout);
+//   Value v = interp.Run(*Analyze(*core));
+#ifndef TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
+#define TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <ostream>
+
+#include "frontend/analysis/ir.h"
+#include "frontend/builtins/builtins.h"
+#include "frontend/objects/objects.h"
+#include "mosaic/heap.h"
+
+namespace toylang {
+
+// What a closure's code word points at in this engine.
+struct InterpProc : ProcedureInfo {
+  const ir::Lambda* lambda = nullptr;
+};
+
+class Interpreter final : public CallContext {
+ public:
+  Interpreter(mosaic::Heap& heap, std::ostream* out);
+  ~Interpreter() override;
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Runs a top-level procedure (from Analyze). The IR must outlive every closure it creates.
+  Value Run(const ir::Lambda& toplevel);
+
+  // CallContext: calls a closure or a primitive from C++ (map, apply, sort, ...).
+  Value Apply(Value procedure, const Value* args, int argc) override;
+  std::ostream& out() override { return *out_; }
+
+  // Async-signal-safe.
+  void RequestInterrupt() { interrupt_.store(true, std::memory_order_relaxed); }
+  void ClearInterrupt() { interrupt_.store(false, std::memory_order_relaxed); }
+
+ private:
+  Value Exec(const ir::Node* node, Value* frame, size_t frame_cap, Value closure);
+  // Procedure entry: stack depth, interrupts, safepoints.
+  void Enter(const SourcePos& pos);
+  // Checks the argument count, gathers the rest list and boxes parameters, in place in `frame`
+  // (which holds the argc arguments and has room for max(frame_size, argc) values).
+  void BindArguments(const ir::Lambda& lambda, Value* frame, int argc, const SourcePos& pos);
+  Value CallPrimitive(Value primitive, const Value* args, int argc, const SourcePos& pos);
+  Value MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure);
+  const InterpProc* ProcFor(const ir::Lambda& lambda);
+  Value ConstantValue(const ir::Const& c);
+  Value DatumToValue(const Datum& d);
+  Value GlobalBoxFor(const ir::Global& g);
+  [[noreturn]] void NotAProcedure(Value v, const SourcePos& pos);
+  [[noreturn]] void ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos);
+
+  mosaic::Heap& heap_;
+  std::ostream* out_;
+  // The constant pool: a heap vector (rooted through &constants_) and how much of it is used.
+  Value constants_;
+  size_t constants_used_ = 0;
+  std::deque<InterpProc> procs_;
+  std::atomic<bool> interrupt_{false};
+  const volatile uint32_t* safepoint_flag_;
+  uintptr_t stack_limit_;
+};
+
+}  // namespace toylang
+
+#endif  // TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
