@@ -7,7 +7,12 @@
 namespace toylang {
 namespace {
 
-uintptr_t ComputeLimit() {
+struct Bounds {
+  uintptr_t limit;
+  uintptr_t last_resort;
+};
+
+Bounds ComputeBounds() {
   pthread_attr_t attr;
   void* low = nullptr;
   size_t size = 0;
@@ -25,15 +30,19 @@ uintptr_t ComputeLimit() {
   // A small stack still gets some room to run: at most half of it goes to the margin.
   uintptr_t usable = sp - bottom;
   uintptr_t margin = kStackMargin < usable / 2 ? kStackMargin : usable / 2;
-  return bottom + margin;
+  return Bounds{bottom + margin, bottom + margin / 2};
+}
+
+const Bounds& ThreadBounds() {
+  thread_local Bounds bounds = ComputeBounds();
+  return bounds;
 }
 
 }  // namespace
 
-uintptr_t StackLimit() {
-  thread_local uintptr_t limit = ComputeLimit();
-  return limit;
-}
+uintptr_t StackLimit() { return ThreadBounds().limit; }
+
+uintptr_t StackLastResortLimit() { return ThreadBounds().last_resort; }
 
 void ThrowStackOverflow() { throw Error("stack overflow"); }
 

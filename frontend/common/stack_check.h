@@ -17,6 +17,10 @@ inline constexpr uintptr_t kStackMargin = 256 * 1024;
 
 // The lowest address the stack pointer may reach on this thread before CheckStack throws.
 uintptr_t StackLimit();
+// Half-way between StackLimit() and the end of the stack: for checks that should fire only
+// when a StackLimit() check elsewhere could not (the interpreter uses StackLimit() at procedure
+// entries, where the error can name the call site, and this one for every expression).
+uintptr_t StackLastResortLimit();
 
 [[noreturn]] void ThrowStackOverflow();
 

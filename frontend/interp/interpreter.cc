@@ -27,7 +27,8 @@ Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
     : heap_(heap),
       out_(out),
       safepoint_flag_(heap.SafepointFlagAddress()),
-      stack_limit_(StackLimit()) {
+      stack_limit_(StackLimit()),
+      last_resort_limit_(StackLastResortLimit()) {
   constants_ = MakeVector(64, Value::False());
   heap_.AddGlobalRoot(&constants_);
 }
@@ -191,8 +192,12 @@ Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
 
 Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Value closure) {
   {
+    // Deeply nested expressions without calls. Half the margin lower than Enter's limit, so
+    // that runaway recursion is reported by Enter, at the call site.
     char probe;
-    if (reinterpret_cast<uintptr_t>(&probe) < stack_limit_) throw Error("stack overflow", node->pos);
+    if (reinterpret_cast<uintptr_t>(&probe) < last_resort_limit_) {
+      throw Error("stack overflow", node->pos);
+    }
   }
   Value* spare = nullptr;
   size_t spare_cap = 0;

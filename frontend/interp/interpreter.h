@@ -80,6 +80,7 @@ class Interpreter final : public CallContext {
   std::atomic<bool> interrupt_{false};
   const volatile uint32_t* safepoint_flag_;
   uintptr_t stack_limit_;
+  uintptr_t last_resort_limit_;
 };
 
 }  // namespace toylang
