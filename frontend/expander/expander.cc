@@ -754,6 +754,11 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
   }
   CheckDistinct(fields, "define-record-type", pos);
   auto global = [&](const char* name, SourcePos p) { return Ref(name, p, /*global_only=*/true); };
+  // The primitive calls inside the generated procedures get no position: an error there (say
+  // (point-x 5)) is then reported at the user's call of the accessor, not at the definition.
+  auto Call = [](CorePtr fn, std::vector<CorePtr> args, SourcePos) {
+    return Expander::Call(std::move(fn), std::move(args), SourcePos{});
+  };
   auto lambda = [&](std::string name, std::vector<std::string> params, CorePtr body, SourcePos p) {
     auto lam = std::make_unique<Core>(CoreKind::kLambda, p);
     lam->name = std::move(name);

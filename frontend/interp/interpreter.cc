@@ -317,7 +317,14 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
             node = lambda.body.get();
             continue;
           }
-          return Exec(lambda.body.get(), spare, spare_cap, fn);
+          try {
+            return Exec(lambda.body.get(), spare, spare_cap, fn);
+          } catch (Error& e) {
+            // Errors from calls that have no position of their own (the primitive calls inside
+            // define-record-type's procedures) are reported at this call.
+            e.SetPosIfMissing(node->pos);
+            throw;
+          }
         }
         if (IsPrimitive(fn)) {
           TOYLANG_ENSURE_SPARE(static_cast<size_t>(argc));
