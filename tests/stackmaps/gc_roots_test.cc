@@ -108,6 +108,15 @@ void jit_collect() {
   CollectAndCheck();
 }
 
+// No exit scope: for JIT code that writes its own exit record, and for the death tests.
+void jit_collect_no_scope() { CollectAndCheck(); }
+
+// Wrongly declared "gc-leaf-function" in the IR, yet it collects: its call site has no record.
+void jit_collect_leaf() {
+  MOSAIC_JIT_EXIT_SCOPE();
+  CollectAndCheck();
+}
+
 // Native frames between two JIT runs, holding a root of their own (found conservatively).
 uint64_t jit_call_back(uint64_t depth) {
   MOSAIC_JIT_EXIT_SCOPE();
@@ -231,6 +240,58 @@ define ptr addrspace(1) @untagged(i64 %fixnum) gc "statepoint-example" {
 }
 )IR";
 
+// The exit protocol written in IR (docs/design/stackmaps.md): the JIT function pushes an
+// Activation with its own frame pointer and function address (stack_pointer = return_address
+// = 0), calls a native function that has no exit scope, and pops the record.
+constexpr const char* kIrExitIr = R"IR(
+declare void @jit_collect_no_scope()
+declare ptr @llvm.frameaddress.p0(i32)
+
+define ptr addrspace(1) @ir_exit(ptr %head) gc "statepoint-example" {
+  %rec = alloca [6 x i64], align 8
+  %a = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) inttoptr (i64 99 to ptr addrspace(1)), ptr addrspace(1) inttoptr (i64 22 to ptr addrspace(1)))
+  call void @jit_note_live(ptr addrspace(1) %a)
+  %prev = load ptr, ptr %head
+  store ptr %prev, ptr %rec
+  %kind = getelementptr i8, ptr %rec, i64 8
+  store i64 7667787578899720564, ptr %kind
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  %fpi = ptrtoint ptr %fp to i64
+  %fps = getelementptr i8, ptr %rec, i64 16
+  store i64 %fpi, ptr %fps
+  %sps = getelementptr i8, ptr %rec, i64 24
+  store i64 0, ptr %sps
+  %ras = getelementptr i8, ptr %rec, i64 32
+  store i64 0, ptr %ras
+  %fns = getelementptr i8, ptr %rec, i64 40
+  store i64 ptrtoint (ptr @ir_exit to i64), ptr %fns
+  store ptr %rec, ptr %head
+  call void @jit_collect_no_scope()
+  store ptr %prev, ptr %head
+  ret ptr addrspace(1) %a
+}
+)IR";
+
+// A JIT function that calls a collecting helper through a call that is not a statepoint.
+constexpr const char* kLeafLieIr = R"IR(
+declare void @jit_collect_leaf() "gc-leaf-function"
+
+define ptr addrspace(1) @victim() gc "statepoint-example" {
+  %a = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) inttoptr (i64 3 to ptr addrspace(1)), ptr addrspace(1) inttoptr (i64 22 to ptr addrspace(1)))
+  call void @jit_collect_leaf()
+  ret ptr addrspace(1) %a
+}
+)IR";
+
+constexpr const char* kNoScopeIr = R"IR(
+declare void @jit_collect_no_scope()
+
+define void @no_scope() gc "statepoint-example" {
+  call void @jit_collect_no_scope()
+  ret void
+}
+)IR";
+
 uint64_t g_used[4];
 extern "C" void jit_use(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
   g_used[0] = a, g_used[1] = b, g_used[2] = c, g_used[3] = d;
@@ -302,6 +363,8 @@ class GcRootsTest : public ::testing::TestWithParam<Config> {
         {"jit_collect", reinterpret_cast<void*>(&jit_collect)},
         {"jit_call_back", reinterpret_cast<void*>(&jit_call_back)},
         {"jit_use", reinterpret_cast<void*>(&jit_use)},
+        {"jit_collect_no_scope", reinterpret_cast<void*>(&jit_collect_no_scope)},
+        {"jit_collect_leaf", reinterpret_cast<void*>(&jit_collect_leaf)},
     });
     ASSERT_TRUE(s.ok()) << s;
   }
@@ -450,6 +513,23 @@ TEST_P(GcRootsTest, UntaggedBaseKeepsObjectAndNonReferencesAreIgnored) {
   EXPECT_EQ(g_used[3], r);
 }
 
+TEST_P(GcRootsTest, ExitRecordWrittenByJitCode) {
+  AddIr(kIrExitIr);
+  auto ir_exit = Lookup<uint64_t (*)(void**)>("ir_exit");
+  ASSERT_NE(ir_exit, nullptr);
+  void** head = &internal::tls_mutator->activations;
+  uint64_t before = heap_->Stats().jit_frames_visited;
+  uint64_t r = CallJit(ir_exit, head);
+  EXPECT_EQ(*head, nullptr);
+  EXPECT_EQ(state_->live.count, 1);
+  EXPECT_EQ(state_->live_lost, 0);
+  ASSERT_TRUE(Value::FromBits(r).IsPair());
+  EXPECT_EQ(Value::FromBits(Value::FromBits(r).ObjectWords()[0]), Value::Fixnum(49));
+  if (precise()) {
+    EXPECT_GE(heap_->Stats().jit_frames_visited - before, 1u);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Modes, GcRootsTest,
     ::testing::Values(Config{0, WalkMode::kPrecise, OptLevel::kO2},
@@ -480,6 +560,53 @@ TEST_P(GcRootsControlTest, WithoutStackMapSlotsJitHeldObjectsDie) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Control, GcRootsControlTest,
+                         ::testing::Values(Config{0, WalkMode::kPrecise, OptLevel::kO2}),
+                         ConfigName);
+
+// Broken protocols stop the process with a message that says what is wrong.
+class GcRootsDeathTest : public GcRootsTest {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); GcRootsTest::SetUp(); }
+};
+
+TEST_P(GcRootsDeathTest, MissingRecordIsFatalAndNamesAddressAndFunction) {
+  AddIr(kLeafLieIr);
+  auto victim = Lookup<uint64_t (*)()>("victim");
+  ASSERT_NE(victim, nullptr);
+  EXPECT_DEATH(CallJit(victim),
+               "no stack map record for return address 0x[0-9a-f]+ .*function 'victim' "
+               "\\(0x[0-9a-f]+\\+0x[0-9a-f]+\\)");
+}
+
+TEST_P(GcRootsDeathTest, UnregisteredCodeStillOnTheStackIsFatal) {
+  AddIr(kSurviveIr);
+  auto survive = Lookup<uint64_t (*)(uint64_t)>("survive");
+  ASSERT_NE(survive, nullptr);
+  // Remove every section while keeping the code: the next walk meets an unknown return address.
+  EXPECT_DEATH(
+      {
+        jit_->plugin().SetSectionObserverForTesting(nullptr);
+        for (SectionId id = 1; id < 100; ++id) index_.Unregister(id).IgnoreError();
+        CallJit(survive, uint64_t{1});
+      },
+      "no stack map record for return address 0x[0-9a-f]+");
+}
+
+TEST_P(GcRootsDeathTest, JitCodeEnteredWithoutCallJitIsFatal) {
+  AddIr(kSurviveIr);
+  auto survive = Lookup<uint64_t (*)(uint64_t)>("survive");
+  ASSERT_NE(survive, nullptr);
+  EXPECT_DEATH(survive(1), "not followed by a native->JIT entry record");
+}
+
+TEST_P(GcRootsDeathTest, NativeHelperWithoutExitScopeIsFatal) {
+  AddIr(kNoScopeIr);
+  auto no_scope = Lookup<void (*)()>("no_scope");
+  ASSERT_NE(no_scope, nullptr);
+  EXPECT_DEATH(CallJit(no_scope), "where a JIT->native exit record was expected");
+}
+
+INSTANTIATE_TEST_SUITE_P(Death, GcRootsDeathTest,
                          ::testing::Values(Config{0, WalkMode::kPrecise, OptLevel::kO2}),
                          ConfigName);
 
