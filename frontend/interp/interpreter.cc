@@ -178,7 +178,41 @@ Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
   return Exec(lambda.body.get(), frame, cap, procedure);
 }
 
-// --- The evaluator ------------------------------------------------------------------------------
+// --- The evaluator ---------------------------------------------------------------------------
+
+inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t frame_cap,
+                                  Value closure) {
+  switch (node->kind) {
+    case NodeKind::kConst: {
+      const auto& c = ir::As<ir::Const>(*node);
+      if (c.is_immediate) return c.immediate;
+      break;
+    }
+    case NodeKind::kLocalRef: {
+      const auto& r = ir::As<ir::VarRef>(*node);
+      if (!r.boxed && !r.check_defined) return frame[r.index];
+      break;
+    }
+    case NodeKind::kCaptureRef: {
+      const auto& r = ir::As<ir::VarRef>(*node);
+      if (!r.boxed && !r.check_defined) return ClosureCapture(closure, r.index);
+      break;
+    }
+    case NodeKind::kGlobalRef: {
+      const auto& g = ir::As<ir::Global>(*node);
+      if (g.box.bits() != 0) {
+        Value v = BoxRef(g.box);
+        if (!v.IsUndefined()) return v;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return Exec(node, frame, frame_cap, closure);
+}
+
+// Exec proper.
 
 // Grows the spare frame buffer (in this activation's C++ frame) to hold n values.
 #define TOYLANG_ENSURE_SPARE(n)                                          \
@@ -251,7 +285,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       }
       case NodeKind::kIf: {
         const auto& i = ir::As<ir::If>(*node);
-        Value test = Exec(i.test.get(), frame, frame_cap, closure);
+        Value test = Operand(i.test.get(), frame, frame_cap, closure);
         node = test.IsTruthy() ? i.then.get() : i.otherwise.get();
         continue;
       }
@@ -300,13 +334,13 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       }
       case NodeKind::kCall: {
         const auto& call = ir::As<ir::Call>(*node);
-        Value fn = Exec(call.fn.get(), frame, frame_cap, closure);
+        Value fn = Operand(call.fn.get(), frame, frame_cap, closure);
         int argc = static_cast<int>(call.args.size());
         if (IsClosure(fn)) {
           const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(fn))->lambda;
           size_t need = std::max<size_t>(static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc));
           TOYLANG_ENSURE_SPARE(need);
-          for (int k = 0; k < argc; ++k) spare[k] = Exec(call.args[k].get(), frame, frame_cap, closure);
+          for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
           Enter(node->pos);
           BindArguments(lambda, spare, argc, node->pos);
           if (call.tail) {
@@ -328,7 +362,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
         }
         if (IsPrimitive(fn)) {
           TOYLANG_ENSURE_SPARE(static_cast<size_t>(argc));
-          for (int k = 0; k < argc; ++k) spare[k] = Exec(call.args[k].get(), frame, frame_cap, closure);
+          for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
           return CallPrimitive(fn, spare, argc, node->pos);
         }
         NotAProcedure(fn, node->pos);

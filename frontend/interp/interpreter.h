@@ -57,6 +57,8 @@ class Interpreter final : public CallContext {
 
  private:
   Value Exec(const ir::Node* node, Value* frame, size_t frame_cap, Value closure);
+  // Exec for an operand: constants and plain variable references without a new activation.
+  Value Operand(const ir::Node* node, Value* frame, size_t frame_cap, Value closure);
   // Procedure entry: stack depth, interrupts, safepoints.
   void Enter(const SourcePos& pos);
   // Checks the argument count, gathers the rest list and boxes parameters, in place in `frame`
