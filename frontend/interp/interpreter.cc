@@ -190,12 +190,18 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
     }
     case NodeKind::kLocalRef: {
       const auto& r = ir::As<ir::VarRef>(*node);
-      if (!r.boxed && !r.check_defined) return frame[r.index];
+      if (!r.boxed) {
+        Value v = frame[r.index];
+        if (!v.IsUndefined()) return v;  // else Exec reports it (or returns it if allowed)
+      }
       break;
     }
     case NodeKind::kCaptureRef: {
       const auto& r = ir::As<ir::VarRef>(*node);
-      if (!r.boxed && !r.check_defined) return ClosureCapture(closure, r.index);
+      if (!r.boxed) {
+        Value v = ClosureCapture(closure, r.index);
+        if (!v.IsUndefined()) return v;
+      }
       break;
     }
     case NodeKind::kGlobalRef: {
