@@ -110,7 +110,7 @@ class Analyzer {
   }
 
   NodePtr Gen(const Core& c, bool tail) {
-    CheckStack();
+    CheckStack(c.pos);
     switch (c.kind) {
       case CoreKind::kConst: return GenConst(c);
       case CoreKind::kRef: return GenRef(c);

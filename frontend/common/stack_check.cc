@@ -44,6 +44,6 @@ uintptr_t StackLimit() { return ThreadBounds().limit; }
 
 uintptr_t StackLastResortLimit() { return ThreadBounds().last_resort; }
 
-void ThrowStackOverflow() { throw Error("stack overflow"); }
+void ThrowStackOverflow(const SourcePos& pos) { throw Error("stack overflow", pos); }
 
 }  // namespace toylang

@@ -7,7 +7,10 @@
 #ifndef TOYLANG_FRONTEND_COMMON_STACK_CHECK_H_
 #define TOYLANG_FRONTEND_COMMON_STACK_CHECK_H_
 
+#include <cstddef>
 #include <cstdint>
+
+#include "frontend/common/error.h"
 
 namespace toylang {
 
@@ -22,13 +25,20 @@ uintptr_t StackLimit();
 // entries, where the error can name the call site, and this one for every expression).
 uintptr_t StackLastResortLimit();
 
-[[noreturn]] void ThrowStackOverflow();
+[[noreturn]] void ThrowStackOverflow(const SourcePos& pos);
 
-// Throws toylang::Error("stack overflow") when the stack is nearly exhausted. One load and one
-// compare on the fast path.
-inline void CheckStack() {
+// Throws toylang::Error("stack overflow", pos) when the stack is nearly exhausted. One
+// thread-local load and one compare on the fast path.
+inline void CheckStack(const SourcePos& pos = {}) {
   char probe;
-  if (reinterpret_cast<uintptr_t>(&probe) < StackLimit()) ThrowStackOverflow();
+  if (reinterpret_cast<uintptr_t>(&probe) < StackLimit()) ThrowStackOverflow(pos);
+}
+
+// Whether `bytes` more of stack (an alloca) would still leave the stack above StackLimit().
+inline bool StackHasRoom(uintptr_t limit, size_t bytes) {
+  char probe;
+  uintptr_t sp = reinterpret_cast<uintptr_t>(&probe);
+  return sp > limit && sp - limit > bytes;
 }
 
 }  // namespace toylang

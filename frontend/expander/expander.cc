@@ -136,7 +136,7 @@ CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
 }
 
 void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& out) {
-  CheckStack();
+  CheckStack(form->pos);
   if (!IsDefinitionForm(form)) {
     out.push_back({"", form, form, true, nullptr});
     return;
@@ -229,7 +229,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
 // --- Expressions -------------------------------------------------------------------------------
 
 CorePtr Expander::Expand(const DatumPtr& form) {
-  CheckStack();
+  CheckStack(form->pos);
   switch (form->kind) {
     case DatumKind::kSymbol:
       return Ref(form->text, form->pos);
@@ -625,7 +625,7 @@ CorePtr Expander::ExpandDo(const DatumPtr& form) {
 }
 
 CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
-  CheckStack();
+  CheckStack(t->pos);
   SourcePos pos = t->pos;
   auto global = [&](const char* name) { return Ref(name, pos, /*global_only=*/true); };
   auto quoted_symbol = [&](const char* name) { return Const(MakeSymbol(name, pos), pos); };

@@ -172,6 +172,7 @@ Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
   const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(procedure))->lambda;
   Enter(lambda.pos);
   size_t cap = std::max<size_t>({static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc), 1});
+  if (!StackHasRoom(stack_limit_, cap * sizeof(Value))) throw Error("stack overflow", lambda.pos);
   Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
   std::copy(args, args + argc, frame);
   BindArguments(lambda, frame, argc, lambda.pos);
@@ -225,6 +226,9 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
   do {                                                                   \
     size_t need_ = (n);                                                  \
     if (need_ > spare_cap) {                                             \
+      if (!StackHasRoom(stack_limit_, need_ * sizeof(Value))) {          \
+        throw Error("stack overflow", node->pos);                       \
+      }                                                                  \
       spare_cap = std::max<size_t>(need_, 8);                            \
       spare = static_cast<Value*>(alloca(spare_cap * sizeof(Value)));    \
     }                                                                    \

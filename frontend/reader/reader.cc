@@ -151,8 +151,8 @@ std::string_view Reader::ReadToken() {
 }
 
 DatumPtr Reader::ReadDatum() {
-  CheckStack();
   SourcePos pos = Here();
+  CheckStack(pos);
   char c = Peek();
   switch (c) {
     case '(':
