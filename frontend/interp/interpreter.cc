@@ -226,7 +226,7 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
   do {                                                                   \
     size_t need_ = (n);                                                  \
     if (need_ > spare_cap) {                                             \
-      if (!StackHasRoom(stack_limit_, need_ * sizeof(Value))) {          \
+      if (!StackHasRoom(last_resort_limit_, need_ * sizeof(Value))) {    \
         throw Error("stack overflow", node->pos);                       \
       }                                                                  \
       spare_cap = std::max<size_t>(need_, 8);                            \
