@@ -1,0 +1,53 @@
+// Shared pieces of bench_runtime: the --smoke switch, failure reporting, a fresh Mosaic heap per
+// benchmark, and pause tracking for the Boehm collector (which has no per-pause statistics of
+// its own).
+#ifndef MOSAIC_BENCH_RUNTIME_BENCH_SUPPORT_H_
+#define MOSAIC_BENCH_RUNTIME_BENCH_SUPPORT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "mosaic/heap.h"
+
+namespace mosaic::bench {
+
+// True under --smoke: every benchmark shrinks to a size that runs in well under a second.
+bool Smoke();
+void SetSmoke(bool smoke);
+
+// Picks the full or the smoke size.
+inline int64_t Scaled(int64_t full, int64_t smoke) { return Smoke() ? smoke : full; }
+
+// Marks the benchmark as failed (its result was wrong, not merely slow) and remembers it, so
+// that main() exits non-zero and the smoke test fails.
+void Fail(benchmark::State& state, const std::string& message);
+bool AnyFailure();
+
+uint64_t NowNs();
+
+// A fresh heap with default options (MOSAIC_GC_OPTIONS still applies, for experiments); under
+// --smoke with a 256 KiB collection threshold.
+// Dies with a message if the heap cannot be created: a benchmark without a heap is meaningless.
+std::unique_ptr<Heap> MakeHeap(const HeapOptions& options = HeapOptions{});
+
+// Sets the counters that every Mosaic benchmark reports, from the difference of two snapshots.
+void ReportMosaicCounters(benchmark::State& state, const GcStats& before, const GcStats& after);
+
+// Boehm: a GC_set_on_collection_event hook timestamps each collection from GC_EVENT_START to
+// GC_EVENT_END. Boehm's default collector is stop-the-world and non-incremental, so that span is
+// its pause (sweeping is lazy and happens later, during allocation, outside it).
+void InstallBoehmHooks();
+// Collects once, then clears the counters, so a benchmark does not pay for its predecessor's
+// garbage and reports only its own pauses.
+void ResetBoehm();
+void ReportBoehmCounters(benchmark::State& state);
+
+// The value at quantile q (0..1) of `values` (sorted in place); 0 for an empty vector.
+uint64_t Percentile(std::vector<uint64_t>& values, double q);
+
+}  // namespace mosaic::bench
+
+#endif  // MOSAIC_BENCH_RUNTIME_BENCH_SUPPORT_H_
