@@ -1,0 +1,277 @@
+// The C API's roots: handle scopes and handles, global roots, root cells.
+//
+// Handle scopes are C++ HandleScopes constructed inside the caller's mosaic_handle_scope; a depth
+// counter per thread turns a close out of order into a status instead of a corrupted handle
+// stack. Root cells are the runtime's; the C API records which are live (and in which heap) so
+// that a freed or foreign cell is an error, not a fatal check or a silent write.
+#include <cstdint>
+#include <new>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include <mutex>
+#include <shared_mutex>
+#include "capi/capi_internal.h"
+#include "mosaic/heap.h"
+#include "mosaic/roots.h"
+#include "threads/mutator.h"
+
+namespace mosaic::capi {
+namespace {
+
+struct ScopeStorage {
+  alignas(HandleScope) unsigned char scope[sizeof(HandleScope)];
+  uint64_t depth;
+  uint64_t tag;  // kOpenTag ^ the owning mutator's address while open; 0 when closed
+};
+static_assert(sizeof(ScopeStorage) <= sizeof(mosaic_handle_scope));
+static_assert(alignof(ScopeStorage) <= alignof(mosaic_handle_scope));
+constexpr uint64_t kOpenTag = 0x6d6f7361'69635343;  // "mosaicSC"
+
+thread_local uint64_t tls_scope_depth = 0;
+
+// Root cells made through the C API, with the heap that owns each.
+std::shared_mutex g_cells_mu;
+absl::flat_hash_map<const mosaic_root_cell*, const mosaic_heap*>& Cells()
+    {
+  static auto* cells = new absl::flat_hash_map<const mosaic_root_cell*, const mosaic_heap*>();
+  return *cells;
+}
+
+RootCell* AsCell(mosaic_root_cell* cell) { return reinterpret_cast<RootCell*>(cell); }
+
+// The owner of a live cell, or nullptr (with a status in *status).
+const mosaic_heap* CellOwner(const char* function, const mosaic_root_cell* cell,
+                             mosaic_status* status) {
+  if (cell == nullptr) {
+    *status = Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": cell is NULL"));
+    return nullptr;
+  }
+  std::shared_lock lock(g_cells_mu);
+  auto it = Cells().find(cell);
+  if (it == Cells().end()) {
+    *status = Fail(MOSAIC_ERR_NOT_FOUND,
+                   absl::StrCat(function, ": not a live root cell (freed, or never allocated by "
+                                          "mosaic_root_cell_new)"));
+    return nullptr;
+  }
+  return it->second;
+}
+
+// Writers must be registered with the cell's heap and running: then a collection of that heap
+// cannot be scanning the cells while they write (see mosaic/roots.h).
+mosaic_status CheckWriter(const char* function, const mosaic_root_cell* cell) {
+  mosaic_status status = MOSAIC_OK;
+  const mosaic_heap* owner = CellOwner(function, cell, &status);
+  if (owner == nullptr) return status;
+  internal::Mutator* m = internal::CurrentMutator();
+  if (m == nullptr || CurrentHeap() != owner->heap.get()) {
+    return Fail(MOSAIC_ERR_NOT_REGISTERED,
+                absl::StrCat(function, ": the calling thread is not registered with the cell's "
+                                       "heap; writers must be"));
+  }
+  if (m->state.load(std::memory_order_relaxed) != internal::MutatorState::kRunning) {
+    return Fail(MOSAIC_ERR_FAILED_PRECONDITION,
+                absl::StrCat(function, ": called inside a native region; call "
+                                       "mosaic_leave_native first"));
+  }
+  return MOSAIC_OK;
+}
+
+mosaic_status NotRegistered(const char* function) {
+  return Fail(MOSAIC_ERR_NOT_REGISTERED,
+              absl::StrCat(function, ": the calling thread is not registered with a heap; call "
+                                     "mosaic_thread_register first"));
+}
+
+}  // namespace
+
+size_t OpenHandleScopes() { return tls_scope_depth; }
+
+void ForgetRootCells(const mosaic_heap* heap) {
+  std::lock_guard lock(g_cells_mu);
+  absl::erase_if(Cells(), [heap](const auto& entry) { return entry.second == heap; });
+}
+
+}  // namespace mosaic::capi
+
+using mosaic::Value;
+using mosaic::capi::Fail;
+
+extern "C" {
+
+// ---- Handle scopes and handles --------------------------------------------------------------
+
+mosaic_status mosaic_handle_scope_open(mosaic_handle_scope* scope) {
+  if (scope == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_handle_scope_open: scope is NULL");
+  }
+  mosaic::internal::Mutator* m = mosaic::internal::CurrentMutator();
+  if (m == nullptr) return mosaic::capi::NotRegistered("mosaic_handle_scope_open");
+  auto* s = reinterpret_cast<mosaic::capi::ScopeStorage*>(scope);
+  new (s->scope) mosaic::HandleScope();
+  s->depth = ++mosaic::capi::tls_scope_depth;
+  s->tag = mosaic::capi::kOpenTag ^ reinterpret_cast<uintptr_t>(m);
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_handle_scope_close(mosaic_handle_scope* scope) {
+  if (scope == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_handle_scope_close: scope is NULL");
+  }
+  auto* s = reinterpret_cast<mosaic::capi::ScopeStorage*>(scope);
+  mosaic::internal::Mutator* m = mosaic::internal::CurrentMutator();
+  if (m == nullptr || s->tag != (mosaic::capi::kOpenTag ^ reinterpret_cast<uintptr_t>(m))) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT,
+                "mosaic_handle_scope_close: not a scope opened on this thread (already closed, "
+                "never opened, or opened by another thread)");
+  }
+  if (s->depth != mosaic::capi::tls_scope_depth) {
+    return Fail(MOSAIC_ERR_FAILED_PRECONDITION,
+                absl::StrCat("mosaic_handle_scope_close: scopes close innermost first; this one "
+                             "is at depth ",
+                             s->depth, " but ", mosaic::capi::tls_scope_depth, " are open"));
+  }
+  std::launder(reinterpret_cast<mosaic::HandleScope*>(s->scope))->~HandleScope();
+  --mosaic::capi::tls_scope_depth;
+  s->tag = 0;
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_handle_new(mosaic_value value, mosaic_handle* out) {
+  if (out == nullptr) return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_handle_new: out is NULL");
+  if (mosaic::internal::CurrentMutator() == nullptr) {
+    return mosaic::capi::NotRegistered("mosaic_handle_new");
+  }
+  if (mosaic::capi::tls_scope_depth == 0) {
+    return Fail(MOSAIC_ERR_FAILED_PRECONDITION,
+                "mosaic_handle_new: no handle scope is open on this thread; open one with "
+                "mosaic_handle_scope_open");
+  }
+  mosaic::Handle handle(Value::FromBits(value));
+  static_assert(sizeof(Value) == sizeof(mosaic_value));
+  *out = reinterpret_cast<mosaic_value*>(handle.slot());
+  return MOSAIC_OK;
+}
+
+// ---- Global roots ---------------------------------------------------------------------------
+
+mosaic_status mosaic_global_root_add(mosaic_heap* heap, mosaic_value* slot) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_global_root_add: not a live heap");
+  }
+  if (slot == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_global_root_add: slot is NULL");
+  }
+  std::lock_guard lock(heap->mu);
+  if (!heap->globals.insert(slot).second) {
+    return Fail(MOSAIC_ERR_ALREADY_EXISTS,
+                "mosaic_global_root_add: this slot is already a global root of this heap");
+  }
+  heap->heap->AddGlobalRoot(reinterpret_cast<Value*>(slot));
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_global_root_remove: not a live heap");
+  }
+  std::lock_guard lock(heap->mu);
+  if (slot == nullptr || heap->globals.erase(slot) == 0) {
+    return Fail(MOSAIC_ERR_NOT_FOUND,
+                "mosaic_global_root_remove: this slot is not a global root of this heap");
+  }
+  heap->heap->RemoveGlobalRoot(reinterpret_cast<Value*>(slot));
+  return MOSAIC_OK;
+}
+
+// ---- Root cells -----------------------------------------------------------------------------
+
+mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
+                                   mosaic_root_cell** out) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: not a live heap");
+  }
+  if (out == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: out is NULL");
+  }
+  // The initial value is written without the writer check: the cell is not visible to anyone
+  // yet, and a reference in `initial` is still held by the caller.
+  auto* cell = reinterpret_cast<mosaic_root_cell*>(
+      heap->heap->NewRootCell(Value::FromBits(initial)));
+  std::lock_guard lock(mosaic::capi::g_cells_mu);
+  mosaic::capi::Cells()[cell] = heap;
+  *out = cell;
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_free: not a live heap");
+  }
+  {
+    std::lock_guard lock(mosaic::capi::g_cells_mu);
+    auto it = mosaic::capi::Cells().find(cell);
+    if (cell == nullptr || it == mosaic::capi::Cells().end() || it->second != heap) {
+      return Fail(MOSAIC_ERR_NOT_FOUND,
+                  "mosaic_root_cell_free: not a live root cell of this heap");
+    }
+    mosaic::capi::Cells().erase(it);
+  }
+  heap->heap->FreeRootCell(mosaic::capi::AsCell(cell));
+  return MOSAIC_OK;
+}
+
+size_t mosaic_root_cell_count(const mosaic_heap* heap) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_count: not a live heap");
+    return 0;
+  }
+  return heap->heap->LiveRootCellCount();
+}
+
+mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* out) {
+  if (out == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_load: out is NULL");
+  }
+  mosaic_status status = MOSAIC_OK;
+  if (mosaic::capi::CellOwner("mosaic_root_cell_load", cell, &status) == nullptr) return status;
+  *out = reinterpret_cast<const mosaic::RootCell*>(cell)->Load().bits();
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value) {
+  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_store", cell);
+  if (status != MOSAIC_OK) return status;
+  mosaic::capi::AsCell(cell)->Store(Value::FromBits(value));
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value value,
+                                        mosaic_value* old_value) {
+  if (old_value == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_exchange: old_value is NULL");
+  }
+  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_exchange", cell);
+  if (status != MOSAIC_OK) return status;
+  *old_value = mosaic::capi::AsCell(cell)->Exchange(Value::FromBits(value)).bits();
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_value* expected,
+                                                mosaic_value desired, int* exchanged) {
+  if (expected == nullptr || exchanged == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT,
+                absl::StrCat("mosaic_root_cell_compare_exchange: ",
+                             expected == nullptr ? "expected" : "exchanged", " is NULL"));
+  }
+  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_compare_exchange", cell);
+  if (status != MOSAIC_OK) return status;
+  Value e = Value::FromBits(*expected);
+  *exchanged = mosaic::capi::AsCell(cell)->CompareExchangeStrong(e, Value::FromBits(desired)) ? 1
+                                                                                              : 0;
+  *expected = e.bits();
+  return MOSAIC_OK;
+}
+
+}  // extern "C"
