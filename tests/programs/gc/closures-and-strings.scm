@@ -1,4 +1,4 @@
-; stress: stress=1000,verify=1
+; stress: stress=20,verify=1
 ; Closures, boxes (assigned captured variables), strings, flonums and records stay valid across
 ; many collections while new garbage is made between uses.
 (define-record-type cell (make-cell v) cell? (v cell-v set-cell-v!))

@@ -1,4 +1,4 @@
-; stress: stress=1000,verify=1
+; stress: stress=100,verify=1
 ; Binary trees built and dropped repeatedly (the binary-trees pattern), with a long-lived tree
 ; checked after explicit collections.
 (define (make-tree depth)
