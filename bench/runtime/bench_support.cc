@@ -22,9 +22,9 @@ std::atomic<uint64_t> boehm_max_pause_ns{0};
 std::atomic<uint64_t> boehm_total_pause_ns{0};
 
 void OnBoehmEvent(GC_EventType event) {
-  if (event == GC_EVENT_START) {
+  if (event == GC_EVENT_PRE_STOP_WORLD) {
     boehm_start_ns.store(NowNs(), std::memory_order_relaxed);
-  } else if (event == GC_EVENT_END) {
+  } else if (event == GC_EVENT_POST_START_WORLD) {
     uint64_t pause = NowNs() - boehm_start_ns.load(std::memory_order_relaxed);
     boehm_collections.fetch_add(1, std::memory_order_relaxed);
     boehm_total_pause_ns.fetch_add(pause, std::memory_order_relaxed);

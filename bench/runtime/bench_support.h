@@ -36,9 +36,10 @@ std::unique_ptr<Heap> MakeHeap(const HeapOptions& options = HeapOptions{});
 // Sets the counters that every Mosaic benchmark reports, from the difference of two snapshots.
 void ReportMosaicCounters(benchmark::State& state, const GcStats& before, const GcStats& after);
 
-// Boehm: a GC_set_on_collection_event hook timestamps each collection from GC_EVENT_START to
-// GC_EVENT_END. Boehm's default collector is stop-the-world and non-incremental, so that span is
-// its pause (sweeping is lazy and happens later, during allocation, outside it).
+// Boehm: a GC_set_on_collection_event hook times each pause from GC_EVENT_PRE_STOP_WORLD to
+// GC_EVENT_POST_START_WORLD, the same span as Mosaic's pause (stop request to resumption).
+// Boehm's default collector is non-incremental; its sweep is lazy and runs later, during
+// allocation, outside that span, whereas Mosaic sweeps inside its pause.
 void InstallBoehmHooks();
 // Collects once, then clears the counters, so a benchmark does not pay for its predecessor's
 // garbage and reports only its own pauses.
