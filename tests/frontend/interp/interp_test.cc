@@ -213,8 +213,13 @@ TEST(InterpEngineTest, TailCallLoopRunsInConstantStack) {
   EXPECT_EQ(result, "(10000000 done 1000000 1000000)");
 }
 
-TEST(InterpEngineTest, DeepRecursionAndStackOverflow) {
-  std::string deep, overflow, after;
+TEST(InterpEngineTest, MillionDeepRecursion) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Sanitizer frames are several times larger, and ASan cannot unwind an exception on a
+  // multi-GiB stack without false reports (google/sanitizers#189).
+  GTEST_SKIP() << "not meaningful under AddressSanitizer";
+#endif
+  std::string deep;
   RunOnThread(size_t{3} << 30, [&] {
     auto engine = Engine::Create(EngineOptions{});
     ASSERT_TRUE(engine.ok());
@@ -223,6 +228,10 @@ TEST(InterpEngineTest, DeepRecursionAndStackOverflow) {
     deep = v.ok() ? (*engine)->Write(*v) : std::string(v.status().message());
   });
   EXPECT_EQ(deep, "1000000");
+}
+
+TEST(InterpEngineTest, StackOverflowIsAnErrorAtTheCall) {
+  std::string overflow, after;
   RunOnThread(8 << 20, [&] {
     auto engine = Engine::Create(EngineOptions{});
     ASSERT_TRUE(engine.ok());
