@@ -190,7 +190,8 @@ TEST_F(DataTest, CollectAndGcStats) {
   int64_t n = field(before, "collections").FixnumValue();
   EXPECT_TRUE(Call("collect", {}).IsUnspecified());
   Value after = Call("gc-stats", {});
-  EXPECT_EQ(field(after, "collections").FixnumValue(), n + 1);
+  // At least one more (a stress configuration may collect inside gc-stats too).
+  EXPECT_GE(field(after, "collections").FixnumValue(), n + 1);
   for (const char* name : {"live-bytes", "bytes-allocated", "committed-bytes", "max-pause-ns",
                            "total-pause-ns"}) {
     EXPECT_TRUE(field(after, name).IsFixnum()) << name;
