@@ -111,8 +111,15 @@ for program in "${programs[@]}"; do
   done
 done
 
-ratio() {  # ratio A B: A/B to two decimals, or n/a
-  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }'
+# net IMPL PROGRAM: the median minus the same implementation's start-up median (>= 0).
+net() {
+  awk -v t="${median_ms[$1,$2]}" -v s="${median_ms[$1,startup]}" 'BEGIN { d = t - s; if (d < 0) d = 0; printf "%.1f", d }'
+}
+
+# ratio A B: A/B on net times. A peer whose net time is under 30 ms is within start-up noise on a
+# shared machine, so no ratio is claimed for it.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b >= 30) printf "%.1f×", a / b; else print "n/a (peer net < 30 ms)" }'
 }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -122,20 +129,29 @@ table="$work/table.md"
   echo "toylang: tree-walking interpreter (\`--engine=interp\`, default heap options), $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')."
   echo "Peers: $(guile --version 2>/dev/null | head -n 1 || true)${cmd[chez]:+; Chez Scheme $(${cmd[chez]%% *} --version 2>&1)}."
   echo "Command: \`$command_line\` — median wall-clock time of $reps runs per cell, in milliseconds,"
-  echo "process start-up included (the \"startup\" row runs an empty program)."
+  echo "process start-up included (the \"startup\" row runs an empty program); in parentheses the net"
+  echo "time, the median minus that implementation's start-up median. Ratios are toylang's net time"
+  echo "over the peer's net time (higher = toylang slower)."
   echo
   header="| program |"
   rule="| --- |"
   for impl in "${impls[@]}"; do header+=" $impl (ms) |"; rule+=" ---: |"; done
-  [[ -n "${cmd[guile]:-}" ]] && { header+=" toylang / Guile |"; rule+=" ---: |"; }
-  [[ -n "${cmd[chez]:-}" ]] && { header+=" toylang / Chez |"; rule+=" ---: |"; }
+  [[ -n "${cmd[guile]:-}" ]] && { header+=" toylang / Guile (net) |"; rule+=" ---: |"; }
+  [[ -n "${cmd[chez]:-}" ]] && { header+=" toylang / Chez (net) |"; rule+=" ---: |"; }
   echo "$header"
   echo "$rule"
   for program in "${programs[@]}"; do
     row="| $program |"
-    for impl in "${impls[@]}"; do row+=" ${median_ms[$impl,$program]} |"; done
-    [[ -n "${cmd[guile]:-}" ]] && row+=" $(ratio "${median_ms[toylang,$program]}" "${median_ms[guile,$program]}") |"
-    [[ -n "${cmd[chez]:-}" ]] && row+=" $(ratio "${median_ms[toylang,$program]}" "${median_ms[chez,$program]}") |"
+    if [[ "$program" == startup ]]; then
+      for impl in "${impls[@]}"; do row+=" ${median_ms[$impl,$program]} |"; done
+      [[ -n "${cmd[guile]:-}" ]] && row+=" |"
+      [[ -n "${cmd[chez]:-}" ]] && row+=" |"
+      echo "$row"
+      continue
+    fi
+    for impl in "${impls[@]}"; do row+=" ${median_ms[$impl,$program]} ($(net "$impl" "$program")) |"; done
+    [[ -n "${cmd[guile]:-}" ]] && row+=" $(ratio "$(net toylang "$program")" "$(net guile "$program")") |"
+    [[ -n "${cmd[chez]:-}" ]] && row+=" $(ratio "$(net toylang "$program")" "$(net chez "$program")") |"
     echo "$row"
   done
 } >"$table"

@@ -4,7 +4,7 @@
 (define (make-tree depth)
   (if (= depth 0) (cons '() '()) (cons (make-tree (- depth 1)) (make-tree (- depth 1)))))
 (define (check tree) (if (null? (car tree)) 1 (+ 1 (check (car tree)) (check (cdr tree)))))
-(define max-depth 16)
+(define max-depth 18)
 (define long-lived (make-tree max-depth))
 (define (iterations depth) (let loop ((i (- max-depth depth)) (n 1)) (if (= i 0) n (loop (- i 1) (* n 2)))))
 (define (sum-trees depth count acc)

@@ -5,5 +5,5 @@
       z
       (tak (tak (- x 1) y z) (tak (- y 1) z x) (tak (- z 1) x y))))
 (define (repeat n acc) (if (= n 0) acc (repeat (- n 1) (+ acc (tak 18 12 6)))))
-(display (repeat 40 0))
+(display (repeat 300 0))
 (newline)
