@@ -83,6 +83,7 @@ uint64_t jit_alloc_raw_pair(uint64_t car, uint64_t cdr) {
 
 // gc-leaf in the IR: never collects.
 void jit_note_live(uint64_t pair) {
+  if (g_state->live.count >= kMaxNoted) return;
   g_state->live_car[g_state->live.count] = CarOf(pair);
   g_state->live.Add(pair);
 }

@@ -2,7 +2,9 @@
 // v3 format by hand, not taken from the parser.
 #include "mosaic/stackmaps/section.h"
 
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -201,6 +203,50 @@ TEST(IndexTest, MalformedSectionLeavesIndexUnchangedWithMessage) {
   EXPECT_THAT(id.status().message(), HasSubstr("record #0"));
   EXPECT_EQ(index.SafepointCount(), 0u);
   EXPECT_EQ(index.SectionCount(), 0u);
+}
+
+TEST(IndexTest, ConcurrentRegistrationAndLookups) {
+  // Writers register and unregister disjoint sections while readers look up a section that
+  // stays registered throughout: readers always find it, and never see a half-inserted section
+  // (a return address whose record has the wrong slot).
+  StackMapIndex index;
+  auto stable = SectionBuilder().Build({Fn{0x100000, 32, {Rec{1, 0x10, {Rsp(8), Rsp(8)}}}}});
+  ASSERT_TRUE(index.Register(stable, 1).ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 300; ++i) {
+        uint64_t base = 0x200000 + (w * 1000 + i) * 0x100;
+        auto bytes = SectionBuilder().Build(
+            {Fn{base, 64, {Rec{1, 0x8, {Rsp(16), Rsp(16)}}, Rec{2, 0x20, {Rsp(24), Rsp(24)}}}}});
+        absl::StatusOr<SectionId> id = index.Register(bytes, base);
+        if (!id.ok() || !index.Unregister(*id).ok()) bad.fetch_add(1);
+      }
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&] {
+      while (!stop.load()) {
+        StackMapIndex::Reader reader(index);
+        const Safepoint* sp = reader.Find(0x100010);
+        if (sp == nullptr || sp->count != 1 || sp->offsets[0] != 8) bad.fetch_add(1);
+        for (uint64_t ra = 0x200008; ra < 0x200008 + 0x100 * 50; ra += 0x100) {
+          const Safepoint* other = reader.Find(ra);
+          if (other != nullptr && (other->count != 1 || other->offsets[0] != 16)) bad.fetch_add(1);
+        }
+      }
+    });
+  }
+  threads[0].join();
+  threads[1].join();
+  stop.store(true);
+  threads[2].join();
+  threads[3].join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(index.SectionCount(), 1u);
+  EXPECT_EQ(index.SafepointCount(), 1u);
 }
 
 }  // namespace
