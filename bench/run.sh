@@ -7,7 +7,8 @@
 #   bench/run.sh [--smoke] [--reps N] [--build-dir DIR] [--filter REGEX] [--no-write]
 #
 #   --smoke       tiny sizes, one repetition, nothing written to docs/ (seconds; for CI)
-#   --reps N      repetitions (default 5), randomly interleaved; the report uses medians
+#   --reps N      repetitions (default 5); each runs every benchmark once, each in its own
+#                 process, in a shuffled order; the report uses medians
 #   --build-dir   where bench_runtime was built (default: build-bench, configured Release)
 #   --filter      only benchmarks matching REGEX (implies --no-write: the tables need them all)
 #   --no-write    leave docs/performance.md alone
@@ -58,30 +59,58 @@ if [[ $smoke -eq 0 && "$build_type" != "Release" ]]; then
   echo "run.sh: warning: $build_dir is a '$build_type' build; publishable numbers need Release" >&2
 fi
 
+[[ -n "$filter" ]] && write_doc=0
 mkdir -p "$root/bench/results"
-args=()
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
 if [[ $smoke -eq 1 ]]; then
-  args+=(--smoke)
-  reps=1
-  write_doc=0
+  # One process for everything: quick, and what CI runs.
   json_name="bench/results/runtime-smoke.json"
-else
-  json_name="bench/results/runtime-$(date -u +%Y%m%dT%H%M%SZ).json"
-fi
-if [[ -n "$filter" ]]; then
-  args+=("--benchmark_filter=$filter")
-  write_doc=0
-fi
-if [[ $reps -gt 1 ]]; then
-  args+=("--benchmark_repetitions=$reps" --benchmark_enable_random_interleaving=true)
+  smoke_args=(--smoke)
+  [[ -n "$filter" ]] && smoke_args+=("--benchmark_filter=$filter")
+  "$binary" "${smoke_args[@]}" --benchmark_out="$root/$json_name" --benchmark_out_format=json
+  echo "run.sh: results in $json_name"
+  exit 0
 fi
 
-"$binary" "${args[@]}" --benchmark_out="$root/$json_name" --benchmark_out_format=json
+# Each benchmark runs in its own process: Boehm's heap is process-wide and never shrinks, so in
+# a shared process one benchmark's heap growth would change the next one's collection count.
+# Each repetition runs every benchmark once, in a fresh random order, so that load from other
+# users of the machine is spread over all allocators.
+list_args=(--benchmark_list_tests=true)
+[[ -n "$filter" ]] && list_args+=("--benchmark_filter=$filter")
+mapfile -t names < <("$binary" "${list_args[@]}")
+if [[ ${#names[@]} -eq 0 ]]; then
+  echo "run.sh: no benchmark matches '$filter'" >&2
+  exit 2
+fi
+echo "run.sh: ${#names[@]} benchmarks x $reps repetitions, one process each"
+run=0
+for ((rep = 1; rep <= reps; rep++)); do
+  while IFS= read -r name; do
+    run=$((run + 1))
+    # Benchmark names contain only [A-Za-z0-9_/:]; anchor the regex to select exactly one.
+    if ! "$binary" "--benchmark_filter=^${name}\$" --benchmark_out="$work/run-$run.json" \
+      --benchmark_out_format=json >"$work/out.txt" 2>&1 || [[ ! -s "$work/run-$run.json" ]]; then
+      cat "$work/out.txt" >&2
+      echo "run.sh: $name (repetition $rep) failed" >&2
+      exit 1
+    fi
+    grep '^BM_' "$work/out.txt" | cut -c1-160
+  done < <(printf '%s\n' "${names[@]}" | shuf)
+done
+
+json_name="bench/results/runtime-$stamp.json"
+doc_args=()
+if [[ $write_doc -eq 1 ]]; then
+  doc_args=(--doc "$root/docs/performance.md")
+fi
+python3 "$here/runtime/report.py" "$work"/run-*.json --command "$command_line" \
+  --json-name "$json_name" --merge-out "$root/$json_name" "${doc_args[@]}" >/dev/null
 echo "run.sh: results in $json_name"
-
 if [[ $write_doc -eq 1 ]]; then
   cp "$root/$json_name" "$root/bench/results/runtime-latest.json"
-  python3 "$here/runtime/report.py" "$root/$json_name" --command "$command_line" \
-    --json-name "$json_name" --doc "$root/docs/performance.md"
-  echo "run.sh: wrote the runtime sections of docs/performance.md"
+  echo "run.sh: wrote the runtime sections of docs/performance.md (data: runtime-latest.json)"
 fi

@@ -4,9 +4,10 @@ docs/performance.md, and optionally writes it between the runtime-bench markers.
 
     report.py RESULTS.json --command "bench/run.sh ..." [--doc docs/performance.md]
 
-Every figure is the median over the repetitions in the file (each repetition runs each
-benchmark once, in a randomly interleaved order, so a burst of load from other processes hits
-every allocator alike). Ratios are ratios of those medians, all from the same run.
+Every figure is the median over the repetitions (each repetition runs each benchmark once, in
+its own process, in a shuffled order, so a burst of load from other processes hits every
+allocator alike and Boehm's process-wide heap never carries over from another benchmark). Ratios
+are ratios of those medians, all from the same run.
 """
 import argparse
 import json
@@ -21,18 +22,28 @@ BEGIN = "<!-- runtime-bench:begin (written by bench/run.sh) -->"
 END = "<!-- runtime-bench:end -->"
 
 
-def load(path):
-    with open(path) as f:
-        data = json.load(f)
+def load(paths):
+    """Reads one or more result files (run.sh runs each benchmark in its own process, one file
+    per run) and groups the per-repetition entries by benchmark name."""
+    context = None
     runs = {}
-    for b in data["benchmarks"]:
-        if b.get("run_type") != "iteration":
-            continue
-        if b.get("error_occurred"):
-            sys.exit(f"report.py: {b['name']} failed: {b.get('error_message')}")
-        name = re.sub(r"/(iterations:\d+|real_time|repeats:\d+)", "", b["run_name"])
-        runs.setdefault(name, []).append(b)
-    return data["context"], runs
+    entries = []
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        if context is None:
+            context = data["context"]
+        for b in data["benchmarks"]:
+            if b.get("run_type") != "iteration":
+                continue
+            if b.get("error_occurred"):
+                sys.exit(f"report.py: {b['name']} failed: {b.get('error_message')}")
+            name = re.sub(r"/(iterations:\d+|real_time|repeats:\d+)", "", b["run_name"])
+            runs.setdefault(name, []).append(b)
+            entries.append(b)
+    if context is None:
+        sys.exit("report.py: no result files")
+    return context, runs, entries
 
 
 def med(runs, name, field):
@@ -86,8 +97,11 @@ def render(context, runs, command, json_rel):
       f"(Debian libgc, parallel marking: GC_get_parallel() = {context.get('boehm_parallel_markers', '?')}), "
       f"Google Benchmark {context.get('library_version', '1.7.1')} (Debian's package, built as "
       f"{context.get('library_build_type', '?')}; it only drives the loops). "
-      f"{reps} repetitions, randomly interleaved; every figure is the median over them and "
-      f"ratios are ratios of medians from this one run. Raw data: `{json_rel}` (git-ignored).")
+      f"{reps} repetitions; each repetition runs every benchmark once, each in a fresh process "
+      f"(Boehm's heap is process-wide and never shrinks, so sharing a process would let one "
+      f"benchmark's heap growth help the next), in a shuffled order. Every figure is the median "
+      f"over the repetitions and ratios are ratios of medians from this one run. Raw data: "
+      f"`{json_rel}` (git-ignored).")
     w("")
     w(f"    {command}")
     w("")
@@ -170,8 +184,8 @@ def render(context, runs, command, json_rel):
         w(f"Mosaic / Boehm time: **{mw:.2f}×** wall, {mc:.2f}× CPU; Mosaic / malloc: {fmt(mm, 2)}× "
           f"wall. Target (at most 0.6× Boehm's time): **{'met' if met else 'not met'}**.")
     w("")
-    w("Heap MiB: Mosaic's peak committed bytes for that heap; Boehm's `GC_get_heap_size()` at the "
-      "end, which is process-wide and never shrinks (so it includes earlier benchmarks' peaks).")
+    w("Heap MiB: Mosaic's peak committed bytes for the benchmark's heap; Boehm's "
+      "`GC_get_heap_size()` at the end (its heap never shrinks, so this is its peak).")
     w("")
 
     # Threads and root cells.
@@ -250,13 +264,17 @@ def write_doc(doc, block):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("json")
+    ap.add_argument("json", nargs="+", help="Google Benchmark JSON files of one run")
     ap.add_argument("--command", required=True)
     ap.add_argument("--json-name", help="how the document refers to the JSON file")
     ap.add_argument("--doc", help="write into this markdown file between the runtime markers")
+    ap.add_argument("--merge-out", help="also write all entries into one JSON file")
     args = ap.parse_args()
-    context, runs = load(args.json)
-    block = render(context, runs, args.command, args.json_name or args.json)
+    context, runs, entries = load(args.json)
+    if args.merge_out:
+        with open(args.merge_out, "w") as f:
+            json.dump({"context": context, "benchmarks": entries}, f, indent=1)
+    block = render(context, runs, args.command, args.json_name or args.json[0])
     if args.doc:
         write_doc(args.doc, block)
     else:
