@@ -12,6 +12,7 @@ std::atomic<Engine*> g_engine{nullptr};
 std::atomic<int> g_idle_action{static_cast<int>(IdleSigint::kExit)};
 volatile sig_atomic_t g_evaluating = 0;
 volatile sig_atomic_t g_interrupts_in_evaluation = 0;
+volatile sig_atomic_t g_pending_interrupt = 0;
 
 static_assert(std::atomic<Engine*>::is_always_lock_free);
 
@@ -30,6 +31,7 @@ void HandleSigint(int) {
   if (g_idle_action.load(std::memory_order_relaxed) == static_cast<int>(IdleSigint::kExit)) {
     _exit(130);
   }
+  g_pending_interrupt = 1;
 }
 
 }  // namespace
@@ -45,9 +47,17 @@ void InstallSigintHandler(Engine* engine, IdleSigint idle) {
   sigaction(SIGINT, &action, nullptr);
 }
 
+void ClearPendingInterrupt() { g_pending_interrupt = 0; }
+
 EvaluationScope::EvaluationScope() {
   g_interrupts_in_evaluation = 0;
   g_evaluating = 1;
+  if (g_pending_interrupt) {
+    g_pending_interrupt = 0;
+    g_interrupts_in_evaluation = 1;
+    Engine* engine = g_engine.load(std::memory_order_relaxed);
+    if (engine != nullptr) engine->RequestInterrupt();
+  }
 }
 
 EvaluationScope::~EvaluationScope() { g_evaluating = 0; }

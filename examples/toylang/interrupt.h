@@ -10,12 +10,18 @@
 namespace toylang {
 
 enum class IdleSigint {
-  kIgnore,  // the REPL at its prompt
+  // The REPL: at its prompt the line editor reads Ctrl-C as a key, so a SIGINT while nothing
+  // runs can only come in the moment between a line being entered and its evaluation starting;
+  // it is kept pending and interrupts that evaluation as soon as it starts.
+  kIgnore,
   kExit,    // no evaluation is running and nobody reads Ctrl-C: end the process (status 130)
 };
 
 // Installs the handler for `engine` (once per process; a second call replaces the engine).
 void InstallSigintHandler(Engine* engine, IdleSigint idle);
+
+// Forgets a Ctrl-C kept pending while idle (called before reading a new line).
+void ClearPendingInterrupt();
 
 // Marks an evaluation as running for the handler. A second Ctrl-C during the same evaluation
 // ends the process, in case the evaluation is stuck where the engine does not poll.

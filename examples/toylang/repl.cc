@@ -94,6 +94,7 @@ class EditLineSource : public LineSource {
   ReadResult Read(bool continuation, std::string& line) override {
     continuation_ = continuation;
     cancelled_ = false;
+    ClearPendingInterrupt();
     std::cout.flush();
     int count = 0;
     const char* text = el_gets(el_, &count);

@@ -147,9 +147,10 @@ TEST(ReplTest, DefinitionsSurviveErrorsAndInterrupts) {
   repl.Send("(define (spin n) (spin (+ n 1)))\r");
   ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
   repl.Send("(spin 0)\r");
-  ASSERT_TRUE(repl.WaitFor("(spin 0)")) << repl.output();
-  // Give the REPL time to hand the line to the engine (and the terminal back its normal mode)
-  // so that the key arrives as a signal. A wait, not an assertion about speed.
+  ASSERT_TRUE(repl.WaitFor("(spin 0)\r\n")) << repl.output();
+  // Let the loop get going, so that the interrupt meets a running evaluation (a Ctrl-C that
+  // arrives between the line and the evaluation is kept pending and works too). A wait, not
+  // an assertion about speed.
   std::this_thread::sleep_for(std::chrono::seconds(1));
   repl.Send("\x03");
   ASSERT_TRUE(repl.WaitFor("interrupted")) << repl.output();
