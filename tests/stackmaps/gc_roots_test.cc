@@ -2,8 +2,10 @@
 // frames through the stack maps. The IR allocates through the small C++ helpers below, exported
 // to the JIT as absolute symbols. Objects that JIT frames hold across a call must survive; dead
 // ones must be freed; a stack that alternates JIT and native frames keeps roots in both.
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -293,6 +295,27 @@ define void @no_scope() gc "statepoint-example" {
 }
 )IR";
 
+// Builds (n-1 ... 1 0 5) by consing in a loop: the list so far is only in this frame.
+constexpr const char* kSpinIr = R"IR(
+define ptr addrspace(1) @spin(i64 %n) gc "statepoint-example" {
+entry:
+  %keep = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) inttoptr (i64 11 to ptr addrspace(1)), ptr addrspace(1) inttoptr (i64 22 to ptr addrspace(1)))
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi ptr addrspace(1) [ %keep, %entry ], [ %p, %loop ]
+  %s = shl i64 %i, 1
+  %fx = or i64 %s, 1
+  %fxp = inttoptr i64 %fx to ptr addrspace(1)
+  %p = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) %fxp, ptr addrspace(1) %acc)
+  %i1 = add i64 %i, 1
+  %more = icmp ult i64 %i1, %n
+  br i1 %more, label %loop, label %done
+done:
+  ret ptr addrspace(1) %p
+}
+)IR";
+
 uint64_t g_used[4];
 extern "C" void jit_use(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
   g_used[0] = a, g_used[1] = b, g_used[2] = c, g_used[3] = d;
@@ -528,6 +551,54 @@ TEST_P(GcRootsTest, ExitRecordWrittenByJitCode) {
   EXPECT_EQ(Value::FromBits(Value::FromBits(r).ObjectWords()[0]), Value::Fixnum(49));
   if (precise()) {
     EXPECT_GE(heap_->Stats().jit_frames_visited - before, 1u);
+  }
+}
+
+TEST_P(GcRootsTest, AnotherThreadsJitFramesAreWalkedWhileItIsParked) {
+  AddIr(kSpinIr);
+  auto spin = Lookup<uint64_t (*)(uint64_t)>("spin");
+  ASSERT_NE(spin, nullptr);
+  const int64_t n = GetParam().stress ? 2000 : 20000;
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0};
+  std::atomic<int> collections{0};
+  int rounds = 0;
+  std::thread worker([&] {
+    if (!heap_->RegisterCurrentThread().ok()) {
+      errors.fetch_add(1);
+      done.store(true);
+      return;
+    }
+    // Keep running JIT code until the other thread has collected a few times meanwhile.
+    do {
+      ++rounds;
+      uint64_t list = CallJit(spin, static_cast<uint64_t>(n));
+      Value v = Value::FromBits(list);
+      for (int64_t i = n - 1; i >= 0; --i) {
+        if (!v.IsPair() || Value::FromBits(v.ObjectWords()[0]) != Value::Fixnum(i)) {
+          errors.fetch_add(1);
+          break;
+        }
+        v = Value::FromBits(v.ObjectWords()[1]);
+      }
+      if (!v.IsPair() || Value::FromBits(v.ObjectWords()[0]) != Value::Fixnum(5)) {
+        errors.fetch_add(1);
+      }
+    } while ((collections.load() < 10 || (precise() && heap_->Stats().jit_frames_visited == 0)) &&
+             rounds < 10000 && errors.load() == 0);
+    done.store(true);
+    if (!heap_->UnregisterCurrentThread().ok()) errors.fetch_add(1);
+  });
+  while (!done.load()) {
+    heap_->Collect();
+    collections.fetch_add(1);
+  }
+  worker.join();
+  EXPECT_EQ(errors.load(), 0) << "after " << rounds << " rounds";
+  EXPECT_GE(collections.load(), 10);
+  // At least one collection caught the worker parked inside JIT code.
+  if (precise()) {
+    EXPECT_GT(heap_->Stats().jit_frames_visited, 0u);
   }
 }
 
