@@ -28,19 +28,23 @@ set_target_properties(mosaic_runtime_shared PROPERTIES
   EXPORT_NAME runtime_shared)
 set_target_properties(mosaic_runtime PROPERTIES EXPORT_NAME runtime)
 
+# Install components (cmake --install --component ...): mosaic_runtime for the runtime and the
+# package files, mosaic_<name> for each optional part. A plain `cmake --install` installs all.
 install(TARGETS mosaic_runtime mosaic_runtime_shared
   EXPORT MosaicRuntimeTargets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_runtime
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_runtime
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT mosaic_runtime
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/mosaic
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  COMPONENT mosaic_runtime
   FILES_MATCHING PATTERN "*.h")
 install(EXPORT MosaicRuntimeTargets
   NAMESPACE Mosaic::
   FILE MosaicRuntimeTargets.cmake
-  DESTINATION ${MOSAIC_INSTALL_CMAKEDIR})
+  DESTINATION ${MOSAIC_INSTALL_CMAKEDIR}
+  COMPONENT mosaic_runtime)
 
 # Optional components, for JIT writers: installed when their targets exist in this build.
 # Their headers live in <component>/include; their CMake lists name plain source paths, so the
@@ -73,18 +77,20 @@ foreach(component stackmaps jit)
     set(_Component "${_first}${_rest}")
     install(TARGETS ${_targets}
       EXPORT Mosaic${_Component}Targets
-      ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-      LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+      ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_${component}
+      LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_${component}
       INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
     if(EXISTS ${PROJECT_SOURCE_DIR}/${component}/include/mosaic)
       install(DIRECTORY ${PROJECT_SOURCE_DIR}/${component}/include/mosaic
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        COMPONENT mosaic_${component}
         FILES_MATCHING PATTERN "*.h")
     endif()
     install(EXPORT Mosaic${_Component}Targets
       NAMESPACE Mosaic::
       FILE Mosaic${_Component}Targets.cmake
-      DESTINATION ${MOSAIC_INSTALL_CMAKEDIR})
+      DESTINATION ${MOSAIC_INSTALL_CMAKEDIR}
+      COMPONENT mosaic_${component})
     list(APPEND MOSAIC_INSTALLED_COMPONENTS ${component})
   endif()
 endforeach()
@@ -103,11 +109,13 @@ write_basic_package_version_file(
 install(FILES
   ${PROJECT_BINARY_DIR}/MosaicConfig.cmake
   ${PROJECT_BINARY_DIR}/MosaicConfigVersion.cmake
-  DESTINATION ${MOSAIC_INSTALL_CMAKEDIR})
+  DESTINATION ${MOSAIC_INSTALL_CMAKEDIR}
+  COMPONENT mosaic_runtime)
 
 # The .pc file finds its prefix from its own location (pkg-config's pcfiledir).
 file(RELATIVE_PATH MOSAIC_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mosaic-runtime.pc.in
   ${PROJECT_BINARY_DIR}/mosaic-runtime.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mosaic-runtime.pc
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+  COMPONENT mosaic_runtime)
