@@ -7,6 +7,7 @@
 #include <cstring>
 #include <thread>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -351,10 +352,15 @@ struct Config {
   OptLevel opt;
 };
 
-std::string ConfigName(const ::testing::TestParamInfo<Config>& info) {
-  return std::string(info.param.mode == WalkMode::kPrecise ? "Precise" : "Conservative") +
-         (info.param.stress ? "Stress" : "") + (info.param.opt == OptLevel::kO0 ? "O0" : "O2");
+std::string Describe(const Config& c) {
+  return std::string(c.mode == WalkMode::kPrecise ? "Precise" : "Conservative") +
+         (c.stress ? "Stress" : "") + (c.opt == OptLevel::kO0 ? "O0" : "O2");
 }
+std::string ConfigName(const ::testing::TestParamInfo<Config>& info) {
+  return Describe(info.param);
+}
+// Keeps the padding bytes of Config out of test names.
+void PrintTo(const Config& c, std::ostream* os) { *os << Describe(c); }
 
 class GcRootsTest : public ::testing::TestWithParam<Config> {
  protected:
