@@ -13,15 +13,17 @@ namespace toylang {
 
 namespace builtins_internal {
 
+std::string Quote(Value v) { return WriteStringLimited(v, kMaxValueChars); }
+
 void Fail(std::string message) { throw Error(std::move(message)); }
 
 void TypeError(std::string_view who, std::string_view what, Value got) {
   bool vowel = !what.empty() && std::string_view("aeiou").find(what[0]) != std::string_view::npos;
-  Fail(Cat(who, ": expected ", vowel ? "an " : "a ", what, ", got ", WriteString(got)));
+  Fail(Cat(who, ": expected ", vowel ? "an " : "a ", what, ", got ", Quote(got)));
 }
 
 void IndexError(std::string_view who, Value index, std::string_view what, size_t length) {
-  Fail(Cat(who, ": index ", WriteString(index), " out of range for ",
+  Fail(Cat(who, ": index ", Quote(index), " out of range for ",
                     std::string_view("aeiou").find(what[0]) != std::string_view::npos ? "an "
                                                                                       : "a ",
                     what, " of length ", length));

@@ -33,6 +33,11 @@ std::string Cat(const T&... parts) {
   return out.str();
 }
 
+// How an offending value appears in an error message: as `write` prints it, cut off after
+// kMaxValueChars characters.
+inline constexpr size_t kMaxValueChars = 200;
+std::string Quote(Value v);
+
 // Throws toylang::Error(message).
 [[noreturn]] void Fail(std::string message);
 // "who: expected <a/an what>, got <v written>". `what` is e.g. "pair", "proper list".

@@ -4,7 +4,7 @@
 // Deviations from R7RS (for docs/toylang.md):
 // - (error message irritant ...) raises an error whose text is the message (displayed) followed
 //   by each irritant as `write` prints it, separated by spaces: (error "bad thing:" 42 "x")
-//   => bad thing: 42 "x". There are no error objects, guard or raise: an error ends the current
+//   => bad thing: 42 "x". Each irritant is cut off after 4,000 characters ("..."). There are no error objects, guard or raise: an error ends the current
 //   evaluation and is reported with its source position.
 // - map calls the procedure on elements from left to right (R7RS leaves the order unspecified)
 //   and stops at the shortest list; an improper list argument is an error, and so is a call in
@@ -29,6 +29,10 @@ using V = Value;
 // Argument buffers up to this many values go on the C++ stack (alloca); longer ones in a heap
 // vector held by a local, so that (apply f huge-list) cannot exhaust the C++ stack.
 constexpr int kMaxStackArgs = 256;
+
+// Each irritant of (error ...) is cut off after this many characters, so that a huge or
+// self-containing value cannot make reporting the error itself hang.
+constexpr size_t kMaxIrritantChars = 4000;
 
 V ProcedureP(CallContext&, const V* a, int) { return V::Bool(IsProcedure(a[0])); }
 V Not(CallContext&, const V* a, int) { return V::Bool(a[0].IsFalse()); }
@@ -126,13 +130,13 @@ V Map(CallContext& c, const V* a, int n) { return ListWalk("map", true, c, a, n)
 V ForEach(CallContext& c, const V* a, int n) { return ListWalk("for-each", false, c, a, n); }
 
 V ErrorFn(CallContext&, const V* args, int argc) {
-  std::ostringstream message;
-  Print(message, args[0], /*write=*/false);
+  std::string message = IsString(args[0]) ? std::string(StringView(args[0]))
+                                          : WriteStringLimited(args[0], kMaxIrritantChars);
   for (int i = 1; i < argc; ++i) {
-    message << ' ';
-    Print(message, args[i], /*write=*/true);
+    message += ' ';
+    message += WriteStringLimited(args[i], kMaxIrritantChars);
   }
-  throw Error(message.str());
+  throw Error(std::move(message));
 }
 
 constexpr Builtin kBuiltins[] = {

@@ -45,7 +45,7 @@ V Cxr(CallContext&, const V* args, int) {
   // The operations apply right to left: cadr = car of cdr.
   for (size_t i = name.size() - 2; i >= 1; --i) {
     if (!v.IsPair()) {
-      Fail(Cat(name, ": expected a list with a ", name, ", got ", WriteString(args[0])));
+      Fail(Cat(name, ": expected a list with a ", name, ", got ", Quote(args[0])));
     }
     v = name[i] == 'a' ? Car(v) : Cdr(v);
   }

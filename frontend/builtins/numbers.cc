@@ -147,9 +147,15 @@ V IntegerDivide(const char* who, DivOp op, V a, V b) {
   return V::Unspecified();
 }
 
-V Quotient(CallContext&, const V* a, int) { return IntegerDivide("quotient", DivOp::kQuotient, a[0], a[1]); }
-V Remainder(CallContext&, const V* a, int) { return IntegerDivide("remainder", DivOp::kRemainder, a[0], a[1]); }
-V Modulo(CallContext&, const V* a, int) { return IntegerDivide("modulo", DivOp::kModulo, a[0], a[1]); }
+V Quotient(CallContext&, const V* a, int) {
+  return IntegerDivide("quotient", DivOp::kQuotient, a[0], a[1]);
+}
+V Remainder(CallContext&, const V* a, int) {
+  return IntegerDivide("remainder", DivOp::kRemainder, a[0], a[1]);
+}
+V Modulo(CallContext&, const V* a, int) {
+  return IntegerDivide("modulo", DivOp::kModulo, a[0], a[1]);
+}
 
 V Abs(CallContext&, const V* args, int) {
   CheckNumber("abs", args[0]);
@@ -440,7 +446,9 @@ V CompareChain(CallContext&, const V* args, int argc) {
 int CheckRadix(const char* who, const V* args, int argc, int index) {
   if (argc <= index) return 10;
   int64_t r = CheckFixnum(who, args[index]);
-  if (r != 2 && r != 8 && r != 10 && r != 16) TypeError(who, "radix of 2, 8, 10 or 16", args[index]);
+  if (r != 2 && r != 8 && r != 10 && r != 16) {
+    TypeError(who, "radix of 2, 8, 10 or 16", args[index]);
+  }
   return static_cast<int>(r);
 }
 

@@ -86,14 +86,23 @@ V VectorWalk(const char* who, bool collect, CallContext& ctx, const V* args, int
     if (len < n) n = len;
   }
   V result = collect ? MakeVector(n, V::False()) : V::Unspecified();
-  // The call's arguments live on this frame's stack (alloca), where the collector finds them.
+  // The call's arguments live on this frame's stack (alloca), where the collector finds them,
+  // or, for very many vectors, in a heap vector held by a local.
   int k = argc - 1;
-  auto* call = static_cast<V*>(alloca(sizeof(V) * k));
+  V buffer = V::False();
+  V* call;
+  if (k <= 256) {
+    call = static_cast<V*>(alloca(sizeof(V) * k));
+  } else {
+    buffer = MakeVector(static_cast<size_t>(k), V::False());
+    call = VectorData(buffer);
+  }
   for (size_t i = 0; i < n; ++i) {
     for (int j = 0; j < k; ++j) call[j] = VectorRef(args[j + 1], i);
     V x = ctx.Apply(args[0], call, k);
     if (collect) VectorSet(result, i, x);
   }
+  asm volatile("" : : "r"(buffer.bits()) : "memory");
   return result;
 }
 

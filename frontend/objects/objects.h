@@ -112,7 +112,9 @@ inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
 
 inline Value Cons(Value car, Value cdr) { return mosaic::AllocatePair(car, cdr); }
 // These require IsPair(p).
-inline mosaic::PairCell* PairOf(Value p) { return static_cast<mosaic::PairCell*>(p.ObjectAddress()); }
+inline mosaic::PairCell* PairOf(Value p) {
+  return static_cast<mosaic::PairCell*>(p.ObjectAddress());
+}
 inline Value Car(Value p) { return PairOf(p)->car; }
 inline Value Cdr(Value p) { return PairOf(p)->cdr; }
 inline void SetCar(Value p, Value v) { PairOf(p)->car = v; }

@@ -110,11 +110,41 @@ std::string_view StripBrackets(std::string_view name) {
   return name;
 }
 
+// A string sink that stops accepting characters at a limit and says so, so that the printer
+// can stop walking a huge (or cyclic) value as soon as the output is long enough.
+class LimitedBuffer : public std::streambuf {
+ public:
+  explicit LimitedBuffer(size_t limit) : limit_(limit) {}
+  const std::string& str() const { return text_; }
+  const bool* full() const { return &full_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    size_t room = limit_ - text_.size();
+    size_t take = static_cast<size_t>(n) < room ? static_cast<size_t>(n) : room;
+    text_.append(s, take);
+    if (take < static_cast<size_t>(n)) full_ = true;
+    return n;  // pretend success: the printer checks full() instead of stream errors
+  }
+
+ private:
+  size_t limit_;
+  std::string text_;
+  bool full_ = false;
+};
+
 class Printer {
  public:
-  Printer(std::ostream& out, bool write) : out_(out), write_(write) {}
+  Printer(std::ostream& out, bool write, const bool* stop = nullptr)
+      : out_(out), write_(write), stop_(stop) {}
 
   void PrintValue(Value v, int depth) {
+    if (Stopped()) return;
     if (depth > kMaxDepth) {
       out_ << "...";
       return;
@@ -157,6 +187,7 @@ class Printer {
     bool advance_slow = false;
     bool first = true;
     while (v.IsPair()) {
+      if (Stopped()) return;
       if (!first) out_ << ' ';
       first = false;
       PrintValue(Car(v), depth + 1);
@@ -213,6 +244,7 @@ class Printer {
         out_ << "#(";
         size_t n = VectorLength(v);
         for (size_t i = 0; i < n; ++i) {
+          if (Stopped()) return;
           if (i > 0) out_ << ' ';
           PrintValue(VectorRef(v, i), depth + 1);
         }
@@ -240,8 +272,11 @@ class Printer {
     out_ << "#<object 0x" << Hex(v.bits()) << '>';
   }
 
+  bool Stopped() const { return stop_ != nullptr && *stop_; }
+
   std::ostream& out_;
   bool write_;
+  const bool* stop_;
 };
 
 }  // namespace
@@ -252,6 +287,14 @@ std::string WriteString(Value v) {
   std::ostringstream s;
   Print(s, v, true);
   return s.str();
+}
+
+std::string WriteStringLimited(Value v, size_t max_chars) {
+  LimitedBuffer buffer(max_chars);
+  std::ostream out(&buffer);
+  Printer(out, true, buffer.full()).PrintValue(v, 0);
+  out.flush();
+  return *buffer.full() ? buffer.str() + "..." : buffer.str();
 }
 
 std::string DisplayString(Value v) {

@@ -21,6 +21,10 @@ namespace toylang {
 void Print(std::ostream& out, Value v, bool write);
 std::string WriteString(Value v);    // as `write`
 std::string DisplayString(Value v);  // as `display`
+// As WriteString, but at most `max_chars` characters, then "..." if there was more. Stops
+// walking the value once the limit is reached, so it is cheap (and terminates) on a huge or
+// cyclic value: error messages use it for the offending value.
+std::string WriteStringLimited(Value v, size_t max_chars);
 
 // R7RS's spelling of a flonum: the shortest digits that read back as the same double, always
 // with a '.' or an exponent so it reads back inexact. Fixed notation for 1e-6 <= |d| < 1e21,

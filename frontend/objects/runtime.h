@@ -8,7 +8,7 @@
 // One Runtime per engine, created on the (registered) thread that runs the engine; it becomes
 // that thread's current runtime until it is destroyed, and every constructor in objects.h uses
 // the current thread's runtime. Destroy it before unregistering the thread and before the heap.
-// Order: Heap::Create → register thread → Runtime::Create → ... → ~Runtime → unregister → ~Heap.
+// Order: Heap::Create, register the thread, Runtime::Create, ..., ~Runtime, unregister, ~Heap.
 #ifndef TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 #define TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 

@@ -119,7 +119,8 @@ TEST_F(DataTest, StringComparisonsAndConversions) {
   EXPECT_EQ(CallW("string->list", {Str("abcd"), Fx(1), Fx(3)}), "(#\\b #\\c)");
   EXPECT_EQ(CallW("list->string", {R("(#\\a #\\space #\\b)")}), "\"a b\"");
   EXPECT_EQ(CallW("list->string", {Value::Nil()}), "\"\"");
-  EXPECT_EQ(CallError("list->string", {R("(#\\a 1)")}), "list->string: expected a character, got 1");
+  EXPECT_EQ(CallError("list->string", {R("(#\\a 1)")}),
+            "list->string: expected a character, got 1");
 }
 
 TEST_F(DataTest, Vectors) {

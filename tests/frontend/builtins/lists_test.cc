@@ -188,6 +188,23 @@ TEST_F(ListsTest, ErrorBuildsItsMessageFromIrritants) {
             "bad thing: 42 \"x\" y (1 \"z\")");
   EXPECT_EQ(CallError("error", {Str("just this")}), "just this");
   EXPECT_EQ(CallError("error", {Sym("who"), Fx(1)}), "who 1");
+  // A vector that contains itself twice would take 2^10000 steps to print in full.
+  Value v = MakeVector(2, Value::False());
+  VectorSet(v, 0, v);
+  VectorSet(v, 1, v);
+  std::string message = CallError("error", {Str("oops:"), v});
+  EXPECT_EQ(message.rfind("oops: #(#(#(", 0), 0u);
+  EXPECT_EQ(message.substr(message.size() - 3), "...");
+  EXPECT_LT(message.size(), 5000u);
+}
+
+TEST_F(ListsTest, TypeErrorsCutOffHugeValues) {
+  Value big = Value::Nil();
+  for (int i = 0; i < 1000000; ++i) big = Cons(Fx(7), big);
+  std::string message = CallError("vector-ref", {big, Fx(0)});
+  EXPECT_EQ(message.rfind("vector-ref: expected a vector, got (7 7 7 ", 0), 0u);
+  EXPECT_EQ(message.substr(message.size() - 3), "...");
+  EXPECT_LT(message.size(), 300u);
 }
 
 TEST_F(ListsTest, EquivalenceAndBooleans) {

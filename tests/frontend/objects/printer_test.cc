@@ -179,6 +179,13 @@ TEST_F(PrinterTest, DeepCarNestingIsCutOffInsteadOfCrashing) {
   EXPECT_EQ(s.back(), ')');
 }
 
+TEST_F(PrinterTest, LimitedWriteStopsAtTheLimit) {
+  EXPECT_EQ(WriteStringLimited(R("(1 2 3)"), 100), "(1 2 3)");
+  EXPECT_EQ(WriteStringLimited(R("(1 2 3)"), 7), "(1 2 3)");
+  EXPECT_EQ(WriteStringLimited(R("(1 2 3)"), 4), "(1 2...");
+  EXPECT_EQ(WriteStringLimited(Str("abcdef"), 3), "\"ab...");
+}
+
 TEST_F(PrinterTest, CdrCycleTerminates) {
   Value list = R("(1 2 3)");
   SetCdr(Cdr(Cdr(list)), list);
