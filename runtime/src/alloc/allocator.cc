@@ -79,7 +79,7 @@ void* HeapImpl::AllocateSmall(Mutator* self, int cls, bool may_fail) {
     }
     BlockHeader* block;
     {
-      absl::MutexLock lock(&pool_mu_);
+      std::lock_guard<std::mutex> lock(pool_mu_);
       block = AcquireBlock(self, cls, scan_from);
     }
     if (block != nullptr) {
@@ -109,7 +109,7 @@ void* HeapImpl::AllocateLarge(Mutator* self, size_t bytes, bool may_fail) {
     size_t page_bytes = pages * kPageSize;
     for (int limit_collections = 0;;) {
       {
-        absl::MutexLock lock(&pool_mu_);
+        std::lock_guard<std::mutex> lock(pool_mu_);
         if (!WouldExceedLimit(page_bytes)) {
           if (LargeHeader* h = los_->Allocate(bytes)) {
             committed_bytes_.fetch_add(page_bytes, std::memory_order_relaxed);

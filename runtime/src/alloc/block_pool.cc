@@ -41,7 +41,7 @@ BlockHeader* HeapImpl::TakeEmptyBlock(Mutator* self, uintptr_t scan_from, bool* 
     // Quarantined blocks stay committed (they may be handed out after the next collection).
     block_state_[index] = (block_state_[index] & kBlacklistBit) | kBlockQuarantined;
     quarantined_.push_back(index);
-    absl::MutexLock lock(&stats_mu_);
+    std::lock_guard<std::mutex> lock(stats_mu_);
     ++stats_.blocks_quarantined;
   };
   while (!free_blocks_.empty()) {
@@ -74,7 +74,7 @@ BlockHeader* HeapImpl::TakeEmptyBlock(Mutator* self, uintptr_t scan_from, bool* 
     uint64_t committed =
         committed_bytes_.fetch_add(kBlockSize, std::memory_order_relaxed) + kBlockSize;
     {
-      absl::MutexLock lock(&stats_mu_);
+      std::lock_guard<std::mutex> lock(stats_mu_);
       stats_.peak_committed_bytes = std::max<uint64_t>(stats_.peak_committed_bytes, committed);
     }
     if (Blacklisted(self, scan_from, index)) {

@@ -14,12 +14,12 @@ void HeapImpl::CollectStopped(Mutator* self, CollectReason reason, uint64_t time
                               uint64_t pause_start) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   std::vector<Mutator*> mutators;
   {
-    absl::MutexLock lock(&world_mu_);
+    std::lock_guard<std::mutex> lock(world_mu_);
     mutators = mutators_;
   }
   // Every other mutator is parked or in native code and holds no runtime lock; taking the pool
   // lock for the whole pause documents (to readers and to TSan) what the pause owns.
-  absl::MutexLock pool_lock(&pool_mu_);
+  std::lock_guard<std::mutex> pool_lock(pool_mu_);
 
   uint64_t allocated = 0;
   uint64_t slow_allocations = 0;
@@ -62,7 +62,7 @@ void HeapImpl::CollectStopped(Mutator* self, CollectReason reason, uint64_t time
     jit_frames += visitor.jit_frames();
   }
   {
-    absl::MutexLock lock(&roots_mu_);
+    std::lock_guard<std::mutex> lock(roots_mu_);
     for (Value* slot : global_roots_) marker.MarkPreciseWord(slot->bits());
     precise += global_roots_.size();
   }
@@ -71,7 +71,7 @@ void HeapImpl::CollectStopped(Mutator* self, CollectReason reason, uint64_t time
   uint64_t cells_ns = NowNanos() - cells_start;
   precise += cells;
   {
-    absl::MutexLock lock(&fin_mu_);
+    std::lock_guard<std::mutex> lock(fin_mu_);
     for (const auto& entry : pending_finalizers_) marker.MarkPreciseWord(entry.first.bits());
   }
   uint64_t roots_ns = NowNanos() - roots_start;
@@ -80,7 +80,7 @@ void HeapImpl::CollectStopped(Mutator* self, CollectReason reason, uint64_t time
   // Unreachable objects with finalizers: queue them, and keep them and what they reference
   // alive until their finalizers have run.
   {
-    absl::MutexLock lock(&fin_mu_);
+    std::lock_guard<std::mutex> lock(fin_mu_);
     std::vector<uint64_t> dead;
     for (const auto& [bits, finalizer] : finalizers_) {
       if (!marker.IsMarked(reinterpret_cast<uintptr_t>(Value::FromBits(bits).ObjectAddress()))) {
@@ -106,7 +106,7 @@ void HeapImpl::CollectStopped(Mutator* self, CollectReason reason, uint64_t time
 
   uint64_t pause = NowNanos() - pause_start;
   {
-    absl::MutexLock lock(&stats_mu_);
+    std::lock_guard<std::mutex> lock(stats_mu_);
     GcStats& s = stats_;
     ++s.collections;
     s.total_pause_ns += pause;

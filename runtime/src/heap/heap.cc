@@ -125,7 +125,8 @@ void Collect() {
 
 void Safepoint() {
   Mutator* m = RequireMutator("Safepoint");
-  if (m->safepoint_flag[0] != 0) m->heap->SafepointSlow(m);
+  // A relaxed atomic load: what JIT code's plain load is, said so that sanitizers agree.
+  if (__atomic_load_n(m->safepoint_flag, __ATOMIC_RELAXED) != 0) m->heap->SafepointSlow(m);
 }
 
 void EnterNative() {

@@ -54,13 +54,13 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
   kinds_[kPairKind].store(pair.get(), std::memory_order_release);
   kind_storage_.push_back(std::move(pair));
   gc_threshold_.store(options.gc_min, std::memory_order_relaxed);
-  absl::MutexLock lock(&stats_mu_);
+  std::lock_guard<std::mutex> lock(stats_mu_);
   stats_.heap_base = base_;
   stats_.heap_at_hint = reservation_.at_hint();
 }
 
 HeapImpl::~HeapImpl() {
-  absl::MutexLock lock(&world_mu_);
+  std::lock_guard<std::mutex> lock(world_mu_);
   MOSAIC_CHECK(mutators_.empty(),
                "Heap destroyed while %zu thread(s) are still registered; unregister them first",
                mutators_.size());
@@ -97,7 +97,7 @@ absl::StatusOr<KindId> HeapImpl::RegisterKind(const KindDescriptor& kind) {
     return absl::InvalidArgumentError(
         absl::StrFormat("kind '%s' has TracePolicy::kCustom but no trace callback", kind.name));
   }
-  absl::MutexLock lock(&kinds_mu_);
+  std::lock_guard<std::mutex> lock(kinds_mu_);
   size_t id = kind_storage_.size() + 1;  // ids 0 (none) and 1 (pairs) are taken
   if (id >= kMaxKinds) {
     return absl::ResourceExhaustedError("too many object kinds (at most 65,534)");
@@ -108,12 +108,12 @@ absl::StatusOr<KindId> HeapImpl::RegisterKind(const KindDescriptor& kind) {
 }
 
 void HeapImpl::AddGlobalRoot(Value* slot) {
-  absl::MutexLock lock(&roots_mu_);
+  std::lock_guard<std::mutex> lock(roots_mu_);
   global_roots_.insert(slot);
 }
 
 void HeapImpl::RemoveGlobalRoot(Value* slot) {
-  absl::MutexLock lock(&roots_mu_);
+  std::lock_guard<std::mutex> lock(roots_mu_);
   MOSAIC_CHECK(global_roots_.erase(slot) == 1, "RemoveGlobalRoot(%p): not a registered root",
                slot);
 }
@@ -125,12 +125,12 @@ void HeapImpl::RegisterFinalizer(Value object, Finalizer finalizer) {
                    loc.start == reinterpret_cast<uintptr_t>(object.ObjectAddress()),
                "RegisterFinalizer: %#x is not a reference to an allocated object",
                object.bits());
-  absl::MutexLock lock(&fin_mu_);
+  std::lock_guard<std::mutex> lock(fin_mu_);
   finalizers_[object.bits()] = std::move(finalizer);
 }
 
 size_t HeapImpl::PendingFinalizerCount() const {
-  absl::MutexLock lock(&fin_mu_);
+  std::lock_guard<std::mutex> lock(fin_mu_);
   return pending_finalizers_.size();
 }
 
@@ -141,7 +141,7 @@ void HeapImpl::RunPendingFinalizers(Mutator* self) {
   for (;;) {
     std::pair<Value, Finalizer> next;
     {
-      absl::MutexLock lock(&fin_mu_);
+      std::lock_guard<std::mutex> lock(fin_mu_);
       if (pending_finalizers_.empty()) break;
       next = std::move(pending_finalizers_.front());
       pending_finalizers_.pop_front();
@@ -152,7 +152,7 @@ void HeapImpl::RunPendingFinalizers(Mutator* self) {
   }
   self->running_finalizers = false;
   if (ran > 0) {
-    absl::MutexLock lock(&stats_mu_);
+    std::lock_guard<std::mutex> lock(stats_mu_);
     stats_.finalizers_run += ran;
   }
 }
@@ -161,7 +161,7 @@ GcStats HeapImpl::Stats() const {
   GcStats s;
   std::vector<uint64_t> pauses;
   {
-    absl::MutexLock lock(&stats_mu_);
+    std::lock_guard<std::mutex> lock(stats_mu_);
     s = stats_;
     pauses = pauses_ns_;
   }
@@ -179,14 +179,14 @@ GcStats HeapImpl::Stats() const {
 }
 
 int HeapImpl::AddEventListener(EventListener listener) {
-  absl::MutexLock lock(&listeners_mu_);
+  std::lock_guard<std::mutex> lock(listeners_mu_);
   int id = next_listener_id_++;
   listeners_.emplace_back(id, std::move(listener));
   return id;
 }
 
 void HeapImpl::RemoveEventListener(int id) {
-  absl::MutexLock lock(&listeners_mu_);
+  std::lock_guard<std::mutex> lock(listeners_mu_);
   std::erase_if(listeners_, [id](const auto& entry) { return entry.first == id; });
 }
 

@@ -31,7 +31,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include <condition_variable>
+#include <mutex>
 #include "heap/block.h"
 #include "heap/large_object_space.h"
 #include "heap/reservation.h"
@@ -86,7 +87,7 @@ class HeapImpl {
   absl::Status RegisterCurrentThread();
   absl::Status UnregisterCurrentThread();
   size_t RegisteredThreadCount() const;
-  void SafepointSlow(Mutator* self);
+  void SafepointSlow(Mutator* self, bool leaving_native = false);
   void EnterNative(Mutator* self);
   void LeaveNative(Mutator* self);
   const volatile uint32_t* safepoint_flag() const {
@@ -124,7 +125,7 @@ class HeapImpl {
   HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation);
 
   // Stop-the-world (threads/safepoint.cc).
-  void ParkLocked(Mutator* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(world_mu_);
+  void ParkLocked(Mutator* self, std::unique_lock<std::mutex>& lock);
   bool StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns);
   void ResumeTheWorld();
   void CollectStopped(Mutator* self, CollectReason reason, uint64_t time_to_safepoint_ns,
@@ -156,19 +157,19 @@ class HeapImpl {
   // Kinds: a fixed table of pointers so readers never see it move.
   std::unique_ptr<std::atomic<const KindDescriptor*>[]> kinds_;
   std::vector<std::unique_ptr<KindDescriptor>> kind_storage_ ABSL_GUARDED_BY(kinds_mu_);
-  absl::Mutex kinds_mu_;
+  std::mutex kinds_mu_;
 
   // Threads and safepoints.
-  mutable absl::Mutex world_mu_;
-  absl::CondVar parked_cv_;
-  absl::CondVar resume_cv_;
+  mutable std::mutex world_mu_;
+  std::condition_variable parked_cv_;
+  std::condition_variable resume_cv_;
   std::vector<Mutator*> mutators_ ABSL_GUARDED_BY(world_mu_);
   bool collecting_ ABSL_GUARDED_BY(world_mu_) = false;
   uint64_t next_mutator_id_ ABSL_GUARDED_BY(world_mu_) = 1;
   std::atomic<uint32_t> safepoint_flag_{0};
 
   // Blocks (guarded by pool_mu_; the collector reads them inside the pause).
-  mutable absl::Mutex pool_mu_;
+  mutable std::mutex pool_mu_;
   std::unique_ptr<uint8_t[]> block_state_;
   std::vector<BlockHeader*> used_blocks_;
   std::vector<BlockHeader*> recyclable_[kNumSizeClasses];
@@ -182,23 +183,23 @@ class HeapImpl {
   std::atomic<uint64_t> gc_threshold_{0};
 
   // Roots.
-  absl::Mutex roots_mu_;
+  std::mutex roots_mu_;
   absl::flat_hash_set<Value*> global_roots_ ABSL_GUARDED_BY(roots_mu_);
   RootCellTable root_cells_;
   std::atomic<StackWalker*> walker_{nullptr};
 
   // Finalizers: registered ones by object address; queued ones are roots until they have run.
-  mutable absl::Mutex fin_mu_;
+  mutable std::mutex fin_mu_;
   absl::flat_hash_map<uintptr_t, Finalizer> finalizers_ ABSL_GUARDED_BY(fin_mu_);
   std::deque<std::pair<Value, Finalizer>> pending_finalizers_ ABSL_GUARDED_BY(fin_mu_);
 
   // Listeners.
-  absl::Mutex listeners_mu_;
+  std::mutex listeners_mu_;
   std::vector<std::pair<int, EventListener>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
   int next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 1;
 
   // Stats.
-  mutable absl::Mutex stats_mu_;
+  mutable std::mutex stats_mu_;
   GcStats stats_ ABSL_GUARDED_BY(stats_mu_);
   std::vector<uint64_t> pauses_ns_ ABSL_GUARDED_BY(stats_mu_);
   GcEvent last_event_ ABSL_GUARDED_BY(stats_mu_);

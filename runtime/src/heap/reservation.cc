@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "common/check.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -28,6 +29,11 @@ void* Map(void* where, size_t size, int extra_flags) {
 absl::StatusOr<Reservation> Reservation::Create(uintptr_t hint, size_t size, size_t alignment) {
   Reservation r;
   r.size_ = size;
+#ifdef MOSAIC_TSAN
+  // ThreadSanitizer's shadow layout reserves most fixed addresses (0x6000'0000'0000 among them)
+  // and aborts on a mapping there: let the kernel choose.
+  hint = 0;
+#endif
   if (hint != 0 && hint % alignment == 0) {
     // MAP_FIXED_NOREPLACE fails rather than replace anything already mapped there; an old kernel
     // that does not know the flag treats it as a plain hint, which we check below.

@@ -9,7 +9,7 @@
 namespace mosaic::internal {
 
 RootCellTable::~RootCellTable() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (Chunk* c : chunks_) {
     c->~Chunk();
     std::free(c);
@@ -17,7 +17,7 @@ RootCellTable::~RootCellTable() {
 }
 
 RootCell* RootCellTable::Allocate(Value initial) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (with_space_.empty()) {
     void* memory = std::aligned_alloc(kChunkBytes, kChunkBytes);
     MOSAIC_CHECK(memory != nullptr, "out of memory allocating a root-cell chunk");
@@ -45,7 +45,7 @@ RootCell* RootCellTable::Allocate(Value initial) {
 
 void RootCellTable::Free(RootCell* cell) {
   auto* c = reinterpret_cast<Chunk*>(reinterpret_cast<uintptr_t>(cell) & ~(kChunkBytes - 1));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   // Look the chunk up before touching it: a stray pointer must give a message, not a fault.
   bool known = std::find(chunks_.begin(), chunks_.end(), c) != chunks_.end();
   size_t i = static_cast<size_t>(cell - c->cells);
@@ -58,7 +58,7 @@ void RootCellTable::Free(RootCell* cell) {
 }
 
 size_t RootCellTable::live() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return live_;
 }
 

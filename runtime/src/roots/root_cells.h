@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include <condition_variable>
+#include <mutex>
 #include "mosaic/roots.h"
 
 namespace mosaic::internal {
@@ -58,7 +59,7 @@ class RootCellTable {
   };
   static_assert(sizeof(Chunk) <= kChunkBytes);
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::vector<Chunk*> chunks_ ABSL_GUARDED_BY(mu_);
   std::vector<Chunk*> with_space_ ABSL_GUARDED_BY(mu_);  // chunks that have a free cell
   size_t live_ ABSL_GUARDED_BY(mu_) = 0;

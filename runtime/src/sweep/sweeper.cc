@@ -95,7 +95,7 @@ void Sweeper::ReturnExcessBlocks() {
     ++released;
   }
   if (released > 0) {
-    absl::MutexLock lock(&heap_.stats_mu_);
+    std::lock_guard<std::mutex> lock(heap_.stats_mu_);
     heap_.stats_.blocks_released += released;
   }
 }

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "absl/status/status.h"
@@ -112,9 +113,9 @@ absl::Status HeapImpl::RegisterCurrentThread() {
   StackBounds(&m->stack_limit, &m->stack_base);
   m->stress_countdown = options_.stress;
   {
-    absl::MutexLock lock(&world_mu_);
+    std::unique_lock<std::mutex> lock(world_mu_);
     // A thread that registers during a collection is not part of it: wait for the end.
-    while (collecting_) resume_cv_.Wait(&world_mu_);
+    resume_cv_.wait(lock, [this] { return !collecting_; });
     m->id = next_mutator_id_++;
     mutators_.push_back(m);
   }
@@ -130,18 +131,17 @@ absl::Status HeapImpl::UnregisterCurrentThread() {
   }
   MOSAIC_CHECK(m->state.load() == MutatorState::kRunning,
                "UnregisterCurrentThread called inside a native region; call LeaveNative first");
-  // Park first if a collection is waiting for us, so that it never waits for a thread that is
-  // busy leaving.
-  SafepointSlow(m);
-  {
-    absl::MutexLock lock(&world_mu_);
-    while (collecting_) {
-      ParkLocked(m);
-    }
+  // Park (recording a fresh stack top) for as long as collections are running, so that no
+  // collection waits for a thread that is busy leaving; then leave under the lock.
+  for (;;) {
+    SafepointSlow(m);
+    std::lock_guard<std::mutex> lock(world_mu_);
+    if (collecting_) continue;
     // The thread's partly used blocks become orphans: they stay in the used set and the next
     // collection sweeps them like any other block.
     RetireBuffers(m);
     std::erase(mutators_, m);
+    break;
   }
   tls_mutator = nullptr;
   tls_heap = nullptr;
@@ -150,32 +150,38 @@ absl::Status HeapImpl::UnregisterCurrentThread() {
 }
 
 size_t HeapImpl::RegisteredThreadCount() const {
-  absl::MutexLock lock(&world_mu_);
+  std::lock_guard<std::mutex> lock(world_mu_);
   return mutators_.size();
 }
 
-void HeapImpl::ParkLocked(Mutator* self) {
-  // stack_top was recorded by the caller (inside SpillRegistersAndCall).
-  self->asan_fake_stack = CurrentFakeStack();
-  self->frame_pointer = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+void HeapImpl::ParkLocked(Mutator* self, std::unique_lock<std::mutex>& lock) {
+  // The caller recorded where the stack scan starts (stack_top and friends).
   self->state.store(MutatorState::kParked, std::memory_order_seq_cst);
-  parked_cv_.SignalAll();
-  while (collecting_) resume_cv_.Wait(&world_mu_);
+  parked_cv_.notify_all();
+  resume_cv_.wait(lock, [this] { return !collecting_; });
   self->state.store(MutatorState::kRunning, std::memory_order_seq_cst);
 }
 
-void HeapImpl::SafepointSlow(Mutator* self) {
+void HeapImpl::SafepointSlow(Mutator* self, bool leaving_native) {
   struct Args {
     HeapImpl* heap;
     Mutator* self;
-  } args{this, self};
+    bool leaving_native;
+  } args{this, self, leaving_native};
   SpillRegistersAndCall(
       [](void* p, uintptr_t top) {
         auto* a = static_cast<Args*>(p);
-        absl::MutexLock lock(&a->heap->world_mu_);
+        std::unique_lock<std::mutex> lock(a->heap->world_mu_);
         if (!a->heap->collecting_) return;
-        a->self->stack_top = top;
-        a->heap->ParkLocked(a->self);
+        // A thread on its way out of a native region keeps the stack top it recorded on the way
+        // in: the collector may be scanning from it right now, and nothing the thread did since
+        // put a new reference on its stack (native regions do not touch the heap).
+        if (!a->leaving_native) {
+          a->self->stack_top = top;
+          a->self->asan_fake_stack = CurrentFakeStack();
+          a->self->frame_pointer = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+        }
+        a->heap->ParkLocked(a->self, lock);
       },
       &args);
 }
@@ -196,8 +202,8 @@ void HeapImpl::EnterNative(Mutator* self) {
         a->self->state.store(MutatorState::kNative, std::memory_order_seq_cst);
         if (a->heap->safepoint_flag_.load(std::memory_order_seq_cst) != 0) {
           // A collector may be waiting for us: tell it we no longer count.
-          absl::MutexLock lock(&a->heap->world_mu_);
-          a->heap->parked_cv_.SignalAll();
+          std::lock_guard<std::mutex> lock(a->heap->world_mu_);
+          a->heap->parked_cv_.notify_all();
         }
       },
       &args);
@@ -207,15 +213,15 @@ void HeapImpl::LeaveNative(Mutator* self) {
   MOSAIC_CHECK(self->state.load(std::memory_order_relaxed) == MutatorState::kNative,
                "LeaveNative called without EnterNative");
   self->state.store(MutatorState::kRunning, std::memory_order_seq_cst);
-  if (safepoint_flag_.load(std::memory_order_seq_cst) != 0) SafepointSlow(self);
+  if (safepoint_flag_.load(std::memory_order_seq_cst) != 0) SafepointSlow(self, true);
 }
 
 bool HeapImpl::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns) {
   uint64_t start = NowNanos();
-  absl::MutexLock lock(&world_mu_);
+  std::unique_lock<std::mutex> lock(world_mu_);
   if (collecting_) {
     // Someone else is collecting: stop for theirs instead of starting ours.
-    ParkLocked(self);
+    ParkLocked(self, lock);
     return false;
   }
   collecting_ = true;
@@ -230,7 +236,7 @@ bool HeapImpl::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns) {
       }
     }
     if (waiting_for == nullptr) break;
-    parked_cv_.WaitWithTimeout(&world_mu_, absl::Milliseconds(50));
+    parked_cv_.wait_for(lock, std::chrono::milliseconds(50));
     uint64_t waited_ms = (NowNanos() - start) / 1'000'000;
     if (!reported && options_.watchdog_ms != 0 && waited_ms >= options_.watchdog_ms) {
       reported = true;
@@ -246,10 +252,10 @@ bool HeapImpl::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns) {
 }
 
 void HeapImpl::ResumeTheWorld() {
-  absl::MutexLock lock(&world_mu_);
+  std::lock_guard<std::mutex> lock(world_mu_);
   collecting_ = false;
   safepoint_flag_.store(0, std::memory_order_seq_cst);
-  resume_cv_.SignalAll();
+  resume_cv_.notify_all();
 }
 
 void HeapImpl::Collect(Mutator* self, CollectReason reason) {
@@ -279,13 +285,13 @@ void HeapImpl::Collect(Mutator* self, CollectReason reason) {
     // Outside the pause, with no lock held: listeners, then finalizers.
     std::vector<std::pair<int, EventListener>> listeners;
     {
-      absl::MutexLock lock(&listeners_mu_);
+      std::lock_guard<std::mutex> lock(listeners_mu_);
       listeners = listeners_;
     }
     if (!listeners.empty()) {
       GcEvent event;
       {
-        absl::MutexLock lock(&stats_mu_);
+        std::lock_guard<std::mutex> lock(stats_mu_);
         event = last_event_;
       }
       for (auto& [id, listener] : listeners) listener(event);

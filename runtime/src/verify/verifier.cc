@@ -105,14 +105,14 @@ void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
     }
   }
   {
-    absl::MutexLock lock(&heap_.roots_mu_);
+    std::lock_guard<std::mutex> lock(heap_.roots_mu_);
     for (Value* slot : heap_.global_roots_) {
       CheckReference(slot->bits(), "global root", reinterpret_cast<uintptr_t>(slot), 0);
     }
   }
   heap_.root_cells_.ForEachLive(
       [this](uint64_t word) { CheckReference(word, "root cell holding", word, 0); });
-  absl::MutexLock lock(&heap_.fin_mu_);
+  std::lock_guard<std::mutex> lock(heap_.fin_mu_);
   for (const auto& entry : heap_.pending_finalizers_) {
     CheckReference(entry.first.bits(), "object awaiting finalization", entry.first.bits(), 0);
   }

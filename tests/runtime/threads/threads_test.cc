@@ -42,7 +42,13 @@ bool CheckList(Value list) {
 TEST(ThreadsTest, RootCellPublicationUnderCollectionsFromEveryThread) {
   const bool long_mode = std::getenv("MOSAIC_LONG_TESTS") != nullptr;
   const int kThreads = 4;
-  const int64_t kTargetAllocations = long_mode ? 20'000'000 : (UnderStress() ? 100'000 : 1'200'000);
+#if defined(__SANITIZE_THREAD__)
+  constexpr bool kSlowBuild = true;  // ThreadSanitizer: ~50x slower
+#else
+  constexpr bool kSlowBuild = false;
+#endif
+  const int64_t kTargetAllocations =
+      long_mode ? 20'000'000 : (UnderStress() ? 20'000 : (kSlowBuild ? 100'000 : 1'200'000));
   HeapOptions options;
   options.stress = UnderStress() ? 2000 : 5000;  // every thread collects every N allocations
   options.verify = true;
@@ -121,7 +127,9 @@ TEST(ThreadsTest, ThreadBlockedInNativeCodeDoesNotStopCollections) {
       cv.notify_all();
       cv.wait(lock, [&] { return release; });
     }  // leaving waits if a collection is running
-    for (int i = 0; i < 10'000; ++i) AllocatePair(Value::Fixnum(i), Value::Nil());
+    for (int i = 0; i < (UnderStress() ? 500 : 10'000); ++i) {
+      AllocatePair(Value::Fixnum(i), Value::Nil());
+    }
     data_ok = CheckList(mine.get());
   });
   {
@@ -136,7 +144,7 @@ TEST(ThreadsTest, ThreadBlockedInNativeCodeDoesNotStopCollections) {
         release = true;  // the sleeper comes back while we keep collecting
         cv.notify_all();
       }
-      for (int j = 0; j < 1000; ++j) AllocatePair(Value::Nil(), Value::Nil());
+      for (int j = 0; j < (UnderStress() ? 20 : 1000); ++j) AllocatePair(Value::Nil(), Value::Nil());
       heap.Collect();
     }
     collector_done = true;
@@ -155,7 +163,7 @@ TEST(ThreadsTest, ThreadChurnFreesOrphansAndKeepsPublishedObjects) {
   Heap& heap = **heap_or;
   std::vector<RootCell*> published(kThreads);
   for (auto& c : published) c = heap.NewRootCell(Value::Nil());
-  constexpr int kGarbagePairs = 2000;
+  const int kGarbagePairs = UnderStress() ? 200 : 2000;
   for (int batch = 0; batch < kThreads; batch += 4) {
     std::vector<std::thread> threads;
     for (int i = batch; i < batch + 4 && i < kThreads; ++i) {
@@ -262,12 +270,12 @@ TEST(ThreadsTest, WatchdogNamesAThreadThatDoesNotReachASafepoint) {
     while (!stop.load()) Safepoint();
   });
   while (!registered.load()) std::this_thread::yield();
-  ::testing::internal::CaptureStderr();
+  if (!std::getenv("MOSAIC_NO_CAPTURE")) ::testing::internal::CaptureStderr();
   {
     MutatorScope mutator(heap);
     heap.Collect();
   }
-  std::string err = ::testing::internal::GetCapturedStderr();
+  std::string err = std::getenv("MOSAIC_NO_CAPTURE") ? "" : ::testing::internal::GetCapturedStderr();
   stop = true;
   spinner.join();
   EXPECT_NE(err.find("to reach a safepoint"), std::string::npos) << err;
