@@ -96,7 +96,13 @@ foreach(component stackmaps jit)
 endforeach()
 
 # The package: config, version, and pkg-config files.
-set(MOSAIC_LLVM_DIR_HINT "${LLVM_DIR}")
+# Where the consumer should look for LLVM (the stackmaps/jit components link it): the directory
+# LLVM's own config lives in, not whatever LLVM_DIR pointed at.
+if(DEFINED LLVM_CMAKE_DIR)
+  set(MOSAIC_LLVM_DIR_HINT "${LLVM_CMAKE_DIR}")
+else()
+  set(MOSAIC_LLVM_DIR_HINT "${LLVM_DIR}")
+endif()
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/MosaicConfig.cmake.in
   ${PROJECT_BINARY_DIR}/MosaicConfig.cmake

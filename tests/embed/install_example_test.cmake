@@ -4,7 +4,7 @@
 #
 #   cmake -DBUILD_DIR=<mosaic build> -DSOURCE_DIR=<mosaic source> -DWORK_DIR=<scratch>
 #         -DC_COMPILER=<cc> -DGENERATOR=<generator> -P install_example_test.cmake
-foreach(var BUILD_DIR SOURCE_DIR WORK_DIR C_COMPILER GENERATOR)
+foreach(var BUILD_DIR SOURCE_DIR WORK_DIR C_COMPILER GENERATOR)  # WITH_STACKMAPS optional
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "install_example_test: -D${var}=... is required")
   endif()
@@ -81,4 +81,15 @@ check_output("pkg-config build")
 run(ldd "${WORK_DIR}/mosaic-lisp-pc")
 if(NOT run_stdout MATCHES "${prefix}/lib/libmosaic_runtime\\.so")
   message(FATAL_ERROR "the pkg-config build does not use the installed shared library:\n${run_stdout}")
+endif()
+
+# 3. Optional: the stackmaps component, for JIT writers (-DWITH_STACKMAPS=ON).
+if(WITH_STACKMAPS)
+  run(${CMAKE_COMMAND} --build "${BUILD_DIR}" --target mosaic_stackmaps mosaic_stackmaps_orc)
+  run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}" --component mosaic_stackmaps)
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/embed/stackmaps_consumer"
+      -B "${WORK_DIR}/build-stackmaps" -G "${GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}")
+  run(${CMAKE_COMMAND} --build "${WORK_DIR}/build-stackmaps")
+  run("${WORK_DIR}/build-stackmaps/stackmaps_consumer")
+  message(STATUS "find_package(Mosaic COMPONENTS stackmaps) build: ok")
 endif()
