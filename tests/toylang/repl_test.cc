@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -126,7 +128,8 @@ std::string MakeScratchHome() {
 
 TEST(ReplTest, DefinitionsSurviveErrorsAndInterrupts) {
   PtySession repl;
-  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  std::string home = MakeScratchHome();
+  ASSERT_NO_FATAL_FAILURE(repl.Start(home));
   ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
 
   repl.Send("(define (sq x) (* x x))\r");
@@ -182,11 +185,36 @@ TEST(ReplTest, DefinitionsSurviveErrorsAndInterrupts) {
   int status = repl.WaitForExit();
   ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
   EXPECT_EQ(WEXITSTATUS(status), 0) << repl.output();
+
+  // The entries were saved in the history file (libedit's format encodes spaces and newlines
+  // as octal escapes), a multi-line entry as one.
+  std::string history_path = home + "/.toylang_history";
+  std::ifstream history(history_path);
+  ASSERT_TRUE(history.good()) << "no " << history_path;
+  std::stringstream text;
+  text << history.rdbuf();
+  EXPECT_NE(text.str().find("(sq\\04012)"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("(sq\\0125)"), std::string::npos) << text.str();
+  unlink(history_path.c_str());
+  rmdir(home.c_str());
+}
+
+TEST(ReplTest, UnwritableHistoryIsNotAnError) {
+  PtySession repl;
+  ASSERT_NO_FATAL_FAILURE(repl.Start("/nonexistent/home"));
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("(+ 20 22)\r");
+  ASSERT_TRUE(repl.WaitFor("42")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("\x04");
+  int status = repl.WaitForExit();
+  ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << repl.output();
 }
 
 TEST(ReplTest, CommandsWork) {
   PtySession repl;
-  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  ASSERT_NO_FATAL_FAILURE(repl.Start("/nonexistent/home"));
   ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
   repl.Send(",help\r");
   ASSERT_TRUE(repl.WaitFor(",time EXPR")) << repl.output();
@@ -210,7 +238,7 @@ TEST(ReplTest, CommandsWork) {
 
 TEST(ReplTest, ExitProcedureSetsStatus) {
   PtySession repl;
-  ASSERT_NO_FATAL_FAILURE(repl.Start(MakeScratchHome()));
+  ASSERT_NO_FATAL_FAILURE(repl.Start("/nonexistent/home"));
   ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
   repl.Send("(exit 7)\r");
   int status = repl.WaitForExit();
