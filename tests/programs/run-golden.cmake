@@ -3,7 +3,11 @@
 # line (0 when absent). Invoked by CTest (see CMakeLists.txt) as
 #
 #   cmake -DTOYLANG=<binary> -DCASE=<area>/<case>.scm -DSOURCE_DIR=<tests/programs>
-#         -DMODE=normal|stress -DWORK_DIR=<scratch dir> -P run-golden.cmake
+#         -DMODE=normal|stress -DWORK_DIR=<scratch dir> [-DEXTRA_FLAGS=<flags;...>]
+#         -P run-golden.cmake
+#
+# EXTRA_FLAGS (a CMake list) go before the case's own flags; sanitizer builds use it for a
+# larger stack reservation, since their frames are several times bigger.
 #
 # toylang runs from SOURCE_DIR with the relative path, so error positions read
 # "errors/<case>.scm:line:col: message".
@@ -32,12 +36,17 @@ file(STRINGS "${program}" header_lines REGEX "^; (exit|flags|stress):")
 
 set(expected_status 0)
 set(flags "")
+if(NOT DEFINED EXTRA_FLAGS)
+  set(EXTRA_FLAGS "")
+endif()
 set(stress_options "stress=1,verify=1")
+list(APPEND flags ${EXTRA_FLAGS})
 foreach(line IN LISTS header_lines)
   if(line MATCHES "^; exit: *([0-9]+)")
     set(expected_status "${CMAKE_MATCH_1}")
   elseif(line MATCHES "^; flags: *(.*)$")
-    separate_arguments(flags UNIX_COMMAND "${CMAKE_MATCH_1}")
+    separate_arguments(case_flags UNIX_COMMAND "${CMAKE_MATCH_1}")
+    list(APPEND flags ${case_flags})
   elseif(line MATCHES "^; stress: *([^ ]+)")
     set(stress_options "${CMAKE_MATCH_1}")
   endif()
