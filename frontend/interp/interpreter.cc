@@ -227,7 +227,7 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
     size_t need_ = (n);                                                  \
     if (need_ > spare_cap) {                                             \
       if (!StackHasRoom(last_resort_limit_, need_ * sizeof(Value))) {    \
-        throw Error("stack overflow", node->pos);                       \
+        throw Error("stack overflow", node->pos);                        \
       }                                                                  \
       spare_cap = std::max<size_t>(need_, 8);                            \
       spare = static_cast<Value*>(alloca(spare_cap * sizeof(Value)));    \
