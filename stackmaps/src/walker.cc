@@ -48,6 +48,10 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
   StackMapIndex::Reader reader(index_);
   uint64_t cursor = bounds.lo;  // everything below has been visited
   uint64_t frames = 0;
+  // Deep recursion repeats one return address frame after frame: a one-entry cache in front of
+  // the hash lookup.
+  uint64_t cached_ra = 0;
+  const Safepoint* cached = nullptr;
   const auto* record = static_cast<const Activation*>(stack.activations);
   while (record != nullptr) {
     // Records are not required to lie on the stack (under ASan's fake stacks they do not); the
@@ -97,7 +101,9 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
     visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor),
                                    reinterpret_cast<const void*>(sp));
     for (;;) {
-      const Safepoint* safepoint = reader.Find(ra);
+      const Safepoint* safepoint = ra == cached_ra ? cached : reader.Find(ra);
+      cached_ra = ra;
+      cached = safepoint;
       if (safepoint == nullptr) {
         Fatal("no stack map record for return address " + Hex(ra) + " in a JIT frame (frame "
               "pointer " + Hex(fp) + "); " + reader.Describe(ra) +
