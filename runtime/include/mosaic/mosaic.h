@@ -196,7 +196,10 @@ mosaic_status mosaic_global_root_add(mosaic_heap* heap, mosaic_value* slot);
 mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot);
 
 /* Root cells: runtime-owned atomic slots. Load is acquire, store release, exchange and
- * compare-exchange acq_rel. Writing requires a registered thread outside a native region. */
+ * compare-exchange acq_rel. Writing requires a thread registered with the cell's heap, outside a
+ * native region. Any thread may load. Using a freed cell (or one whose heap was destroyed) is
+ * NOT_FOUND, at least until a later mosaic_root_cell_new reuses its record; a pointer that never
+ * came from mosaic_root_cell_new is checked exactly only by mosaic_root_cell_free. */
 typedef struct mosaic_root_cell mosaic_root_cell;
 mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
                                    mosaic_root_cell** out);

@@ -7,14 +7,14 @@
 // OOM handler, caught by the allocating function that caused it.
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include <mutex>
-#include <shared_mutex>
 #include "capi/capi_internal.h"
 #include "mosaic/heap.h"
 #include "mosaic/mosaic.h"
@@ -48,12 +48,14 @@ absl::flat_hash_map<const Heap*, mosaic_heap*>& Heaps() {
   return *heaps;
 }
 
+// The wrappers themselves, for checking heap arguments in O(1).
+absl::flat_hash_set<const mosaic_heap*>& LiveWrappers() {
+  static auto* wrappers = new absl::flat_hash_set<const mosaic_heap*>();
+  return *wrappers;
+}
+
 bool IsLiveHeapLocked(const mosaic_heap* heap) {
-  if (heap == nullptr) return false;
-  for (const auto& [cxx, wrapper] : Heaps()) {
-    if (wrapper == heap) return true;
-  }
-  return false;
+  return heap != nullptr && LiveWrappers().contains(heap);
 }
 
 mosaic_status BadHeap(const char* function, const mosaic_heap* heap) {
@@ -187,6 +189,7 @@ mosaic_status mosaic_heap_create(const char* options, mosaic_heap** out) {
     wrapper->heap = *std::move(heap);
     std::lock_guard lock(mosaic::capi::g_heaps_mu);
     mosaic::capi::Heaps()[wrapper->heap.get()] = wrapper.get();
+    mosaic::capi::LiveWrappers().insert(wrapper.get());
     *out = wrapper.release();
     return MOSAIC_OK;
   } catch (const std::bad_alloc&) {
@@ -205,6 +208,7 @@ mosaic_status mosaic_heap_destroy(mosaic_heap* heap) {
                                " thread(s) still registered; unregister them first"));
     }
     mosaic::capi::Heaps().erase(heap->heap.get());
+    mosaic::capi::LiveWrappers().erase(heap);
   }
   mosaic::capi::ForgetRootCells(heap);
   {

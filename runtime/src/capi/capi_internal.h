@@ -8,6 +8,7 @@
 #define MOSAIC_SRC_CAPI_CAPI_INTERNAL_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include <mutex>
-#include <shared_mutex>
 #include "mosaic/heap.h"
 #include "mosaic/mosaic.h"
 
@@ -26,6 +25,7 @@ struct mosaic_heap {
   absl::flat_hash_set<mosaic_value*> globals;
   absl::flat_hash_set<int> listeners;
   std::vector<size_t> trace_slots;  // custom-trace slots this heap holds
+  absl::flat_hash_set<mosaic_root_cell*> cells;  // live C API root cells
 };
 
 namespace mosaic::capi {
@@ -51,7 +51,7 @@ void ReleaseTraceSlot(size_t slot);
 size_t OpenHandleScopes();
 
 // Releases what the C API recorded for a heap that is being destroyed (root cells).
-void ForgetRootCells(const mosaic_heap* heap);
+void ForgetRootCells(mosaic_heap* heap);
 
 }  // namespace mosaic::capi
 

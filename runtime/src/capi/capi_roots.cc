@@ -2,15 +2,14 @@
 //
 // Handle scopes are C++ HandleScopes constructed inside the caller's mosaic_handle_scope; a depth
 // counter per thread turns a close out of order into a status instead of a corrupted handle
-// stack. Root cells are the runtime's; the C API records which are live (and in which heap) so
-// that a freed or foreign cell is an error, not a fatal check or a silent write.
+// stack. Root cells are the runtime's, reached through small records of the C API's own (see
+// below) so that a freed or foreign cell is an error, not a fatal check or a silent write.
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <new>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include <mutex>
-#include <shared_mutex>
 #include "capi/capi_internal.h"
 #include "mosaic/heap.h"
 #include "mosaic/roots.h"
@@ -30,42 +29,74 @@ constexpr uint64_t kOpenTag = 0x6d6f7361'69635343;  // "mosaicSC"
 
 thread_local uint64_t tls_scope_depth = 0;
 
-// Root cells made through the C API, with the heap that owns each.
-std::shared_mutex g_cells_mu;
-absl::flat_hash_map<const mosaic_root_cell*, const mosaic_heap*>& Cells()
-    {
-  static auto* cells = new absl::flat_hash_map<const mosaic_root_cell*, const mosaic_heap*>();
-  return *cells;
+// Root cells. The C API hands out small records of its own rather than the runtime's cells, so
+// that loads and stores can check their argument without a global lock: a live record carries
+// kLiveCell, a freed one does not. Records are never returned to the system (they go back to a
+// free list), so reading a freed record is safe; a pointer that never came from
+// mosaic_root_cell_new cannot be checked that way, but mosaic_root_cell_free checks exactly,
+// against the owning heap's set.
+constexpr uint64_t kLiveCell = 0x6d6f7361'69634345;  // "mosaicCE"
+
+}  // namespace
+}  // namespace mosaic::capi
+
+struct mosaic_root_cell {
+  std::atomic<uint64_t> magic{0};
+  mosaic::RootCell* cell = nullptr;
+  const mosaic_heap* heap = nullptr;
+  mosaic_root_cell* next_free = nullptr;
+};
+
+namespace mosaic::capi {
+namespace {
+
+std::mutex g_cell_pool_mu;
+mosaic_root_cell* g_cell_free_list = nullptr;  // guarded by g_cell_pool_mu
+
+mosaic_root_cell* NewCellRecord() {
+  std::lock_guard lock(g_cell_pool_mu);
+  if (g_cell_free_list == nullptr) {
+    constexpr size_t kSlab = 256;
+    auto* slab = new mosaic_root_cell[kSlab];  // never deleted: see above
+    for (size_t i = 0; i < kSlab; ++i) {
+      slab[i].next_free = g_cell_free_list;
+      g_cell_free_list = &slab[i];
+    }
+  }
+  mosaic_root_cell* record = g_cell_free_list;
+  g_cell_free_list = record->next_free;
+  record->next_free = nullptr;
+  return record;
 }
 
-RootCell* AsCell(mosaic_root_cell* cell) { return reinterpret_cast<RootCell*>(cell); }
+void ReleaseCellRecord(mosaic_root_cell* record) {
+  record->magic.store(0, std::memory_order_release);
+  record->cell = nullptr;
+  record->heap = nullptr;
+  std::lock_guard lock(g_cell_pool_mu);
+  record->next_free = g_cell_free_list;
+  g_cell_free_list = record;
+}
 
-// The owner of a live cell, or nullptr (with a status in *status).
-const mosaic_heap* CellOwner(const char* function, const mosaic_root_cell* cell,
-                             mosaic_status* status) {
+mosaic_status CheckCell(const char* function, const mosaic_root_cell* cell) {
   if (cell == nullptr) {
-    *status = Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": cell is NULL"));
-    return nullptr;
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": cell is NULL"));
   }
-  std::shared_lock lock(g_cells_mu);
-  auto it = Cells().find(cell);
-  if (it == Cells().end()) {
-    *status = Fail(MOSAIC_ERR_NOT_FOUND,
-                   absl::StrCat(function, ": not a live root cell (freed, or never allocated by "
-                                          "mosaic_root_cell_new)"));
-    return nullptr;
+  if (cell->magic.load(std::memory_order_acquire) != kLiveCell) {
+    return Fail(MOSAIC_ERR_NOT_FOUND,
+                absl::StrCat(function, ": not a live root cell (freed, its heap destroyed, or "
+                                       "never allocated by mosaic_root_cell_new)"));
   }
-  return it->second;
+  return MOSAIC_OK;
 }
 
 // Writers must be registered with the cell's heap and running: then a collection of that heap
 // cannot be scanning the cells while they write (see mosaic/roots.h).
 mosaic_status CheckWriter(const char* function, const mosaic_root_cell* cell) {
-  mosaic_status status = MOSAIC_OK;
-  const mosaic_heap* owner = CellOwner(function, cell, &status);
-  if (owner == nullptr) return status;
+  mosaic_status status = CheckCell(function, cell);
+  if (status != MOSAIC_OK) return status;
   internal::Mutator* m = internal::CurrentMutator();
-  if (m == nullptr || CurrentHeap() != owner->heap.get()) {
+  if (m == nullptr || m->heap != cell->heap->heap->impl()) {
     return Fail(MOSAIC_ERR_NOT_REGISTERED,
                 absl::StrCat(function, ": the calling thread is not registered with the cell's "
                                        "heap; writers must be"));
@@ -88,9 +119,10 @@ mosaic_status NotRegistered(const char* function) {
 
 size_t OpenHandleScopes() { return tls_scope_depth; }
 
-void ForgetRootCells(const mosaic_heap* heap) {
-  std::lock_guard lock(g_cells_mu);
-  absl::erase_if(Cells(), [heap](const auto& entry) { return entry.second == heap; });
+void ForgetRootCells(mosaic_heap* heap) {
+  std::lock_guard lock(heap->mu);
+  for (mosaic_root_cell* record : heap->cells) ReleaseCellRecord(record);
+  heap->cells.clear();
 }
 
 }  // namespace mosaic::capi
@@ -195,13 +227,17 @@ mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
   if (out == nullptr) {
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: out is NULL");
   }
+  mosaic_root_cell* record = mosaic::capi::NewCellRecord();
   // The initial value is written without the writer check: the cell is not visible to anyone
   // yet, and a reference in `initial` is still held by the caller.
-  auto* cell = reinterpret_cast<mosaic_root_cell*>(
-      heap->heap->NewRootCell(Value::FromBits(initial)));
-  std::lock_guard lock(mosaic::capi::g_cells_mu);
-  mosaic::capi::Cells()[cell] = heap;
-  *out = cell;
+  record->cell = heap->heap->NewRootCell(Value::FromBits(initial));
+  record->heap = heap;
+  {
+    std::lock_guard lock(heap->mu);
+    heap->cells.insert(record);
+  }
+  record->magic.store(mosaic::capi::kLiveCell, std::memory_order_release);
+  *out = record;
   return MOSAIC_OK;
 }
 
@@ -210,15 +246,14 @@ mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell) {
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_free: not a live heap");
   }
   {
-    std::lock_guard lock(mosaic::capi::g_cells_mu);
-    auto it = mosaic::capi::Cells().find(cell);
-    if (cell == nullptr || it == mosaic::capi::Cells().end() || it->second != heap) {
+    std::lock_guard lock(heap->mu);
+    if (cell == nullptr || heap->cells.erase(cell) == 0) {
       return Fail(MOSAIC_ERR_NOT_FOUND,
                   "mosaic_root_cell_free: not a live root cell of this heap");
     }
-    mosaic::capi::Cells().erase(it);
   }
-  heap->heap->FreeRootCell(mosaic::capi::AsCell(cell));
+  heap->heap->FreeRootCell(cell->cell);
+  mosaic::capi::ReleaseCellRecord(cell);
   return MOSAIC_OK;
 }
 
@@ -234,16 +269,16 @@ mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* 
   if (out == nullptr) {
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_load: out is NULL");
   }
-  mosaic_status status = MOSAIC_OK;
-  if (mosaic::capi::CellOwner("mosaic_root_cell_load", cell, &status) == nullptr) return status;
-  *out = reinterpret_cast<const mosaic::RootCell*>(cell)->Load().bits();
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_root_cell_load", cell);
+  if (status != MOSAIC_OK) return status;
+  *out = cell->cell->Load().bits();
   return MOSAIC_OK;
 }
 
 mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value) {
   mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_store", cell);
   if (status != MOSAIC_OK) return status;
-  mosaic::capi::AsCell(cell)->Store(Value::FromBits(value));
+  cell->cell->Store(Value::FromBits(value));
   return MOSAIC_OK;
 }
 
@@ -254,7 +289,7 @@ mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value val
   }
   mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_exchange", cell);
   if (status != MOSAIC_OK) return status;
-  *old_value = mosaic::capi::AsCell(cell)->Exchange(Value::FromBits(value)).bits();
+  *old_value = cell->cell->Exchange(Value::FromBits(value)).bits();
   return MOSAIC_OK;
 }
 
@@ -268,7 +303,7 @@ mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_v
   mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_compare_exchange", cell);
   if (status != MOSAIC_OK) return status;
   Value e = Value::FromBits(*expected);
-  *exchanged = mosaic::capi::AsCell(cell)->CompareExchangeStrong(e, Value::FromBits(desired)) ? 1
+  *exchanged = cell->cell->CompareExchangeStrong(e, Value::FromBits(desired)) ? 1
                                                                                               : 0;
   *expected = e.bits();
   return MOSAIC_OK;

@@ -6,10 +6,9 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <mutex>
 #include <utility>
 
-#include <mutex>
-#include <shared_mutex>
 #include "capi/capi_internal.h"
 
 namespace mosaic::capi {
