@@ -1,4 +1,7 @@
 // The built-in table and the helpers every area file uses.
+//
+// Deviations from R7RS (for docs/toylang.md): none here; each area file lists its own. Error
+// messages quote the offending value as `write` prints it, cut off after 200 characters ("...").
 #include "frontend/builtins/builtins.h"
 
 #include <string>
