@@ -268,10 +268,12 @@ absl::Status GcJit::PrepareModule(llvm::Module& module) const {
       });
   if (!s.ok()) return s;
   if (has_gc) {
+    const char* pipeline = options_.statepoints
+                               ? "function(place-safepoints),rewrite-statepoints-for-gc"
+                               : "function(place-safepoints)";
     s = RunPipeline(module, target_machine_.get(),
-                    [](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) {
-                      return ToStatus(pb.parsePassPipeline(
-                          mpm, "function(place-safepoints),rewrite-statepoints-for-gc"));
+                    [pipeline](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) {
+                      return ToStatus(pb.parsePassPipeline(mpm, pipeline));
                     });
     if (!s.ok()) return s;
   }

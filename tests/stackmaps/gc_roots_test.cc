@@ -350,11 +350,13 @@ struct Config {
   uint64_t stress;
   WalkMode mode;
   OptLevel opt;
+  bool statepoints = true;
 };
 
 std::string Describe(const Config& c) {
   return std::string(c.mode == WalkMode::kPrecise ? "Precise" : "Conservative") +
-         (c.stress ? "Stress" : "") + (c.opt == OptLevel::kO0 ? "O0" : "O2");
+         (c.stress ? "Stress" : "") + (c.opt == OptLevel::kO0 ? "O0" : "O2") +
+         (c.statepoints ? "" : "NoStatepoints");
 }
 std::string ConfigName(const ::testing::TestParamInfo<Config>& info) {
   return Describe(info.param);
@@ -380,7 +382,7 @@ class GcRootsTest : public ::testing::TestWithParam<Config> {
     state_ = std::make_unique<State>();
     state_->heap = heap_.get();
     g_state = state_.get();
-    auto jit = GcJit::Create(index_, {config.opt});
+    auto jit = GcJit::Create(index_, {config.opt, config.statepoints});
     ASSERT_TRUE(jit.ok()) << jit.status();
     jit_ = std::move(*jit);
     absl::Status s = jit_->DefineAbsolute({
@@ -457,6 +459,11 @@ TEST_P(GcRootsTest, LiveAcrossACallSurviveAndDeadAreFreed) {
   EXPECT_EQ(Value::FromBits(b.ObjectWords()[0]), a);
   EXPECT_TRUE(Value::FromBits(b.ObjectWords()[1]).IsNil());
   EXPECT_EQ(state_->dead.count, static_cast<int>(kDead));
+  if (!GetParam().statepoints) {
+    EXPECT_EQ(index_.SafepointCount(), 0u);
+  } else {
+    EXPECT_GE(index_.SafepointCount(), 4u);
+  }
   if (GetParam().stress == 0) {
     // Under stress, freed cells are reused by the very next allocation, so "freed" cannot be
     // observed by address; without stress nothing is allocated between the two.
@@ -614,7 +621,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Config{0, WalkMode::kPrecise, OptLevel::kO0},
                       Config{1, WalkMode::kPrecise, OptLevel::kO2},
                       Config{0, WalkMode::kConservative, OptLevel::kO2},
-                      Config{1, WalkMode::kConservative, OptLevel::kO2}),
+                      Config{1, WalkMode::kConservative, OptLevel::kO2},
+                      Config{0, WalkMode::kConservative, OptLevel::kO2, false},
+                      Config{1, WalkMode::kConservative, OptLevel::kO2, false}),
     ConfigName);
 
 // The control: with the precise slots dropped (JIT frames still excluded from the conservative

@@ -76,6 +76,10 @@ enum class OptLevel { kO0, kO1, kO2, kO3 };
 
 struct GcJitOptions {
   OptLevel opt_level = OptLevel::kO2;  // IR pipeline and code generation
+  // false: polls are still placed, but rewrite-statepoints-for-gc is skipped, so no stack maps
+  // are emitted and JIT frames can only be scanned conservatively (--roots=conservative; pair
+  // it with WalkMode::kConservative).
+  bool statepoints = true;
 };
 
 class GcJit {
@@ -86,7 +90,7 @@ class GcJit {
   // The pipeline of the contract, in place: datalayout and triple set to the JIT's, the
   // optimisation pipeline (plus sroa/mem2reg at -O0), function(place-safepoints) with the
   // module's own defined `void @gc.safepoint_poll()`, rewrite-statepoints-for-gc, the verifier,
-  // and finally the poll function deleted (or made internal if something still calls it).
+  // and finally the poll function deleted (RS4GC is skipped when options.statepoints is false) (or made internal if something still calls it).
   // Functions with a `gc` attribute get frame-pointer="all". InvalidArgument if a GC function
   // exists and the poll is not defined, or if the verifier rejects the result.
   absl::Status PrepareModule(llvm::Module& module) const;
