@@ -38,6 +38,12 @@ uint64_t Load(uint64_t address) { return *reinterpret_cast<const uint64_t*>(addr
 
 }  // namespace
 
+void FatalUnregisteredActivation() {
+  Fatal("CallJit or MOSAIC_JIT_EXIT_SCOPE on a thread that is not registered with a heap: "
+        "register the thread (Heap::RegisterCurrentThread or MutatorScope) before running JIT "
+        "code");
+}
+
 void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor) {
   const Bounds bounds{reinterpret_cast<uint64_t>(stack.top),
                       reinterpret_cast<uint64_t>(stack.base)};

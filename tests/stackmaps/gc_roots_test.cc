@@ -693,6 +693,18 @@ TEST_P(GcRootsDeathTest, NativeHelperWithoutExitScopeIsFatal) {
   EXPECT_DEATH(CallJit(no_scope), "where a JIT->native exit record was expected");
 }
 
+TEST_P(GcRootsDeathTest, CallJitOnAnUnregisteredThreadIsFatal) {
+  AddIr(kSurviveIr);
+  auto survive = Lookup<uint64_t (*)(uint64_t)>("survive");
+  ASSERT_NE(survive, nullptr);
+  EXPECT_DEATH(
+      {
+        std::thread t([&] { CallJit(survive, uint64_t{1}); });
+        t.join();
+      },
+      "not registered with a heap");
+}
+
 INSTANTIATE_TEST_SUITE_P(Death, GcRootsDeathTest,
                          ::testing::Values(Config{0, WalkMode::kPrecise, OptLevel::kO2}),
                          ConfigName);

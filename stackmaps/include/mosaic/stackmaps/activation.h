@@ -62,9 +62,14 @@ inline constexpr size_t kActivationStackPointerOffset = offsetof(Activation, sta
 inline constexpr size_t kActivationReturnAddressOffset = offsetof(Activation, return_address);
 inline constexpr size_t kActivationFunctionOffset = offsetof(Activation, function);
 
+// Stops the process with a message: activation records need a registered thread.
+[[noreturn]] void FatalUnregisteredActivation();
+
 // The current thread's list head. Requires a registered thread.
 inline Activation*& ActivationHead() {
-  return reinterpret_cast<Activation*&>(internal::tls_mutator->activations);
+  internal::MutatorLayout* m = internal::tls_mutator;
+  if (__builtin_expect(m == nullptr, 0)) FatalUnregisteredActivation();
+  return reinterpret_cast<Activation*&>(m->activations);
 }
 
 inline void PushActivation(Activation* record) {
