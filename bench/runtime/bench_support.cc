@@ -77,6 +77,24 @@ void ReportMosaicCounters(benchmark::State& state, const GcStats& before, const 
       static_cast<double>(after.peak_committed_bytes) / (1024.0 * 1024.0);
 }
 
+LiveBytesListener::LiveBytesListener(Heap& heap) : heap_(heap) {
+  // Listeners run on the collecting thread after the pause; a benchmark's collections never
+  // overlap, so plain counters suffice.
+  id_ = heap_.AddEventListener([this](const GcEvent& event) {
+    ++count_;
+    sum_ += event.live_bytes;
+    if (event.live_bytes > max_) max_ = event.live_bytes;
+  });
+}
+
+LiveBytesListener::~LiveBytesListener() { heap_.RemoveEventListener(id_); }
+
+void LiveBytesListener::Report(benchmark::State& state) const {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  state.counters["mean_live_MiB"] = count_ ? static_cast<double>(sum_) / count_ / kMiB : 0.0;
+  state.counters["max_live_MiB"] = static_cast<double>(max_) / kMiB;
+}
+
 void InstallBoehmHooks() { GC_set_on_collection_event(OnBoehmEvent); }
 
 void ResetBoehm() {

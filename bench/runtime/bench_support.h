@@ -36,6 +36,24 @@ std::unique_ptr<Heap> MakeHeap(const HeapOptions& options = HeapOptions{});
 // Sets the counters that every Mosaic benchmark reports, from the difference of two snapshots.
 void ReportMosaicCounters(benchmark::State& state, const GcStats& before, const GcStats& after);
 
+// Listens to a heap's collections and reports the mean and largest live size after them (a
+// conservative collector's live size shows what stale stack words keep alive).
+class LiveBytesListener {
+ public:
+  explicit LiveBytesListener(Heap& heap);
+  ~LiveBytesListener();
+  LiveBytesListener(const LiveBytesListener&) = delete;
+  LiveBytesListener& operator=(const LiveBytesListener&) = delete;
+  void Report(benchmark::State& state) const;
+
+ private:
+  Heap& heap_;
+  int id_;
+  uint64_t count_ = 0;
+  uint64_t sum_ = 0;
+  uint64_t max_ = 0;
+};
+
 // Boehm: a GC_set_on_collection_event hook times each pause from GC_EVENT_PRE_STOP_WORLD to
 // GC_EVENT_POST_START_WORLD, the same span as Mosaic's pause (stop request to resumption).
 // Boehm's default collector is non-incremental; its sweep is lazy and runs later, during

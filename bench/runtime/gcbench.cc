@@ -21,11 +21,13 @@ void BM_GcBench_Mosaic(benchmark::State& state) {
   const GcBenchParams p = Params();
   auto heap = MakeHeap();
   MosaicPolicy::RegisterKinds(*heap);
+  LiveBytesListener live_bytes(*heap);
   MutatorScope mutator(*heap);
   GcStats before = heap->Stats();
   std::string error;
   for (auto _ : state) error = GcBench<MosaicPolicy>::Run(p);
   if (!error.empty()) Fail(state, "Mosaic GCBench: " + error);
+  live_bytes.Report(state);
   ReportMosaicCounters(state, before, heap->Stats());
   SetItems(state, p);
 }

@@ -44,6 +44,7 @@ void BM_GcBenchThreads_Mosaic(benchmark::State& state) {
   const GcBenchParams p = Params();
   auto heap = MakeHeap();
   MosaicPolicy::RegisterKinds(*heap);
+  LiveBytesListener live_bytes(*heap);
   MutatorScope mutator(*heap);
   auto live = GcBench<MosaicPolicy>::MakeLongLived(p);
   GcStats before = heap->Stats();
@@ -61,6 +62,7 @@ void BM_GcBenchThreads_Mosaic(benchmark::State& state) {
   std::string error = FirstError(errors);
   if (error.empty()) error = GcBench<MosaicPolicy>::CheckLongLived(p, live);
   if (!error.empty()) Fail(state, "Mosaic threaded GCBench: " + error);
+  live_bytes.Report(state);
   ReportMosaicCounters(state, before, after);
   SetItems(state, p, threads);
 }

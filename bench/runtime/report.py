@@ -167,14 +167,14 @@ def render(context, runs, command, json_rel):
       "malloc/free frees each tree explicitly.")
     w("")
     w("| allocator | wall ms (median) | wall range | CPU ms | collections | max pause µs | "
-      "total pause ms | heap MiB |")
-    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+      "total pause ms | heap MiB | mean live MiB after GC |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, n in (("Mosaic", "BM_GcBench_Mosaic"), ("Boehm", "BM_GcBench_Boehm"),
                      ("malloc/free", "BM_GcBench_Malloc")):
         w(f"| {label} | {fmt(med(runs, n, 'real_time'))} | {spread(runs, n, 'real_time')} | "
           f"{fmt(med(runs, n, 'cpu_time'))} | {fmt(med(runs, n, 'collections'))} | "
           f"{fmt(med(runs, n, 'max_pause_us'))} | {fmt(med(runs, n, 'total_pause_ms'))} | "
-          f"{fmt(med(runs, n, 'peak_heap_MiB'))} |")
+          f"{fmt(med(runs, n, 'peak_heap_MiB'))} | {fmt(med(runs, n, 'mean_live_MiB'))} |")
     mw = ratio(med(runs, "BM_GcBench_Mosaic", "real_time"), med(runs, "BM_GcBench_Boehm", "real_time"))
     mc = ratio(med(runs, "BM_GcBench_Mosaic", "cpu_time"), med(runs, "BM_GcBench_Boehm", "cpu_time"))
     mm = ratio(med(runs, "BM_GcBench_Mosaic", "real_time"), med(runs, "BM_GcBench_Malloc", "real_time"))
