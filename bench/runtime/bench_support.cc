@@ -75,6 +75,7 @@ void ReportMosaicCounters(benchmark::State& state, const GcStats& before, const 
       static_cast<double>(after.total_pause_ns - before.total_pause_ns) / 1e6;
   state.counters["peak_heap_MiB"] =
       static_cast<double>(after.peak_committed_bytes) / (1024.0 * 1024.0);
+  state.counters["max_ttsp_us"] = static_cast<double>(after.max_time_to_safepoint_ns) / 1e3;
 }
 
 LiveBytesListener::LiveBytesListener(Heap& heap) : heap_(heap) {

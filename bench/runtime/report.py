@@ -199,8 +199,8 @@ def render(context, runs, command, json_rel):
       "1-thread time. Wall-clock ms, medians.")
     w("")
     w("| threads | Mosaic | Boehm | malloc/free | Mosaic / Boehm | Mosaic GCs, max pause µs | "
-      "Boehm GCs, max pause µs |")
-    w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+      "Mosaic max time to safepoint µs | Boehm GCs, max pause µs |")
+    w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for t in (1, 2):
         m = f"BM_GcBenchThreads_Mosaic/threads:{t}"
         b = f"BM_GcBenchThreads_Boehm/threads:{t}"
@@ -209,6 +209,7 @@ def render(context, runs, command, json_rel):
           f"{fmt(med(runs, c, 'real_time'))} | "
           f"{fmt(ratio(med(runs, m, 'real_time'), med(runs, b, 'real_time')), 2)}× | "
           f"{fmt(med(runs, m, 'collections'))}, {fmt(med(runs, m, 'max_pause_us'))} | "
+          f"{fmt(med(runs, m, 'max_ttsp_us'))} | "
           f"{fmt(med(runs, b, 'collections'))}, {fmt(med(runs, b, 'max_pause_us'))} |")
     w("")
     w("### Time to safepoint")
@@ -246,7 +247,7 @@ def render(context, runs, command, json_rel):
           f"{fmt(med(runs, n, 'all_roots_us_per_gc'))} | {fmt(med(runs, n, 'pause_us_per_gc'))} | "
           f"{fmt(med(runs, n, 'max_pause_us'))} |")
     w("")
-    return "\n".join(out)
+    return "\n".join(out).replace("n/a×", "n/a")
 
 
 def write_doc(doc, block):
