@@ -5,7 +5,7 @@
 // - There are no port objects: display, write, newline and write-char take no port argument and
 //   always write to the program's output.
 // - write does not use datum labels: it prints shared structure twice, and a cycle through cdrs
-//   ends in " ...)" (a cycle through cars or vectors is cut off after 10,000 levels of nesting).
+//   ends in " ...)" (a cycle through cars or vectors is cut off at 1,000,000 levels of nesting).
 // - Characters are written as UTF-8; string bytes are written unchanged.
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/objects/printer.h"

@@ -8,15 +8,17 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "frontend/objects/objects.h"
 
 namespace toylang {
 namespace {
 
-// Nesting deeper than this (in the car direction, or vectors in vectors) prints "...": the
-// printer recurses there, and the C++ stack it runs on may be an ordinary 8 MiB one.
-constexpr int kMaxDepth = 10000;
+// Nesting deeper than this (in the car direction, or vectors in vectors) prints "...". The
+// printer does not recurse, so this only bounds the work stack's memory (~40 MB) when a cycle
+// runs through cars or vectors.
+constexpr size_t kMaxDepth = 1000000;
 
 void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -138,25 +140,59 @@ class LimitedBuffer : public std::streambuf {
   bool full_ = false;
 };
 
+// Prints with an explicit work stack instead of recursion, so no nesting depth can overflow the
+// C++ stack (the printer may run on an ordinary 8 MiB thread, or under ASan with large frames).
+// Keeping Values in a std::vector is safe here only because printing never allocates on the
+// Mosaic heap (no collection can run) and the caller's value keeps every part reachable.
 class Printer {
  public:
   Printer(std::ostream& out, bool write, const bool* stop = nullptr)
       : out_(out), write_(write), stop_(stop) {}
 
-  void PrintValue(Value v, int depth) {
-    if (Stopped()) return;
-    if (depth > kMaxDepth) {
+  void PrintValue(Value root, int /*depth*/) {
+    work_.push_back({Item::kValue, root});
+    while (!work_.empty() && !Stopped()) {
+      Item item = work_.back();
+      work_.pop_back();
+      switch (item.kind) {
+        case Item::kValue: Start(item.value); break;
+        case Item::kText: out_ << item.text; break;
+        case Item::kListRest: ContinueList(item); break;
+        case Item::kVectorRest: ContinueVector(item); break;
+      }
+    }
+  }
+
+ private:
+  struct Item {
+    enum Kind : uint8_t { kValue, kText, kListRest, kVectorRest } kind;
+    Value value;             // kValue: what to print; kListRest: the rest; kVectorRest: vector
+    Value slow = Value();    // kListRest: the cycle detector's slow pointer
+    size_t index = 0;        // kVectorRest: the next element; kListRest: 1 = advance slow next
+    const char* text = "";   // kText
+  };
+
+  void Push(Item item) {
+    // A cycle through cars or vectors would grow the work stack forever; past this depth the
+    // rest is elided. (A list's own elements never add depth: they are printed one by one.)
+    if (work_.size() >= kMaxDepth) {
       out_ << "...";
       return;
     }
+    work_.push_back(item);
+  }
+  void PushText(const char* text) { Push({Item::kText, Value(), Value(), 0, text}); }
+  void PushValue(Value v) { Push({Item::kValue, v}); }
+
+  void Start(Value v) {
     if (v.IsFixnum()) {
       out_ << v.FixnumValue();
     } else if (v.IsPair()) {
-      PrintList(v, depth);
+      StartList(v);
     } else if (v.IsImmediate()) {
       PrintImmediate(v);
     } else if (v.IsObject()) {
-      PrintObject(v, depth);
+      PrintObject(v);
     } else if (v.bits() == 0) {
       out_ << "#<null>";
     } else {
@@ -164,8 +200,7 @@ class Printer {
     }
   }
 
- private:
-  void PrintList(Value v, int depth) {
+  void StartList(Value v) {
     // (quote x) and friends print as 'x only for proper two-element lists.
     if (IsSymbol(Car(v)) && Cdr(v).IsPair() && Cdr(Cdr(v)).IsNil()) {
       std::string_view head = SymbolView(Car(v));
@@ -176,35 +211,51 @@ class Printer {
                                                         : nullptr;
       if (prefix != nullptr) {
         out_ << prefix;
-        PrintValue(Car(Cdr(v)), depth + 1);
+        PushValue(Car(Cdr(v)));
         return;
       }
     }
     out_ << '(';
-    // Iterate on the cdr; a slow pointer (one step per two) detects a cycle along the cdrs,
-    // which then ends in " ..." instead of printing forever.
-    Value slow = v;
-    bool advance_slow = false;
-    bool first = true;
-    while (v.IsPair()) {
-      if (Stopped()) return;
-      if (!first) out_ << ' ';
-      first = false;
-      PrintValue(Car(v), depth + 1);
-      v = Cdr(v);
-      if (advance_slow) slow = Cdr(slow);
-      advance_slow = !advance_slow;
-      if (v == slow && v.IsPair()) {
-        out_ << " ...";
-        v = Value::Nil();
-        break;
-      }
+    Element(v, /*slow=*/v, /*advance_slow=*/false);
+  }
+
+  // Prints pair p's car, then continues with its cdr. A slow pointer that moves one pair for
+  // every two detects a cycle along the cdrs, which then ends in " ...)".
+  void Element(Value p, Value slow, bool advance_slow) {
+    Value rest = Cdr(p);
+    if (advance_slow) slow = Cdr(slow);
+    if (rest == slow && rest.IsPair()) {
+      PushText(" ...)");
+    } else {
+      Push({Item::kListRest, rest, slow, advance_slow ? 0u : 1u});
     }
-    if (!v.IsNil()) {
+    PushValue(Car(p));
+  }
+
+  void ContinueList(const Item& item) {
+    Value rest = item.value;
+    if (rest.IsPair()) {
+      out_ << ' ';
+      Element(rest, item.slow, item.index == 1);
+    } else if (rest.IsNil()) {
+      out_ << ')';
+    } else {
       out_ << " . ";
-      PrintValue(v, depth + 1);
+      PushText(")");
+      PushValue(rest);
     }
-    out_ << ')';
+  }
+
+  void ContinueVector(const Item& item) {
+    Value v = item.value;
+    size_t i = item.index;
+    if (i >= VectorLength(v)) {
+      out_ << ')';
+      return;
+    }
+    if (i > 0) out_ << ' ';
+    Push({Item::kVectorRest, v, Value(), i + 1});
+    PushValue(VectorRef(v, i));
   }
 
   void PrintImmediate(Value v) {
@@ -229,7 +280,7 @@ class Printer {
     out_ << "#<immediate 0x" << Hex(v.bits()) << '>';
   }
 
-  void PrintObject(Value v, int depth) {
+  void PrintObject(Value v) {
     switch (TypeOf(v)) {
       case ObjType::kString:
         if (write_) {
@@ -240,17 +291,10 @@ class Printer {
         return;
       case ObjType::kFlonum: out_ << FormatFlonum(FlonumValue(v)); return;
       case ObjType::kSymbol: WriteSymbol(out_, SymbolView(v), write_); return;
-      case ObjType::kVector: {
+      case ObjType::kVector:
         out_ << "#(";
-        size_t n = VectorLength(v);
-        for (size_t i = 0; i < n; ++i) {
-          if (Stopped()) return;
-          if (i > 0) out_ << ' ';
-          PrintValue(VectorRef(v, i), depth + 1);
-        }
-        out_ << ')';
+        Push({Item::kVectorRest, v, Value(), 0});
         return;
-      }
       case ObjType::kBox: out_ << "#<box>"; return;
       case ObjType::kClosure:
       case ObjType::kPrimitive: {
@@ -277,6 +321,7 @@ class Printer {
   std::ostream& out_;
   bool write_;
   const bool* stop_;
+  std::vector<Item> work_;
 };
 
 }  // namespace

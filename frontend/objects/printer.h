@@ -3,10 +3,9 @@
 //   Print(std::cout, v, /*write=*/true);   // "a\nb" with quotes and escapes, #\a, 1.5, (1 . 2)
 //   std::string s = WriteString(v);
 //
-// Lists are printed by iterating on the cdr and recursing on the car, so a long list never
-// overflows the C++ stack; nesting in the car direction (((((...))))) and in vectors recurses,
-// but only down to a fixed depth, beyond which the printer writes "..." instead of crashing. A
-// cycle along the cdrs is detected and printed as " ...)"; other cycles end at the depth limit.
+// The printer does not recurse (it keeps an explicit work stack), so neither long lists nor deep
+// nesting can overflow the C++ stack. A cycle along the cdrs is detected and printed as " ...)";
+// a cycle through cars or vectors prints until a nesting depth of 1,000,000, then "...".
 #ifndef TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
 #define TOYLANG_FRONTEND_OBJECTS_PRINTER_H_
 
