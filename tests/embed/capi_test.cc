@@ -14,6 +14,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "mosaic/heap.h"
 #include "mosaic/mosaic.h"
 #include "mosaic/value.h"
 
@@ -374,6 +375,22 @@ TEST(CapiOutOfMemoryTest, TheHeapLimitIsAStatusAndTheHeapStaysUsable) {
   ASSERT_EQ(mosaic_root_cell_free(heap, cell), MOSAIC_OK);
   ASSERT_EQ(mosaic_thread_unregister(heap), MOSAIC_OK);
   ASSERT_EQ(mosaic_heap_destroy(heap), MOSAIC_OK);
+}
+
+TEST(CapiOutOfMemoryDeathTest, CxxAllocationOnACHeapKeepsTheRuntimesDefault) {
+  // The C API's OOM signal is only for C API calls: C++ code allocating on a heap made by
+  // mosaic_heap_create gets the runtime's message and abort, never a stray exception.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        mosaic_heap* heap = nullptr;
+        mosaic_kind bytes = 0;
+        if (mosaic_heap_create("heap-max=1M", &heap) != MOSAIC_OK) return;
+        mosaic_thread_register(heap);
+        mosaic_register_kind(heap, "bytes", MOSAIC_TRACE_NONE, nullptr, nullptr, &bytes);
+        mosaic::Allocate(bytes, size_t{64} << 20);
+      },
+      "out of memory");
 }
 
 // ---- Tracing -------------------------------------------------------------------------------------

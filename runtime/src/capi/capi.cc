@@ -37,9 +37,33 @@ static_assert(static_cast<int>(MOSAIC_REASON_STRESS) == static_cast<int>(Collect
 
 thread_local std::string tls_last_error;
 
-// Thrown by the OOM handler of heaps made by mosaic_heap_create; caught where it was raised.
+// Thrown by the OOM handler of heaps made by mosaic_heap_create, but only while a C API
+// allocation is running on this thread (tls_capi_allocating), and caught by that allocation. Any
+// other allocation on such a heap (C++ code using the C++ API) gets the runtime's default: a
+// message and abort. User callbacks that the runtime may run inside an allocation (finalizers,
+// listeners) run with the flag cleared, so an exhausted C++ allocation in them never unwinds
+// through runtime or C frames.
 struct OutOfMemory {
   size_t requested_bytes;
+};
+thread_local bool tls_capi_allocating = false;
+
+class CapiAllocation {
+ public:
+  CapiAllocation() : saved_(tls_capi_allocating) { tls_capi_allocating = true; }
+  ~CapiAllocation() { tls_capi_allocating = saved_; }
+
+ private:
+  bool saved_;
+};
+
+class UserCallback {
+ public:
+  UserCallback() : saved_(tls_capi_allocating) { tls_capi_allocating = false; }
+  ~UserCallback() { tls_capi_allocating = saved_; }
+
+ private:
+  bool saved_;
 };
 
 std::shared_mutex g_heaps_mu;
@@ -181,7 +205,9 @@ mosaic_status mosaic_heap_create(const char* options, mosaic_heap** out) {
   *out = nullptr;
   auto parsed = mosaic::HeapOptions::Parse(options == nullptr ? "" : options);
   if (!parsed.ok()) return FromStatus(parsed.status());
-  parsed->oom_handler = [](size_t bytes) { throw mosaic::capi::OutOfMemory{bytes}; };
+  parsed->oom_handler = [](size_t bytes) {
+    if (mosaic::capi::tls_capi_allocating) throw mosaic::capi::OutOfMemory{bytes};
+  };
   try {
     auto heap = mosaic::Heap::Create(*parsed);
     if (!heap.ok()) return FromStatus(heap.status());
@@ -348,6 +374,7 @@ mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes, uint64_t aux, mosaic_
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_alloc: aux does not fit in 48 bits");
   }
   try {
+    mosaic::capi::CapiAllocation allocating;
     *out = Value::Object(mosaic::Allocate(kind, bytes, aux)).bits();
     return MOSAIC_OK;
   } catch (const mosaic::capi::OutOfMemory& oom) {
@@ -363,6 +390,7 @@ mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr, mosaic_value
   mosaic_status status;
   if (RunningMutator("mosaic_alloc_pair", nullptr, &status) == nullptr) return status;
   try {
+    mosaic::capi::CapiAllocation allocating;
     *out = mosaic::AllocatePair(Value::FromBits(car), Value::FromBits(cdr)).bits();
     return MOSAIC_OK;
   } catch (const mosaic::capi::OutOfMemory&) {
@@ -437,7 +465,10 @@ mosaic_status mosaic_register_finalizer(mosaic_heap* heap, mosaic_value object,
                 absl::StrCat("mosaic_register_finalizer: ", absl::Hex(object),
                              " is not a reference to an object allocated in this heap"));
   }
-  heap->heap->RegisterFinalizer(v, [fn, user_data](Value dead) { fn(dead.bits(), user_data); });
+  heap->heap->RegisterFinalizer(v, [fn, user_data](Value dead) {
+    mosaic::capi::UserCallback callback;
+    fn(dead.bits(), user_data);
+  });
   return MOSAIC_OK;
 }
 
@@ -547,6 +578,7 @@ mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn, v
     event.live_bytes = e.live_bytes;
     event.freed_bytes = e.freed_bytes;
     event.mutators = e.mutators;
+    mosaic::capi::UserCallback callback;
     fn(&event, user_data);
   });
   heap->listeners.insert(*id);
