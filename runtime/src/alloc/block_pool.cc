@@ -9,6 +9,10 @@
 // allocating thread's stack are searched for words pointing into it. A block caught either way is
 // quarantined until a collection finds no candidate in it.
 #include "common/check.h"
+
+#ifdef MOSAIC_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 #include "heap/heap_impl.h"
 
 namespace mosaic::internal {
@@ -19,9 +23,25 @@ constexpr size_t kBlacklistScanBytes = 64 * 1024;
 
 MOSAIC_NO_SANITIZE_SCAN bool StackWordsPointInto(uintptr_t from, uintptr_t to, uintptr_t begin,
                                                  uintptr_t end) {
+#ifdef MOSAIC_ASAN
+  void* fake_stack = __asan_get_current_fake_stack();
+#endif
   for (uintptr_t p = from & ~uintptr_t{7}; p + 8 <= to; p += 8) {
     uintptr_t word = *reinterpret_cast<const uintptr_t*>(p);
     if (word - begin < end - begin) return true;
+#ifdef MOSAIC_ASAN
+    // Locals of instrumented frames may live in ASan's fake frames, which the stack points to.
+    void* frame_begin = nullptr;
+    void* frame_end = nullptr;
+    if (fake_stack != nullptr &&
+        __asan_addr_is_in_fake_stack(fake_stack, reinterpret_cast<void*>(word), &frame_begin,
+                                     &frame_end) != nullptr) {
+      for (auto q = reinterpret_cast<uintptr_t>(frame_begin);
+           q + 8 <= reinterpret_cast<uintptr_t>(frame_end); q += 8) {
+        if (*reinterpret_cast<const uintptr_t*>(q) - begin < end - begin) return true;
+      }
+    }
+#endif
   }
   return false;
 }

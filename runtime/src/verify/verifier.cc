@@ -91,8 +91,22 @@ void Verifier::VerifyBlock(BlockHeader* block, size_t index) {
   }
 }
 
+void Verifier::VerifyEmptyBlock(size_t index) {
+  // An empty committed block holds poison (it was released in verify mode) or zeros (it came
+  // back from the OS); anything else is a write through a dangling pointer.
+  uintptr_t start = heap_.BlockAddress(index);
+  for (auto* p = reinterpret_cast<const uint64_t*>(start + kBlockHeaderBytes);
+       p < reinterpret_cast<const uint64_t*>(start + kBlockSize); ++p) {
+    MOSAIC_CHECK(*p == 0 || *p == kPoisonWord,
+                 "verify (%s): free block %#x was written after it was freed: word at %p is %#x",
+                 when_, start, p, *p);
+  }
+}
+
 void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
   for (BlockHeader* block : heap_.used_blocks_) VerifyBlock(block, heap_.BlockIndex(block->start()));
+  for (size_t index : heap_.free_blocks_) VerifyEmptyBlock(index);
+  for (size_t index : heap_.quarantined_) VerifyEmptyBlock(index);
   for (LargeHeader* h : heap_.los_->objects()) {
     MOSAIC_CHECK(h->magic == kLargeMagic && !h->marked,
                  "verify (%s): large object header %p is corrupt", when_, h);

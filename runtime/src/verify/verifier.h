@@ -5,7 +5,8 @@
 //   - every reference in an allocated object, and every precise root (handles, globals, root
 //     cells, objects awaiting finalization), lands on the start of an allocated object of the
 //     right shape (a pair tag on a pair, an object tag on a non-pair);
-//   - every free cell still holds the poison the sweeper wrote (or was never used: zero).
+//   - every free cell, and every word of an empty block, still holds the poison the sweeper
+//     wrote (or was never used: zero).
 #ifndef MOSAIC_SRC_VERIFY_VERIFIER_H_
 #define MOSAIC_SRC_VERIFY_VERIFIER_H_
 
@@ -25,6 +26,7 @@ class Verifier {
 
  private:
   void VerifyBlock(BlockHeader* block, size_t index);
+  void VerifyEmptyBlock(size_t index);
   void VerifyObject(uintptr_t start, size_t cell_words);
 
   HeapImpl& heap_;

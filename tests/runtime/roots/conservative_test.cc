@@ -12,6 +12,8 @@ namespace {
 
 class NeedleSpotter final : public StackWalker {
  public:
+  // Reads stack words as the collector does, so it is exempt from ASan in the same way.
+  __attribute__((no_sanitize("address", "thread")))
   void WalkStack(const ThreadStack& stack, RootVisitor& visitor) override {
     for (auto p = static_cast<const uint64_t*>(stack.top);
          p < static_cast<const uint64_t*>(stack.base); ++p) {
