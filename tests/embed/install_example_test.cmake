@@ -83,6 +83,21 @@ if(NOT run_stdout MATCHES "${prefix}/lib/libmosaic_runtime\\.so")
   message(FATAL_ERROR "the pkg-config build does not use the installed shared library:\n${run_stdout}")
 endif()
 
+# 2b. pkg-config, static: the archive named explicitly (-l would pick the shared library).
+run(${PKG_CONFIG} --variable=libdir mosaic-runtime)
+string(STRIP "${run_stdout}" libdir)
+run(${PKG_CONFIG} --variable=includedir mosaic-runtime)
+string(STRIP "${run_stdout}" includedir)
+run(${PKG_CONFIG} --static --libs mosaic-runtime)
+string(STRIP "${run_stdout}" static_flags)
+string(REPLACE "-lmosaic_runtime" "" static_flags "${static_flags}")
+separate_arguments(static_flags UNIX_COMMAND "${static_flags}")
+run(${C_COMPILER} -std=c99 -O2 "${SOURCE_DIR}/examples/embed/lisp.c" "-I${includedir}"
+    "${libdir}/libmosaic_runtime.a" ${static_flags} -o "${WORK_DIR}/mosaic-lisp-static")
+unset(ENV{LD_LIBRARY_PATH})
+run("${WORK_DIR}/mosaic-lisp-static")
+check_output("pkg-config static build")
+
 # 3. Optional: the stackmaps component, for JIT writers (-DWITH_STACKMAPS=ON).
 if(WITH_STACKMAPS)
   run(${CMAKE_COMMAND} --build "${BUILD_DIR}" --target mosaic_stackmaps mosaic_stackmaps_orc)
