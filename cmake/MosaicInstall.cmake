@@ -10,6 +10,12 @@ include(CMakePackageConfigHelpers)
 
 set(MOSAIC_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/Mosaic")
 
+# mosaic_version() reports the project's version; capi.cc checks it against mosaic.h's macros.
+set_source_files_properties(${PROJECT_SOURCE_DIR}/runtime/src/capi/capi.cc
+  DIRECTORY ${PROJECT_SOURCE_DIR}/runtime
+  PROPERTIES COMPILE_DEFINITIONS
+    "MOSAIC_PROJECT_VERSION=\"${PROJECT_VERSION}\";MOSAIC_PROJECT_VERSION_MAJOR=${PROJECT_VERSION_MAJOR};MOSAIC_PROJECT_VERSION_MINOR=${PROJECT_VERSION_MINOR};MOSAIC_PROJECT_VERSION_PATCH=${PROJECT_VERSION_PATCH}")
+
 # The shared variant reuses the static library's objects (the tree builds everything with PIC), so
 # the runtime compiles once. Its link interface is the static target's public one.
 add_library(mosaic_runtime_shared SHARED $<TARGET_OBJECTS:mosaic_runtime>)

@@ -35,6 +35,18 @@ static_assert(MOSAIC_AUX_MAX == ObjectHeader::kAuxMax);
 static_assert(MOSAIC_PAIR_KIND == kPairKind);
 static_assert(static_cast<int>(MOSAIC_REASON_STRESS) == static_cast<int>(CollectReason::kStress));
 
+// The build passes the project's version (cmake/MosaicInstall.cmake); mosaic.h's macros must
+// follow it.
+#ifdef MOSAIC_PROJECT_VERSION
+static_assert(MOSAIC_VERSION_MAJOR == MOSAIC_PROJECT_VERSION_MAJOR &&
+                  MOSAIC_VERSION_MINOR == MOSAIC_PROJECT_VERSION_MINOR &&
+                  MOSAIC_VERSION_PATCH == MOSAIC_PROJECT_VERSION_PATCH,
+              "update MOSAIC_VERSION_* in mosaic/mosaic.h to the project's version");
+constexpr char kVersion[] = MOSAIC_PROJECT_VERSION;
+#else
+constexpr char kVersion[] = "0.1.0";
+#endif
+
 thread_local std::string tls_last_error;
 
 // Thrown by the OOM handler of heaps made by mosaic_heap_create, but only while a C API
@@ -178,7 +190,7 @@ using mosaic::capi::RunningMutator;
 
 extern "C" {
 
-const char* mosaic_version(void) { return "0.1.0"; }
+const char* mosaic_version(void) { return mosaic::capi::kVersion; }
 
 const char* mosaic_last_error(void) { return mosaic::capi::tls_last_error.c_str(); }
 
