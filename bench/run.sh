@@ -62,6 +62,12 @@ fi
 [[ -n "$filter" ]] && write_doc=0
 mkdir -p "$root/bench/results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
+# Which runtime is measured: the last commit that touched runtime/, and whether the working tree
+# differs from it (the binary is built from the working tree).
+revision=$(git -C "$root" log -1 --format=%h -- runtime/ 2>/dev/null || echo unknown)
+if [[ -n "$(git -C "$root" status --porcelain -- runtime/ 2>/dev/null)" ]]; then
+  revision="$revision + uncommitted changes"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -108,7 +114,8 @@ if [[ $write_doc -eq 1 ]]; then
   doc_args=(--doc "$root/docs/performance.md")
 fi
 python3 "$here/runtime/report.py" "$work"/run-*.json --command "$command_line" \
-  --json-name "$json_name" --merge-out "$root/$json_name" "${doc_args[@]}" >/dev/null
+  --json-name "$json_name" --merge-out "$root/$json_name" --revision "commit $revision" \
+  "${doc_args[@]}" >/dev/null
 echo "run.sh: results in $json_name"
 if [[ $write_doc -eq 1 ]]; then
   cp "$root/$json_name" "$root/bench/results/runtime-latest.json"

@@ -86,14 +86,14 @@ def machine():
     return model, nproc, platform.release(), cxx.splitlines()[0] if cxx else "unknown"
 
 
-def render(context, runs, command, json_rel):
+def render(context, runs, command, json_rel, revision):
     model, nproc, kernel, cxx = machine()
     reps = max((len(v) for v in runs.values()), default=0)
     out = []
     w = out.append
     w(f"Measured {context.get('date', '?')} on `{model}`, nproc = {nproc} (shared with other "
       f"users; load average at start: {', '.join(f'{x:.1f}' for x in context.get('load_avg', []))}), "
-      f"Linux {kernel}, {cxx}, Release build, Boehm GC {context.get('boehm_version', '?')} "
+      f"Linux {kernel}, {cxx}, Release build of runtime/ at {revision}, Boehm GC {context.get('boehm_version', '?')} "
       f"(Debian libgc, parallel marking: GC_get_parallel() = {context.get('boehm_parallel_markers', '?')}), "
       f"Google Benchmark {context.get('library_version', '1.7.1')} (Debian's package, built as "
       f"{context.get('library_build_type', '?')}; it only drives the loops). "
@@ -270,12 +270,14 @@ def main():
     ap.add_argument("--json-name", help="how the document refers to the JSON file")
     ap.add_argument("--doc", help="write into this markdown file between the runtime markers")
     ap.add_argument("--merge-out", help="also write all entries into one JSON file")
+    ap.add_argument("--revision", default="unknown",
+                    help="which runtime was measured (run.sh passes the last commit of runtime/)")
     args = ap.parse_args()
     context, runs, entries = load(args.json)
     if args.merge_out:
         with open(args.merge_out, "w") as f:
             json.dump({"context": context, "benchmarks": entries}, f, indent=1)
-    block = render(context, runs, args.command, args.json_name or args.json[0])
+    block = render(context, runs, args.command, args.json_name or args.json[0], args.revision)
     if args.doc:
         write_doc(args.doc, block)
     else:
