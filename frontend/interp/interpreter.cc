@@ -167,15 +167,17 @@ Value Interpreter::Run(const ir::Lambda& toplevel) {
 }
 
 Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
+  // Errors here have no position of their own: the built-in that called Apply (map, apply,
+  // for-each, ...) is reported at its call site by CallPrimitive.
   if (IsPrimitive(procedure)) return CallPrimitive(procedure, args, argc, SourcePos{});
   if (!IsClosure(procedure)) NotAProcedure(procedure, SourcePos{});
   const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(procedure))->lambda;
-  Enter(lambda.pos);
+  Enter(SourcePos{});
   size_t cap = std::max<size_t>({static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc), 1});
-  if (!StackHasRoom(stack_limit_, cap * sizeof(Value))) throw Error("stack overflow", lambda.pos);
+  if (!StackHasRoom(stack_limit_, cap * sizeof(Value))) throw Error("stack overflow");
   Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
   std::copy(args, args + argc, frame);
-  BindArguments(lambda, frame, argc, lambda.pos);
+  BindArguments(lambda, frame, argc, SourcePos{});
   return Exec(lambda.body.get(), frame, cap, procedure);
 }
 

@@ -155,6 +155,10 @@ TEST_F(InterpTest, ErrorsCarryPositions) {
   // A type error inside a procedure called through map reports the innermost call site.
   EXPECT_EQ(Run("(map (lambda (x)\n (vector-ref x 0)) '(1))"),
             "ERROR ABORTED: t.scm:2:2: vector-ref: expected a vector, got 1");
+  // A procedure that map calls with the wrong number of arguments: reported at the map call.
+  EXPECT_EQ(Run("(define (one x) x)\n(map one '(1) '(2))"),
+            "ERROR ABORTED: t.scm:2:1: one: expected 1 argument, got 2");
+  EXPECT_EQ(Run("(apply 5 '())"), "ERROR ABORTED: t.scm:1:1: apply: expected a procedure, got 5");
   // Expansion and reader errors.
   EXPECT_EQ(Run("(if)"), "ERROR INVALID_ARGUMENT: t.scm:1:1: if: expected (if test then [else])");
   EXPECT_EQ(Run("(a))"), "ERROR INVALID_ARGUMENT: t.scm:1:4: unexpected ')'");
