@@ -24,14 +24,18 @@ Value MakeString(std::string_view bytes) {
   // One extra byte for a NUL, so StringData() can be handed to C functions such as strtod.
   size_t slots = (bytes.size() + 1 + 7) / 8;
   uint64_t* words = NewObject(ObjType::kString, slots, bytes.size());
-  if (!bytes.empty()) std::memcpy(words + 1, bytes.data(), bytes.size());
+  char* data = reinterpret_cast<char*>(words + 1);
+  if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
+  data[bytes.size()] = '\0';  // cells come zeroed; do not depend on it for C strings
   return Value::Object(words);
 }
 
 Value MakeString(size_t length, char fill) {
   size_t slots = (length + 1 + 7) / 8;
   uint64_t* words = NewObject(ObjType::kString, slots, length);
-  std::memset(words + 1, fill, length);
+  char* data = reinterpret_cast<char*>(words + 1);
+  std::memset(data, fill, length);
+  data[length] = '\0';
   return Value::Object(words);
 }
 
@@ -92,7 +96,10 @@ Value MakePrimitive(const Builtin* builtin) {
 }
 
 std::string_view ProcedureName(Value procedure) {
-  if (IsClosure(procedure)) return ClosureInfo(procedure)->name;
+  if (IsClosure(procedure)) {
+    const ProcedureInfo* info = ClosureInfo(procedure);
+    return info != nullptr ? std::string_view(info->name) : std::string_view();
+  }
   if (IsPrimitive(procedure)) return SymbolView(PrimitiveName(procedure));
   return {};
 }
