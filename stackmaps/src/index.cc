@@ -1,5 +1,7 @@
 #include "mosaic/stackmaps/index.h"
 
+#include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -46,7 +48,7 @@ absl::StatusOr<SectionId> StackMapIndex::Register(absl::Span<const uint8_t> byte
     compact.push_back(c);
   }
 
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   for (size_t i = 0; i < compact.size(); ++i) {
     uint64_t ra = section->return_addresses[i];
     if (safepoints_.contains(ra)) {
@@ -74,7 +76,7 @@ absl::StatusOr<SectionId> StackMapIndex::Register(absl::Span<const uint8_t> byte
 }
 
 absl::Status StackMapIndex::Unregister(SectionId id) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   auto it = sections_.find(id);
   if (it == sections_.end()) {
     return absl::NotFoundError(absl::StrFormat("no stack map section with id %d", id));
@@ -86,12 +88,12 @@ absl::Status StackMapIndex::Unregister(SectionId id) {
 }
 
 size_t StackMapIndex::SafepointCount() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   return safepoints_.size();
 }
 
 size_t StackMapIndex::SectionCount() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   return sections_.size();
 }
 

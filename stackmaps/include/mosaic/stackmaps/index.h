@@ -11,23 +11,24 @@
 //   }
 //   index.Unregister(*id);                          // when no frame can return into that code
 //
-// Thread safety: Register/Unregister take the lock exclusively; a Reader holds it shared. The
-// collector's walk runs inside a pause; a registering thread never waits for a collection while
-// it holds the lock (registration neither allocates from the GC heap nor polls), so a walker
-// that finds the lock taken waits only for the registration in progress to finish.
+// Thread safety: Register/Unregister take the lock exclusively; a Reader holds it shared. It is
+// a std::shared_mutex (a pthread rwlock, which ThreadSanitizer understands; Debian's prebuilt
+// absl::Mutex is invisible to it). The collector's walk runs inside a pause; a registering
+// thread never waits for a collection while it holds the lock (registration neither allocates
+// from the GC heap nor polls), so a walker that finds the lock taken waits only for the
+// registration in progress to finish.
 #ifndef MOSAIC_STACKMAPS_INDEX_H_
 #define MOSAIC_STACKMAPS_INDEX_H_
 
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 
 namespace mosaic::stackmaps {
@@ -76,27 +77,24 @@ class StackMapIndex {
   // Shared access for lookups. Holding a Reader blocks registration, so keep it short.
   class Reader {
    public:
-    explicit Reader(const StackMapIndex& index) ABSL_SHARED_LOCK_FUNCTION(index.mu_)
-        : index_(index) {
-      index_.mu_.ReaderLock();
-    }
-    ~Reader() ABSL_UNLOCK_FUNCTION() { index_.mu_.ReaderUnlock(); }
+    explicit Reader(const StackMapIndex& index) : index_(index) { index_.mu_.lock_shared(); }
+    ~Reader() { index_.mu_.unlock_shared(); }
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
 
     // The safepoint whose return address is exactly `return_address`, or nullptr.
-    const Safepoint* Find(uint64_t return_address) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    const Safepoint* Find(uint64_t return_address) const {
       auto it = index_.safepoints_.find(return_address);
       return it == index_.safepoints_.end() ? nullptr : &it->second;
     }
     // The registered function with this exact entry address, or nullptr.
-    const FunctionEntry* FindFunction(uint64_t address) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    const FunctionEntry* FindFunction(uint64_t address) const {
       auto it = index_.functions_.find(address);
       return it == index_.functions_.end() ? nullptr : it->second;
     }
     // "function 'name' (0x...+0x...)" for the registered function or symbol that most plausibly
     // contains `address`, or "no registered JIT function" — for fatal messages only (slow).
-    std::string Describe(uint64_t address) const ABSL_NO_THREAD_SAFETY_ANALYSIS;
+    std::string Describe(uint64_t address) const;
 
    private:
     const StackMapIndex& index_;
@@ -112,11 +110,12 @@ class StackMapIndex {
     std::vector<uint64_t> return_addresses;
   };
 
-  mutable absl::Mutex mu_;
-  SectionId next_id_ ABSL_GUARDED_BY(mu_) = 1;
-  absl::flat_hash_map<SectionId, std::unique_ptr<Section>> sections_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint64_t, Safepoint> safepoints_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint64_t, const FunctionEntry*> functions_ ABSL_GUARDED_BY(mu_);
+  // Guards everything below.
+  mutable std::shared_mutex mu_;
+  SectionId next_id_ = 1;
+  absl::flat_hash_map<SectionId, std::unique_ptr<Section>> sections_;
+  absl::flat_hash_map<uint64_t, Safepoint> safepoints_;
+  absl::flat_hash_map<uint64_t, const FunctionEntry*> functions_;
 };
 
 }  // namespace mosaic::stackmaps
