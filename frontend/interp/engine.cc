@@ -1,11 +1,13 @@
 #include "frontend/interp/engine.h"
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "frontend/analysis/analysis.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/common/error.h"
@@ -75,6 +77,9 @@ class InterpEngine final : public Engine {
       } catch (const ExitRequest& exit) {
         exit_code_ = exit.code;
         return absl::CancelledError("exit");
+      } catch (const std::exception& e) {
+        // Not a toylang error (say std::bad_alloc from C++ code): still not a crash.
+        return absl::InternalError(absl::StrCat(FormatPos(form->pos), ": internal error: ", e.what()));
       }
     }
     return result;
