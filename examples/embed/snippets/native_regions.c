@@ -6,16 +6,23 @@
 #include <time.h>
 
 static mosaic_heap* heap;
-static volatile int stop;
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static int stop;
+
+static int should_stop(void) {
+  int result;
+  pthread_mutex_lock(&stop_lock);
+  result = stop;
+  pthread_mutex_unlock(&stop_lock);
+  return result;
+}
 
 static void* spinner(void* arg) {
   const volatile uint32_t* flag = mosaic_safepoint_flag(heap);
-  long iterations = 0;
   (void)arg;
   mosaic_thread_register(heap);
-  while (!stop) {
-    ++iterations;
-    if (*flag) mosaic_safepoint(); /* cheap inline test, call only when asked */
+  while (!should_stop()) {
+    if (mosaic_safepoint_requested(flag)) mosaic_safepoint(); /* call only when asked */
   }
   mosaic_thread_unregister(heap);
   return NULL;
@@ -41,7 +48,9 @@ int main(void) {
   if (mosaic_alloc_pair(MOSAIC_NIL, MOSAIC_NIL, &v) != MOSAIC_ERR_FAILED_PRECONDITION) return 1;
   mosaic_leave_native();
 
+  pthread_mutex_lock(&stop_lock);
   stop = 1;
+  pthread_mutex_unlock(&stop_lock);
   mosaic_enter_native();
   pthread_join(thread, NULL);
   mosaic_leave_native();

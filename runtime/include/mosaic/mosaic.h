@@ -218,9 +218,19 @@ mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_v
 
 /* Parks here if a collection is waiting for this thread. Call it in long loops that neither
  * allocate nor enter native regions, or test the flag inline first:
- *   if (*flag) mosaic_safepoint();     with flag = mosaic_safepoint_flag(heap) */
+ *   if (mosaic_safepoint_requested(flag)) mosaic_safepoint();
+ * with flag = mosaic_safepoint_flag(heap), fetched once. */
 mosaic_status mosaic_safepoint(void);
 const volatile uint32_t* mosaic_safepoint_flag(const mosaic_heap* heap);
+/* Reads the flag the way the collector writes it (an atomic load where the compiler has one), so
+ * that race detectors agree; one load and a compare. */
+static inline int mosaic_safepoint_requested(const volatile uint32_t* flag) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+#else
+  return *flag != 0;
+#endif
+}
 /* Around code that may block or run long without touching the heap. Inside, the thread must
  * not touch heap objects, handles' values or root cells; not nestable. */
 mosaic_status mosaic_enter_native(void);
