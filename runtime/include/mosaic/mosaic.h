@@ -124,7 +124,9 @@ typedef struct mosaic_heap mosaic_heap;
 /* `options` is "key=value,..." as listed in docs/options.md (NULL or "" for the defaults);
  * MOSAIC_GC_OPTIONS in the environment is applied on top. */
 mosaic_status mosaic_heap_create(const char* options, mosaic_heap** out);
-/* FAILED_PRECONDITION while any thread is still registered. Frees the heap's root cells. */
+/* FAILED_PRECONDITION while any thread is still registered. Frees the heap's root cells. Later
+ * calls with the destroyed heap are INVALID_ARGUMENT; destroying a heap while another thread is
+ * inside a call on it is undefined (the check and the use cannot be made atomic). */
 mosaic_status mosaic_heap_destroy(mosaic_heap* heap);
 /* The effective options, in the form mosaic_heap_create accepts. Copies at most `capacity`
  * bytes including the terminating NUL; *length (if not NULL) receives the full length without
