@@ -231,7 +231,7 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
       if (!StackHasRoom(last_resort_limit_, need_ * sizeof(Value))) {    \
         throw Error("stack overflow", node->pos);                        \
       }                                                                  \
-      spare_cap = std::max<size_t>(need_, 8);                            \
+      spare_cap = (need_ + 1) & ~size_t{1}; /* 16-byte steps */          \
       spare = static_cast<Value*>(alloca(spare_cap * sizeof(Value)));    \
     }                                                                    \
   } while (0)
