@@ -180,9 +180,12 @@ def render(context, runs, command, json_rel, revision):
     mm = ratio(med(runs, "BM_GcBench_Mosaic", "real_time"), med(runs, "BM_GcBench_Malloc", "real_time"))
     w("")
     if mw is not None and mc is not None:
-        met = mw <= 0.6 and mc <= 0.6
+        def verdict(x):
+            return "met" if x <= 0.6 else "not met"
         w(f"Mosaic / Boehm time: **{mw:.2f}×** wall, {mc:.2f}× CPU; Mosaic / malloc: {fmt(mm, 2)}× "
-          f"wall. Target (at most 0.6× Boehm's time): **{'met' if met else 'not met'}**.")
+          f"wall. Target (at most 0.6× Boehm's time): **{verdict(mw)}** on wall time, "
+          f"**{verdict(mc)}** on the benchmark thread's CPU time (which leaves out Boehm's "
+          f"parallel marker thread, so it favours Boehm).")
     w("")
     w("Heap MiB: Mosaic's peak committed bytes for the benchmark's heap; Boehm's "
       "`GC_get_heap_size()` at the end (its heap never shrinks, so this is its peak).")
