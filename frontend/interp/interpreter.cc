@@ -28,7 +28,8 @@ Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
       out_(out),
       safepoint_flag_(heap.SafepointFlagAddress()),
       stack_limit_(StackLimit()),
-      last_resort_limit_(StackLastResortLimit()) {
+      last_resort_limit_(StackLastResortLimit()),
+      apply_builtin_(FindBuiltin("apply")) {
   constants_ = MakeVector(64, Value::False());
   heap_.AddGlobalRoot(&constants_);
 }
@@ -84,6 +85,10 @@ Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
     e.SetPosIfMissing(pos);
     throw;
   }
+}
+
+size_t Interpreter::FrameSizeOf(Value closure) {
+  return static_cast<size_t>(static_cast<const InterpProc*>(ClosureInfo(closure))->lambda->frame_size);
 }
 
 // --- Closures, constants, globals ---------------------------------------------------------------
@@ -348,11 +353,34 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
         const auto& call = ir::As<ir::Call>(*node);
         Value fn = Operand(call.fn.get(), frame, frame_cap, closure);
         int argc = static_cast<int>(call.args.size());
+        // The arguments go to the spare buffer, which becomes the callee's frame.
+        size_t need = static_cast<size_t>(argc);
+        if (IsClosure(fn)) need = std::max(need, FrameSizeOf(fn));
+        TOYLANG_ENSURE_SPARE(need);
+        for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
+        // (apply f a ... list) calls f in tail position (R7RS 3.5): spread the arguments here
+        // and call f from this activation instead of from inside the built-in.
+        while (IsPrimitive(fn) && PrimitiveBuiltin(fn) == apply_builtin_ && argc >= 2) {
+          Value list = spare[argc - 1];
+          int64_t length = ListLength(list);
+          Value proc = spare[0];
+          if (length < 0 || !IsProcedure(proc)) break;  // the built-in reports these errors
+          size_t n = static_cast<size_t>(argc - 2 + length);
+          size_t callee_need = IsClosure(proc) ? std::max(n, FrameSizeOf(proc)) : n;
+          if (callee_need > spare_cap) {
+            Value* old = spare;
+            int old_argc = argc;
+            spare_cap = 0;
+            TOYLANG_ENSURE_SPARE(callee_need);
+            std::copy(old, old + old_argc, spare);
+          }
+          std::copy(spare + 1, spare + argc - 1, spare);
+          for (size_t k = static_cast<size_t>(argc - 2); list.IsPair(); list = Cdr(list)) spare[k++] = Car(list);
+          fn = proc;
+          argc = static_cast<int>(n);
+        }
         if (IsClosure(fn)) {
           const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(fn))->lambda;
-          size_t need = std::max<size_t>(static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc));
-          TOYLANG_ENSURE_SPARE(need);
-          for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
           Enter(node->pos);
           BindArguments(lambda, spare, argc, node->pos);
           if (call.tail) {
@@ -372,11 +400,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
             throw;
           }
         }
-        if (IsPrimitive(fn)) {
-          TOYLANG_ENSURE_SPARE(static_cast<size_t>(argc));
-          for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
-          return CallPrimitive(fn, spare, argc, node->pos);
-        }
+        if (IsPrimitive(fn)) return CallPrimitive(fn, spare, argc, node->pos);
         NotAProcedure(fn, node->pos);
       }
     }

@@ -65,6 +65,7 @@ class Interpreter final : public CallContext {
   // (which holds the argc arguments and has room for max(frame_size, argc) values).
   void BindArguments(const ir::Lambda& lambda, Value* frame, int argc, const SourcePos& pos);
   Value CallPrimitive(Value primitive, const Value* args, int argc, const SourcePos& pos);
+  static size_t FrameSizeOf(Value closure);
   Value MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure);
   const InterpProc* ProcFor(const ir::Lambda& lambda);
   Value ConstantValue(const ir::Const& c);
@@ -83,6 +84,8 @@ class Interpreter final : public CallContext {
   const volatile uint32_t* safepoint_flag_;
   uintptr_t stack_limit_;
   uintptr_t last_resort_limit_;
+  // The `apply` built-in, which the evaluator performs itself so that it is a proper tail call.
+  const Builtin* apply_builtin_;
 };
 
 }  // namespace toylang

@@ -159,6 +159,12 @@ TEST_F(InterpTest, ErrorsCarryPositions) {
   EXPECT_EQ(Run("(define (one x) x)\n(map one '(1) '(2))"),
             "ERROR ABORTED: t.scm:2:1: one: expected 1 argument, got 2");
   EXPECT_EQ(Run("(apply 5 '())"), "ERROR ABORTED: t.scm:1:1: apply: expected a procedure, got 5");
+  EXPECT_THAT(Run("(apply + 1 '(2 . 3))"), HasSubstr("t.scm:1:1: apply: expected"));
+  EXPECT_EQ(Run("(apply + 1 2 '(3 4))"), "10");
+  EXPECT_EQ(Run("(apply apply (list + (list 1 2)))"), "3");
+  EXPECT_EQ(Run("(apply (lambda (a . r) (list a r)) 1 '(2 3))"), "(1 (2 3))");
+  EXPECT_EQ(Run("(apply (lambda (a b) a) '(1))"),
+            "ERROR ABORTED: t.scm:1:1: #<procedure>: expected 2 arguments, got 1");
   // Expansion and reader errors.
   EXPECT_EQ(Run("(if)"), "ERROR INVALID_ARGUMENT: t.scm:1:1: if: expected (if test then [else])");
   EXPECT_EQ(Run("(a))"), "ERROR INVALID_ARGUMENT: t.scm:1:4: unexpected ')'");
@@ -208,13 +214,14 @@ TEST(InterpEngineTest, TailCallLoopRunsInConstantStack) {
     absl::StatusOr<mosaic::Value> v = (*engine)->Eval(
         "(define (loop i acc) (if (= i 0) acc (loop (- i 1) (+ acc 1))))"
         "(define (count-down n) (cond ((= n 0) 'done) (else (count-down (- n 1)))))"
-        "(list (loop 10000000 0) (count-down 1000000)"
+        "(define (via-apply n) (if (= n 0) 'applied (apply via-apply (list (- n 1)))))"
+        "(list (loop 10000000 0) (count-down 1000000) (via-apply 1000000)"
         "      (let lp ((i 0)) (if (< i 1000000) (lp (+ i 1)) i))"
         "      (do ((i 0 (+ i 1))) ((= i 1000000) i)))",
         "loop.scm");
     result = v.ok() ? (*engine)->Write(*v) : std::string(v.status().message());
   });
-  EXPECT_EQ(result, "(10000000 done 1000000 1000000)");
+  EXPECT_EQ(result, "(10000000 done applied 1000000 1000000)");
 }
 
 TEST(InterpEngineTest, MillionDeepRecursion) {
