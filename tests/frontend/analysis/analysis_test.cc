@@ -85,6 +85,21 @@ TEST(AnalysisTest, KnownCallsAndLetrecFixups) {
   EXPECT_THAT(Ir("(letrec ((v (list (lambda () v)))) v)"), HasSubstr("(v 0 box"));
 }
 
+TEST(AnalysisTest, DerivedLoopsAreKnownTailCalls) {
+  // do: the loop call after the body is a known tail call; the test's call is not a tail call.
+  std::string ir = Ir("(do ((i 0 (+ i 1))) ((= i 3) 'done) (display i))");
+  EXPECT_THAT(ir, HasSubstr("(if (call (global =) (local 0 i) (const 3)) (const 'done) "
+                            "(seq (call (global display) (local 0 i)) "
+                            "(tail-call/known (capture 0 #:do1) (call (global +) (local 0 i) (const 1)))))"));
+  // Tail positions through cond, case, and, or, when.
+  std::string tails = Ir("(lambda (x) (cond ((f x) (g x)) (else (case x ((1) (h x)) (else (and x (or x (k x))))))))");
+  EXPECT_THAT(tails, HasSubstr("(call (global f) (local 0 x))"));
+  EXPECT_THAT(tails, HasSubstr("(tail-call (global g) (local 0 x))"));
+  EXPECT_THAT(tails, HasSubstr("(tail-call (global h) (local 0 x))"));
+  EXPECT_THAT(tails, HasSubstr("(tail-call (global k) (local 0 x))"));
+  EXPECT_THAT(tails, HasSubstr("(call (global memv) (local 1 #:key"));
+}
+
 TEST(AnalysisTest, ShadowingAndGlobalOnlyReferences) {
   // A local `list` does not capture the quasiquote expansion's reference to the global one.
   EXPECT_EQ(Ir("(lambda (cons) `(,cons))"),
