@@ -87,10 +87,6 @@ Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
   }
 }
 
-size_t Interpreter::FrameSizeOf(Value closure) {
-  return static_cast<size_t>(static_cast<const InterpProc*>(ClosureInfo(closure))->lambda->frame_size);
-}
-
 // --- Closures, constants, globals ---------------------------------------------------------------
 
 const InterpProc* Interpreter::ProcFor(const ir::Lambda& lambda) {

@@ -65,7 +65,9 @@ class Interpreter final : public CallContext {
   // (which holds the argc arguments and has room for max(frame_size, argc) values).
   void BindArguments(const ir::Lambda& lambda, Value* frame, int argc, const SourcePos& pos);
   Value CallPrimitive(Value primitive, const Value* args, int argc, const SourcePos& pos);
-  static size_t FrameSizeOf(Value closure);
+  static size_t FrameSizeOf(Value closure) {
+    return static_cast<size_t>(static_cast<const InterpProc*>(ClosureInfo(closure))->lambda->frame_size);
+  }
   Value MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure);
   const InterpProc* ProcFor(const ir::Lambda& lambda);
   Value ConstantValue(const ir::Const& c);
