@@ -1,0 +1,69 @@
+// Lowering of the toylang IR (frontend/analysis/ir.h) to LLVM IR in the shape that GcJit's
+// pipeline expects (docs/design/jit.md has the calling convention and the helper protocol).
+//
+// Every toylang procedure becomes one function with the uniform signature
+//   tailcc ptr addrspace(1) @f(ptr addrspace(1) %closure, i64 %argc,
+//                              ptr addrspace(1) %a0, ..., %a5, ptr addrspace(1) %rest)
+// where %rest is the list of the arguments after the sixth. The caller checks the arity against
+// the callee's JitProc, so a callee trusts argc.
+#ifndef TOYLANG_JIT_LOWER_H_
+#define TOYLANG_JIT_LOWER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "frontend/analysis/ir.h"
+#include "frontend/objects/objects.h"
+#include "llvm/IR/Module.h"
+
+namespace toylang::jit {
+
+inline constexpr int kRegisterArgs = 6;
+
+// What a closure's code word points at in the JIT engine.
+struct JitProc : ProcedureInfo {
+  void* code = nullptr;          // the uniform-signature function, once linked
+  const ir::Lambda* lambda = nullptr;
+  int32_t min32 = 0;             // copies of min_args/max_args at offsets JIT code can load
+  int32_t max32 = 0;
+};
+
+// An error raised by JIT code through the tj_throw helper (message and position).
+struct ErrorSite {
+  SourcePos pos;
+  std::string message;
+};
+
+// The engine services that lowering needs (all addresses are stable for the engine's life).
+class LowerEnv {
+ public:
+  virtual ~LowerEnv() = default;
+  virtual JitProc* ProcFor(const ir::Lambda& lambda) = 0;
+  // A rooted slot that holds the constant's value (materialised at compile time).
+  virtual const Value* ConstantSlot(const ir::Const& c) = 0;
+  virtual Value GlobalBoxFor(const ir::Global& g) = 0;
+  virtual const ErrorSite* Site(const SourcePos& pos, std::string message) = 0;
+  virtual const volatile uint32_t* SafepointFlag() = 0;
+  virtual const volatile uint8_t* InterruptFlag() = 0;
+  virtual uintptr_t StackLimit() = 0;
+};
+
+struct LoweredProc {
+  JitProc* proc;
+  std::string symbol;
+};
+
+// Lowers `toplevel` and every lambda nested in it into `module` (which gets the
+// gc.safepoint_poll definition too). `prefix` makes the symbols unique in the JITDylib.
+// Returns the functions to look up after linking; the first is the top level.
+std::vector<LoweredProc> LowerToplevel(LowerEnv& env, const ir::Lambda& toplevel,
+                                       const std::string& prefix, llvm::Module& module);
+
+// Defines @tj_enter (C calling convention: code, closure, argc, a0..a5, rest), the native entry
+// into JIT code, and the poll, in `module`.
+void DefineEntryModule(LowerEnv& env, llvm::Module& module);
+
+}  // namespace toylang::jit
+
+#endif  // TOYLANG_JIT_LOWER_H_
