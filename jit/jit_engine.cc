@@ -4,6 +4,8 @@
 // the generated code does not do inline: built-ins, allocation, errors, the safepoint.
 #include "jit/jit_engine.h"
 
+#include <alloca.h>
+
 #include <atomic>
 #include <deque>
 #include <exception>
@@ -326,12 +328,16 @@ extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, 
   if (!IsPrimitive(fn)) throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), site->pos);
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
   // The arguments live in this native frame (scanned conservatively).
-  std::vector<Value> args(static_cast<size_t>(n));
+  // The arguments stay on this native frame (scanned conservatively), never in malloc'd
+  // memory; n is bounded by the longest call in the program text.
+  Value small[kRegisterArgs];
+  Value* args = small;
+  if (n > kRegisterArgs) args = static_cast<Value*>(alloca(static_cast<size_t>(n) * sizeof(Value)));
   for (int i = 0; i < n && i < kRegisterArgs; ++i) args[i] = Value::FromBits(regs[i]);
   Value list = Value::FromBits(rest);
   for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
   Value primitive = fn;
-  return current_engine->CallPrimitive(primitive, args.data(), n, site->pos).bits();
+  return current_engine->CallPrimitive(primitive, args, n, site->pos).bits();
 }
 
 extern "C" uint64_t tj_cons(uint64_t car, uint64_t cdr) {

@@ -47,6 +47,8 @@ struct Case {
   std::string mode;  // "precise", "conservative", "precise_stress", "conservative_stress"
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name << " (" << c.mode << ")"; }
+
 std::vector<Case> AllCases() {
   std::vector<std::string> names;
   for (const auto& area : fs::directory_iterator(MOSAIC_GOLDEN_DIR)) {

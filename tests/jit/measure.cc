@@ -1,0 +1,35 @@
+// Not a test: prints wall times for docs/design/jit.md.
+//   jit_measure <interp|jit> <precise|conservative> '<toylang source>'
+// Prints the time of each form's Eval (compile + run for the JIT) and the total.
+#include <chrono>
+#include <iostream>
+#include <string>
+
+#include "jit/jit_engine.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: jit_measure <interp|jit> <precise|conservative> '<source>'\n";
+    return 2;
+  }
+  toylang::EngineOptions options;
+  options.roots = std::string(argv[2]) == "precise" ? toylang::RootsMode::kPrecise
+                                                    : toylang::RootsMode::kConservative;
+  bool jit = std::string(argv[1]) == "jit";
+  options.engine = jit ? toylang::EngineKind::kJit : toylang::EngineKind::kInterp;
+  auto engine = jit ? toylang::jit::CreateJitEngine(options) : toylang::Engine::Create(options);
+  if (!engine.ok()) {
+    std::cerr << engine.status() << "\n";
+    return 1;
+  }
+  auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<mosaic::Value> v = (*engine)->Eval(argv[3], "<measure>");
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+  if (!v.ok()) {
+    std::cerr << v.status().message() << "\n";
+    return 1;
+  }
+  std::cout << (*engine)->Write(*v) << "  " << ms << " ms\n";
+  return 0;
+}
