@@ -79,6 +79,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
 
   absl::StatusOr<Value> Eval(std::string_view source, std::string_view file) override {
     interrupt_.store(0, std::memory_order_relaxed);
+    current_site_ = nullptr;  // an error may have left it set
     std::vector<DatumPtr> forms;
     try {
       forms = ReadAll(source, file);
@@ -140,6 +141,14 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
       ArityError(*proc, argc, SourcePos{});
     }
     CheckStack();
+    // Errors in the call-back without a position of their own are reported at the built-in
+    // that called Apply (by its CallPrimitive), not at a call site outside it.
+    struct SiteScope {
+      const ErrorSite*& slot;
+      const ErrorSite* saved;
+      ~SiteScope() { slot = saved; }
+    } scope{current_site_, current_site_};
+    current_site_ = nullptr;
     Value a[kRegisterArgs];
     for (int i = 0; i < kRegisterArgs; ++i) a[i] = i < argc ? args[i] : Value::Unspecified();
     Value rest = Value::Nil();
@@ -196,6 +205,14 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     return reinterpret_cast<const volatile uint8_t*>(&interrupt_);
   }
   uintptr_t StackLimit() override { return stack_limit_; }
+  const ErrorSite** CurrentSiteSlot() override { return &current_site_; }
+  uint64_t* PendingCall() override { return pending_; }
+
+  // A site's position, or for a position-less site that of the innermost active call.
+  SourcePos PosFor(const ErrorSite* site) const {
+    if (site->pos.file != nullptr || current_site_ == nullptr) return site->pos;
+    return current_site_->pos;
+  }
 
   void Poll() {
     if (interrupt_.load(std::memory_order_relaxed) != 0) {
@@ -314,20 +331,20 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   int next_module_ = 0;
   int exit_code_ = 0;
   JitEngine* previous_engine_ = nullptr;
+  const ErrorSite* current_site_ = nullptr;
+  uint64_t pending_[kPendingCallWords] = {};
 };
 
 // --- Helpers called by JIT code ----------------------------------------------------------------
 
-extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, uint64_t a2,
-                            uint64_t a3, uint64_t a4, uint64_t a5, uint64_t rest,
-                            const ErrorSite* site) {
-  MOSAIC_JIT_EXIT_SCOPE();
+// A call that JIT code does not make itself: primitives, and closures given the wrong number of
+// arguments (the error) or something that is not a procedure (the error).
+uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
+                  const SourcePos& pos) {
   Value fn = Value::FromBits(f);
   int n = static_cast<int>(argc);
-  if (IsClosure(fn)) ArityError(*static_cast<const JitProc*>(ClosureInfo(fn)), n, site->pos);
-  if (!IsPrimitive(fn)) throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), site->pos);
-  uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
-  // The arguments live in this native frame (scanned conservatively).
+  if (IsClosure(fn)) ArityError(*static_cast<const JitProc*>(ClosureInfo(fn)), n, pos);
+  if (!IsPrimitive(fn)) throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), pos);
   // The arguments stay on this native frame (scanned conservatively), never in malloc'd
   // memory; n is bounded by the longest call in the program text.
   Value small[kRegisterArgs];
@@ -337,7 +354,80 @@ extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, 
   Value list = Value::FromBits(rest);
   for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
   Value primitive = fn;
-  return current_engine->CallPrimitive(primitive, args, n, site->pos).bits();
+  return current_engine->CallPrimitive(primitive, args, n, pos).bits();
+}
+
+extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, uint64_t a2,
+                            uint64_t a3, uint64_t a4, uint64_t a5, uint64_t rest,
+                            const ErrorSite* site) {
+  MOSAIC_JIT_EXIT_SCOPE();
+  uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
+  return CallSlow(f, argc, regs, rest, current_engine->PosFor(site));
+}
+
+// tj_call for a call in tail position. (apply f x ... list) with a closure f is not performed
+// here: the spread call is left in the engine's pending buffer and kTailCallMarker returned,
+// and the JIT caller makes it as a real tail call (R7RS 3.5: apply calls f in tail position).
+extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1,
+                                 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                                 uint64_t rest, const ErrorSite* site) {
+  MOSAIC_JIT_EXIT_SCOPE();
+  uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
+  static const Builtin* const apply = FindBuiltin("apply");
+  Value fn = Value::FromBits(f);
+  SourcePos pos = current_engine->PosFor(site);
+  if (!IsPrimitive(fn) || PrimitiveBuiltin(fn) != apply || argc < 2) {
+    return CallSlow(f, argc, regs, rest, pos);
+  }
+  // The arguments in order: argv(0) is the procedure, argv(argc - 1) the list.
+  int n_args = static_cast<int>(argc);
+  Value extra = Value::FromBits(rest);
+  auto argv = [&](int i) {
+    if (i < kRegisterArgs) return Value::FromBits(regs[i]);
+    Value l = extra;
+    for (int k = kRegisterArgs; k < i; ++k) l = Cdr(l);
+    return Car(l);
+  };
+  Value proc = argv(0);
+  Value list = argv(n_args - 1);
+  int64_t length = ListLength(list);
+  // The built-in reports these errors (and calls primitives).
+  if (length < 0 || !IsClosure(proc)) return CallSlow(f, argc, regs, rest, pos);
+  int spread = n_args - 2;
+  int64_t total = spread + length;
+  const auto* target = static_cast<const JitProc*>(ClosureInfo(proc));
+  if (total < target->min_args || (target->max_args >= 0 && total > target->max_args)) {
+    ArityError(*target, static_cast<int>(total), pos);
+  }
+  // The spread arguments: argv(1..spread), then the list's elements.
+  Value l = list;
+  auto spread_arg = [&](int64_t i) {
+    if (i < spread) return argv(static_cast<int>(i) + 1);
+    Value v = Car(l);
+    l = Cdr(l);
+    return v;
+  };
+  Value first[kRegisterArgs];
+  for (int64_t i = 0; i < kRegisterArgs; ++i) {
+    first[i] = i < total ? spread_arg(i) : Value::Unspecified();
+  }
+  // The arguments after the sixth, in a fresh list (built reversed, then turned in place).
+  // Everything stays reachable from this frame's locals while Cons collects.
+  Value reversed = Value::Nil();
+  for (int64_t i = kRegisterArgs; i < total; ++i) reversed = Cons(spread_arg(i), reversed);
+  Value tail = Value::Nil();
+  while (reversed.IsPair()) {
+    Value next = Cdr(reversed);
+    SetCdr(reversed, tail);
+    tail = reversed;
+    reversed = next;
+  }
+  uint64_t* pending = current_engine->PendingCall();
+  pending[0] = proc.bits();
+  pending[1] = static_cast<uint64_t>(total);
+  for (int i = 0; i < kRegisterArgs; ++i) pending[2 + i] = first[i].bits();
+  pending[2 + kRegisterArgs] = tail.bits();
+  return kTailCallMarker;
 }
 
 extern "C" uint64_t tj_cons(uint64_t car, uint64_t cdr) {
@@ -357,7 +447,7 @@ extern "C" uint64_t tj_make_closure(const JitProc* proc, int64_t captures) {
 
 extern "C" [[noreturn]] void tj_throw(const ErrorSite* site) {
   MOSAIC_JIT_EXIT_SCOPE();
-  throw Error(site->message, site->pos);
+  throw Error(site->message, current_engine->PosFor(site));
 }
 
 extern "C" void tj_poll() {
@@ -368,6 +458,7 @@ extern "C" void tj_poll() {
 absl::Status JitEngine::DefineHelpers() {
   return jit_->DefineAbsolute({
       {"tj_call", reinterpret_cast<const void*>(&tj_call)},
+      {"tj_call_tail", reinterpret_cast<const void*>(&tj_call_tail)},
       {"tj_cons", reinterpret_cast<const void*>(&tj_cons)},
       {"tj_make_box", reinterpret_cast<const void*>(&tj_make_box)},
       {"tj_make_closure", reinterpret_cast<const void*>(&tj_make_closure)},

@@ -45,6 +45,7 @@ class Lowerer {
     std::vector<llvm::Type*> call_params = params;
     call_params.push_back(pt_);
     call_helper_ = Helper("tj_call", vt_, call_params);
+    call_tail_helper_ = Helper("tj_call_tail", vt_, call_params);
     cons_helper_ = Helper("tj_cons", vt_, {vt_, vt_});
     box_helper_ = Helper("tj_make_box", vt_, {vt_});
     closure_helper_ = Helper("tj_make_closure", vt_, {pt_, i64_});
@@ -453,8 +454,14 @@ class Lowerer {
       llvm::Value* fp = b_.CreatePtrToInt(b_.CreateCall(frame_address, {b_.getInt32(0)}), i64_);
       ThrowIf(b_.CreateICmpULT(fp, b_.getInt64(env_.StackLimit())),
               env_.Site(call.pos, "stack overflow"));
+      // Dynamic scope of the call site for position-less errors (LowerEnv::CurrentSiteSlot).
+      bool has_pos = call.pos.file != nullptr;
+      llvm::Value* slot = Address(env_.CurrentSiteSlot());
+      llvm::Value* saved = has_pos ? b_.CreateLoad(pt_, slot) : nullptr;
+      if (has_pos) b_.CreateStore(Address(site), slot);
       llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
       c->setCallingConv(llvm::CallingConv::Tail);
+      if (has_pos) b_.CreateStore(saved, slot);
       fast_result = c;
       fast = b_.GetInsertBlock();
       b_.CreateBr(done);
@@ -463,14 +470,43 @@ class Lowerer {
     b_.SetInsertPoint(slow);
     std::vector<llvm::Value*> slow_operands = operands;
     slow_operands.push_back(Address(site));
-    llvm::Value* slow_result = b_.CreateCall(call_helper_, slow_operands);
     if (call.tail) {
+      // tj_call_tail performs the call, or (for `apply` of a closure) leaves it in the pending
+      // buffer for a real tail call from here, so that apply loops run in constant stack.
+      llvm::Value* slow_result = b_.CreateCall(call_tail_helper_, slow_operands);
+      llvm::BasicBlock* pending = NewBlock("pending");
+      llvm::BasicBlock* returned = NewBlock("returned");
+      b_.CreateCondBr(IsValue(slow_result, Value::FromBits(kTailCallMarker)), pending, returned,
+                      Cold());
+      b_.SetInsertPoint(returned);
       b_.CreateRet(slow_result);
+      b_.SetInsertPoint(pending);
+      // No safepoint between the helper's return and the jump: the buffer's values need no
+      // stack map.
+      uint64_t* buffer = env_.PendingCall();
+      std::vector<llvm::Value*> pending_operands;
+      for (int i = 0; i < kPendingCallWords; ++i) {
+        pending_operands.push_back(b_.CreateLoad(i == 1 ? static_cast<llvm::Type*>(i64_) : vt_,
+                                                 Address(buffer + i)));
+      }
+      llvm::Value* target = pending_operands[0];
+      llvm::Value* target_info = b_.CreateIntToPtr(
+          b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(target, layout::kClosureCodeOffset)),
+                       b_.getInt64(~uint64_t{1})),
+          pt_);
+      llvm::Value* target_code = b_.CreateLoad(
+          pt_, b_.CreateGEP(b_.getInt8Ty(), target_info, b_.getInt64(offsets_.code)));
+      llvm::CallInst* c = b_.CreateCall(proc_type_, target_code, pending_operands);
+      c->setCallingConv(llvm::CallingConv::Tail);
+      c->setTailCallKind(llvm::CallInst::TCK_MustTail);
+      c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+      b_.CreateRet(c);
       // Whatever the caller emits after a tail call is unreachable; it goes in a block of its
       // own that no branch enters.
       b_.SetInsertPoint(NewBlock("after_tail"));
       return llvm::PoisonValue::get(vt_);
     }
+    llvm::Value* slow_result = b_.CreateCall(call_helper_, slow_operands);
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
     llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
@@ -489,7 +525,7 @@ class Lowerer {
   llvm::IntegerType* i32_;
   llvm::Type* pt_;
   llvm::FunctionType* proc_type_;
-  llvm::FunctionCallee call_helper_, cons_helper_, box_helper_, closure_helper_, throw_helper_,
+  llvm::FunctionCallee call_helper_, call_tail_helper_, cons_helper_, box_helper_, closure_helper_, throw_helper_,
       poll_helper_;
   std::string prefix_;
   std::deque<std::pair<const ir::Lambda*, llvm::Function*>> queue_;

@@ -47,7 +47,19 @@ class LowerEnv {
   virtual const volatile uint32_t* SafepointFlag() = 0;
   virtual const volatile uint8_t* InterruptFlag() = 0;
   virtual uintptr_t StackLimit() = 0;
+  // The innermost active non-tail call site with a position (JIT code saves, sets and restores
+  // it around such calls): errors raised at position-less sites (define-record-type's
+  // generated procedures) are reported there, as the interpreter does.
+  virtual const ErrorSite** CurrentSiteSlot() = 0;
+  // Where tj_call_tail leaves a call that JIT code must make as a tail call: closure, argc,
+  // a0..a5, rest (kPendingCallWords words).
+  virtual uint64_t* PendingCall() = 0;
 };
+
+inline constexpr int kPendingCallWords = 3 + kRegisterArgs;
+// tj_call_tail's result when the call it prepared is to be made by the caller: an embedder-tag
+// word, which is never a toylang value.
+inline constexpr uint64_t kTailCallMarker = 0x4;
 
 struct LoweredProc {
   JitProc* proc;

@@ -26,13 +26,7 @@ namespace fs = std::filesystem;
 // Programs the JIT does not run correctly yet, with the reason (docs/design/jit.md lists them
 // too). They are skipped, not passed.
 const std::vector<std::pair<std::string, std::string>> kKnownFailures = {
-    {"errors/record-accessor-type",
-     "an error from a built-in called at a position-less call site (define-record-type's "
-     "accessors) should take the position of the call to the accessor; JIT frames have no "
-     "landing pads to add it, so the error names the top-level form"},
-    {"tailcalls/mutual",
-     "(apply f ... list) in tail position is not a proper tail call: the built-in calls f back "
-     "through CallContext::Apply, so 10^6 nested applies overflow the stack"},
+    // None at the moment; entries are {"area/case", "reason"}.
 };
 
 std::string ReadFile(const fs::path& p) {
