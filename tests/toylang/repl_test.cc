@@ -162,7 +162,11 @@ TEST(ReplTest, DefinitionsSurviveErrorsAndInterrupts) {
   ASSERT_TRUE(repl.WaitFor("9")) << repl.output();
   ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
 
-  // Ctrl-C at the prompt discards the line being typed.
+  // Ctrl-C at the prompt discards the line being typed. Give libedit a moment after drawing
+  // the prompt to switch the terminal to edit mode (where Ctrl-C is a key, not a signal); on a
+  // loaded machine a Ctrl-C typed within that window arrives as SIGINT and is only remembered
+  // for the next evaluation. A wait, not an assertion about speed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   repl.Send("(sq 1000");
   ASSERT_TRUE(repl.WaitFor("(sq 1000")) << repl.output();
   repl.Send("\x03");
