@@ -473,4 +473,10 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& opt
   return JitEngine::Create(options);
 }
 
+void RegisterJitEngine() { SetJitEngineFactory(&CreateJitEngine); }
+
+namespace {
+[[maybe_unused]] const bool registered_at_startup = (RegisterJitEngine(), true);
+}  // namespace
+
 }  // namespace toylang::jit

@@ -13,10 +13,25 @@
 #include "absl/status/statusor.h"
 #include "frontend/interp/engine.h"
 
+namespace toylang {
+
+// The hook through which Engine::Create(kJit) reaches this engine without the interpreter
+// library depending on LLVM; defined in frontend/interp/engine.cc. jit_engine.cc registers
+// CreateJitEngine from a static initializer, which runs whenever jit_engine.cc's object is
+// linked into the program (any use of CreateJitEngine or RegisterJitEngine pulls it in).
+using JitEngineFactory = absl::StatusOr<std::unique_ptr<Engine>> (*)(const EngineOptions&);
+void SetJitEngineFactory(JitEngineFactory factory);
+
+}  // namespace toylang
+
 namespace toylang::jit {
 
 // Same contract as Engine::Create (the calling thread becomes the engine's mutator).
 absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& options);
+
+// Makes Engine::Create(kJit) use CreateJitEngine (done at start-up already; a program that
+// links toylang::jit statically may call this to be sure the object file is linked).
+void RegisterJitEngine();
 
 }  // namespace toylang::jit
 

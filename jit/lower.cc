@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "frontend/builtins/builtins.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
@@ -402,10 +403,122 @@ class Lowerer {
     return Emit(*l.body);
   }
 
+  // A call of a global that names one of these built-ins with this many arguments is tried
+  // inline first: when the global still holds that built-in (its code word says so, whatever
+  // the global was redefined to) and the operands have the right types. Anything else
+  // (another procedure, a flonum, an overflow, an error) takes the ordinary call below.
+  enum class InlineOp { kNone, kAdd, kSub, kLt, kGt, kLe, kGe, kNumEq, kCar, kCdr, kNullP,
+                        kPairP, kNot, kEqP };
+  static InlineOp InlineOpFor(const std::string& name, size_t argc) {
+    static const struct { const char* name; size_t argc; InlineOp op; } kOps[] = {
+        {"+", 2, InlineOp::kAdd},      {"-", 2, InlineOp::kSub},     {"<", 2, InlineOp::kLt},
+        {">", 2, InlineOp::kGt},       {"<=", 2, InlineOp::kLe},     {">=", 2, InlineOp::kGe},
+        {"=", 2, InlineOp::kNumEq},    {"car", 1, InlineOp::kCar},   {"cdr", 1, InlineOp::kCdr},
+        {"null?", 1, InlineOp::kNullP}, {"pair?", 1, InlineOp::kPairP},
+        {"not", 1, InlineOp::kNot},    {"eq?", 2, InlineOp::kEqP},
+    };
+    for (const auto& o : kOps) {
+      if (name == o.name && argc == o.argc) return o.op;
+    }
+    return InlineOp::kNone;
+  }
+
+  // Emits the inline operation; returns its value in the current block, which it leaves
+  // positioned on the success path, and sets *fail to the block that must make the real call.
+  llvm::Value* EmitInline(InlineOp op, const std::string& name, llvm::Value* f,
+                          const std::vector<llvm::Value*>& args, llvm::BasicBlock** fail) {
+    const Builtin* builtin = FindBuiltin(name);
+    *fail = NewBlock("not_inline");
+    llvm::BasicBlock* is_builtin = NewBlock("is_builtin");
+    llvm::BasicBlock* check_code = NewBlock("check_code");
+    b_.CreateCondBr(HasType(f, ObjType::kPrimitive), check_code, *fail, Hot());
+    b_.SetInsertPoint(check_code);
+    llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
+    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(builtin))), is_builtin, *fail,
+                    Hot());
+    b_.SetInsertPoint(is_builtin);
+    auto bool_value = [&](llvm::Value* cond) {
+      return b_.CreateSelect(cond, ConstV(Value::True()), ConstV(Value::False()));
+    };
+    auto require = [&](llvm::Value* cond) {
+      llvm::BasicBlock* ok = NewBlock("inline_ok");
+      b_.CreateCondBr(cond, ok, *fail, Hot());
+      b_.SetInsertPoint(ok);
+    };
+    llvm::Value* x = Bits(args[0]);
+    llvm::Value* y = args.size() > 1 ? Bits(args[1]) : nullptr;
+    auto both_fixnums = [&] {
+      require(b_.CreateICmpNE(b_.CreateAnd(b_.CreateAnd(x, y), b_.getInt64(1)), b_.getInt64(0)));
+    };
+    auto is_pair = [&](llvm::Value* bits) {
+      return b_.CreateICmpEQ(b_.CreateAnd(bits, b_.getInt64(Value::kTagMask)),
+                             b_.getInt64(Value::kPairTag));
+    };
+    switch (op) {
+      case InlineOp::kAdd:
+      case InlineOp::kSub: {
+        // Tagged: (2a+1) + (2b+1) - 1 = 2(a+b)+1, (2a+1) - (2b+1) + 1 = 2(a-b)+1; a 64-bit
+        // overflow of the tagged word is exactly a 63-bit fixnum overflow.
+        both_fixnums();
+        llvm::Value* y1 = b_.CreateSub(y, b_.getInt64(1));
+        llvm::Value* r = b_.CreateBinaryIntrinsic(op == InlineOp::kAdd
+                                                      ? llvm::Intrinsic::sadd_with_overflow
+                                                      : llvm::Intrinsic::ssub_with_overflow,
+                                                  x, y1);
+        require(b_.CreateNot(b_.CreateExtractValue(r, 1)));
+        return b_.CreateIntToPtr(b_.CreateExtractValue(r, 0), vt_);
+      }
+      case InlineOp::kLt: both_fixnums(); return bool_value(b_.CreateICmpSLT(x, y));
+      case InlineOp::kGt: both_fixnums(); return bool_value(b_.CreateICmpSGT(x, y));
+      case InlineOp::kLe: both_fixnums(); return bool_value(b_.CreateICmpSLE(x, y));
+      case InlineOp::kGe: both_fixnums(); return bool_value(b_.CreateICmpSGE(x, y));
+      case InlineOp::kNumEq: both_fixnums(); return bool_value(b_.CreateICmpEQ(x, y));
+      case InlineOp::kCar:
+      case InlineOp::kCdr:
+        require(is_pair(x));
+        return LoadField(args[0], (op == InlineOp::kCar ? 0 : 8) -
+                                      static_cast<int64_t>(Value::kPairTag));
+      case InlineOp::kNullP: return bool_value(b_.CreateICmpEQ(x, b_.getInt64(Value::Nil().bits())));
+      case InlineOp::kPairP: return bool_value(is_pair(x));
+      case InlineOp::kNot: return bool_value(b_.CreateICmpEQ(x, b_.getInt64(Value::False().bits())));
+      case InlineOp::kEqP: return bool_value(b_.CreateICmpEQ(x, y));
+      case InlineOp::kNone: break;
+    }
+    return ConstV(Value::Unspecified());
+  }
+
   llvm::Value* EmitCall(const ir::Call& call) {
     llvm::Value* f = Emit(*call.fn);
     std::vector<llvm::Value*> args;
     for (const ir::NodePtr& a : call.args) args.push_back(Emit(*a));
+    InlineOp op = InlineOp::kNone;
+    if (call.fn->kind == NodeKind::kGlobalRef) {
+      op = InlineOpFor(ir::As<ir::Global>(*call.fn).name, args.size());
+    }
+    if (op == InlineOp::kNone) return EmitGenericCall(call, f, args);
+    llvm::BasicBlock* fail = nullptr;
+    llvm::Value* fast = EmitInline(op, ir::As<ir::Global>(*call.fn).name, f, args, &fail);
+    if (call.tail) {
+      b_.CreateRet(fast);
+      b_.SetInsertPoint(fail);
+      return EmitGenericCall(call, f, args);
+    }
+    llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+    llvm::BasicBlock* done = NewBlock("inline_done");
+    b_.CreateBr(done);
+    b_.SetInsertPoint(fail);
+    llvm::Value* slow = EmitGenericCall(call, f, args);
+    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+    phi->addIncoming(fast, fast_end);
+    phi->addIncoming(slow, slow_end);
+    return phi;
+  }
+
+  llvm::Value* EmitGenericCall(const ir::Call& call, llvm::Value* f,
+                               const std::vector<llvm::Value*>& args) {
     int argc = static_cast<int>(args.size());
     llvm::Value* rest = ConstV(Value::Nil());
     for (int i = argc; i-- > kRegisterArgs;) rest = b_.CreateCall(cons_helper_, {args[i], rest});

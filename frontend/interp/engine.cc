@@ -104,13 +104,23 @@ class InterpEngine final : public Engine {
   int exit_code_ = 0;
 };
 
+// The JIT engine registers itself here (jit/jit_engine.cc, when a program links toylang::jit),
+// so that the interpreter library never depends on LLVM. Declared in jit/jit_engine.h.
+using JitEngineFactory = absl::StatusOr<std::unique_ptr<Engine>> (*)(const EngineOptions&);
+JitEngineFactory jit_engine_factory = nullptr;
+
 }  // namespace
+
+void SetJitEngineFactory(JitEngineFactory factory) { jit_engine_factory = factory; }
 
 Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   if (options.engine == EngineKind::kJit) {
-    return absl::UnimplementedError("the JIT engine is not available yet");
+    if (jit_engine_factory == nullptr) {
+      return absl::UnimplementedError("the JIT engine is not available yet");
+    }
+    return jit_engine_factory(options);
   }
   return InterpEngine::Create(options);
 }

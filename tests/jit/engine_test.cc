@@ -90,6 +90,19 @@ TEST_P(JitEngineTest, CollectionFromAnotherThreadStopsALoop) {
   EXPECT_GT(heap.Stats().collections, before);
 }
 
+TEST(EngineCreate, JitKindConstructsTheJitEngine) {
+  // Through the interpreter library's Engine::Create, registered by jit/ at start-up.
+  EngineOptions options;
+  options.engine = EngineKind::kJit;
+  std::ostringstream out;
+  options.out = &out;
+  auto engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  absl::StatusOr<mosaic::Value> v = (*engine)->Eval("(display (* 6 7))", "t.scm");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(out.str(), "42");
+}
+
 INSTANTIATE_TEST_SUITE_P(Roots, JitEngineTest,
                          testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
                          [](const testing::TestParamInfo<RootsMode>& info) {
