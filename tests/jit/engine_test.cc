@@ -63,6 +63,19 @@ TEST_P(JitEngineTest, RedefinitionSeenByEarlierCode) {
   EXPECT_EQ(Run("(define (h) 2) (k)"), "2");
 }
 
+TEST_P(JitEngineTest, InlinePrimitivesFallBackToTheBuiltins) {
+  EXPECT_EQ(Run("(define (add a b) (+ a b)) (add 1 2)"), "3");
+  EXPECT_EQ(Run("(add 1.5 2)"), "3.5");                 // not fixnums: the built-in
+  EXPECT_EQ(Run("(add -4611686018427387904 -1)"),       // overflow: the built-in's error
+            "test.scm:1:19: +: fixnum overflow");  // the (+ a b) in add
+  EXPECT_EQ(Run("(define (first p) (car p)) (first '(7 8))"), "7");
+  EXPECT_EQ(Run("(first 5)"), "test.scm:1:19: car: expected a pair, got 5");  // (car p)
+  // Code compiled with `+` inlined sees a redefinition of `+`.
+  EXPECT_EQ(Run("(set! + (lambda (a b) (* a b))) (add 3 4)"), "12");
+  EXPECT_EQ(Run("(list (< 1 2) (>= 1 2) (= 3 3) (eq? 'a 'a) (not #f) (null? '()) (pair? 1))"),
+            "(#t #f #t #t #t #t #f)");
+}
+
 TEST_P(JitEngineTest, TailCallLoopRunsInConstantStack) {
   // 10^7 iterations: a non-tail call per iteration would need gigabytes of stack.
   EXPECT_EQ(Run("(define (loop n acc) (if (= n 0) acc (loop (- n 1) (+ acc 1))))"
