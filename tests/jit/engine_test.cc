@@ -2,6 +2,7 @@
 // constant-stack tail calls, and a collection requested from another thread that must stop a
 // running JIT loop (the polls placed at function entries).
 #include <atomic>
+#include <chrono>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -114,6 +115,17 @@ TEST(EngineCreate, JitKindConstructsTheJitEngine) {
   absl::StatusOr<mosaic::Value> v = (*engine)->Eval("(display (* 6 7))", "t.scm");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(out.str(), "42");
+}
+
+TEST_P(JitEngineTest, InterruptStopsAnEndlessLoop) {
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    engine_->RequestInterrupt();
+  });
+  std::string r = Run("(define (forever n) (forever (+ n 1))) (forever 0)");
+  interrupter.join();
+  EXPECT_NE(r.find("interrupted"), std::string::npos) << r;
+  EXPECT_EQ(Run("(+ 1 1)"), "2");  // usable afterwards
 }
 
 INSTANTIATE_TEST_SUITE_P(Roots, JitEngineTest,
