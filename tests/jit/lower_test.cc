@@ -1,0 +1,158 @@
+// Unit tests of the lowering (jit/lower.cc): the shape of the LLVM IR it produces for small
+// programs, before and after GcJit's pipeline. Expectations come from the design
+// (docs/design/jit.md), not from dumps of the output.
+#include "jit/lower.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "frontend/analysis/analysis.h"
+#include "frontend/builtins/builtins.h"
+#include "frontend/expander/expander.h"
+#include "frontend/objects/runtime.h"
+#include "frontend/reader/reader.h"
+#include "gtest/gtest.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "mosaic/heap.h"
+#include "mosaic/stackmaps/index.h"
+#include "mosaic/stackmaps/orc_support.h"
+
+namespace toylang::jit {
+namespace {
+
+class FakeEnv : public LowerEnv {
+ public:
+  JitProc* ProcFor(const ir::Lambda& lambda) override {
+    if (lambda.engine_data == nullptr) {
+      JitProc& p = procs_.emplace_back();
+      p.min32 = p.min_args = lambda.min_args();
+      p.max32 = p.max_args = lambda.max_args();
+      lambda.engine_data = &p;
+    }
+    return static_cast<JitProc*>(lambda.engine_data);
+  }
+  const Value* ConstantSlot(const ir::Const&) override { return &constant_; }
+  Value GlobalBoxFor(const ir::Global& g) override {
+    if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
+    return g.box;
+  }
+  const ErrorSite* Site(const SourcePos& pos, std::string message) override {
+    return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
+  }
+  const volatile uint32_t* SafepointFlag() override { return &flag_; }
+  const volatile uint8_t* InterruptFlag() override { return &interrupt_; }
+  uintptr_t StackLimit() override { return 0x1000; }
+  const ErrorSite** CurrentSiteSlot() override { return &current_; }
+  uint64_t* PendingCall() override { return pending_; }
+
+ private:
+  std::deque<JitProc> procs_;
+  std::deque<ErrorSite> sites_;
+  Value constant_ = Value::Nil();
+  uint32_t flag_ = 0;
+  uint8_t interrupt_ = 0;
+  const ErrorSite* current_ = nullptr;
+  uint64_t pending_[kPendingCallWords] = {};
+};
+
+class LowerTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  }
+  void SetUp() override {
+    heap_ = mosaic::Heap::Create().value();
+    ASSERT_TRUE(heap_->RegisterCurrentThread().ok());
+    runtime_ = Runtime::Create(*heap_).value();
+    InstallBuiltins();
+  }
+  void TearDown() override {
+    runtime_.reset();
+    ASSERT_TRUE(heap_->UnregisterCurrentThread().ok());
+  }
+  // Lowers the single form in `source`; returns the functions' symbols.
+  std::vector<LoweredProc> Lower(const std::string& source) {
+    std::vector<DatumPtr> forms = ReadAll(source, "t.scm");
+    Expander expander;
+    code_.push_back(Analyze(*expander.ExpandToplevel(forms.at(0))));
+    module_ = std::make_unique<llvm::Module>("t", context_);
+    return LowerToplevel(env_, *code_.back(), "t", *module_);
+  }
+  int CountCalls(llvm::Function& f, bool musttail) {
+    int n = 0;
+    for (llvm::BasicBlock& bb : f) {
+      for (llvm::Instruction& i : bb) {
+        auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
+        if (call != nullptr && call->isMustTailCall() == musttail &&
+            call->getCallingConv() == llvm::CallingConv::Tail) {
+          ++n;
+        }
+      }
+    }
+    return n;
+  }
+
+  std::unique_ptr<mosaic::Heap> heap_;
+  std::unique_ptr<Runtime> runtime_;
+  FakeEnv env_;
+  std::vector<std::unique_ptr<ir::Lambda>> code_;
+  llvm::LLVMContext context_;
+  std::unique_ptr<llvm::Module> module_;
+};
+
+TEST_F(LowerTest, EveryProcedureHasTheUniformSignature) {
+  std::vector<LoweredProc> procs = Lower("(define (f a b) (lambda (c . d) (list a b c d)))");
+  ASSERT_EQ(procs.size(), 3u);  // top level, f, the inner lambda
+  for (const LoweredProc& p : procs) {
+    llvm::Function* fn = module_->getFunction(p.symbol);
+    ASSERT_NE(fn, nullptr) << p.symbol;
+    EXPECT_EQ(fn->getCallingConv(), llvm::CallingConv::Tail);
+    EXPECT_EQ(fn->getGC(), "statepoint-example");
+    EXPECT_EQ(fn->arg_size(), 2u + kRegisterArgs + 1);
+    EXPECT_TRUE(fn->getArg(0)->getType()->isPointerTy());
+    EXPECT_EQ(fn->getArg(0)->getType()->getPointerAddressSpace(), 1u);
+    EXPECT_TRUE(fn->getArg(1)->getType()->isIntegerTy(64));
+  }
+  EXPECT_NE(module_->getFunction("gc.safepoint_poll"), nullptr);
+  EXPECT_FALSE(llvm::verifyModule(*module_, &llvm::errs()));
+}
+
+TEST_F(LowerTest, TailCallsAreMustTailAndOthersAreNot) {
+  std::vector<LoweredProc> procs =
+      Lower("(define (g f x) (begin (f x) (f x x)))");  // one non-tail, one tail call
+  llvm::Function* g = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(CountCalls(*g, /*musttail=*/true), 2);   // the closure path and the apply path
+  EXPECT_EQ(CountCalls(*g, /*musttail=*/false), 1);  // the closure path of (f x)
+}
+
+TEST_F(LowerTest, PipelineKeepsTailCallsOutOfStatepoints) {
+  mosaic::stackmaps::StackMapIndex index;
+  auto jit = mosaic::stackmaps::GcJit::Create(index).value();
+  std::vector<LoweredProc> procs = Lower("(define (g f x) (begin (f x) (f x x)))");
+  ASSERT_TRUE(jit->PrepareModule(*module_).ok());
+  llvm::Function* g = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(g, nullptr);
+  int statepoints = 0;
+  for (llvm::BasicBlock& bb : *g) {
+    for (llvm::Instruction& i : bb) {
+      auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
+      if (call == nullptr || call->getCalledFunction() == nullptr) continue;
+      if (call->getCalledFunction()->getName().starts_with("llvm.experimental.gc.statepoint")) {
+        ++statepoints;
+      }
+    }
+  }
+  // The tail calls stay real musttail calls (Fact 6); the non-tail closure call and the helper
+  // calls (tj_call, tj_call_tail, tj_throw, the poll's tj_poll) became statepoints.
+  EXPECT_EQ(CountCalls(*g, /*musttail=*/true), 2);
+  EXPECT_GE(statepoints, 3);
+}
+
+}  // namespace
+}  // namespace toylang::jit
