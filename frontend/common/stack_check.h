@@ -27,17 +27,22 @@ uintptr_t StackLastResortLimit();
 
 [[noreturn]] void ThrowStackOverflow(const SourcePos& pos);
 
+// Where the stack is now. The frame address, not the address of a local: under ASan with
+// detect_stack_use_after_return, locals live in fake frames on the heap and their addresses say
+// nothing about the real stack.
+__attribute__((always_inline)) inline uintptr_t CurrentStackPosition() {
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+}
+
 // Throws toylang::Error("stack overflow", pos) when the stack is nearly exhausted. One
 // thread-local load and one compare on the fast path.
 inline void CheckStack(const SourcePos& pos = {}) {
-  char probe;
-  if (reinterpret_cast<uintptr_t>(&probe) < StackLimit()) ThrowStackOverflow(pos);
+  if (CurrentStackPosition() < StackLimit()) ThrowStackOverflow(pos);
 }
 
 // Whether `bytes` more of stack (an alloca) would still leave the stack above StackLimit().
 inline bool StackHasRoom(uintptr_t limit, size_t bytes) {
-  char probe;
-  uintptr_t sp = reinterpret_cast<uintptr_t>(&probe);
+  uintptr_t sp = CurrentStackPosition();
   return sp > limit && sp - limit > bytes;
 }
 

@@ -39,8 +39,7 @@ Interpreter::~Interpreter() { heap_.RemoveGlobalRoot(&constants_); }
 // --- Procedure entry ---------------------------------------------------------------------------
 
 inline void Interpreter::Enter(const SourcePos& pos) {
-  char probe;
-  if (reinterpret_cast<uintptr_t>(&probe) < stack_limit_) throw Error("stack overflow", pos);
+  if (CurrentStackPosition() < stack_limit_) throw Error("stack overflow", pos);
   if (interrupt_.load(std::memory_order_relaxed)) {
     interrupt_.store(false, std::memory_order_relaxed);
     throw Error("interrupted", pos);
@@ -241,8 +240,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
   {
     // Deeply nested expressions without calls. Half the margin lower than Enter's limit, so
     // that runaway recursion is reported by Enter, at the call site.
-    char probe;
-    if (reinterpret_cast<uintptr_t>(&probe) < last_resort_limit_) {
+    if (CurrentStackPosition() < last_resort_limit_) {
       throw Error("stack overflow", node->pos);
     }
   }
