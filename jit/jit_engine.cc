@@ -21,6 +21,7 @@
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
 #include "frontend/expander/expander.h"
+#include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
 #include "frontend/objects/runtime.h"
 #include "frontend/reader/reader.h"
@@ -283,35 +284,6 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
       p.proc->code = reinterpret_cast<void*>(*address);
     }
     return procs.front().proc->code;
-  }
-
-  Value DatumToValue(const Datum& d) {
-    CheckStack();
-    switch (d.kind) {
-      case DatumKind::kFixnum: return Value::Fixnum(d.fixnum);
-      case DatumKind::kFlonum: return MakeFlonum(d.flonum);
-      case DatumKind::kBool: return Value::Bool(d.boolean);
-      case DatumKind::kChar: return Value::Char(d.character);
-      case DatumKind::kString: return MakeString(d.text);
-      case DatumKind::kSymbol: return Intern(d.text);
-      case DatumKind::kVector: {
-        Value v = MakeVector(d.items.size(), Value::False());
-        for (size_t i = 0; i < d.items.size(); ++i) {
-          Value item = DatumToValue(*d.items[i]);
-          VectorSet(v, i, item);
-        }
-        return v;
-      }
-      case DatumKind::kList: {
-        Value list = d.tail ? DatumToValue(*d.tail) : Value::Nil();
-        for (size_t i = d.items.size(); i-- > 0;) {
-          Value item = DatumToValue(*d.items[i]);
-          list = Cons(item, list);
-        }
-        return list;
-      }
-    }
-    return Value::Unspecified();
   }
 
   std::unique_ptr<mosaic::Heap> heap_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
+#include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
 
 namespace toylang {
@@ -107,35 +108,6 @@ Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, 
     SetClosureCapture(c, i, s.from_capture ? ClosureCapture(closure, s.index) : frame[s.index]);
   }
   return c;
-}
-
-Value Interpreter::DatumToValue(const Datum& d) {
-  CheckStack();
-  switch (d.kind) {
-    case DatumKind::kFixnum: return Value::Fixnum(d.fixnum);
-    case DatumKind::kFlonum: return MakeFlonum(d.flonum);
-    case DatumKind::kBool: return Value::Bool(d.boolean);
-    case DatumKind::kChar: return Value::Char(d.character);
-    case DatumKind::kString: return MakeString(d.text);
-    case DatumKind::kSymbol: return Intern(d.text);
-    case DatumKind::kVector: {
-      Value v = MakeVector(d.items.size(), Value::False());
-      for (size_t i = 0; i < d.items.size(); ++i) {
-        Value item = DatumToValue(*d.items[i]);
-        VectorSet(v, i, item);
-      }
-      return v;
-    }
-    case DatumKind::kList: {
-      Value list = d.tail ? DatumToValue(*d.tail) : Value::Nil();
-      for (size_t i = d.items.size(); i-- > 0;) {
-        Value item = DatumToValue(*d.items[i]);
-        list = Cons(item, list);
-      }
-      return list;
-    }
-  }
-  return Value::Unspecified();
 }
 
 Value Interpreter::ConstantValue(const ir::Const& c) {

@@ -71,7 +71,6 @@ class Interpreter final : public CallContext {
   Value MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure);
   const InterpProc* ProcFor(const ir::Lambda& lambda);
   Value ConstantValue(const ir::Const& c);
-  Value DatumToValue(const Datum& d);
   Value GlobalBoxFor(const ir::Global& g);
   [[noreturn]] void NotAProcedure(Value v, const SourcePos& pos);
   [[noreturn]] void ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos);
