@@ -60,7 +60,11 @@ class PtySession {
     }
   }
 
+  // Waits a moment first: a prompt is drawn just before libedit (re)enters edit mode, and a key
+  // that lands in between is read in the terminal's normal mode (Ctrl-C as a signal, Ctrl-D as
+  // a cooked end-of-file). A wait, not an assertion about speed.
   void Send(const std::string& text) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
     ASSERT_EQ(write(fd_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
   }
 
