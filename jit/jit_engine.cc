@@ -44,24 +44,14 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 class JitEngine;
 thread_local JitEngine* current_engine = nullptr;
 
-std::string ArgumentCount(int n) { return absl::StrCat(n, n == 1 ? " argument" : " arguments"); }
-
 [[noreturn]] void ArityError(const JitProc& proc, int argc, const SourcePos& pos) {
-  std::string expected = proc.max_args < 0
-                             ? absl::StrCat("at least ", ArgumentCount(proc.min_args))
-                             : ArgumentCount(proc.min_args);
-  std::string name = proc.name.empty() ? std::string("#<procedure>") : proc.name;
-  throw Error(absl::StrCat(name, ": expected ", expected, ", got ", argc), pos);
+  throw Error(ArityMessage(proc.name, proc.min_args, proc.max_args, argc), pos);
 }
 
 class JitEngine final : public Engine, public CallContext, public LowerEnv {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options) {
-    absl::StatusOr<mosaic::HeapOptions> heap_options =
-        mosaic::HeapOptions::Parse(options.gc_options, mosaic::HeapOptions{});
-    if (!heap_options.ok()) return heap_options.status();
-    heap_options->oom_handler = [](size_t) { throw Error("heap limit reached"); };
-    absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = mosaic::Heap::Create(*heap_options);
+    absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
     if (!heap.ok()) return heap.status();
     std::unique_ptr<JitEngine> engine(new JitEngine(std::move(*heap), options));
     if (absl::Status s = engine->Init(); !s.ok()) return s;
@@ -161,16 +151,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   std::ostream& out() override { return *options_.out; }
 
   Value CallPrimitive(Value primitive, const Value* args, int argc, const SourcePos& pos) {
-    const Builtin* b = PrimitiveBuiltin(primitive);
-    if (argc < b->min_args || (b->max_args >= 0 && argc > b->max_args)) {
-      throw Error(ArityErrorMessage(*b, argc), pos);
-    }
-    try {
-      return b->fn(*this, args, argc);
-    } catch (Error& e) {
-      e.SetPosIfMissing(pos);
-      throw;
-    }
+    return CallBuiltin(*PrimitiveBuiltin(primitive), *this, args, argc, pos);
   }
 
   // LowerEnv.

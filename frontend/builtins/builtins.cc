@@ -116,18 +116,36 @@ void InstallBuiltins() {
   }
 }
 
-std::string ArityErrorMessage(const Builtin& b, int argc) {
+std::string ArityMessage(const std::string& name, int min_args, int max_args, int argc) {
   using builtins_internal::Cat;
   auto plural = [](int n) { return n == 1 ? " argument" : " arguments"; };
   std::string expected;
-  if (b.max_args == b.min_args) {
-    expected = Cat(b.min_args, plural(b.min_args));
-  } else if (b.max_args < 0) {
-    expected = Cat("at least ", b.min_args, plural(b.min_args));
+  if (max_args == min_args) {
+    expected = Cat(min_args, plural(min_args));
+  } else if (max_args < 0) {
+    expected = Cat("at least ", min_args, plural(min_args));
   } else {
-    expected = Cat(b.min_args, " to ", b.max_args, " arguments");
+    expected = Cat(min_args, " to ", max_args, " arguments");
   }
-  return Cat(b.name, ": expected ", expected, ", got ", argc);
+  return Cat(name.empty() ? std::string("#<procedure>") : name, ": expected ", expected,
+             ", got ", argc);
+}
+
+std::string ArityErrorMessage(const Builtin& b, int argc) {
+  return ArityMessage(b.name, b.min_args, b.max_args, argc);
+}
+
+mosaic::Value CallBuiltin(const Builtin& b, CallContext& ctx, const mosaic::Value* args,
+                          int argc, const SourcePos& pos) {
+  if (argc < b.min_args || (b.max_args >= 0 && argc > b.max_args)) {
+    throw Error(ArityErrorMessage(b, argc), pos);
+  }
+  try {
+    return b.fn(ctx, args, argc);
+  } catch (Error& e) {
+    e.SetPosIfMissing(pos);
+    throw;
+  }
 }
 
 }  // namespace toylang

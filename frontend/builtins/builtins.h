@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "absl/types/span.h"
+#include "frontend/common/error.h"
 #include "mosaic/value.h"
 
 namespace toylang {
@@ -48,6 +49,14 @@ void InstallBuiltins();
 // "car: expected 1 argument, got 2", "list-tail: expected 2 arguments, got 1",
 // "+: expected at least 1 argument, got 0", "exit: expected 0 to 1 arguments, got 2".
 std::string ArityErrorMessage(const Builtin& builtin, int argc);
+// The same wording for any procedure: `max_args` < 0 means "or more"; an empty name is
+// "#<procedure>".
+std::string ArityMessage(const std::string& name, int min_args, int max_args, int argc);
+
+// Calls `builtin` the way every engine must: the argument count checked first, and an error
+// without a position given the call site's.
+mosaic::Value CallBuiltin(const Builtin& builtin, CallContext& ctx, const mosaic::Value* args,
+                          int argc, const SourcePos& pos);
 
 }  // namespace toylang
 

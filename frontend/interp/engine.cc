@@ -21,16 +21,24 @@
 namespace toylang {
 namespace {
 
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<mosaic::Heap>> CreateEngineHeap(const EngineOptions& options) {
+  absl::StatusOr<mosaic::HeapOptions> heap_options =
+      mosaic::HeapOptions::Parse(options.gc_options, mosaic::HeapOptions{});
+  if (!heap_options.ok()) return heap_options.status();
+  // Out of memory is the program's error, reported like any other and survivable: the
+  // allocation that failed unwinds to Eval, and what it would have built is garbage.
+  heap_options->oom_handler = [](size_t) { throw Error("heap limit reached"); };
+  return mosaic::Heap::Create(*heap_options);
+}
+
+namespace {
+
 class InterpEngine final : public Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options) {
-    absl::StatusOr<mosaic::HeapOptions> heap_options =
-        mosaic::HeapOptions::Parse(options.gc_options, mosaic::HeapOptions{});
-    if (!heap_options.ok()) return heap_options.status();
-    // Out of memory is the program's error, reported like any other and survivable: the
-    // allocation that failed unwinds to Eval, and what it would have built is garbage.
-    heap_options->oom_handler = [](size_t) { throw Error("heap limit reached"); };
-    absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = mosaic::Heap::Create(*heap_options);
+    absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
     if (!heap.ok()) return heap.status();
     std::unique_ptr<InterpEngine> engine(new InterpEngine(std::move(*heap), options));
     if (absl::Status s = engine->heap_->RegisterCurrentThread(); !s.ok()) return s;

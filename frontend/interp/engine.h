@@ -58,6 +58,11 @@ class Engine {
   virtual mosaic::Heap& heap() = 0;
 };
 
+// The heap every engine runs on: `options.gc_options` parsed (a bad string is
+// InvalidArgument naming the option), and running out of memory turned into the toylang error
+// "heap limit reached".
+absl::StatusOr<std::unique_ptr<mosaic::Heap>> CreateEngineHeap(const EngineOptions& options);
+
 }  // namespace toylang
 
 #endif  // TOYLANG_FRONTEND_INTERP_ENGINE_H_

@@ -16,12 +16,6 @@ namespace {
 
 using ir::NodeKind;
 
-std::string ProcName(std::string_view name) {
-  return name.empty() ? std::string("#<procedure>") : std::string(name);
-}
-
-std::string ArgumentCount(int n) { return absl::StrCat(n, n == 1 ? " argument" : " arguments"); }
-
 }  // namespace
 
 Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
@@ -49,9 +43,8 @@ inline void Interpreter::Enter(const SourcePos& pos) {
 }
 
 void Interpreter::ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos) {
-  std::string expected = lambda.has_rest ? absl::StrCat("at least ", ArgumentCount(lambda.min_args()))
-                                         : ArgumentCount(lambda.min_args());
-  throw Error(absl::StrCat(ProcName(lambda.name), ": expected ", expected, ", got ", argc), pos);
+  int max_args = lambda.has_rest ? -1 : lambda.min_args();
+  throw Error(ArityMessage(lambda.name, lambda.min_args(), max_args, argc), pos);
 }
 
 void Interpreter::NotAProcedure(Value v, const SourcePos& pos) {
@@ -75,16 +68,7 @@ void Interpreter::BindArguments(const ir::Lambda& lambda, Value* frame, int argc
 
 Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
                                  const SourcePos& pos) {
-  const Builtin* b = PrimitiveBuiltin(primitive);
-  if (argc < b->min_args || (b->max_args >= 0 && argc > b->max_args)) {
-    throw Error(ArityErrorMessage(*b, argc), pos);
-  }
-  try {
-    return b->fn(*this, args, argc);
-  } catch (Error& e) {
-    e.SetPosIfMissing(pos);
-    throw;
-  }
+  return CallBuiltin(*PrimitiveBuiltin(primitive), *this, args, argc, pos);
 }
 
 // --- Closures, constants, globals ---------------------------------------------------------------
