@@ -138,14 +138,19 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
 }
 
 std::string DriverUsage() {
-  return R"(usage: toylang [FLAGS] [FILE.scm]
+#ifdef TOYLANG_WITH_JIT
+  constexpr char kEngineLine[] = "execution engine (default jit)";
+#else
+  constexpr char kEngineLine[] = "execution engine (default interp; this build has no JIT)";
+#endif
+  return absl::StrCat(R"(usage: toylang [FLAGS] [FILE.scm]
        toylang [FLAGS] -e EXPR
 
 Runs the toylang program FILE.scm, evaluates EXPR and prints its value, or (with neither) starts
 the interactive REPL. Standard input that is not a terminal is read line by line as REPL input.
 
 Flags:
-  --engine=interp|jit      execution engine (default interp; jit is not available yet)
+  --engine=interp|jit      )", kEngineLine, R"(
   --roots=precise|conservative
                            how JIT frames are scanned (default precise; the interpreter is
                            always scanned conservatively)
@@ -161,7 +166,7 @@ Flags:
 
 Exit status: 0 on success, (exit n) gives n, 1 for a toylang error, 2 for a bad flag or option,
 a missing program file or an unavailable engine.
-)";
+)");
 }
 
 }  // namespace toylang

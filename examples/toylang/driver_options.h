@@ -15,7 +15,16 @@ namespace toylang {
 
 enum class GcStatsFormat { kNone, kSummary, kText, kJson };
 
+// The engine `toylang` runs when --engine is not given: the JIT when the program was built with
+// it (TOYLANG_WITH_JIT), the interpreter otherwise.
+#ifdef TOYLANG_WITH_JIT
+inline constexpr EngineKind kDefaultEngine = EngineKind::kJit;
+#else
+inline constexpr EngineKind kDefaultEngine = EngineKind::kInterp;
+#endif
+
 struct DriverOptions {
+  DriverOptions() { engine.engine = kDefaultEngine; }
   EngineOptions engine;
   GcStatsFormat gc_stats = GcStatsFormat::kNone;
   std::optional<std::string> expression;  // -e EXPR

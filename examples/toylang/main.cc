@@ -19,6 +19,9 @@
 #include "examples/toylang/repl.h"
 #include "frontend/interp/engine.h"
 #include "mosaic/heap.h"
+#ifdef TOYLANG_WITH_JIT
+#include "jit/jit_engine.h"
+#endif
 
 #ifndef TOYLANG_VERSION
 #define TOYLANG_VERSION "unknown"
@@ -96,7 +99,9 @@ int RunEngine(const DriverOptions& options, const std::string& file_source) {
     const absl::Status& status = created.status();
     if (status.code() == absl::StatusCode::kUnimplemented &&
         options.engine.engine == EngineKind::kJit) {
-      std::cerr << "toylang: the JIT engine is not available yet" << std::endl;
+      std::cerr << "toylang: this build of toylang has no JIT engine (built without LLVM); "
+                   "use --engine=interp"
+                << std::endl;
     } else if (status.code() == absl::StatusCode::kInvalidArgument) {
       std::cerr << "toylang: --gc-options: " << status.message() << std::endl;
     } else {
@@ -127,13 +132,22 @@ int Main(int argc, char** argv) {
     std::cerr << "toylang: " << parsed.status().message() << " (see toylang --help)" << std::endl;
     return kExitUsage;
   }
-  const DriverOptions& options = *parsed;
+  DriverOptions& options = *parsed;
+#ifdef TOYLANG_WITH_JIT
+  toylang::jit::RegisterJitEngine();
+#endif
+  // Neither a file nor -e: the REPL, where every form is compiled on its own.
+  options.engine.interactive = !options.file.has_value() && !options.expression.has_value();
   if (options.help) {
     std::cout << DriverUsage();
     return 0;
   }
   if (options.version) {
-    std::cout << "toylang " << TOYLANG_VERSION << " (Mosaic runtime, tree-walking interpreter)\n";
+    std::cout << "toylang " << TOYLANG_VERSION << " (Mosaic runtime; engines: "
+#ifdef TOYLANG_WITH_JIT
+              << "jit, "
+#endif
+              << "interp)\n";
     return 0;
   }
   std::string file_source;

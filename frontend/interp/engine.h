@@ -13,6 +13,7 @@
 #ifndef TOYLANG_FRONTEND_INTERP_ENGINE_H_
 #define TOYLANG_FRONTEND_INTERP_ENGINE_H_
 
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <ostream>
@@ -36,6 +37,20 @@ struct EngineOptions {
   RootsMode roots = RootsMode::kPrecise;  // the interpreter is conservative whatever this says
   std::string gc_options;                 // mosaic::HeapOptions::Parse syntax; "" = defaults
   std::ostream* out = &std::cout;
+  // A REPL session: forms arrive one at a time and compile latency matters more than code
+  // quality (the JIT compiles them at a lower optimisation level). Files and -e leave it false.
+  bool interactive = false;
+};
+
+// What an engine did besides running code; all zero for the interpreter. Reported by
+// `toylang --gc-stats=json` next to the collector's statistics.
+struct EngineStats {
+  uint64_t modules_compiled = 0;   // LLVM modules linked (JIT)
+  uint64_t functions_compiled = 0;
+  uint64_t compile_ns = 0;         // lowering + optimisation + codegen + linking
+  uint64_t code_bytes = 0;         // machine code linked (text sections)
+  uint64_t statepoints = 0;        // stack-map records registered (0 with --roots=conservative)
+  uint64_t modules_removed = 0;    // code whose stack maps left the index
 };
 
 class Engine {
@@ -56,6 +71,7 @@ class Engine {
   // Async-signal-safe: the running Eval stops soon with the error "interrupted".
   virtual void RequestInterrupt() = 0;
   virtual mosaic::Heap& heap() = 0;
+  virtual EngineStats Stats() const { return {}; }
 };
 
 // The heap every engine runs on: `options.gc_options` parsed (a bad string is

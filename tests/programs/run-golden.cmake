@@ -95,7 +95,7 @@ endif()
 
 # Shows what differs: a unified diff when diff(1) exists, both texts otherwise.
 function(report_difference what expected actual)
-  string(MAKE_C_IDENTIFIER "${CASE}-${MODE}-${what}" name)
+  string(MAKE_C_IDENTIFIER "${CASE}-${MODE}-${EXTRA_FLAGS}-${what}" name)
   file(WRITE "${WORK_DIR}/${name}.expected" "${expected}")
   file(WRITE "${WORK_DIR}/${name}.actual" "${actual}")
   find_program(DIFF diff)
