@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "examples/toylang/big_stack.h"
 #include "examples/toylang/driver_options.h"
@@ -103,7 +104,10 @@ int RunEngine(const DriverOptions& options, const std::string& file_source) {
                    "use --engine=interp"
                 << std::endl;
     } else if (status.code() == absl::StatusCode::kInvalidArgument) {
-      std::cerr << "toylang: --gc-options: " << status.message() << std::endl;
+      // The environment's options name themselves ("MOSAIC_GC_OPTIONS: ..."); the flag's do not.
+      const bool from_env = absl::StartsWith(status.message(), "MOSAIC_GC_OPTIONS");
+      std::cerr << "toylang: " << (from_env ? "" : "--gc-options: ") << status.message()
+                << std::endl;
     } else {
       std::cerr << "toylang: cannot create the engine: " << status.message() << std::endl;
     }

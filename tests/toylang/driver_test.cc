@@ -23,6 +23,7 @@ namespace toylang {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct RunResult {
@@ -32,7 +33,10 @@ struct RunResult {
 };
 
 // Runs toylang with `args`, feeding `input` to its standard input (a pipe, not a terminal).
-RunResult RunToylang(const std::vector<std::string>& args, const std::string& input = "") {
+// Runs toylang with `args`, `input` on its standard input, and MOSAIC_GC_OPTIONS set to
+// `gc_env` (unset when null).
+RunResult RunToylang(const std::vector<std::string>& args, const std::string& input = "",
+                     const char* gc_env = nullptr) {
   int in[2], out[2], err[2];
   if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) return {};
   pid_t pid = fork();
@@ -41,7 +45,11 @@ RunResult RunToylang(const std::vector<std::string>& args, const std::string& in
     dup2(out[1], 1);
     dup2(err[1], 2);
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
-    unsetenv("MOSAIC_GC_OPTIONS");
+    if (gc_env != nullptr) {
+      setenv("MOSAIC_GC_OPTIONS", gc_env, 1);
+    } else {
+      unsetenv("MOSAIC_GC_OPTIONS");
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(TOYLANG_BINARY));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -132,6 +140,14 @@ TEST(DriverTest, BadGcOptionIsNamedWithStatus2) {
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("--gc-options"));
   EXPECT_THAT(r.err, HasSubstr("no-such-option"));
+}
+
+TEST(DriverTest, BadEnvironmentGcOptionNamesTheVariableNotTheFlag) {
+  RunResult r = RunToylang({"-e", "1"}, "", "no-such-option=1");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, StartsWith("toylang: MOSAIC_GC_OPTIONS: "));
+  EXPECT_THAT(r.err, HasSubstr("no-such-option"));
+  EXPECT_THAT(r.err, Not(HasSubstr("--gc-options")));
 }
 
 #ifdef TOYLANG_WITH_JIT
