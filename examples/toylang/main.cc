@@ -2,8 +2,13 @@
 // Everything that touches the heap runs on one thread with a large reserved stack (see
 // big_stack.h), created before the engine so that it is the engine's registered mutator.
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -14,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "examples/toylang/big_stack.h"
 #include "examples/toylang/driver_options.h"
 #include "examples/toylang/interrupt.h"
@@ -49,26 +55,119 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-void PrintGcStats(mosaic::Heap& heap, GcStatsFormat format) {
+// Every collection's pause and live bytes after it, for --gc-stats=json (the runtime's GcStats
+// keeps only aggregates, and the benchmark report plots the distributions). Bounded: past
+// kMaxEvents it keeps every other entry and doubles the stride, as the runtime's own pause list
+// does, so a long run still yields an even sample. Listeners run on the collecting thread, which
+// in toylang is always the engine thread, so no lock is needed.
+class GcEventLog {
+ public:
+  GcEventLog(mosaic::Heap& heap, bool enabled) : heap_(heap) {
+    if (enabled) id_ = heap_.AddEventListener([this](const mosaic::GcEvent& e) { Record(e); });
+  }
+  ~GcEventLog() { Stop(); }
+  GcEventLog(const GcEventLog&) = delete;
+  GcEventLog& operator=(const GcEventLog&) = delete;
+
+  // Stops recording (before the report's own final collection).
+  void Stop() {
+    if (id_ >= 0) heap_.RemoveEventListener(id_);
+    id_ = -1;
+  }
+
+  // ", \"pauses_ns\": [...], ..." — the members to append to a JSON object.
+  std::string JsonMembers() const {
+    return absl::StrFormat(
+        ", \"gc_events_seen\": %d, \"gc_events_stride\": %d, \"pauses_ns\": [%s], "
+        "\"live_after_gc_bytes\": [%s]",
+        seen_, stride_, absl::StrJoin(pauses_ns_, ","), absl::StrJoin(live_bytes_, ","));
+  }
+
+ private:
+  static constexpr size_t kMaxEvents = 4096;
+
+  void Record(const mosaic::GcEvent& e) {
+    if (seen_++ % stride_ != 0) return;
+    if (pauses_ns_.size() == kMaxEvents) {
+      for (size_t i = 0; i < kMaxEvents / 2; ++i) {
+        pauses_ns_[i] = pauses_ns_[2 * i];
+        live_bytes_[i] = live_bytes_[2 * i];
+      }
+      pauses_ns_.resize(kMaxEvents / 2);
+      live_bytes_.resize(kMaxEvents / 2);
+      stride_ *= 2;
+      if ((seen_ - 1) % stride_ != 0) return;
+    }
+    pauses_ns_.push_back(e.pause_ns);
+    live_bytes_.push_back(e.live_bytes);
+  }
+
+  mosaic::Heap& heap_;
+  int id_ = -1;
+  uint64_t seen_ = 0;
+  uint64_t stride_ = 1;
+  std::vector<uint64_t> pauses_ns_;
+  std::vector<uint64_t> live_bytes_;
+};
+
+// Prints the collector's statistics on exit. The GcStats fields describe the program's run;
+// then one more full collection (on this, the engine thread, which is a registered mutator and
+// has no JIT frame left on its stack) measures what the program left reachable: final_live_bytes
+// is the false-retention signal that docs/roots-report.md compares across root modes.
+void PrintGcStats(Engine& engine, GcStatsFormat format, GcEventLog& log) {
   if (format == GcStatsFormat::kNone) return;
-  mosaic::GcStats s = heap.Stats();
+  mosaic::Heap& heap = engine.heap();
+  const mosaic::GcStats s = heap.Stats();
+  log.Stop();
+  const auto start = std::chrono::steady_clock::now();
+  heap.Collect();
+  const uint64_t final_collection_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::steady_clock::now() - start)
+                                           .count();
+  const uint64_t final_live_bytes = heap.Stats().live_bytes;
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  const uint64_t peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
+  // The report starts on a line of its own even when the program's output shares the file with
+  // stderr and did not end its last line (readers of the JSON take the last line of stderr).
+  struct stat out_stat {}, err_stat {};
+  const bool shared = fstat(STDOUT_FILENO, &out_stat) == 0 &&
+                      fstat(STDERR_FILENO, &err_stat) == 0 &&
+                      out_stat.st_dev == err_stat.st_dev && out_stat.st_ino == err_stat.st_ino;
+  const char* lead = shared ? "\n" : "";
   switch (format) {
     case GcStatsFormat::kNone:
       return;
     case GcStatsFormat::kSummary:
-      std::cerr << absl::StrFormat(
+      std::cerr << lead << absl::StrFormat(
           "gc: %d collections, pauses total %.3f ms, max %.3f ms, p99 %.3f ms; allocated %.1f "
-          "MiB; live %.1f MiB; peak committed %.1f MiB\n",
+          "MiB; live %.1f MiB; peak committed %.1f MiB; final live %.1f MiB\n",
           s.collections, s.total_pause_ns / 1e6, s.max_pause_ns / 1e6, s.p99_pause_ns / 1e6,
           s.bytes_allocated / 1048576.0, s.live_bytes / 1048576.0,
-          s.peak_committed_bytes / 1048576.0);
+          s.peak_committed_bytes / 1048576.0, final_live_bytes / 1048576.0);
       return;
     case GcStatsFormat::kText:
-      std::cerr << s.ToText();
+      std::cerr << lead << s.ToText()
+                << absl::StrFormat("final_live_bytes %d\nfinal_collection_ns %d\n"
+                                   "peak_rss_bytes %d\n",
+                                   final_live_bytes, final_collection_ns, peak_rss_bytes);
       return;
-    case GcStatsFormat::kJson:
-      std::cerr << s.ToJson() << "\n";
+    case GcStatsFormat::kJson: {
+      const EngineStats e = engine.Stats();
+      std::string json = s.ToJson();
+      json.pop_back();  // the closing brace: the members below extend the same object
+      absl::StrAppendFormat(
+          &json,
+          ", \"final_live_bytes\": %d, \"final_collection_ns\": %d, \"peak_rss_bytes\": %d, "
+          "\"engine\": {\"modules_compiled\": %d, \"functions_compiled\": %d, "
+          "\"compile_ns\": %d, \"code_bytes\": %d, \"statepoints\": %d, "
+          "\"modules_removed\": %d}%s}",
+          final_live_bytes, final_collection_ns, peak_rss_bytes, e.modules_compiled,
+          e.functions_compiled, e.compile_ns, e.code_bytes, e.statepoints, e.modules_removed,
+          log.JsonMembers());
+      std::cerr << lead << json << std::endl;
       return;
+    }
   }
 }
 
@@ -114,6 +213,7 @@ int RunEngine(const DriverOptions& options, const std::string& file_source) {
     return kExitUsage;
   }
   Engine& engine = **created;
+  GcEventLog gc_log(engine.heap(), options.gc_stats == GcStatsFormat::kJson);
   int code;
   if (options.expression.has_value()) {
     code = RunSource(engine, *options.expression, kExpressionFile, /*print_value=*/true);
@@ -123,7 +223,7 @@ int RunEngine(const DriverOptions& options, const std::string& file_source) {
     code = RunRepl(engine);
   }
   std::cout.flush();
-  PrintGcStats(engine.heap(), options.gc_stats);
+  PrintGcStats(engine, options.gc_stats, gc_log);
   // From here on a Ctrl-C must not reach the engine being destroyed.
   InstallSigintHandler(nullptr, IdleSigint::kExit);
   return code;
