@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Mosaic needs to build and test, only those that are missing.
-# Quiet and fast when everything is already there. Pass --bench to also install the peers
-# that bench/ compares against (Boehm GC is always needed: the runtime benchmarks link it).
+# Quiet and fast when everything is already there (Boehm GC is always needed: the runtime
+# benchmarks link it).
+#   --bench        also what `make bench` needs: the peers that bench/ compares against (Chez
+#                  Scheme, Guile 3), Python 3 for the harness and report, gnuplot for the plots
+#   --bench-smoke  what `make bench-smoke` needs: Python 3 and gnuplot (the peers are optional
+#                  there: the smoke run skips a missing one with a note)
 set -euo pipefail
 
 packages=(cmake make ninja-build g++ pkg-config llvm-19-dev libabsl-dev libgtest-dev libgmock-dev
           libbenchmark-dev libedit-dev libgc-dev zlib1g-dev libzstd-dev libffi-dev libxml2-dev)
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(chezscheme guile-3.0 gnuplot-nox)
-fi
+case "${1:-}" in
+  --bench) packages+=(python3 gnuplot-nox chezscheme guile-3.0) ;;
+  --bench-smoke) packages+=(python3 gnuplot-nox) ;;
+  "") ;;
+  *) echo "install-deps.sh: unknown argument '$1' (--bench or --bench-smoke)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
