@@ -37,5 +37,19 @@ sanitize-%: deps
 	@cmake --build build-$* -j $(JOBS)
 	@ctest --test-dir build-$* --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
+# The benchmark suite (bench/README.md). `make bench` measures for real (under 15 minutes on 2
+# cores, in its own Release tree) and rewrites docs/performance.md's generated sections,
+# docs/roots-report.md, docs/img/ and bench/data/. `make bench-smoke` runs every part on tiny
+# inputs in seconds, into a temporary directory (the committed documents stay as they are),
+# using the same build tree as `make test`: CI runs it after the tests.
+BENCH_BUILD ?= build-bench
+bench:
+	@scripts/install-deps.sh --bench
+	@bench/bench.sh --build-dir $(BENCH_BUILD) --jobs $(JOBS)
+
+bench-smoke: configure
+	@scripts/install-deps.sh --bench-smoke
+	@bench/bench.sh --smoke --build-dir $(BUILD) --jobs $(JOBS)
+
 clean:
 	rm -rf $(BUILD) build-address build-undefined build-thread

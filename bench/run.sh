@@ -5,6 +5,7 @@
 # sections of docs/performance.md (between the runtime-bench markers; nothing else is touched).
 #
 #   bench/run.sh [--smoke] [--reps N] [--build-dir DIR] [--filter REGEX] [--no-write]
+#                [--keep-json PATH]
 #
 #   --smoke       tiny sizes, one repetition, nothing written to docs/ (seconds; for CI)
 #   --reps N      repetitions (default 5); each runs every benchmark once, each in its own
@@ -12,11 +13,13 @@
 #   --build-dir   where bench_runtime was built (default: build-bench, configured Release)
 #   --filter      only benchmarks matching REGEX (implies --no-write: the tables need them all)
 #   --no-write    leave docs/performance.md alone
+#   --keep-json   also copy the merged results to PATH (relative to the checkout) and name that
+#                 copy in the document (make bench keeps it, committed, as bench/data/runtime.json)
 #
 # Build first:
 #   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build-bench --target bench_runtime
-# The toylang interpreter benchmarks have their own driver: bench/toylang/run.sh.
+# `make bench` (bench/bench.sh) runs this script as its first part.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +29,7 @@ smoke=0
 write_doc=1
 build_dir="$root/build-bench"
 filter=""
+keep_json=""
 command_line="bench/run.sh${*:+ $*}"
 
 while [[ $# -gt 0 ]]; do
@@ -38,7 +42,9 @@ while [[ $# -gt 0 ]]; do
     --filter) filter=${2:?--filter needs a regex}; shift 2 ;;
     --filter=*) filter=${1#--filter=}; shift ;;
     --no-write) write_doc=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --keep-json) keep_json=${2:?--keep-json needs a path}; shift 2 ;;
+    --keep-json=*) keep_json=${1#--keep-json=}; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -109,14 +115,20 @@ for ((rep = 1; rep <= reps; rep++)); do
 done
 
 json_name="bench/results/runtime-$stamp.json"
+doc_name=${keep_json:-$json_name}
 doc_args=()
 if [[ $write_doc -eq 1 ]]; then
   doc_args=(--doc "$root/docs/performance.md")
 fi
 python3 "$here/runtime/report.py" "$work"/run-*.json --command "$command_line" \
-  --json-name "$json_name" --merge-out "$root/$json_name" --revision "commit $revision" \
+  --json-name "$doc_name" --merge-out "$root/$json_name" --revision "commit $revision" \
   "${doc_args[@]}" >/dev/null
 echo "run.sh: results in $json_name"
+if [[ -n "$keep_json" ]]; then
+  mkdir -p "$(dirname "$root/$keep_json")"
+  cp "$root/$json_name" "$root/$keep_json"
+  echo "run.sh: kept a copy as $keep_json"
+fi
 if [[ $write_doc -eq 1 ]]; then
   cp "$root/$json_name" "$root/bench/results/runtime-latest.json"
   echo "run.sh: wrote the runtime sections of docs/performance.md (data: runtime-latest.json)"

@@ -101,7 +101,7 @@ def render(context, runs, command, json_rel, revision):
       f"(Boehm's heap is process-wide and never shrinks, so sharing a process would let one "
       f"benchmark's heap growth help the next), in a shuffled order. Every figure is the median "
       f"over the repetitions and ratios are ratios of medians from this one run. Raw data: "
-      f"`{json_rel}` (git-ignored).")
+      f"`{json_rel}`" + (" (git-ignored)." if json_rel.startswith("bench/results/") else "."))
     w("")
     w(f"    {command}")
     w("")

@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""Runs the toylang benchmark suite (bench/programs/*.scm) in every engine and writes one JSON
+file of raw measurements, which bench/report.py turns into docs/performance.md and
+docs/roots-report.md.
+
+    bench/macro.py --toylang build-bench/examples/toylang/toylang --out results.json
+                   [--smoke] [--reps N] [--startup-runs N] [--programs a,b] [--no-peers]
+
+Engines: toylang's JIT with precise roots (jit-precise), the JIT with conservative roots
+(jit-conservative), the tree-walking interpreter (interp), and, when installed, Chez Scheme 9.5
+(chez, `scheme --script`) and Guile 3 (guile, `guile -s`, compiled once in an untimed warm-up
+run into a private cache). A peer that is missing is skipped with a note in the results.
+
+Every program gets its size from the harness: a temporary copy starts with
+`(define bench-size N)`, N from bench/programs/sizes.tsv (the smoke or the full column). Every
+run's output must equal the checksum in bench/programs/expected.tsv, which Guile computed
+(bench/programs/regen-expected.sh) — a wrong answer stops the run with status 1, so the smoke
+mode is also a test of every engine on every program.
+
+Each repetition runs every program once in every engine, the engines in a fresh random order for
+each program, so that load from other users of the machine spreads over all of them and ratios
+of medians from one run compare like with like. Times are whole-process wall-clock and CPU
+(user + system, from wait4) times; toylang runs also pass --gc-stats=json, whose final
+collection (done only for the report) is subtracted from toylang's wall time.
+
+Besides the suite: start-up (`toylang -e 1`, and an empty program in every engine, for net
+times), and the roots study in toylang (bench/roots/depth.scm at several stack depths,
+bench/roots/retention.scm), run in jit-precise, jit-conservative and interp.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PROGRAMS = os.path.join(HERE, "programs")
+ROOTS = os.path.join(HERE, "roots")
+
+TOYLANG_ENGINES = {
+    "jit-precise": ["--engine=jit", "--roots=precise"],
+    "jit-conservative": ["--engine=jit", "--roots=conservative"],
+    "interp": ["--engine=interp"],
+}
+
+# The roots study: stack depths (frames) and retention depths, full and smoke.
+DEPTHS = {"full": [10, 100, 1000, 10000], "smoke": [10, 100]}
+RETENTION_DEPTHS = {"full": [10, 100, 1000], "smoke": [10]}
+
+
+class BenchError(Exception):
+    pass
+
+
+def read_tsv(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+def description(path):
+    """The first sentence of the program's header comment, without its name."""
+    lines = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith(";;"):
+                break
+            lines.append(line[2:].strip())
+    text = " ".join(lines)
+    name = os.path.basename(path)[:-4] + ": "
+    if text.startswith(name):
+        text = text[len(name):]
+    end = text.find(". ")
+    return text[:end + 1] if end >= 0 else text
+
+
+def run_once(cmd, env=None, timeout=600):
+    """Runs cmd with stdout and stderr in temporary files; returns (status, stdout, stderr,
+    wall_ns, cpu_ns, maxrss_bytes). wait4 gives the child's own resource usage."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter_ns()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid != 0:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                raise BenchError(f"timed out after {timeout} s: {' '.join(cmd)}")
+            time.sleep(0.002)
+        wall = time.perf_counter_ns() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+        out.seek(0)
+        err.seek(0)
+        cpu = int((usage.ru_utime + usage.ru_stime) * 1e9)
+        return (proc.returncode, out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"), wall, cpu, usage.ru_maxrss * 1024)
+
+
+def parse_gc_stats(stderr):
+    """The --gc-stats=json object: the last line of stderr."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    if not lines or not lines[-1].startswith("{"):
+        raise BenchError("no --gc-stats=json line at the end of stderr:\n" + stderr[-2000:])
+    stats = json.loads(lines[-1])
+    for key in ("collections", "total_pause_ns", "total_root_ns", "final_live_bytes",
+                "peak_rss_bytes", "engine", "pauses_ns", "live_after_gc_bytes"):
+        if key not in stats:
+            raise BenchError(f"--gc-stats=json lacks '{key}'")
+    return stats
+
+
+def version_of(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (p.stdout + p.stderr).strip()
+    return text.splitlines()[0] if p.returncode == 0 and text else None
+
+
+class Suite:
+    def __init__(self, args):
+        self.args = args
+        self.mode = "smoke" if args.smoke else "full"
+        self.work = tempfile.mkdtemp(prefix="mosaic-bench-")
+        self.engines = {}   # name -> {"command": [...], "kind": "toylang"|"peer", "version": ...}
+        self.skipped = {}   # name -> why
+        self.log = sys.stderr
+
+    def note(self, text):
+        print(f"macro.py: {text}", file=self.log, flush=True)
+
+    # -- engines ---------------------------------------------------------------------------------
+    def find_engines(self):
+        toylang = os.path.abspath(self.args.toylang)
+        if not os.access(toylang, os.X_OK):
+            raise BenchError(f"{toylang} is not an executable toylang")
+        version = version_of([toylang, "--version"]) or "toylang (unknown version)"
+        for name, flags in TOYLANG_ENGINES.items():
+            if name.startswith("jit") and "jit" not in version:
+                self.skipped[name] = "this toylang was built without the JIT (LLVM parts off)"
+                continue
+            self.engines[name] = {"command": [toylang] + flags + ["--gc-stats=json"],
+                                  "kind": "toylang", "version": version}
+        if self.args.no_peers:
+            self.skipped["chez"] = self.skipped["guile"] = "--no-peers"
+            return
+        chez_version = None
+        for exe in ("scheme", "chezscheme"):
+            if shutil.which(exe):
+                v = version_of([exe, "--version"])
+                if v and v.startswith("9."):
+                    chez_version = v
+                    self.engines["chez"] = {"command": [exe, "--script"], "kind": "peer",
+                                            "version": f"Chez Scheme {v}"}
+                    break
+        if chez_version is None:
+            self.skipped["chez"] = ("Chez Scheme 9.x not installed "
+                                    "(scripts/install-deps.sh --bench installs chezscheme)")
+        guile = shutil.which("guile")
+        v = version_of([guile, "--version"]) if guile else None
+        if v and " 3." in v:
+            self.guile_env = dict(os.environ, XDG_CACHE_HOME=os.path.join(self.work, "cache"),
+                                  GUILE_AUTO_COMPILE="1")
+            self.engines["guile"] = {"command": [guile, "-s"], "kind": "peer", "version": v}
+        else:
+            self.skipped["guile"] = ("Guile 3 not installed "
+                                     "(scripts/install-deps.sh --bench installs guile-3.0)")
+        for name, why in self.skipped.items():
+            self.note(f"skipping {name}: {why}")
+
+    def env_for(self, engine):
+        return self.guile_env if engine == "guile" else None
+
+    # -- one measured run --------------------------------------------------------------------------
+    def run(self, engine, path, expected, extra=None):
+        info = self.engines[engine]
+        cmd = info["command"] + [path]
+        status, out, err, wall, cpu, rss = run_once(cmd, self.env_for(engine))
+        if status != 0:
+            raise BenchError(f"{engine} failed (status {status}) on {path}:\n{err[-3000:]}")
+        got = out.strip()
+        if expected is not None and got != expected:
+            raise BenchError(f"{engine} printed '{got[:200]}' for {os.path.basename(path)}; "
+                             f"expected '{expected}'")
+        record = {"engine": engine, "wall_ns": wall, "cpu_ns": cpu, "maxrss_bytes": rss}
+        if info["kind"] == "toylang":
+            stats = parse_gc_stats(err)
+            record["gc"] = stats
+            # The final collection exists only for the report; it is not the program's time.
+            record["net_of_report_wall_ns"] = wall - stats.get("final_collection_ns", 0)
+        else:
+            record["net_of_report_wall_ns"] = wall
+        return record
+
+    def prepare(self, source, size, tag):
+        path = os.path.join(self.work, f"{tag}-{size}.scm")
+        with open(source) as f, open(path, "w") as out:
+            out.write(f"(define bench-size {size})\n")
+            out.write(f.read())
+        return path
+
+    # -- the suite ---------------------------------------------------------------------------------
+    def programs(self):
+        sizes = {row[0]: {"smoke": int(row[1]), "full": int(row[2])}
+                 for row in read_tsv(os.path.join(PROGRAMS, "sizes.tsv"))}
+        expected = {(row[0], int(row[1])): row[2]
+                    for row in read_tsv(os.path.join(PROGRAMS, "expected.tsv"))}
+        chosen = sorted(sizes)
+        if self.args.programs:
+            wanted = self.args.programs.split(",")
+            unknown = [p for p in wanted if p not in sizes]
+            if unknown:
+                raise BenchError(f"unknown programs: {', '.join(unknown)}")
+            chosen = wanted
+        result = {}
+        for name in chosen:
+            size = sizes[name][self.mode]
+            if (name, size) not in expected:
+                raise BenchError(f"no expected checksum for {name} at size {size}: run "
+                                 "bench/programs/regen-expected.sh")
+            source = os.path.join(PROGRAMS, f"{name}.scm")
+            result[name] = {"size": size, "expected": expected[(name, size)],
+                            "description": description(source),
+                            "path": self.prepare(source, size, name)}
+        return result
+
+    def run_suite(self, programs, reps):
+        runs = []
+        if "guile" in self.engines:
+            # Guile compiles a file the first time it runs it; that run is not timed.
+            for name, p in programs.items():
+                self.run("guile", p["path"], p["expected"])
+            self.note("guile: compiled every program (untimed warm-up)")
+        for rep in range(1, reps + 1):
+            for name, p in programs.items():
+                order = list(self.engines)
+                random.shuffle(order)
+                line = []
+                for engine in order:
+                    record = self.run(engine, p["path"], p["expected"])
+                    record.update(program=name, rep=rep)
+                    runs.append(record)
+                    line.append(f"{engine} {record['wall_ns'] / 1e9:.2f}s")
+                self.note(f"rep {rep}/{reps} {name}: " + ", ".join(sorted(line)))
+        return runs
+
+    def run_startup(self, count):
+        """Empty program in every engine (for net times) and `toylang -e 1`, interleaved."""
+        empty = os.path.join(self.work, "empty.scm")
+        open(empty, "w").close()
+        runs = []
+        toylang_engines = [e for e in self.engines if self.engines[e]["kind"] == "toylang"]
+        for i in range(count):
+            order = list(self.engines) + [f"{e} -e 1" for e in toylang_engines]
+            random.shuffle(order)
+            for what in order:
+                if what.endswith(" -e 1"):
+                    engine = what[:-5]
+                    cmd = [c for c in self.engines[engine]["command"] if c != "--gc-stats=json"]
+                    status, out, err, wall, cpu, rss = run_once(cmd + ["-e", "1"])
+                    if status != 0 or out.strip() != "1":
+                        raise BenchError(f"toylang -e 1 failed ({engine}): {err[-1000:]}")
+                    runs.append({"engine": engine, "what": "-e 1", "wall_ns": wall,
+                                 "cpu_ns": cpu, "maxrss_bytes": rss})
+                else:
+                    record = self.run(what, empty, "")
+                    record["what"] = "empty"
+                    runs.append(record)
+        return runs
+
+    def run_roots(self, reps):
+        """The roots study: stack depth and false retention, toylang engines only."""
+        engines = [e for e in self.engines if self.engines[e]["kind"] == "toylang"]
+        depth_runs, retention_runs = [], []
+        depth_src = os.path.join(ROOTS, "depth.scm")
+        retention_src = os.path.join(ROOTS, "retention.scm")
+        for rep in range(1, reps + 1):
+            for depth in DEPTHS[self.mode]:
+                path = self.prepare(depth_src, depth, "depth")
+                for engine in random.sample(engines, len(engines)):
+                    record = self.run(engine, path, str(depth * (depth + 1) // 2))
+                    record.update(depth=depth, rep=rep)
+                    depth_runs.append(record)
+            for depth in RETENTION_DEPTHS[self.mode]:
+                path = self.prepare(retention_src, depth, "retention")
+                for engine in random.sample(engines, len(engines)):
+                    record = self.run(engine, path, str(depth * 1000))
+                    record.update(depth=depth, rep=rep)
+                    retention_runs.append(record)
+            self.note(f"roots study rep {rep}/{reps} done")
+        return depth_runs, retention_runs
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", "-C", ROOT] + list(args), capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1048576:.0f} GiB RAM"
+                break
+    return {"cpu": model, "nproc": os.cpu_count(), "memory": mem,
+            "kernel": f"{platform.system()} {platform.release()}",
+            "load_average_start": os.getloadavg()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--toylang", required=True, help="the toylang binary")
+    parser.add_argument("--out", required=True, help="where to write the results (JSON)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
+    parser.add_argument("--reps", type=int, help="repetitions (default 5; smoke 1)")
+    parser.add_argument("--startup-runs", type=int, help="start-up runs (default 20; smoke 3)")
+    parser.add_argument("--roots-reps", type=int, help="roots-study repetitions (default 3)")
+    parser.add_argument("--programs", help="comma-separated subset")
+    parser.add_argument("--no-peers", action="store_true", help="toylang engines only")
+    parser.add_argument("--seed", type=int, help="random seed for the run order")
+    parser.add_argument("--command", default=" ".join(sys.argv), help="recorded in the results")
+    args = parser.parse_args()
+    reps = args.reps or (1 if args.smoke else 5)
+    startup_runs = args.startup_runs or (3 if args.smoke else 20)
+    roots_reps = args.roots_reps or (1 if args.smoke else 3)
+    random.seed(args.seed)
+
+    suite = Suite(args)
+    started = time.time()
+    try:
+        suite.find_engines()
+        programs = suite.programs()
+        info = machine()
+        suite.note(f"{len(programs)} programs x {len(suite.engines)} engines x {reps} "
+                   f"repetitions ({suite.mode} sizes)")
+        runs = suite.run_suite(programs, reps)
+        startup = suite.run_startup(startup_runs)
+        depth_runs, retention_runs = suite.run_roots(roots_reps)
+    except BenchError as e:
+        print(f"macro.py: FAILED: {e}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(suite.work, ignore_errors=True)
+    info["load_average_end"] = os.getloadavg()
+    for p in programs.values():
+        del p["path"]
+    results = {
+        "mode": suite.mode,
+        "command": args.command,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "duration_s": round(time.time() - started, 1),
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "machine": info,
+        "reps": reps,
+        "engines": {name: {k: v for k, v in e.items()} for name, e in suite.engines.items()},
+        "skipped": suite.skipped,
+        "programs": programs,
+        "runs": runs,
+        "startup": startup,
+        "roots_depth": depth_runs,
+        "retention": retention_runs,
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+    suite.note(f"every checksum verified; {len(runs)} suite runs in {results['duration_s']} s; "
+               f"results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
