@@ -231,7 +231,7 @@ def compile_markdown(res):
                "*conservative* without.\n")
     t = header(["program", "functions", "statepoints", "code bytes precise",
                 "code bytes conservative", "size ratio", "compile ms precise",
-                "compile ms conservative", "compile ratio"])
+                "compile ms conservative", "compile ratio", "compile share of the JIT's time"])
     sums = {"cp": 0, "cc": 0, "tp": 0, "tc": 0}
     for p in res.programs:
         cp = res.gc_engine(p, "jit-precise", "code_bytes")
@@ -245,11 +245,13 @@ def compile_markdown(res):
         t += row([f"`{p}`", f(res.gc_engine(p, "jit-precise", "functions_compiled"), 0),
                   f(res.gc_engine(p, "jit-precise", "statepoints"), 0), f(cp, 0), f(cc, 0),
                   fx(cp / cc if cp and cc else None), f(tp / 1e6 if tp else None, 1),
-                  f(tc / 1e6 if tc else None, 1), fx(tp / tc if tp and tc else None)])
+                  f(tc / 1e6 if tc else None, 1), fx(tp / tc if tp and tc else None),
+                  f"{tp / 1e6 / res.time(p, 'jit-precise') * 100:.0f}%"
+                  if tp and res.time(p, "jit-precise") else "n/a"])
     t += row(["**all**", "", "", f(sums["cp"], 0), f(sums["cc"], 0),
               fx(sums["cp"] / sums["cc"] if sums["cc"] else None),
               f(sums["tp"] / 1e6), f(sums["tc"] / 1e6),
-              fx(sums["tp"] / sums["tc"] if sums["tc"] else None)])
+              fx(sums["tp"] / sums["tc"] if sums["tc"] else None), ""])
     out.append(t)
     return "\n".join(out)
 
