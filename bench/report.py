@@ -72,6 +72,9 @@ class Results:
         return median([r["net_of_report_wall_ns"] / 1e6 if "net_of_report_wall_ns" in r
                        else r["wall_ns"] / 1e6 for r in runs])
 
+    def startup_maxrss(self, engine):
+        return median([r["maxrss_bytes"] for r in self.startup.get((engine, "empty"), [])])
+
     def startup_runs(self, engine, what):
         return [r["wall_ns"] / 1e6 for r in self.startup.get((engine, what), [])]
 

@@ -206,6 +206,19 @@ def suite_markdown(res, img, data_note):
         out.append("Cumulative distribution of the pause times of the programs that collect "
                    "most, JIT with precise roots, every repetition's pauses together.\n")
 
+    # -- memory, every engine
+    out.append("### Peak memory\n")
+    out.append("Peak resident set size in MiB (the process's `ru_maxrss` from `wait4`), median "
+               "over the repetitions; the start-up row is an empty program. toylang's baseline "
+               "includes the LLVM libraries linked into the one binary (whichever engine runs) "
+               "and the heap's first blocks.\n")
+    t = header(["program"] + [ENGINE_LABEL[e] for e in res.engines])
+    for p in res.programs:
+        t += row([f"`{p}`"] + [mib(res.maxrss(p, e)) for e in res.engines])
+    t += row(["start-up (empty program)"] +
+             [mib(res.startup_maxrss(e)) for e in res.engines])
+    out.append(t)
+
     # -- compilation
     out.append(compile_markdown(res))
     out.append("The precise-versus-conservative comparison (root-finding cost by stack depth, "
