@@ -307,6 +307,42 @@ class Suite:
         return depth_runs, retention_runs
 
 
+def check_roots_study(depth_runs, retention_runs):
+    """What the roots study's counters must show if the root modes do what they claim; a
+    failure means a mode silently does something else (and the report would be meaningless)."""
+    def per_gc(r, key):
+        return r["gc"][key] / max(r["gc"]["collections"], 1)
+    for r in depth_runs:
+        e, d = r["engine"], r["depth"]
+        frames = per_gc(r, "jit_frames_visited")
+        if e == "jit-precise" and frames < d:
+            raise BenchError(f"depth {d}, jit-precise: only {frames:.0f} JIT frames walked per "
+                             "collection; the precise walker should see every frame")
+        if e != "jit-precise" and frames != 0:
+            raise BenchError(f"depth {d}, {e}: {frames:.0f} JIT frames walked precisely per "
+                             "collection; this mode must scan every frame conservatively")
+    for e in ("jit-conservative", "interp"):
+        scanned = {}
+        for r in depth_runs:
+            if r["engine"] == e:
+                scanned.setdefault(r["depth"], []).append(per_gc(r, "conservative_bytes_scanned"))
+        depths = sorted(scanned)
+        for lo, hi in zip(depths, depths[1:]):
+            if min(scanned[hi]) <= max(scanned[lo]):
+                raise BenchError(f"{e}: the conservative scan did not grow with the stack "
+                                 f"(depth {lo}: {max(scanned[lo]):.0f} bytes, depth {hi}: "
+                                 f"{min(scanned[hi]):.0f} bytes per collection)")
+    for r in retention_runs:
+        if r["engine"] != "jit-precise":
+            continue
+        dead = r["depth"] * 1000 * 16
+        live = r["gc"]["live_after_gc_bytes"][-1] if r["gc"]["live_after_gc_bytes"] else 0
+        if live > dead // 2 + (1 << 20):
+            raise BenchError(f"retention depth {r['depth']}, jit-precise: {live} bytes live "
+                             f"below frames whose {dead} bytes of lists are dead; precise roots "
+                             "should not keep them")
+
+
 def git(*args):
     try:
         return subprocess.run(["git", "-C", ROOT] + list(args), capture_output=True, text=True,
@@ -362,6 +398,7 @@ def main():
         runs = suite.run_suite(programs, reps)
         startup = suite.run_startup(startup_runs)
         depth_runs, retention_runs = suite.run_roots(roots_reps)
+        check_roots_study(depth_runs, retention_runs)
     except BenchError as e:
         print(f"macro.py: FAILED: {e}", file=sys.stderr)
         return 1
