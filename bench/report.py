@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout for the two helper modules
 from report_text import roots_report_markdown, stackmaps_markdown, suite_markdown
 
 HERE = os.path.dirname(os.path.abspath(__file__))
