@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <deque>
+#include <chrono>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,6 +27,7 @@
 #include "frontend/objects/printer.h"
 #include "frontend/objects/runtime.h"
 #include "frontend/reader/reader.h"
+#include "jit/compile_unit.h"
 #include "jit/lower.h"
 #include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
@@ -43,6 +46,8 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 
 class JitEngine;
 thread_local JitEngine* current_engine = nullptr;
+// See SetInteractiveOptLevel.
+std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO1};
 
 [[noreturn]] void ArityError(const JitProc& proc, int argc, const SourcePos& pos) {
   throw Error(ArityMessage(proc.name, proc.min_args, proc.max_args, argc), pos);
@@ -68,6 +73,11 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     jit_.reset();
   }
 
+  // A file (or -e) is one compilation unit: every form is expanded and analysed first, then
+  // they are compiled as one module and run in order. A form that does not expand or analyse
+  // ends the unit before it: the forms before it run (and print) first, then its error is
+  // reported, as the interpreter does. Interactive sessions compile each form on its own, at
+  // the faster optimisation level the JIT was created with.
   absl::StatusOr<Value> Eval(std::string_view source, std::string_view file) override {
     interrupt_.store(0, std::memory_order_relaxed);
     current_site_ = nullptr;  // an error may have left it set
@@ -81,40 +91,48 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
       return absl::InvalidArgumentError(e.Format());
     }
     Value result = Value::Unspecified();
-    for (const DatumPtr& form : forms) {
-      void* code = nullptr;
-      try {
-        Expander expander;
-        CorePtr core = expander.ExpandToplevel(form);
-        code_.push_back(Analyze(*core));
-        absl::StatusOr<void*> compiled = Compile(*code_.back());
+    size_t next = 0;
+    while (next < forms.size()) {
+      const size_t limit = options_.interactive ? next + 1 : forms.size();
+      std::vector<const ir::Lambda*> unit;
+      std::vector<SourcePos> positions;
+      absl::Status analysis_error;
+      for (; next < limit; ++next) {
+        try {
+          Expander expander;
+          CorePtr core = expander.ExpandToplevel(forms[next]);
+          code_.push_back(Analyze(*core));
+        } catch (const Error& e) {
+          analysis_error = absl::InvalidArgumentError(e.Format());
+          break;
+        }
+        unit.push_back(code_.back().get());
+        positions.push_back(forms[next]->pos);
+      }
+      if (!unit.empty()) {
+        absl::StatusOr<CompiledUnit> compiled = CompileUnit(unit);
         if (!compiled.ok()) {
-          return absl::InternalError(absl::StrCat(FormatPos(form->pos),
+          return absl::InternalError(absl::StrCat(FormatPos(positions.front()),
                                                   ": JIT compilation failed: ",
                                                   compiled.status().message()));
         }
-        code = *compiled;
-      } catch (const Error& e) {
-        return absl::InvalidArgumentError(e.Format());
+        absl::StatusOr<Value> ran = RunUnit(*compiled, positions);
+        if (!ran.ok()) return ran.status();
+        result = *ran;
       }
-      try {
-        Value u = Value::Unspecified();
-        result = Value::FromBits(mosaic::stackmaps::CallJit(
-            enter_, code, uint64_t{0}, int64_t{0}, u.bits(), u.bits(), u.bits(), u.bits(),
-            u.bits(), u.bits(), Value::Nil().bits()));
-      } catch (Error& e) {
-        if (!e.has_pos()) e.SetPosIfMissing(form->pos);
-        return absl::AbortedError(e.Format());
-      } catch (const ExitRequest& exit) {
-        exit_code_ = exit.code;
-        return absl::CancelledError("exit");
-      } catch (const std::exception& e) {
-        return absl::InternalError(
-            absl::StrCat(FormatPos(form->pos), ": internal error: ", e.what()));
-      }
+      if (!analysis_error.ok()) return analysis_error;
     }
     return result;
   }
+
+  EngineStats Stats() const override {
+    EngineStats stats = stats_;
+    stats.code_bytes = code_size_ != nullptr ? code_size_->code_bytes() : 0;
+    return stats;
+  }
+
+  // Stack-map records in the index now (they leave it when their code is removed).
+  size_t LiveStackMapRecords() const { return index_.SafepointCount(); }
 
   std::string Write(Value v) override { return WriteString(v); }
   int ExitCode() const override { return exit_code_; }
@@ -229,6 +247,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     stack_limit_ = toylang::StackLimit();
     mosaic::stackmaps::GcJitOptions jit_options;
     jit_options.statepoints = precise;
+    if (options_.interactive) jit_options.opt_level = interactive_opt_level.load();
     auto jit = mosaic::stackmaps::GcJit::Create(index_, jit_options);
     if (!jit.ok()) return jit.status();
     jit_ = std::move(*jit);
@@ -238,6 +257,9 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     layer.addPlugin(std::make_unique<llvm::orc::EHFrameRegistrationPlugin>(
         jit_->lljit().getExecutionSession(),
         std::make_unique<llvm::jitlink::InProcessEHFrameRegistrar>()));
+    auto code_size = std::make_unique<CodeSizePlugin>();
+    code_size_ = code_size.get();
+    layer.addPlugin(std::move(code_size));
     if (absl::Status s = DefineHelpers(); !s.ok()) return s;
     auto context = std::make_unique<llvm::LLVMContext>();
     auto module = std::make_unique<llvm::Module>("tj_entry", *context);
@@ -253,18 +275,116 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
 
   absl::Status DefineHelpers();
 
-  absl::StatusOr<void*> Compile(const ir::Lambda& toplevel) {
+  // A compiled unit: each form's top-level thunk, in order. The thunks run once; when they
+  // live in a module of their own (`thunk_tracker`), that module is removed after they ran.
+  struct CompiledUnit {
+    std::vector<JitProc*> thunks;
+    llvm::orc::ResourceTrackerSP thunk_tracker;
+  };
+
+  absl::StatusOr<CompiledUnit> CompileUnit(const std::vector<const ir::Lambda*>& toplevels) {
+    const auto start = std::chrono::steady_clock::now();
+    const size_t records_before = index_.SafepointCount();
     auto context = std::make_unique<llvm::LLVMContext>();
-    std::string prefix = absl::StrCat("toy", next_module_++);
-    auto module = std::make_unique<llvm::Module>(prefix, *context);
-    std::vector<LoweredProc> procs = LowerToplevel(*this, toplevel, prefix, *module);
-    if (absl::Status s = jit_->AddModule(std::move(module), std::move(context)); !s.ok()) return s;
+    std::string name = absl::StrCat("toy", next_module_++);
+    auto module = std::make_unique<llvm::Module>(name, *context);
+    CompiledUnit unit;
+    std::vector<std::string> thunk_symbols;
+    std::vector<LoweredProc> procs;
+    for (size_t i = 0; i < toplevels.size(); ++i) {
+      // Each lowering defines the poll again; one per module.
+      DropPoll(*module);
+      std::vector<LoweredProc> lowered =
+          LowerToplevel(*this, *toplevels[i], absl::StrCat(name, "_", i), *module);
+      unit.thunks.push_back(lowered.front().proc);
+      thunk_symbols.push_back(lowered.front().symbol);
+      procs.insert(procs.end(), lowered.begin(), lowered.end());
+    }
+    llvm::orc::ThreadSafeContext tsc(std::move(context));
+    llvm::orc::JITDylib& jd = jit_->lljit().getMainJITDylib();
+    if (OnlyThunksDefined(*module, thunk_symbols)) {
+      // Nothing in the unit outlives it: the whole module goes after the run.
+      unit.thunk_tracker = jd.createResourceTracker();
+      if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc),
+                                           unit.thunk_tracker);
+          !s.ok()) {
+        return s;
+      }
+      ++stats_.modules_compiled;
+    } else {
+      std::unique_ptr<llvm::Module> thunks = SplitOffThunks(*module, thunk_symbols);
+      if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc));
+          !s.ok()) {
+        return s;
+      }
+      ++stats_.modules_compiled;
+      if (thunks != nullptr) {
+        unit.thunk_tracker = jd.createResourceTracker();
+        if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(thunks), tsc),
+                                             unit.thunk_tracker);
+            !s.ok()) {
+          return s;
+        }
+        ++stats_.modules_compiled;
+      }
+    }
+    // Looking the symbols up links the modules (ORC materialises on first lookup).
     for (const LoweredProc& p : procs) {
       absl::StatusOr<uint64_t> address = jit_->LookupAddress(p.symbol);
       if (!address.ok()) return address.status();
       p.proc->code = reinterpret_cast<void*>(*address);
     }
-    return procs.front().proc->code;
+    stats_.functions_compiled += procs.size();
+    stats_.statepoints += index_.SafepointCount() - records_before;
+    stats_.compile_ns += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - start)
+                                                   .count());
+    return unit;
+  }
+
+  // Runs the unit's thunks in order and stops at the first error; removes the thunks' code
+  // afterwards in every case (no frame can return into it once its thunk has returned or
+  // unwound: Fact 10).
+  absl::StatusOr<Value> RunUnit(CompiledUnit& unit, const std::vector<SourcePos>& positions) {
+    struct Remover {
+      JitEngine& engine;
+      CompiledUnit& unit;
+      ~Remover() { engine.RemoveThunks(unit); }
+    } remover{*this, unit};
+    Value result = Value::Unspecified();
+    for (size_t i = 0; i < unit.thunks.size(); ++i) {
+      try {
+        Value u = Value::Unspecified();
+        result = Value::FromBits(mosaic::stackmaps::CallJit(
+            enter_, unit.thunks[i]->code, uint64_t{0}, int64_t{0}, u.bits(), u.bits(), u.bits(),
+            u.bits(), u.bits(), u.bits(), Value::Nil().bits()));
+      } catch (Error& e) {
+        if (!e.has_pos()) e.SetPosIfMissing(positions[i]);
+        return absl::AbortedError(e.Format());
+      } catch (const ExitRequest& exit) {
+        exit_code_ = exit.code;
+        return absl::CancelledError("exit");
+      } catch (const std::exception& e) {
+        return absl::InternalError(
+            absl::StrCat(FormatPos(positions[i]), ": internal error: ", e.what()));
+      }
+    }
+    return result;
+  }
+
+  void RemoveThunks(CompiledUnit& unit) {
+    if (!unit.thunk_tracker) return;
+    for (JitProc* thunk : unit.thunks) thunk->code = nullptr;
+    absl::Status s = mosaic::stackmaps::ToStatus(unit.thunk_tracker->remove());
+    unit.thunk_tracker = nullptr;
+    if (s.ok()) {
+      ++stats_.modules_removed;
+    } else {
+      // The code stays (and so do its stack maps): a leak, never a wrong root.
+      *options_.out << std::flush;
+      std::cerr << "toylang: JIT: removing a top-level form's code failed: " << s.message()
+                << "\n";
+    }
   }
 
   std::unique_ptr<mosaic::Heap> heap_;
@@ -282,6 +402,8 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   std::atomic<uint8_t> interrupt_{0};
   uintptr_t stack_limit_ = 0;
   int next_module_ = 0;
+  EngineStats stats_;                  // code_bytes comes from code_size_
+  CodeSizePlugin* code_size_ = nullptr;  // owned by the object linking layer
   int exit_code_ = 0;
   JitEngine* previous_engine_ = nullptr;
   const ErrorSite* current_site_ = nullptr;
@@ -427,6 +549,23 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& opt
 }
 
 void RegisterJitEngine() { SetJitEngineFactory(&CreateJitEngine); }
+
+absl::Status SetInteractiveOptLevel(int level) {
+  static constexpr mosaic::stackmaps::OptLevel kLevels[] = {
+      mosaic::stackmaps::OptLevel::kO0, mosaic::stackmaps::OptLevel::kO1,
+      mosaic::stackmaps::OptLevel::kO2, mosaic::stackmaps::OptLevel::kO3};
+  if (level < 0 || level > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JIT optimisation level must be 0..3, not ", level));
+  }
+  interactive_opt_level.store(kLevels[level]);
+  return absl::OkStatus();
+}
+
+size_t LiveStackMapRecordsForTesting(const Engine& engine) {
+  const auto* jit = dynamic_cast<const JitEngine*>(&engine);
+  return jit != nullptr ? jit->LiveStackMapRecords() : 0;
+}
 
 namespace {
 [[maybe_unused]] const bool registered_at_startup = (RegisterJitEngine(), true);

@@ -8,8 +8,10 @@
 #ifndef TOYLANG_JIT_JIT_ENGINE_H_
 #define TOYLANG_JIT_JIT_ENGINE_H_
 
+#include <cstddef>
 #include <memory>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "frontend/interp/engine.h"
 
@@ -32,6 +34,16 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& opt
 // Makes Engine::Create(kJit) use CreateJitEngine (done at start-up already; a program that
 // links toylang::jit statically may call this to be sure the object file is linked).
 void RegisterJitEngine();
+
+// The optimisation level (0..3, of both the IR pipeline and code generation) of engines created
+// with EngineOptions::interactive; files and -e always use 2. Default 1 (docs/design/jit.md has
+// the measurement). For measurement tools: it affects engines created afterwards.
+// InvalidArgument outside 0..3.
+absl::Status SetInteractiveOptLevel(int level);
+
+// The stack-map records registered now in a JIT engine's index (0 for another engine). They
+// leave the index when their code is removed. For tests.
+size_t LiveStackMapRecordsForTesting(const Engine& engine);
 
 }  // namespace toylang::jit
 

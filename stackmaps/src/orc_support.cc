@@ -296,10 +296,16 @@ absl::Status GcJit::PrepareModule(llvm::Module& module) const {
 absl::Status GcJit::AddModule(std::unique_ptr<llvm::Module> module,
                               std::unique_ptr<llvm::LLVMContext> context,
                               llvm::orc::ResourceTrackerSP tracker) {
-  if (absl::Status s = PrepareModule(*module); !s.ok()) return s;
-  llvm::orc::ThreadSafeModule tsm(std::move(module), std::move(context));
-  if (tracker) return ToStatus(lljit_->addIRModule(tracker, std::move(tsm)));
-  return ToStatus(lljit_->addIRModule(std::move(tsm)));
+  return AddModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)),
+                   std::move(tracker));
+}
+
+absl::Status GcJit::AddModule(llvm::orc::ThreadSafeModule module,
+                              llvm::orc::ResourceTrackerSP tracker) {
+  absl::Status prepared = module.withModuleDo([this](llvm::Module& m) { return PrepareModule(m); });
+  if (!prepared.ok()) return prepared;
+  if (tracker) return ToStatus(lljit_->addIRModule(tracker, std::move(module)));
+  return ToStatus(lljit_->addIRModule(std::move(module)));
 }
 
 absl::Status GcJit::DefineAbsolute(

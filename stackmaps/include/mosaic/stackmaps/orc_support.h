@@ -99,6 +99,10 @@ class GcJit {
   absl::Status AddModule(std::unique_ptr<llvm::Module> module,
                          std::unique_ptr<llvm::LLVMContext> context,
                          llvm::orc::ResourceTrackerSP tracker = nullptr);
+  // The same for a module whose context other modules share (say, a module split in two so
+  // that one part can be removed on its own).
+  absl::Status AddModule(llvm::orc::ThreadSafeModule module,
+                         llvm::orc::ResourceTrackerSP tracker = nullptr);
 
   // Defines absolute symbols (host functions or data) in the main JITDylib.
   absl::Status DefineAbsolute(const std::vector<std::pair<std::string, const void*>>& symbols);
