@@ -47,7 +47,7 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 class JitEngine;
 thread_local JitEngine* current_engine = nullptr;
 // See SetInteractiveOptLevel.
-std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO1};
+std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
 
 [[noreturn]] void ArityError(const JitProc& proc, int argc, const SourcePos& pos) {
   throw Error(ArityMessage(proc.name, proc.min_args, proc.max_args, argc), pos);

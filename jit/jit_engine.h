@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& opt
 void RegisterJitEngine();
 
 // The optimisation level (0..3, of both the IR pipeline and code generation) of engines created
-// with EngineOptions::interactive; files and -e always use 2. Default 1 (docs/design/jit.md has
+// with EngineOptions::interactive; files and -e always use 2. Default 0 (docs/design/jit.md has
 // the measurement). For measurement tools: it affects engines created afterwards.
 // InvalidArgument outside 0..3.
 absl::Status SetInteractiveOptLevel(int level);

@@ -1,6 +1,7 @@
 // Not a test: prints wall times for docs/design/jit.md.
 //   jit_measure <interp|jit> <precise|conservative> '<toylang source>'
-// Prints the time of each form's Eval (compile + run for the JIT) and the total.
+// Prints the wall time of the Eval (compile + run for the JIT; the source is one compilation
+// unit) and, for the JIT, the engine's statistics (EngineStats).
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -31,5 +32,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << (*engine)->Write(*v) << "  " << ms << " ms\n";
+  if (jit) {
+    toylang::EngineStats stats = (*engine)->Stats();
+    std::cout << "modules " << stats.modules_compiled << "  removed " << stats.modules_removed
+              << "  functions " << stats.functions_compiled << "  compile "
+              << static_cast<double>(stats.compile_ns) / 1e6 << " ms  code " << stats.code_bytes
+              << " bytes  statepoints " << stats.statepoints << "\n";
+  }
   return 0;
 }

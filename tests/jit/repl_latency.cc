@@ -1,6 +1,6 @@
 // Not a test: the per-form latency of an interactive (REPL) JIT engine, behind the tier choice
 // in docs/design/jit.md.
-//   jit_repl_latency <opt level 0..3> <precise|conservative>
+//   jit_repl_latency <opt level 0..3> <precise|conservative> ['<form to time afterwards>']
 // Evaluates 50 typical REPL forms (small procedure definitions, then expressions that call
 // them), each in its own Eval as the REPL does, and prints the p50/p90/max wall time of one
 // Eval (compile + run) and the engine's compile statistics.
@@ -61,8 +61,8 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: jit_repl_latency <opt level 0..3> <precise|conservative>\n";
+  if (argc != 3 && argc != 4) {
+    std::cerr << "usage: jit_repl_latency <opt level 0..3> <precise|conservative> ['<form>']\n";
     return 2;
   }
   if (absl::Status s = toylang::jit::SetInteractiveOptLevel(std::atoi(argv[1])); !s.ok()) {
@@ -89,6 +89,18 @@ int main(int argc, char** argv) {
       std::cerr << form << ": " << v.status().message() << "\n";
       return 1;
     }
+  }
+  if (argc == 4) {
+    // The speed of the code compiled at this level: a form that calls procedures defined above.
+    auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<mosaic::Value> v = (*engine)->Eval(argv[3], "<repl>");
+    double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                   .count();
+    if (!v.ok()) {
+      std::cerr << argv[3] << ": " << v.status().message() << "\n";
+      return 1;
+    }
+    std::cout << argv[3] << " = " << (*engine)->Write(*v) << "  " << t << " ms\n";
   }
   toylang::EngineStats stats = (*engine)->Stats();
   std::cout << "forms " << ms.size() << "  p50 " << Percentile(ms, 0.5) << " ms  p90 "

@@ -182,7 +182,7 @@ TEST(CompilationUnit, AFileIsOneUnitAndAReplFormIsOne) {
 TEST(CompilationUnit, InteractiveOptLevelIsChecked) {
   EXPECT_FALSE(SetInteractiveOptLevel(-1).ok());
   EXPECT_FALSE(SetInteractiveOptLevel(4).ok());
-  for (int level : {0, 2, 1}) {  // 1 last: the default
+  for (int level : {1, 2, 0}) {  // 0 last: the default
     ASSERT_TRUE(SetInteractiveOptLevel(level).ok());
     EngineOptions options;
     options.engine = EngineKind::kJit;
