@@ -1,5 +1,8 @@
 // Not a test: prints wall times for docs/design/jit.md.
-//   jit_measure <interp|jit> <precise|conservative> '<toylang source>'
+//   jit_measure <interp|jit|jit-forms|jit-repl> <precise|conservative> '<toylang source>'
+// jit: the source is one compilation unit at O2 (a file); jit-forms: each form is compiled on
+// its own at O2 (an interactive engine at level 2); jit-repl: each form on its own at the
+// interactive default level.
 // Prints the wall time of the Eval (compile + run for the JIT; the source is one compilation
 // unit) and, for the JIT, the engine's statistics (EngineStats).
 #include <chrono>
@@ -10,13 +13,17 @@
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: jit_measure <interp|jit> <precise|conservative> '<source>'\n";
+    std::cerr << "usage: jit_measure <interp|jit|jit-forms|jit-repl> <precise|conservative> "
+                 "'<source>'\n";
     return 2;
   }
   toylang::EngineOptions options;
   options.roots = std::string(argv[2]) == "precise" ? toylang::RootsMode::kPrecise
                                                     : toylang::RootsMode::kConservative;
-  bool jit = std::string(argv[1]) == "jit";
+  const std::string kind = argv[1];
+  bool jit = kind.rfind("jit", 0) == 0;
+  options.interactive = kind == "jit-forms" || kind == "jit-repl";
+  if (kind == "jit-forms") (void)toylang::jit::SetInteractiveOptLevel(2);
   options.engine = jit ? toylang::EngineKind::kJit : toylang::EngineKind::kInterp;
   auto engine = jit ? toylang::jit::CreateJitEngine(options) : toylang::Engine::Create(options);
   if (!engine.ok()) {
