@@ -47,6 +47,9 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 
 class JitEngine;
 thread_local JitEngine* current_engine = nullptr;
+// Top-level thunks run once and contain no loop (toylang loops are lambdas), so they are not
+// worth optimising: their module is compiled at O0 whatever the engine's level.
+constexpr mosaic::stackmaps::OptLevel kThunkLevel = mosaic::stackmaps::OptLevel::kO0;
 // See SetInteractiveOptLevel.
 std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
 
@@ -307,7 +310,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
       // Nothing in the unit outlives it: the whole module goes after the run.
       unit.thunk_tracker = jd.createResourceTracker();
       if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc),
-                                           unit.thunk_tracker);
+                                           unit.thunk_tracker, kThunkLevel);
           !s.ok()) {
         return s;
       }
@@ -322,7 +325,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
       if (thunks != nullptr) {
         unit.thunk_tracker = jd.createResourceTracker();
         if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(thunks), tsc),
-                                             unit.thunk_tracker);
+                                             unit.thunk_tracker, kThunkLevel);
             !s.ok()) {
           return s;
         }

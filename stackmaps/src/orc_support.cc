@@ -7,7 +7,11 @@
 
 #include "absl/strings/str_format.h"
 #include "llvm/ExecutionEngine/JITLink/JITLink.h"
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Metadata.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -19,6 +23,8 @@ namespace {
 
 constexpr const char* kStackMapSection = ".llvm_stackmaps";
 constexpr const char* kPollFunction = "gc.safepoint_poll";
+// The module flag through which PrepareModule tells LeveledCompiler the code generation level.
+constexpr const char* kOptLevelFlag = "mosaic.opt-level";
 
 llvm::Error ToLlvmError(const absl::Status& status) {
   return llvm::make_error<llvm::StringError>(std::string(status.message()),
@@ -44,6 +50,44 @@ llvm::CodeGenOptLevel ToCodeGenLevel(OptLevel level) {
   }
   return llvm::CodeGenOptLevel::Default;
 }
+
+// LLJIT's compile step with one TargetMachine per code generation level (made on first use),
+// chosen by the module's kOptLevelFlag; modules without it get the JIT's level. It runs on the
+// thread that links (LLJIT has no compile threads here), so it needs no lock.
+class LeveledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
+ public:
+  LeveledCompiler(llvm::orc::JITTargetMachineBuilder jtmb, OptLevel default_level,
+                  std::unique_ptr<llvm::TargetMachine> default_tm)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(default_tm->Options)),
+        jtmb_(std::move(jtmb)),
+        default_level_(default_level) {
+    tms_[static_cast<int>(default_level)] = std::move(default_tm);
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& m) override {
+    OptLevel level = default_level_;
+    if (auto* flag = llvm::mdconst::extract_or_null<llvm::ConstantInt>(
+            m.getModuleFlag(kOptLevelFlag))) {
+      if (flag->getZExtValue() <= static_cast<uint64_t>(OptLevel::kO3)) {
+        level = static_cast<OptLevel>(flag->getZExtValue());
+      }
+    }
+    std::unique_ptr<llvm::TargetMachine>& tm = tms_[static_cast<int>(level)];
+    if (tm == nullptr) {
+      llvm::orc::JITTargetMachineBuilder jtmb = jtmb_;
+      jtmb.setCodeGenOptLevel(ToCodeGenLevel(level));
+      auto created = jtmb.createTargetMachine();
+      if (!created) return created.takeError();
+      tm = std::move(*created);
+    }
+    return llvm::orc::SimpleCompiler(*tm)(m);
+  }
+
+ private:
+  llvm::orc::JITTargetMachineBuilder jtmb_;
+  OptLevel default_level_;
+  std::unique_ptr<llvm::TargetMachine> tms_[4];
+};
 
 // Runs `build` (which fills a ModulePassManager) with fresh analysis managers.
 template <typename Build>
@@ -219,6 +263,14 @@ absl::StatusOr<std::unique_ptr<GcJit>> GcJit::Create(StackMapIndex& index,
       llvm::orc::LLJITBuilder()
           .setJITTargetMachineBuilder(*jtmb)
           .setDataLayout(*gc_layout)
+          .setCompileFunctionCreator(
+              [level = options.opt_level](llvm::orc::JITTargetMachineBuilder builder)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                auto tm = builder.createTargetMachine();
+                if (!tm) return tm.takeError();
+                return std::make_unique<LeveledCompiler>(std::move(builder), level,
+                                                         std::move(*tm));
+              })
           .setObjectLinkingLayerCreator(
               [plugin](llvm::orc::ExecutionSession& es, const llvm::Triple&)
                   -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
@@ -232,8 +284,9 @@ absl::StatusOr<std::unique_ptr<GcJit>> GcJit::Create(StackMapIndex& index,
   return jit;
 }
 
-absl::Status GcJit::PrepareModule(llvm::Module& module) const {
+absl::Status GcJit::PrepareModule(llvm::Module& module, OptLevel level) const {
   module.setDataLayout(data_layout());
+  module.addModuleFlag(llvm::Module::Override, kOptLevelFlag, static_cast<uint32_t>(level));
   module.setTargetTriple(target_machine_->getTargetTriple().str());
   bool has_gc = false;
   for (llvm::Function& f : module) {
@@ -254,7 +307,6 @@ absl::Status GcJit::PrepareModule(llvm::Module& module) const {
       return absl::InvalidArgumentError("module does not verify before the pipeline: " + errors);
     }
   }
-  const OptLevel level = options_.opt_level;
   absl::Status s = RunPipeline(
       module, target_machine_.get(),
       [level](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) -> absl::Status {
@@ -301,8 +353,11 @@ absl::Status GcJit::AddModule(std::unique_ptr<llvm::Module> module,
 }
 
 absl::Status GcJit::AddModule(llvm::orc::ThreadSafeModule module,
-                              llvm::orc::ResourceTrackerSP tracker) {
-  absl::Status prepared = module.withModuleDo([this](llvm::Module& m) { return PrepareModule(m); });
+                              llvm::orc::ResourceTrackerSP tracker,
+                              std::optional<OptLevel> level) {
+  const OptLevel at = level.value_or(options_.opt_level);
+  absl::Status prepared =
+      module.withModuleDo([this, at](llvm::Module& m) { return PrepareModule(m, at); });
   if (!prepared.ok()) return prepared;
   if (tracker) return ToStatus(lljit_->addIRModule(tracker, std::move(module)));
   return ToStatus(lljit_->addIRModule(std::move(module)));

@@ -93,6 +93,34 @@ TEST(SharedContextTest, RemovingOnePartKeepsTheOther) {
   EXPECT_EQ(calls, 3);
 }
 
+// A JIT at O2 given one module at O0 (the JIT's top-level code): pipeline and code generation at
+// O0 for that module, and its stack maps registered like any other's.
+TEST(SharedContextTest, AModuleAtItsOwnLevel) {
+  StackMapIndex index;
+  auto jit = GcJit::Create(index, {OptLevel::kO2});
+  ASSERT_TRUE(jit.ok()) << jit.status();
+  ASSERT_TRUE((*jit)
+                  ->DefineAbsolute({{"ext_call",
+                                     reinterpret_cast<const void*>(&SharedContextExtCall)}})
+                  .ok());
+  llvm::orc::ThreadSafeContext tsc(std::make_unique<llvm::LLVMContext>());
+  std::unique_ptr<llvm::Module> keep = Parse(kKeepIr, *tsc.getContext());
+  std::unique_ptr<llvm::Module> top = Parse(kTopIr, *tsc.getContext());
+  ASSERT_NE(keep, nullptr);
+  ASSERT_NE(top, nullptr);
+  ASSERT_TRUE((*jit)->AddModule(llvm::orc::ThreadSafeModule(std::move(keep), tsc)).ok());
+  ASSERT_TRUE((*jit)
+                  ->AddModule(llvm::orc::ThreadSafeModule(std::move(top), tsc), nullptr,
+                              OptLevel::kO0)
+                  .ok());
+  auto top_fn = (*jit)->Lookup<uint64_t (*)(uint64_t)>("top");
+  ASSERT_TRUE(top_fn.ok()) << top_fn.status();
+  EXPECT_EQ(index.SafepointCount(), 3u);
+  calls = 0;
+  EXPECT_EQ((*top_fn)(0x6000'0000'3000), 0x6000'0000'3000u);
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(SharedContextTest, AModuleWithoutPollIsAnErrorNotACrash) {
   StackMapIndex index;
   auto jit = GcJit::Create(index);

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,16 +94,21 @@ class GcJit {
   // and finally the poll function deleted (RS4GC is skipped when options.statepoints is false) (or made internal if something still calls it).
   // Functions with a `gc` attribute get frame-pointer="all". InvalidArgument if a GC function
   // exists and the poll is not defined, or if the verifier rejects the result.
-  absl::Status PrepareModule(llvm::Module& module) const;
+  absl::Status PrepareModule(llvm::Module& module) const { return PrepareModule(module, options_.opt_level); }
+  // The same at `level`, which the module records (a module flag) so that code generation runs
+  // at that level too when the module is linked.
+  absl::Status PrepareModule(llvm::Module& module, OptLevel level) const;
 
   // PrepareModule, then adds the module to the main JITDylib (or under `tracker`).
   absl::Status AddModule(std::unique_ptr<llvm::Module> module,
                          std::unique_ptr<llvm::LLVMContext> context,
                          llvm::orc::ResourceTrackerSP tracker = nullptr);
   // The same for a module whose context other modules share (say, a module split in two so
-  // that one part can be removed on its own).
+  // that one part can be removed on its own), optionally at another level than the options'
+  // (code that runs once is not worth optimising).
   absl::Status AddModule(llvm::orc::ThreadSafeModule module,
-                         llvm::orc::ResourceTrackerSP tracker = nullptr);
+                         llvm::orc::ResourceTrackerSP tracker = nullptr,
+                         std::optional<OptLevel> level = std::nullopt);
 
   // Defines absolute symbols (host functions or data) in the main JITDylib.
   absl::Status DefineAbsolute(const std::vector<std::pair<std::string, const void*>>& symbols);
