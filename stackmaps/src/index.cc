@@ -31,7 +31,9 @@ absl::StatusOr<SectionId> StackMapIndex::Register(absl::Span<const uint8_t> byte
     section->functions.push_back(std::move(entry));
   }
   size_t total_offsets = 0;
-  for (const ParsedSafepoint& sp : parsed->safepoints) total_offsets += sp.base_offsets.size();
+  for (const ParsedSafepoint& sp : parsed->safepoints) {
+    total_offsets += sp.base_offsets.size() + sp.frame_offsets.size();
+  }
   section->offsets.reserve(total_offsets);  // never reallocated after this: Safepoints point in
   section->return_addresses.reserve(parsed->safepoints.size());
   std::vector<Safepoint> compact;
@@ -40,10 +42,13 @@ absl::StatusOr<SectionId> StackMapIndex::Register(absl::Span<const uint8_t> byte
     Safepoint c;
     c.offsets = section->offsets.data() + section->offsets.size();
     c.count = static_cast<uint32_t>(sp.base_offsets.size());
+    c.frame_count = static_cast<uint32_t>(sp.frame_offsets.size());
     c.record_index = sp.record_index;
     c.function = &section->functions[sp.function_index];
     section->offsets.insert(section->offsets.end(), sp.base_offsets.begin(),
                             sp.base_offsets.end());
+    section->offsets.insert(section->offsets.end(), sp.frame_offsets.begin(),
+                            sp.frame_offsets.end());
     section->return_addresses.push_back(sp.return_address);
     compact.push_back(c);
   }

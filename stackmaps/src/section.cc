@@ -200,12 +200,19 @@ absl::StatusOr<ParsedSection> ParseStackMapSection(absl::Span<const uint8_t> byt
         }
         int64_t off = loc.getOffset();
         if (loc.getDwarfRegNum() == kDwarfRbp) {
-          if (pf.stack_size == kDynamicStackSize) {
+          // Kept relative to RBP: the SP at this call may be below the fixed frame (pushed
+          // arguments), which the record does not say. Below the frame pointer (locals) or
+          // above it (incoming stack arguments); never the saved RBP/return address words.
+          if (off % 8 != 0 || (off >= 0 && off < 16) ||
+              off < std::numeric_limits<int32_t>::min() ||
+              off > std::numeric_limits<int32_t>::max()) {
             return absl::InvalidArgumentError(absl::StrFormat(
-                "%s: GC location %d is relative to RBP in a frame of dynamic size", where(), l));
+                "%s: GC location %d at RBP%+d is misaligned or names the saved frame pointer "
+                "or return address",
+                where(), l, off));
           }
-          // SP after the call == FP + 8 - stack_size.
-          off += static_cast<int64_t>(pf.stack_size) - 8;
+          if (is_base) sp.frame_offsets.push_back(static_cast<int32_t>(off));
+          continue;
         } else if (loc.getDwarfRegNum() != kDwarfRsp) {
           return absl::InvalidArgumentError(absl::StrFormat(
               "%s: GC location %d is relative to DWARF register %d, not RSP or RBP", where(), l,
@@ -223,6 +230,9 @@ absl::StatusOr<ParsedSection> ParseStackMapSection(absl::Span<const uint8_t> byt
       std::sort(sp.base_offsets.begin(), sp.base_offsets.end());
       sp.base_offsets.erase(std::unique(sp.base_offsets.begin(), sp.base_offsets.end()),
                             sp.base_offsets.end());
+      std::sort(sp.frame_offsets.begin(), sp.frame_offsets.end());
+      sp.frame_offsets.erase(std::unique(sp.frame_offsets.begin(), sp.frame_offsets.end()),
+                             sp.frame_offsets.end());
       if (!seen.insert(ra).second) {
         return absl::InvalidArgumentError(
             absl::StrFormat("%s: duplicate return address 0x%x", where(), ra));

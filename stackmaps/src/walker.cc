@@ -124,6 +124,14 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
         }
         visitor.VisitPreciseWord(Load(slot));
       }
+      for (int32_t off : safepoint->frame_offsets()) {
+        const uint64_t slot = fp + static_cast<uint64_t>(static_cast<int64_t>(off));
+        if (!bounds.Contains(slot, 8)) {
+          Fatal("stack map slot RBP" + std::to_string(off) + " of return address " + Hex(ra) +
+                " lies outside the stack");
+        }
+        visitor.VisitPreciseWord(Load(slot));
+      }
       ++frames;
       const uint64_t caller_fp = Load(fp);
       const uint64_t caller_ra = Load(fp + 8);

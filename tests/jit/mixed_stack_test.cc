@@ -140,6 +140,24 @@ TEST_P(MixedStackTest, EngineStaysUsableAfterAnErrorInACallBack) {
   EXPECT_EQ((*engine)->Write(*v), "(2 4)");
 }
 
+// Regression: at O2, x86's call-frame optimisation pushes the stack arguments of a call (the
+// uniform signature passes 3 on the stack), so the stack pointer at the call is below the fixed
+// frame and LLVM names the live slots relative to RBP. They used to be converted to SP offsets
+// with the fixed frame size, naming the wrong slots: `keep` was freed during `(list n n)` and
+// `(cb)`. 10 + 3 + 10 + 2 + 8 = 33.
+TEST_P(MixedStackTest, SlotsNamedRelativeToTheFramePointerAreRoots) {
+  const std::string source =
+      "(define (f n cb)\n"
+      "  (let ((keep (make-vector 3 n)) (more (list n n)))\n"
+      "    (cb)\n"
+      "    (+ n (vector-length keep) (vector-ref keep 2) (length more)\n"
+      "       (length (list 1 2 3 4 5 6 7 8)))))\n"
+      "(f 10 (lambda () (make-vector 2 0)))";
+  for (const char* gc : {"stress=1,verify=1", "stress=2,verify=1", "stress=5"}) {
+    EXPECT_EQ(Jit(source, gc).value_or_error, "33") << gc;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Roots, MixedStackTest,
                          testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
                          [](const testing::TestParamInfo<RootsMode>& info) {

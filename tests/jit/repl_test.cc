@@ -20,8 +20,10 @@ struct Param {
 class ReplTest : public testing::TestWithParam<Param> {
  protected:
   void SetUp() override { engine_ = Make(GetParam().roots, GetParam().interactive); }
-  std::unique_ptr<Engine> Make(RootsMode roots, bool interactive) {
+  std::unique_ptr<Engine> Make(RootsMode roots, bool interactive,
+                               const std::string& gc_options = "") {
     EngineOptions options;
+    options.gc_options = gc_options;
     options.engine = EngineKind::kJit;
     options.roots = roots;
     options.interactive = interactive;
@@ -65,6 +67,24 @@ TEST_P(ReplTest, RedefinitionWhileTheOldVersionIsOnTheStack) {
   ASSERT_EQ(Run("(define old-caller (keep-old))"), "#<unspecified>");
   EXPECT_EQ(Run("(define (f n cb) (cb) (collect) (* n n))"), "#<unspecified>");
   EXPECT_EQ(Run("(list (old-caller 3) (caller 3))"), "(-3 9)");
+}
+
+// The same scenario with a collection every 20 allocations and heap verification, so that
+// collections also happen inside the old frame's allocations, not only at (collect).
+TEST_P(ReplTest, RedefinitionWhileTheOldVersionIsOnTheStackUnderStress) {
+  engine_.reset();  // one engine per thread at a time
+  engine_ = Make(GetParam().roots, GetParam().interactive, "stress=20,verify=1");
+  ASSERT_NE(engine_, nullptr);
+  ASSERT_EQ(Run("(define (f n cb)"
+                "  (let ((keep (make-vector 3 n)) (more (list n n)))"
+                "    (cb)"
+                "    (+ n (vector-length keep) (vector-ref keep 2) (length more)"
+                "       (length (list 1 2 3 4 5 6 7 8)))))"),
+            "#<unspecified>");
+  ASSERT_EQ(Run("(define (caller n) (f n (lambda () (make-vector 2 0))))"), "#<unspecified>");
+  ASSERT_EQ(Run("(define (redefine!) (set! f (lambda (n cb) (list n (cb)))))"), "#<unspecified>");
+  // Old f: 10 + 3 + 10 + 2 + 8 = 33; then the new f through `caller`.
+  EXPECT_EQ(Run("(list (f 10 redefine!) (caller 2))"), "(33 (2 #(0 0)))");
 }
 
 // Redefinition from inside a running procedure: `loop` redefines itself halfway; the running

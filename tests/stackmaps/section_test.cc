@@ -32,7 +32,8 @@ TEST(SectionTest, ParsesBasesDeduplicatedAndIgnoresConstantsAndDerived) {
   //   (RSP+8, RSP+8)    base 8
   //   (RSP+16, RSP+32)  base 16 again: deduplicated
   //   (Const, Const)    ignored
-  //   (RBP-24, RBP-24)  base at SP + (56 - 8) - 24 = SP+24
+  //   (RBP-24, RBP-24)  base at FP-24: kept relative to the frame pointer, because the SP at
+  //                     the call may be below the fixed frame (pushed arguments)
   std::vector<uint8_t> bytes = SectionBuilder().Build(
       {Fn{0x1000, 56,
           {Rec{7, 0x20,
@@ -48,12 +49,33 @@ TEST(SectionTest, ParsesBasesDeduplicatedAndIgnoresConstantsAndDerived) {
   ASSERT_EQ(parsed->safepoints.size(), 3u);
   EXPECT_EQ(parsed->safepoints[0].return_address, 0x1020u);
   EXPECT_EQ(parsed->safepoints[0].patchpoint_id, 7u);
-  EXPECT_THAT(parsed->safepoints[0].base_offsets, ElementsAre(8, 16, 24));
+  EXPECT_THAT(parsed->safepoints[0].base_offsets, ElementsAre(8, 16));
+  EXPECT_THAT(parsed->safepoints[0].frame_offsets, ElementsAre(-24));
   EXPECT_EQ(parsed->safepoints[1].return_address, 0x1040u);
   EXPECT_TRUE(parsed->safepoints[1].base_offsets.empty());
   EXPECT_EQ(parsed->safepoints[2].return_address, 0x2004u);
   EXPECT_EQ(parsed->safepoints[2].function_index, 1u);
   EXPECT_THAT(parsed->safepoints[2].base_offsets, ElementsAre(0));
+}
+
+TEST(SectionTest, FrameRelativeLocationsNeedNoFixedFrameSize) {
+  // A frame of dynamic size may still name RBP slots; incoming stack arguments lie above the
+  // saved RBP and return address (RBP+16 and up).
+  std::vector<uint8_t> bytes = SectionBuilder().Build(
+      {Fn{0x1000, kDynamicStackSize,
+          {Rec{1, 0x10, {Rbp(-8), Rbp(-8), Rbp(16), Rbp(16), Rbp(-8), Rbp(-16)}}}}});
+  absl::StatusOr<ParsedSection> parsed = ParseStackMapSection(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->safepoints.size(), 1u);
+  EXPECT_TRUE(parsed->safepoints[0].base_offsets.empty());
+  EXPECT_THAT(parsed->safepoints[0].frame_offsets, ElementsAre(-8, 16));
+}
+
+TEST(SectionTest, RejectsFrameLocationOnTheSavedFramePointer) {
+  auto bytes = SectionBuilder().Build({Fn{0x1000, 32, {Rec{1, 0x10, {Rbp(8), Rbp(8)}}}}});
+  absl::Status s = ParseStackMapSection(bytes).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("RBP+8"), std::string::npos) << s;
 }
 
 TEST(SectionTest, EmptySectionIsValid) {

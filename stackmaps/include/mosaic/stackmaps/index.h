@@ -50,11 +50,15 @@ struct FunctionEntry {
 
 // The compact form of one safepoint: what a collection needs, and nothing to parse.
 struct Safepoint {
-  const int32_t* offsets = nullptr;  // base-pointer slots, relative to the caller's SP
+  // base-pointer slots: `count` relative to the caller's SP, then `frame_count` relative to the
+  // caller's frame pointer (RBP-based locations, section.h says why)
+  const int32_t* offsets = nullptr;
   uint32_t count = 0;
+  uint32_t frame_count = 0;
   uint32_t record_index = 0;
   const FunctionEntry* function = nullptr;
   absl::Span<const int32_t> base_offsets() const { return {offsets, count}; }
+  absl::Span<const int32_t> frame_offsets() const { return {offsets + count, frame_count}; }
 };
 
 class StackMapIndex {

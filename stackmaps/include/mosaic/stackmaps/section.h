@@ -9,7 +9,11 @@
 // Only gc.statepoint records are accepted (locations [0] calling convention, [1] flags, [2]
 // number of deopt locations, the deopt locations, then (base, derived) pairs). A GC location must
 // be a Constant (ignored: null or an immediate) or an 8-byte Indirect [RSP + off] / [RBP + off];
-// anything else is an error naming the function and the record.
+// anything else is an error naming the function and the record. [RBP + off] locations stay
+// relative to the frame pointer (`frame_offsets`): LLVM uses RBP exactly when the stack pointer
+// at the call is not the frame's fixed one (arguments pushed before the call, x86 call-frame
+// optimisation at -O1 and above), so converting them with the fixed frame size would name the
+// wrong slots.
 #ifndef MOSAIC_STACKMAPS_SECTION_H_
 #define MOSAIC_STACKMAPS_SECTION_H_
 
@@ -39,6 +43,7 @@ struct ParsedSafepoint {
   uint32_t record_index = 0;     // position in the section, for messages
   uint64_t patchpoint_id = 0;
   std::vector<int32_t> base_offsets;  // sorted, unique, relative to SP after the call returns
+  std::vector<int32_t> frame_offsets;  // sorted, unique, relative to the frame's frame pointer
 };
 
 struct ParsedSection {
