@@ -1,15 +1,16 @@
 // The JIT engine: Eval reads, expands and analyses the forms like the interpreter, lowers them
 // (jit/lower.cc) into one LLVM module per compilation unit (a whole file, or one REPL form),
 // links it through GcJit, calls each form's top level through CallJit and then removes the top
-// levels' code (docs/design/jit.md, "Compilation unit, tiers and code removal"). Native helpers (below, extern "C", each starting with MOSAIC_JIT_EXIT_SCOPE) do what
-// the generated code does not do inline: built-ins, allocation, errors, the safepoint.
+// levels' code (docs/design/jit.md, "Compilation unit, tiers and code removal"). Native helpers
+// (below, extern "C", each starting with MOSAIC_JIT_EXIT_SCOPE) do what the generated code does
+// not do inline: built-ins, allocation, errors, the safepoint.
 #include "jit/jit_engine.h"
 
 #include <alloca.h>
 
 #include <atomic>
-#include <deque>
 #include <chrono>
+#include <deque>
 #include <exception>
 #include <iostream>
 #include <memory>

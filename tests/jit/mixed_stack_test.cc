@@ -80,7 +80,9 @@ TEST_P(MixedStackTest, NestedCallBacksWithCollectionsMatchTheInterpreter) {
   EXPECT_EQ(jit.value_or_error, "#t");
   EXPECT_EQ(jit.output, interp.output);
   // The printed structure starts as worked out by hand: keep1, then level2 of 1 = ("s1" ...).
-  EXPECT_EQ(jit.output.rfind("((top #(a b)) ((\"s1\" #((#(1 (1 1)) (((in 2 (1 . 2)) \"zz\")", 0), 0u)
+  EXPECT_EQ(jit.output.rfind(
+                "((top #(a b)) ((\"s1\" #((#(1 (1 1)) (((in 2 (1 . 2)) \"zz\")", 0),
+            0u)
       << jit.output;
 }
 

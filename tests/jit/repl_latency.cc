@@ -22,15 +22,19 @@ std::vector<std::string> Forms() {
       "(define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))",
       "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))",
       "(define (len l) (if (null? l) 0 (+ 1 (len (cdr l)))))",
-      "(define (rev l) (let loop ((l l) (acc '())) (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))",
+      "(define (rev l)"
+      "  (let loop ((l l) (acc '())) (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))",
       "(define (sum l) (apply + l))",
       "(define (compose f g) (lambda (x) (f (g x))))",
       "(define (make-counter) (let ((n 0)) (lambda () (set! n (+ n 1)) n)))",
       "(define c (make-counter))",
       "(define (range a b) (if (>= a b) '() (cons a (range (+ a 1) b))))",
-      "(define (filter p l) (cond ((null? l) '()) ((p (car l)) (cons (car l) (filter p (cdr l)))) (else (filter p (cdr l)))))",
+      "(define (filter p l)"
+      "  (cond ((null? l) '()) ((p (car l)) (cons (car l) (filter p (cdr l))))"
+      "        (else (filter p (cdr l)))))",
       "(define v (make-vector 10 0))",
-      "(define (vsum v) (do ((i 0 (+ i 1)) (s 0 (+ s (vector-ref v i)))) ((= i (vector-length v)) s)))",
+      "(define (vsum v)"
+      "  (do ((i 0 (+ i 1)) (s 0 (+ s (vector-ref v i)))) ((= i (vector-length v)) s)))",
       "(define-record-type point (make-point x y) point? (x point-x) (y point-y))",
       "(define (dist2 p) (+ (square (point-x p)) (square (point-y p))))",
       "(define xs (range 0 20))",

@@ -56,7 +56,8 @@ TEST_P(ReplTest, RedefinitionWhileTheOldVersionIsOnTheStack) {
   ASSERT_EQ(Run("(define (redefine!) (set! f (lambda (n cb) (collect) (* n 100))))"),
             "#<unspecified>");
   // Old f on the stack: 10 + 3 + 10 + 2 = 25; then `caller`, compiled before, gets the new f.
-  EXPECT_EQ(Run("(let* ((before (f 10 redefine!)) (after (caller 2))) (collect) (list before after))"),
+  EXPECT_EQ(Run("(let* ((before (f 10 redefine!)) (after (caller 2)))"
+                "  (collect) (list before after))"),
             "(25 200)");
   // A REPL redefinition (new code in a new module) reaches `caller` too.
   EXPECT_EQ(Run("(define (f n cb) (cb) (- n))"), "#<unspecified>");

@@ -91,10 +91,13 @@ class GcJit {
   // The pipeline of the contract, in place: datalayout and triple set to the JIT's, the
   // optimisation pipeline (plus sroa/mem2reg at -O0), function(place-safepoints) with the
   // module's own defined `void @gc.safepoint_poll()`, rewrite-statepoints-for-gc, the verifier,
-  // and finally the poll function deleted (RS4GC is skipped when options.statepoints is false) (or made internal if something still calls it).
+  // and finally the poll function deleted, or made internal if something still calls it (RS4GC
+  // is skipped when options.statepoints is false).
   // Functions with a `gc` attribute get frame-pointer="all". InvalidArgument if a GC function
   // exists and the poll is not defined, or if the verifier rejects the result.
-  absl::Status PrepareModule(llvm::Module& module) const { return PrepareModule(module, options_.opt_level); }
+  absl::Status PrepareModule(llvm::Module& module) const {
+    return PrepareModule(module, options_.opt_level);
+  }
   // The same at `level`, which the module records (a module flag) so that code generation runs
   // at that level too when the module is linked.
   absl::Status PrepareModule(llvm::Module& module, OptLevel level) const;
