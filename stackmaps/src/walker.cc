@@ -3,6 +3,7 @@
 // against the thread's stack bounds first, so a broken protocol ends in a message, not a crash.
 #include "mosaic/stackmaps/walker.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +36,10 @@ struct Bounds {
 };
 
 uint64_t Load(uint64_t address) { return *reinterpret_cast<const uint64_t*>(address); }
+
+// How much of a JIT frame's outgoing-argument area is scanned as part of the native callee's
+// span: eight stack arguments, more than any runtime helper takes (toylang's tj_call has five).
+constexpr uint64_t kNativeStackArgumentBytes = 64;
 
 }  // namespace
 
@@ -104,8 +109,14 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
       }
       ra = Load(sp - 8);
     }
+    // The native callee's own stack arguments lie just above `sp`, in the innermost JIT
+    // frame's outgoing-argument area: no stack map slot covers them (they are dead in the JIT
+    // caller once the call is made), yet the callee may still read them after a collection.
+    // They are scanned conservatively with the native span, up to kNativeStackArgumentBytes and
+    // never past the JIT frame's own frame pointer.
+    const uint64_t native_end = std::min(sp + kNativeStackArgumentBytes, fp);
     visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor),
-                                   reinterpret_cast<const void*>(sp));
+                                   reinterpret_cast<const void*>(native_end));
     for (;;) {
       const Safepoint* safepoint = ra == cached_ra ? cached : reader.Find(ra);
       cached_ra = ra;

@@ -112,6 +112,20 @@ void jit_collect() {
   CollectAndCheck();
 }
 
+// Eight arguments: a6 and a7 arrive on the stack, in the JIT caller's outgoing-argument area,
+// which no stack map describes (they are dead in the caller once the call is made). The helper
+// reads a7 only after the collection, straight from that slot.
+uint64_t jit_collect_with_stack_args(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                                     uint64_t, uint64_t a7) {
+  MOSAIC_JIT_EXIT_SCOPE();
+  // The address escapes, so the compiler must keep a7 in its incoming slot across the call
+  // rather than in a callee-saved register (which a collection would find conservatively).
+  uint64_t* slot = &a7;
+  asm volatile("" : : "r"(slot) : "memory");
+  CollectAndCheck();
+  return IsAllocated(*slot) ? CarOf(*slot) : 0;
+}
+
 // No exit scope: for JIT code that writes its own exit record, and for the death tests.
 void jit_collect_no_scope() { CollectAndCheck(); }
 
@@ -144,6 +158,7 @@ declare void @jit_note_live(ptr addrspace(1)) "gc-leaf-function"
 declare void @jit_note_dead(ptr addrspace(1)) "gc-leaf-function"
 declare void @jit_collect()
 declare ptr addrspace(1) @jit_call_back(i64)
+declare i64 @jit_collect_with_stack_args(i64, i64, i64, i64, i64, i64, i64, ptr addrspace(1))
 
 define void @gc.safepoint_poll() {
   %f = load volatile i32, ptr @mosaic_safepoint_flag
@@ -181,6 +196,18 @@ done:
   call void @jit_collect()
   %r = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) %b, ptr addrspace(1) %a)
   ret ptr addrspace(1) %r
+}
+)IR";
+
+// A fresh pair (n . ()) passed only as a native helper's eighth (stack) argument.
+constexpr const char* kStackArgIr = R"IR(
+define i64 @stack_arg(i64 %n) gc "statepoint-example" {
+  %s = shl i64 %n, 1
+  %fx = or i64 %s, 1
+  %fxp = inttoptr i64 %fx to ptr addrspace(1)
+  %p = call ptr addrspace(1) @jit_alloc_pair(ptr addrspace(1) %fxp, ptr addrspace(1) inttoptr (i64 22 to ptr addrspace(1)))
+  %r = call i64 @jit_collect_with_stack_args(i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, i64 0, ptr addrspace(1) %p)
+  ret i64 %r
 }
 )IR";
 
@@ -394,6 +421,7 @@ class GcRootsTest : public ::testing::TestWithParam<Config> {
         {"jit_note_dead", reinterpret_cast<void*>(&jit_note_dead)},
         {"jit_collect", reinterpret_cast<void*>(&jit_collect)},
         {"jit_call_back", reinterpret_cast<void*>(&jit_call_back)},
+        {"jit_collect_with_stack_args", reinterpret_cast<void*>(&jit_collect_with_stack_args)},
         {"jit_use", reinterpret_cast<void*>(&jit_use)},
         {"jit_collect_no_scope", reinterpret_cast<void*>(&jit_collect_no_scope)},
         {"jit_collect_leaf", reinterpret_cast<void*>(&jit_collect_leaf)},
@@ -473,6 +501,20 @@ TEST_P(GcRootsTest, LiveAcrossACallSurviveAndDeadAreFreed) {
   if (precise()) {
     EXPECT_GE(heap_->Stats().jit_frames_visited, 1u);
   }
+}
+
+// A native helper's stack arguments lie above its exit record, in the JIT caller's frame, where
+// no stack map slot covers them: the walker must scan them conservatively, or an object passed
+// only that way is freed under the helper, which still reads it.
+TEST_P(GcRootsTest, NativeHelpersStackArgumentsSurviveACollection) {
+  AddIr(kStackArgIr);
+  auto stack_arg = Lookup<uint64_t (*)(uint64_t)>("stack_arg");
+  ASSERT_NE(stack_arg, nullptr);
+  for (uint64_t n : {7u, 1234u}) {
+    // The car read back after the collection: the fixnum n, as the JIT code tagged it.
+    EXPECT_EQ(CallJit(stack_arg, n), Value::Fixnum(static_cast<int64_t>(n)).bits()) << n;
+  }
+  EXPECT_GE(state_->collections, 2);
 }
 
 TEST_P(GcRootsTest, ThousandDeepRecursionKeepsEveryFramesRoot) {
