@@ -2,11 +2,9 @@
 // (jit/lower.cc) into one LLVM module per compilation unit (a whole file, or one REPL form),
 // links it through GcJit, calls each form's top level through CallJit and then removes the top
 // levels' code (docs/design/jit.md, "Compilation unit, tiers and code removal"). Native helpers
-// (below, extern "C", each starting with MOSAIC_JIT_EXIT_SCOPE) do what the generated code does
-// not do inline: built-ins, allocation, errors, the safepoint.
+// (jit/helpers.cc, extern "C", each starting with MOSAIC_JIT_EXIT_SCOPE) do what the generated
+// code does not do inline: built-ins, allocation slow paths, errors, the safepoint.
 #include "jit/jit_engine.h"
-
-#include <alloca.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "frontend/analysis/analysis.h"
@@ -30,6 +29,7 @@
 #include "frontend/objects/runtime.h"
 #include "frontend/reader/reader.h"
 #include "jit/compile_unit.h"
+#include "jit/helpers.h"
 #include "jit/lower.h"
 #include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
@@ -46,19 +46,13 @@ namespace {
 using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_t a0, uint64_t a1,
                              uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t rest);
 
-class JitEngine;
-thread_local JitEngine* current_engine = nullptr;
 // Top-level thunks run once and contain no loop (toylang loops are lambdas), so they are not
 // worth optimising: their module is compiled at O0 whatever the engine's level.
 constexpr mosaic::stackmaps::OptLevel kThunkLevel = mosaic::stackmaps::OptLevel::kO0;
 // See SetInteractiveOptLevel.
 std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
 
-[[noreturn]] void ArityError(const JitProc& proc, int argc, const SourcePos& pos) {
-  throw Error(ArityMessage(proc.name, proc.min_args, proc.max_args, argc), pos);
-}
-
-class JitEngine final : public Engine, public CallContext, public LowerEnv {
+class JitEngine final : public Engine, public CallContext, public LowerEnv, public HelperHost {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options) {
     absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
@@ -69,7 +63,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   }
 
   ~JitEngine() override {
-    if (current_engine == this) current_engine = previous_engine_;
+    if (CurrentHelperHost() == this) CurrentHelperHost() = previous_host_;
     for (Value& v : constants_) heap_->RemoveGlobalRoot(&v);
     runtime_.reset();
     if (registered_) (void)heap_->UnregisterCurrentThread();
@@ -152,7 +146,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     }
     const auto* proc = static_cast<const JitProc*>(ClosureInfo(procedure));
     if (argc < proc->min_args || (proc->max_args >= 0 && argc > proc->max_args)) {
-      ArityError(*proc, argc, SourcePos{});
+      ThrowArityError(*proc, argc, SourcePos{});
     }
     CheckStack();
     // Errors in the call-back without a position of their own are reported at the built-in
@@ -173,7 +167,9 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   }
   std::ostream& out() override { return *options_.out; }
 
-  Value CallPrimitive(Value primitive, const Value* args, int argc, const SourcePos& pos) {
+  // HelperHost.
+  Value CallPrimitive(Value primitive, const Value* args, int argc,
+                      const SourcePos& pos) override {
     return CallBuiltin(*PrimitiveBuiltin(primitive), *this, args, argc, pos);
   }
 
@@ -212,14 +208,27 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   uintptr_t StackLimit() override { return stack_limit_; }
   const ErrorSite** CurrentSiteSlot() override { return &current_site_; }
   uint64_t* PendingCall() override { return pending_; }
+  mosaic::internal::MutatorLayout* MutatorState() override { return mutator_; }
+  mosaic::KindId KindFor(ObjType type) override { return runtime_->kind(type); }
+  void KeepAlive(Value v) override {
+    Value& slot = constants_.emplace_back(v);
+    heap_->AddGlobalRoot(&slot);
+  }
+  JitProc* GlobalProcHint(const std::string& name) override {
+    auto it = global_procs_.find(name);
+    return it == global_procs_.end() ? nullptr : it->second;
+  }
+  void SetGlobalProcHint(const std::string& name, JitProc* proc) override {
+    global_procs_[name] = proc;
+  }
 
   // A site's position, or for a position-less site that of the innermost active call.
-  SourcePos PosFor(const ErrorSite* site) const {
+  SourcePos PosFor(const ErrorSite* site) const override {
     if (site->pos.file != nullptr || current_site_ == nullptr) return site->pos;
     return current_site_->pos;
   }
 
-  void Poll() {
+  void Poll() override {
     if (interrupt_.load(std::memory_order_relaxed) != 0) {
       interrupt_.store(0, std::memory_order_relaxed);
       throw Error("interrupted");
@@ -245,6 +254,9 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     heap_->SetStackWalker(walker_.get());
     if (absl::Status s = heap_->RegisterCurrentThread(); !s.ok()) return s;
     registered_ = true;
+    // JIT code allocates inline from this thread's buffers (their address is a constant in the
+    // code): the engine's mutator is the thread that creates it, for the engine's life.
+    mutator_ = mosaic::internal::tls_mutator;
     absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Create(*heap_);
     if (!runtime.ok()) return runtime.status();
     runtime_ = std::move(*runtime);
@@ -273,8 +285,8 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
     absl::StatusOr<EnterFn> enter = jit_->Lookup<EnterFn>("tj_enter");
     if (!enter.ok()) return enter.status();
     enter_ = *enter;
-    previous_engine_ = current_engine;
-    current_engine = this;
+    previous_host_ = CurrentHelperHost();
+    CurrentHelperHost() = this;
     return absl::OkStatus();
   }
 
@@ -410,142 +422,15 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv {
   EngineStats stats_;                  // code_bytes comes from code_size_
   CodeSizePlugin* code_size_ = nullptr;  // owned by the object linking layer
   int exit_code_ = 0;
-  JitEngine* previous_engine_ = nullptr;
+  HelperHost* previous_host_ = nullptr;
   const ErrorSite* current_site_ = nullptr;
   uint64_t pending_[kPendingCallWords] = {};
+  mosaic::internal::MutatorLayout* mutator_ = nullptr;
+  // GlobalProcHint: a guess checked at run time, so it may go stale harmlessly.
+  absl::flat_hash_map<std::string, JitProc*> global_procs_;
 };
 
-// --- Helpers called by JIT code ----------------------------------------------------------------
-
-// A call that JIT code does not make itself: primitives, and closures given the wrong number of
-// arguments (the error) or something that is not a procedure (the error).
-uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
-                  const SourcePos& pos) {
-  Value fn = Value::FromBits(f);
-  int n = static_cast<int>(argc);
-  if (IsClosure(fn)) ArityError(*static_cast<const JitProc*>(ClosureInfo(fn)), n, pos);
-  if (!IsPrimitive(fn)) throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), pos);
-  // The arguments stay on this native frame (scanned conservatively), never in malloc'd
-  // memory; n is bounded by the longest call in the program text.
-  Value small[kRegisterArgs];
-  Value* args = small;
-  if (n > kRegisterArgs) args = static_cast<Value*>(alloca(static_cast<size_t>(n) * sizeof(Value)));
-  for (int i = 0; i < n && i < kRegisterArgs; ++i) args[i] = Value::FromBits(regs[i]);
-  Value list = Value::FromBits(rest);
-  for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
-  Value primitive = fn;
-  return current_engine->CallPrimitive(primitive, args, n, pos).bits();
-}
-
-extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, uint64_t a2,
-                            uint64_t a3, uint64_t a4, uint64_t a5, uint64_t rest,
-                            const ErrorSite* site) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
-  return CallSlow(f, argc, regs, rest, current_engine->PosFor(site));
-}
-
-// tj_call for a call in tail position. (apply f x ... list) with a closure f is not performed
-// here: the spread call is left in the engine's pending buffer and kTailCallMarker returned,
-// and the JIT caller makes it as a real tail call (R7RS 3.5: apply calls f in tail position).
-extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1,
-                                 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
-                                 uint64_t rest, const ErrorSite* site) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
-  static const Builtin* const apply = FindBuiltin("apply");
-  Value fn = Value::FromBits(f);
-  SourcePos pos = current_engine->PosFor(site);
-  if (!IsPrimitive(fn) || PrimitiveBuiltin(fn) != apply || argc < 2) {
-    return CallSlow(f, argc, regs, rest, pos);
-  }
-  // The arguments in order: argv(0) is the procedure, argv(argc - 1) the list.
-  int n_args = static_cast<int>(argc);
-  Value extra = Value::FromBits(rest);
-  auto argv = [&](int i) {
-    if (i < kRegisterArgs) return Value::FromBits(regs[i]);
-    Value l = extra;
-    for (int k = kRegisterArgs; k < i; ++k) l = Cdr(l);
-    return Car(l);
-  };
-  Value proc = argv(0);
-  Value list = argv(n_args - 1);
-  int64_t length = ListLength(list);
-  // The built-in reports these errors (and calls primitives).
-  if (length < 0 || !IsClosure(proc)) return CallSlow(f, argc, regs, rest, pos);
-  int spread = n_args - 2;
-  int64_t total = spread + length;
-  const auto* target = static_cast<const JitProc*>(ClosureInfo(proc));
-  if (total < target->min_args || (target->max_args >= 0 && total > target->max_args)) {
-    ArityError(*target, static_cast<int>(total), pos);
-  }
-  // The spread arguments: argv(1..spread), then the list's elements.
-  Value l = list;
-  auto spread_arg = [&](int64_t i) {
-    if (i < spread) return argv(static_cast<int>(i) + 1);
-    Value v = Car(l);
-    l = Cdr(l);
-    return v;
-  };
-  Value first[kRegisterArgs];
-  for (int64_t i = 0; i < kRegisterArgs; ++i) {
-    first[i] = i < total ? spread_arg(i) : Value::Unspecified();
-  }
-  // The arguments after the sixth, in a fresh list (built reversed, then turned in place).
-  // Everything stays reachable from this frame's locals while Cons collects.
-  Value reversed = Value::Nil();
-  for (int64_t i = kRegisterArgs; i < total; ++i) reversed = Cons(spread_arg(i), reversed);
-  Value tail = Value::Nil();
-  while (reversed.IsPair()) {
-    Value next = Cdr(reversed);
-    SetCdr(reversed, tail);
-    tail = reversed;
-    reversed = next;
-  }
-  uint64_t* pending = current_engine->PendingCall();
-  pending[0] = proc.bits();
-  pending[1] = static_cast<uint64_t>(total);
-  for (int i = 0; i < kRegisterArgs; ++i) pending[2 + i] = first[i].bits();
-  pending[2 + kRegisterArgs] = tail.bits();
-  return kTailCallMarker;
-}
-
-extern "C" uint64_t tj_cons(uint64_t car, uint64_t cdr) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  return Cons(Value::FromBits(car), Value::FromBits(cdr)).bits();
-}
-
-extern "C" uint64_t tj_make_box(uint64_t v) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  return MakeBox(Value::FromBits(v)).bits();
-}
-
-extern "C" uint64_t tj_make_closure(const JitProc* proc, int64_t captures) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  return MakeClosure(proc, static_cast<size_t>(captures)).bits();
-}
-
-extern "C" [[noreturn]] void tj_throw(const ErrorSite* site) {
-  MOSAIC_JIT_EXIT_SCOPE();
-  throw Error(site->message, current_engine->PosFor(site));
-}
-
-extern "C" void tj_poll() {
-  MOSAIC_JIT_EXIT_SCOPE();
-  current_engine->Poll();
-}
-
-absl::Status JitEngine::DefineHelpers() {
-  return jit_->DefineAbsolute({
-      {"tj_call", reinterpret_cast<const void*>(&tj_call)},
-      {"tj_call_tail", reinterpret_cast<const void*>(&tj_call_tail)},
-      {"tj_cons", reinterpret_cast<const void*>(&tj_cons)},
-      {"tj_make_box", reinterpret_cast<const void*>(&tj_make_box)},
-      {"tj_make_closure", reinterpret_cast<const void*>(&tj_make_closure)},
-      {"tj_throw", reinterpret_cast<const void*>(&tj_throw)},
-      {"tj_poll", reinterpret_cast<const void*>(&tj_poll)},
-  });
-}
+absl::Status JitEngine::DefineHelpers() { return jit_->DefineAbsolute(HelperSymbols()); }
 
 }  // namespace
 

@@ -3,25 +3,20 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "frontend/builtins/builtins.h"
+#include "jit/lower_internal.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 
 namespace toylang::jit {
-namespace {
+namespace internal {
 
-using ir::NodeKind;
-
-// Offsets of JitProc's fields, measured on an instance: JitProc is not standard-layout (it has
-// a std::string), so offsetof would be conditionally supported.
-struct ProcOffsets {
-  int64_t code, min, max;
-};
 ProcOffsets GetProcOffsets() {
   static const JitProc probe;
   auto at = [](const void* field) {
@@ -31,29 +26,70 @@ ProcOffsets GetProcOffsets() {
   return {at(&probe.code), at(&probe.min32), at(&probe.max32)};
 }
 
-class Lowerer {
+Codegen::Codegen(LowerEnv& env, llvm::Module& m)
+    : env_(env), m_(m), ctx_(m.getContext()), b_(ctx_), offsets_(GetProcOffsets()) {
+  vt_ = llvm::PointerType::get(ctx_, 1);
+  i64_ = llvm::Type::getInt64Ty(ctx_);
+  i32_ = llvm::Type::getInt32Ty(ctx_);
+  pt_ = llvm::PointerType::get(ctx_, 0);
+  std::vector<llvm::Type*> params = {vt_, i64_};
+  for (int i = 0; i < kRegisterArgs; ++i) params.push_back(vt_);
+  params.push_back(vt_);
+  proc_type_ = llvm::FunctionType::get(vt_, params, false);
+  std::vector<llvm::Type*> call_params = params;
+  call_params.push_back(pt_);
+  call_helper_ = Helper("tj_call", vt_, call_params);
+  call_tail_helper_ = Helper("tj_call_tail", vt_, call_params);
+  cons_helper_ = Helper("tj_cons", vt_, {vt_, vt_});
+  box_helper_ = Helper("tj_make_box", vt_, {vt_});
+  closure_helper_ = Helper("tj_make_closure", vt_, {pt_, i64_});
+  throw_helper_ = Helper("tj_throw", llvm::Type::getVoidTy(ctx_), {pt_});
+  llvm::cast<llvm::Function>(throw_helper_.getCallee())->setDoesNotReturn();
+  poll_helper_ = Helper("tj_poll", llvm::Type::getVoidTy(ctx_), {});
+}
+
+void Codegen::ThrowIf(llvm::Value* cond, const ErrorSite* site) {
+  llvm::BasicBlock* bad = NewBlock("error");
+  llvm::BasicBlock* ok = NewBlock("ok");
+  b_.CreateCondBr(cond, bad, ok, Cold());
+  b_.SetInsertPoint(bad);
+  b_.CreateCall(throw_helper_, {Address(site)});
+  b_.CreateUnreachable();
+  b_.SetInsertPoint(ok);
+}
+
+llvm::Value* Codegen::HasType(llvm::Value* v, ObjType type) {
+  llvm::Value* bits = Bits(v);
+  llvm::Value* is_object = b_.CreateAnd(
+      b_.CreateICmpEQ(b_.CreateAnd(bits, b_.getInt64(Value::kTagMask)), b_.getInt64(0)),
+      b_.CreateICmpNE(bits, b_.getInt64(0)));
+  llvm::BasicBlock* from = b_.GetInsertBlock();
+  llvm::BasicBlock* check = NewBlock("type");
+  llvm::BasicBlock* done = NewBlock("typed");
+  b_.CreateCondBr(is_object, check, done);
+  b_.SetInsertPoint(check);
+  llvm::Value* header = b_.CreateLoad(i64_, FieldPtr(v, 0));
+  llvm::Value* t = b_.CreateAnd(b_.CreateLShr(header, layout::kTypeShift), b_.getInt64(0xff));
+  llvm::Value* eq = b_.CreateICmpEQ(t, b_.getInt64(static_cast<uint64_t>(type)));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+  phi->addIncoming(b_.getFalse(), from);
+  phi->addIncoming(eq, check);
+  return phi;
+}
+
+llvm::Value* Codegen::LengthOf(llvm::Value* v) {
+  return b_.CreateLShr(b_.CreateLoad(i64_, FieldPtr(v, 0)), layout::kLengthShift);
+}
+
+namespace {
+
+using ir::NodeKind;
+
+class Lowerer : public Codegen {
  public:
-  Lowerer(LowerEnv& env, llvm::Module& m)
-      : env_(env), m_(m), ctx_(m.getContext()), b_(ctx_), offsets_(GetProcOffsets()) {
-    vt_ = llvm::PointerType::get(ctx_, 1);
-    i64_ = llvm::Type::getInt64Ty(ctx_);
-    i32_ = llvm::Type::getInt32Ty(ctx_);
-    pt_ = llvm::PointerType::get(ctx_, 0);
-    std::vector<llvm::Type*> params = {vt_, i64_};
-    for (int i = 0; i < kRegisterArgs; ++i) params.push_back(vt_);
-    params.push_back(vt_);
-    proc_type_ = llvm::FunctionType::get(vt_, params, false);
-    std::vector<llvm::Type*> call_params = params;
-    call_params.push_back(pt_);
-    call_helper_ = Helper("tj_call", vt_, call_params);
-    call_tail_helper_ = Helper("tj_call_tail", vt_, call_params);
-    cons_helper_ = Helper("tj_cons", vt_, {vt_, vt_});
-    box_helper_ = Helper("tj_make_box", vt_, {vt_});
-    closure_helper_ = Helper("tj_make_closure", vt_, {pt_, i64_});
-    throw_helper_ = Helper("tj_throw", llvm::Type::getVoidTy(ctx_), {pt_});
-    llvm::cast<llvm::Function>(throw_helper_.getCallee())->setDoesNotReturn();
-    poll_helper_ = Helper("tj_poll", llvm::Type::getVoidTy(ctx_), {});
-  }
+  using Codegen::Codegen;
 
   llvm::FunctionType* proc_type() const { return proc_type_; }
 
@@ -105,33 +141,7 @@ class Lowerer {
   }
 
  private:
-  llvm::FunctionCallee Helper(const char* name, llvm::Type* ret, llvm::ArrayRef<llvm::Type*> params) {
-    return m_.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
-  }
-  llvm::MDNode* Cold() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 1000); }
-  llvm::MDNode* Hot() { return llvm::MDBuilder(ctx_).createBranchWeights(1000, 1); }
-  llvm::Value* Address(const volatile void* p) {
-    return b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(p)), pt_);
-  }
-  llvm::Constant* ConstV(Value v) {
-    return llvm::ConstantExpr::getIntToPtr(llvm::ConstantInt::get(i64_, v.bits()), vt_);
-  }
-  llvm::Value* Bits(llvm::Value* v) { return b_.CreatePtrToInt(v, i64_); }
-  llvm::Value* FieldPtr(llvm::Value* v, int64_t offset) {
-    return b_.CreateGEP(b_.getInt8Ty(), v, b_.getInt64(offset));
-  }
-  llvm::Value* LoadField(llvm::Value* v, int64_t offset) {
-    return b_.CreateLoad(vt_, FieldPtr(v, offset));
-  }
-  void StoreField(llvm::Value* v, int64_t offset, llvm::Value* x) {
-    b_.CreateStore(x, FieldPtr(v, offset));
-  }
-  llvm::Value* IsValue(llvm::Value* v, Value k) {
-    return b_.CreateICmpEQ(Bits(v), b_.getInt64(k.bits()));
-  }
-  llvm::BasicBlock* NewBlock(const char* name) {
-    return llvm::BasicBlock::Create(ctx_, name, fn_);
-  }
+  llvm::Value* Closure() { return b_.CreateLoad(vt_, closure_slot_); }
 
   static void SetGcAttributes(llvm::Function* fn) {
     fn->setGC("statepoint-example");
@@ -139,40 +149,10 @@ class Lowerer {
     fn->setUWTableKind(llvm::UWTableKind::Async);
   }
 
-  // Throws the error at `site` when `cond` holds (a cold, non-returning path).
-  void ThrowIf(llvm::Value* cond, const ErrorSite* site) {
-    llvm::BasicBlock* bad = NewBlock("error");
-    llvm::BasicBlock* ok = NewBlock("ok");
-    b_.CreateCondBr(cond, bad, ok, Cold());
-    b_.SetInsertPoint(bad);
-    b_.CreateCall(throw_helper_, {Address(site)});
-    b_.CreateUnreachable();
-    b_.SetInsertPoint(ok);
-  }
-
-  // v is a header object of `type` (an i1; loads the header only for objects).
-  llvm::Value* HasType(llvm::Value* v, ObjType type) {
-    llvm::Value* bits = Bits(v);
-    llvm::Value* is_object = b_.CreateAnd(
-        b_.CreateICmpEQ(b_.CreateAnd(bits, b_.getInt64(Value::kTagMask)), b_.getInt64(0)),
-        b_.CreateICmpNE(bits, b_.getInt64(0)));
-    llvm::BasicBlock* from = b_.GetInsertBlock();
-    llvm::BasicBlock* check = NewBlock("type");
-    llvm::BasicBlock* done = NewBlock("typed");
-    b_.CreateCondBr(is_object, check, done);
-    b_.SetInsertPoint(check);
-    llvm::Value* header = b_.CreateLoad(i64_, FieldPtr(v, 0));
-    llvm::Value* t = b_.CreateAnd(b_.CreateLShr(header, layout::kTypeShift), b_.getInt64(0xff));
-    llvm::Value* eq = b_.CreateICmpEQ(t, b_.getInt64(static_cast<uint64_t>(type)));
-    b_.CreateBr(done);
-    b_.SetInsertPoint(done);
-    llvm::PHINode* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
-    phi->addIncoming(b_.getFalse(), from);
-    phi->addIncoming(eq, check);
-    return phi;
-  }
-
+  // The lambda's function in this module, created (and queued for lowering) on first use:
+  // a known call may name a lambda before its closure is created.
   llvm::Function* Enqueue(const ir::Lambda& lambda) {
+    if (auto it = functions_.find(&lambda); it != functions_.end()) return it->second;
     JitProc* proc = env_.ProcFor(lambda);
     std::string name = absl::StrCat(prefix_, "_", lowered_.size());
     auto* fn = llvm::Function::Create(proc_type_, llvm::GlobalValue::ExternalLinkage, name, m_);
@@ -180,6 +160,7 @@ class Lowerer {
     SetGcAttributes(fn);
     lowered_.push_back({proc, name});
     queue_.emplace_back(&lambda, fn);
+    functions_.emplace(&lambda, fn);
     return fn;
   }
 
@@ -188,9 +169,10 @@ class Lowerer {
   void LowerFunction(const ir::Lambda& lambda, llvm::Function* fn) {
     fn_ = fn;
     lambda_ = &lambda;
-    closure_ = fn->getArg(0);
     llvm::BasicBlock* entry = NewBlock("entry");
     b_.SetInsertPoint(entry);
+    closure_slot_ = b_.CreateAlloca(vt_, nullptr, "closure");
+    b_.CreateStore(fn->getArg(0), closure_slot_);
     // Frame slots are allocas that mem2reg/sroa promote to SSA before RS4GC (Fact 5): every
     // access is a whole-value load or store, and no slot's address escapes.
     slots_.clear();
@@ -225,7 +207,8 @@ class Lowerer {
         llvm::BasicBlock* next = NewBlock("rest_next");
         b_.CreateCondBr(b_.CreateICmpSGT(argc, b_.getInt64(i)), add, next);
         b_.SetInsertPoint(add);
-        llvm::Value* consed = b_.CreateCall(cons_helper_, {fn->getArg(2 + i), list});
+        llvm::Value* consed = AllocPair(fn->getArg(2 + i), list);
+        add = b_.GetInsertBlock();
         b_.CreateBr(next);
         b_.SetInsertPoint(next);
         llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
@@ -235,9 +218,12 @@ class Lowerer {
       }
       b_.CreateStore(list, slots_[required]);
     }
+    loop_header_ = NewBlock("loop");
+    b_.CreateBr(loop_header_);
+    b_.SetInsertPoint(loop_header_);
     for (int slot : lambda.boxed_params) {
       llvm::Value* v = b_.CreateLoad(vt_, slots_[slot]);
-      b_.CreateStore(b_.CreateCall(box_helper_, {v}), slots_[slot]);
+      b_.CreateStore(AllocBox(v), slots_[slot]);
     }
     llvm::Value* result = Emit(*lambda.body);
     b_.CreateRet(result);
@@ -258,7 +244,7 @@ class Lowerer {
         const auto& r = ir::As<ir::VarRef>(node);
         llvm::Value* v = node.kind == NodeKind::kLocalRef
                              ? b_.CreateLoad(vt_, slots_[r.index])
-                             : LoadField(closure_, layout::kClosureCapturesOffset + 8 * r.index);
+                             : LoadField(Closure(), layout::kClosureCapturesOffset + 8 * r.index);
         if (r.boxed) v = LoadField(v, layout::kBoxValueOffset);
         if (r.check_defined) {
           ThrowIf(IsValue(v, Value::Undefined()),
@@ -284,7 +270,7 @@ class Lowerer {
             b_.CreateStore(v, slots_[s.index]);
           }
         } else {
-          llvm::Value* box = LoadField(closure_, layout::kClosureCapturesOffset + 8 * s.index);
+          llvm::Value* box = LoadField(Closure(), layout::kClosureCapturesOffset + 8 * s.index);
           StoreField(box, layout::kBoxValueOffset, v);
         }
         return ConstV(Value::Unspecified());
@@ -292,6 +278,9 @@ class Lowerer {
       case NodeKind::kGlobalSet:
       case NodeKind::kGlobalDefine: {
         const auto& g = ir::As<ir::Global>(node);
+        if (node.kind == NodeKind::kGlobalDefine && g.value->kind == NodeKind::kLambda) {
+          env_.SetGlobalProcHint(g.name, env_.ProcFor(ir::As<ir::Lambda>(*g.value)));
+        }
         llvm::Value* v = Emit(*g.value);
         llvm::Value* address = GlobalValueAddress(g);
         if (node.kind == NodeKind::kGlobalSet) {
@@ -334,7 +323,7 @@ class Lowerer {
         const auto& l = ir::As<ir::Let>(node);
         for (const ir::Binding& bnd : l.bindings) {
           llvm::Value* v = Emit(*bnd.init);
-          if (bnd.boxed) v = b_.CreateCall(box_helper_, {v});
+          if (bnd.boxed) v = AllocBox(v);
           b_.CreateStore(v, slots_[bnd.slot]);
         }
         return Emit(*l.body);
@@ -356,23 +345,19 @@ class Lowerer {
 
   llvm::Value* EmitClosure(const ir::Lambda& lambda) {
     Enqueue(lambda);
-    JitProc* proc = env_.ProcFor(lambda);
-    llvm::Value* c = b_.CreateCall(
-        closure_helper_, {Address(proc), b_.getInt64(lambda.captures.size())});
-    for (size_t i = 0; i < lambda.captures.size(); ++i) {
-      const ir::CaptureSource& s = lambda.captures[i];
-      llvm::Value* v = s.from_capture
-                           ? LoadField(closure_, layout::kClosureCapturesOffset + 8 * s.index)
-                           : b_.CreateLoad(vt_, slots_[s.index]);
-      StoreField(c, layout::kClosureCapturesOffset + 8 * i, v);
+    std::vector<llvm::Value*> captures;
+    for (const ir::CaptureSource& s : lambda.captures) {
+      captures.push_back(s.from_capture
+                             ? LoadField(Closure(), layout::kClosureCapturesOffset + 8 * s.index)
+                             : b_.CreateLoad(vt_, slots_[s.index]));
     }
-    return c;
+    return AllocClosure(env_.ProcFor(lambda), captures);
   }
 
   llvm::Value* EmitLetrec(const ir::Let& l) {
     for (const ir::Binding& bnd : l.bindings) {
       llvm::Value* v = ConstV(Value::Undefined());
-      if (bnd.boxed) v = b_.CreateCall(box_helper_, {v});
+      if (bnd.boxed) v = AllocBox(v);
       b_.CreateStore(v, slots_[bnd.slot]);
     }
     size_t next_fixup = 0;
@@ -403,101 +388,74 @@ class Lowerer {
     return Emit(*l.body);
   }
 
-  // A call of a global that names one of these built-ins with this many arguments is tried
-  // inline first: when the global still holds that built-in (its code word says so, whatever
-  // the global was redefined to) and the operands have the right types. Anything else
-  // (another procedure, a flonum, an overflow, an error) takes the ordinary call below.
-  enum class InlineOp { kNone, kAdd, kSub, kLt, kGt, kLe, kGe, kNumEq, kCar, kCdr, kNullP,
-                        kPairP, kNot, kEqP };
-  static InlineOp InlineOpFor(const std::string& name, size_t argc) {
-    static const struct { const char* name; size_t argc; InlineOp op; } kOps[] = {
-        {"+", 2, InlineOp::kAdd},      {"-", 2, InlineOp::kSub},     {"<", 2, InlineOp::kLt},
-        {">", 2, InlineOp::kGt},       {"<=", 2, InlineOp::kLe},     {">=", 2, InlineOp::kGe},
-        {"=", 2, InlineOp::kNumEq},    {"car", 1, InlineOp::kCar},   {"cdr", 1, InlineOp::kCdr},
-        {"null?", 1, InlineOp::kNullP}, {"pair?", 1, InlineOp::kPairP},
-        {"not", 1, InlineOp::kNot},    {"eq?", 2, InlineOp::kEqP},
-    };
-    for (const auto& o : kOps) {
-      if (name == o.name && argc == o.argc) return o.op;
-    }
-    return InlineOp::kNone;
+  // After a call that may have ended the block (a tail call): code that follows is
+  // unreachable and goes in a block of its own.
+  llvm::Value* Finish(const ir::Call& call, llvm::Value* result) {
+    if (result != nullptr) return result;
+    (void)call;
+    b_.SetInsertPoint(NewBlock("after_tail"));
+    return llvm::PoisonValue::get(vt_);
   }
 
-  // Emits the inline operation; returns its value in the current block, which it leaves
-  // positioned on the success path, and sets *fail to the block that must make the real call.
-  llvm::Value* EmitInline(InlineOp op, const std::string& name, llvm::Value* f,
-                          const std::vector<llvm::Value*>& args, llvm::BasicBlock** fail) {
-    const Builtin* builtin = FindBuiltin(name);
-    *fail = NewBlock("not_inline");
-    llvm::BasicBlock* is_builtin = NewBlock("is_builtin");
-    llvm::BasicBlock* check_code = NewBlock("check_code");
-    b_.CreateCondBr(HasType(f, ObjType::kPrimitive), check_code, *fail, Hot());
-    b_.SetInsertPoint(check_code);
+  // A call of a global that (define name (lambda ...)) bound to a procedure that the lowering
+  // knows (GlobalProcHint): when f is still a closure of that procedure, call it directly;
+  // otherwise (redefined, never defined, ...) the generic call.
+  llvm::Value* EmitGlobalCall(const ir::Call& call, const ir::Global& g, llvm::Value* f,
+                              const std::vector<llvm::Value*>& args) {
+    JitProc* proc = env_.GlobalProcHint(g.name);
+    llvm::Value* code =
+        proc != nullptr && proc->lambda != nullptr && Accepts(*proc, args.size())
+            ? KnownCode(*proc->lambda)
+            : nullptr;
+    if (code == nullptr) return EmitGenericCall(call, f, args);
+    llvm::BasicBlock* check = NewBlock("check_proc");
+    llvm::BasicBlock* known = NewBlock("known");
+    llvm::BasicBlock* fail = NewBlock("unknown");
+    b_.CreateCondBr(HasType(f, ObjType::kClosure), check, fail, Hot());
+    b_.SetInsertPoint(check);
     llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
-    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(builtin))), is_builtin, *fail,
-                    Hot());
-    b_.SetInsertPoint(is_builtin);
-    auto bool_value = [&](llvm::Value* cond) {
-      return b_.CreateSelect(cond, ConstV(Value::True()), ConstV(Value::False()));
-    };
-    auto require = [&](llvm::Value* cond) {
-      llvm::BasicBlock* ok = NewBlock("inline_ok");
-      b_.CreateCondBr(cond, ok, *fail, Hot());
-      b_.SetInsertPoint(ok);
-    };
-    llvm::Value* x = Bits(args[0]);
-    llvm::Value* y = args.size() > 1 ? Bits(args[1]) : nullptr;
-    auto both_fixnums = [&] {
-      require(b_.CreateICmpNE(b_.CreateAnd(b_.CreateAnd(x, y), b_.getInt64(1)), b_.getInt64(0)));
-    };
-    auto is_pair = [&](llvm::Value* bits) {
-      return b_.CreateICmpEQ(b_.CreateAnd(bits, b_.getInt64(Value::kTagMask)),
-                             b_.getInt64(Value::kPairTag));
-    };
-    switch (op) {
-      case InlineOp::kAdd:
-      case InlineOp::kSub: {
-        // Tagged: (2a+1) + (2b+1) - 1 = 2(a+b)+1, (2a+1) - (2b+1) + 1 = 2(a-b)+1; a 64-bit
-        // overflow of the tagged word is exactly a 63-bit fixnum overflow.
-        both_fixnums();
-        llvm::Value* y1 = b_.CreateSub(y, b_.getInt64(1));
-        llvm::Value* r = b_.CreateBinaryIntrinsic(op == InlineOp::kAdd
-                                                      ? llvm::Intrinsic::sadd_with_overflow
-                                                      : llvm::Intrinsic::ssub_with_overflow,
-                                                  x, y1);
-        require(b_.CreateNot(b_.CreateExtractValue(r, 1)));
-        return b_.CreateIntToPtr(b_.CreateExtractValue(r, 0), vt_);
-      }
-      case InlineOp::kLt: both_fixnums(); return bool_value(b_.CreateICmpSLT(x, y));
-      case InlineOp::kGt: both_fixnums(); return bool_value(b_.CreateICmpSGT(x, y));
-      case InlineOp::kLe: both_fixnums(); return bool_value(b_.CreateICmpSLE(x, y));
-      case InlineOp::kGe: both_fixnums(); return bool_value(b_.CreateICmpSGE(x, y));
-      case InlineOp::kNumEq: both_fixnums(); return bool_value(b_.CreateICmpEQ(x, y));
-      case InlineOp::kCar:
-      case InlineOp::kCdr:
-        require(is_pair(x));
-        return LoadField(args[0], (op == InlineOp::kCar ? 0 : 8) -
-                                      static_cast<int64_t>(Value::kPairTag));
-      case InlineOp::kNullP: return bool_value(b_.CreateICmpEQ(x, b_.getInt64(Value::Nil().bits())));
-      case InlineOp::kPairP: return bool_value(is_pair(x));
-      case InlineOp::kNot: return bool_value(b_.CreateICmpEQ(x, b_.getInt64(Value::False().bits())));
-      case InlineOp::kEqP: return bool_value(b_.CreateICmpEQ(x, y));
-      case InlineOp::kNone: break;
+    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(proc))), known, fail, Hot());
+    b_.SetInsertPoint(known);
+    llvm::Value* fast = EmitKnownCall(call, f, args, *proc->lambda, code);
+    if (call.tail) {
+      b_.SetInsertPoint(fail);
+      return EmitGenericCall(call, f, args);
     }
-    return ConstV(Value::Unspecified());
+    llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+    llvm::BasicBlock* done = NewBlock("global_called");
+    b_.CreateBr(done);
+    b_.SetInsertPoint(fail);
+    llvm::Value* slow = EmitGenericCall(call, f, args);
+    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+    phi->addIncoming(fast, fast_end);
+    phi->addIncoming(slow, slow_end);
+    return phi;
   }
 
   llvm::Value* EmitCall(const ir::Call& call) {
     llvm::Value* f = Emit(*call.fn);
     std::vector<llvm::Value*> args;
     for (const ir::NodePtr& a : call.args) args.push_back(Emit(*a));
+    if (call.known != nullptr) {
+      // The analysis proved that f is a closure of call.known.
+      llvm::Value* code = KnownCode(*call.known);
+      if (code == nullptr || !Accepts(*env_.ProcFor(*call.known), args.size())) {
+        return EmitGenericCall(call, f, args);  // (the arity error)
+      }
+      return Finish(call, EmitKnownCall(call, f, args, *call.known, code));
+    }
     InlineOp op = InlineOp::kNone;
     if (call.fn->kind == NodeKind::kGlobalRef) {
-      op = InlineOpFor(ir::As<ir::Global>(*call.fn).name, args.size());
+      const auto& g = ir::As<ir::Global>(*call.fn);
+      op = InlineOpFor(g.name, args.size());
+      if (op == InlineOp::kNone) return EmitGlobalCall(call, g, f, args);
     }
     if (op == InlineOp::kNone) return EmitGenericCall(call, f, args);
     llvm::BasicBlock* fail = nullptr;
-    llvm::Value* fast = EmitInline(op, ir::As<ir::Global>(*call.fn).name, f, args, &fail);
+    llvm::Value* fast = EmitInline(op, ir::As<ir::Global>(*call.fn), f, args, &fail);
     if (call.tail) {
       b_.CreateRet(fast);
       b_.SetInsertPoint(fail);
@@ -517,16 +475,83 @@ class Lowerer {
     return phi;
   }
 
-  llvm::Value* EmitGenericCall(const ir::Call& call, llvm::Value* f,
-                               const std::vector<llvm::Value*>& args) {
+  // The uniform signature's operands: closure, argc, a0..a5, the list of the others.
+  std::vector<llvm::Value*> CallOperands(llvm::Value* f, const std::vector<llvm::Value*>& args) {
     int argc = static_cast<int>(args.size());
     llvm::Value* rest = ConstV(Value::Nil());
-    for (int i = argc; i-- > kRegisterArgs;) rest = b_.CreateCall(cons_helper_, {args[i], rest});
+    for (int i = argc; i-- > kRegisterArgs;) rest = AllocPair(args[i], rest);
     std::vector<llvm::Value*> operands = {f, b_.getInt64(argc)};
     for (int i = 0; i < kRegisterArgs; ++i) {
       operands.push_back(i < argc ? args[i] : ConstV(Value::Unspecified()));
     }
     operands.push_back(rest);
+    return operands;
+  }
+
+  // Calls `code` (a closure's function, arity already checked). A tail call ends the block
+  // (musttail + ret) and returns nullptr; otherwise the result, in the current block.
+  llvm::Value* EmitDirectCall(const ir::Call& call, llvm::Value* code,
+                              const std::vector<llvm::Value*>& operands) {
+    if (call.tail) {
+      llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
+      c->setCallingConv(llvm::CallingConv::Tail);
+      c->setTailCallKind(llvm::CallInst::TCK_MustTail);
+      // Nothing in this frame is live after a tail call (Fact 6).
+      c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+      b_.CreateRet(c);
+      return nullptr;
+    }
+    // The stack check is made by the caller, so "stack overflow" names the call site.
+    llvm::Function* frame_address = llvm::Intrinsic::getDeclaration(
+        &m_, llvm::Intrinsic::frameaddress, {pt_});
+    llvm::Value* fp = b_.CreatePtrToInt(b_.CreateCall(frame_address, {b_.getInt32(0)}), i64_);
+    ThrowIf(b_.CreateICmpULT(fp, b_.getInt64(env_.StackLimit())),
+            env_.Site(call.pos, "stack overflow"));
+    // Dynamic scope of the call site for position-less errors (LowerEnv::CurrentSiteSlot).
+    bool has_pos = call.pos.file != nullptr;
+    llvm::Value* slot = Address(env_.CurrentSiteSlot());
+    llvm::Value* saved = has_pos ? b_.CreateLoad(pt_, slot) : nullptr;
+    if (has_pos) b_.CreateStore(Address(env_.Site(call.pos, "")), slot);
+    llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
+    c->setCallingConv(llvm::CallingConv::Tail);
+    if (has_pos) b_.CreateStore(saved, slot);
+    return c;
+  }
+
+  static bool Accepts(const JitProc& proc, size_t argc) {
+    int n = static_cast<int>(argc);
+    return proc.max_args < 0 ? n >= proc.min_args : n == proc.max_args;
+  }
+
+  // The function of a lambda whose closure is known to be `f`: in this module, or already
+  // linked; nullptr when neither (the lambda's module failed to compile).
+  llvm::Value* KnownCode(const ir::Lambda& lambda) {
+    if (auto it = functions_.find(&lambda); it != functions_.end()) return it->second;
+    const JitProc* proc = env_.ProcFor(lambda);
+    if (proc->code == nullptr) return nullptr;
+    return Address(proc->code);
+  }
+
+  // A call whose callee `f` is a closure of `lambda` that accepts args.size() arguments: a
+  // direct call with no type or arity test, and a self tail call is a branch to the loop
+  // header (place-safepoints puts a poll on that back-edge). Returns as EmitDirectCall.
+  llvm::Value* EmitKnownCall(const ir::Call& call, llvm::Value* f,
+                             const std::vector<llvm::Value*>& args, const ir::Lambda& lambda,
+                             llvm::Value* code) {
+    if (call.tail && &lambda == lambda_ && !lambda.has_rest) {
+      // Every argument is computed already; only now are the parameter slots overwritten.
+      for (size_t i = 0; i < args.size(); ++i) b_.CreateStore(args[i], slots_[i]);
+      b_.CreateStore(f, closure_slot_);
+      b_.CreateBr(loop_header_);
+      return nullptr;
+    }
+    return EmitDirectCall(call, code, CallOperands(f, args));
+  }
+
+  llvm::Value* EmitGenericCall(const ir::Call& call, llvm::Value* f,
+                               const std::vector<llvm::Value*>& args) {
+    int argc = static_cast<int>(args.size());
+    std::vector<llvm::Value*> operands = CallOperands(f, args);
 
     llvm::BasicBlock* closure_block = NewBlock("closure");
     llvm::BasicBlock* fast = NewBlock("fast");
@@ -552,30 +577,8 @@ class Lowerer {
     b_.SetInsertPoint(fast);
     llvm::Value* code = b_.CreateLoad(pt_, at(offsets_.code));
     const ErrorSite* site = env_.Site(call.pos, "");
-    llvm::Value* fast_result = nullptr;
-    if (call.tail) {
-      llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
-      c->setCallingConv(llvm::CallingConv::Tail);
-      c->setTailCallKind(llvm::CallInst::TCK_MustTail);
-      // Nothing in this frame is live after a tail call (Fact 6).
-      c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
-      b_.CreateRet(c);
-    } else {
-      // The stack check is made by the caller, so "stack overflow" names the call site.
-      llvm::Function* frame_address = llvm::Intrinsic::getDeclaration(
-          &m_, llvm::Intrinsic::frameaddress, {pt_});
-      llvm::Value* fp = b_.CreatePtrToInt(b_.CreateCall(frame_address, {b_.getInt32(0)}), i64_);
-      ThrowIf(b_.CreateICmpULT(fp, b_.getInt64(env_.StackLimit())),
-              env_.Site(call.pos, "stack overflow"));
-      // Dynamic scope of the call site for position-less errors (LowerEnv::CurrentSiteSlot).
-      bool has_pos = call.pos.file != nullptr;
-      llvm::Value* slot = Address(env_.CurrentSiteSlot());
-      llvm::Value* saved = has_pos ? b_.CreateLoad(pt_, slot) : nullptr;
-      if (has_pos) b_.CreateStore(Address(site), slot);
-      llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
-      c->setCallingConv(llvm::CallingConv::Tail);
-      if (has_pos) b_.CreateStore(saved, slot);
-      fast_result = c;
+    llvm::Value* fast_result = EmitDirectCall(call, code, operands);
+    if (!call.tail) {
       fast = b_.GetInsertBlock();
       b_.CreateBr(done);
     }
@@ -628,29 +631,24 @@ class Lowerer {
     return phi;
   }
 
-  LowerEnv& env_;
-  llvm::Module& m_;
-  llvm::LLVMContext& ctx_;
-  llvm::IRBuilder<> b_;
-  ProcOffsets offsets_;
-  llvm::Type* vt_;
-  llvm::IntegerType* i64_;
-  llvm::IntegerType* i32_;
-  llvm::Type* pt_;
-  llvm::FunctionType* proc_type_;
-  llvm::FunctionCallee call_helper_, call_tail_helper_, cons_helper_, box_helper_, closure_helper_, throw_helper_,
-      poll_helper_;
   std::string prefix_;
   std::deque<std::pair<const ir::Lambda*, llvm::Function*>> queue_;
   std::vector<LoweredProc> lowered_;
   // The function being lowered.
-  llvm::Function* fn_ = nullptr;
   const ir::Lambda* lambda_ = nullptr;
-  llvm::Value* closure_ = nullptr;
+  // The closure, in a slot so that a self tail call (a loop) can replace it.
+  llvm::AllocaInst* closure_slot_ = nullptr;
+  // Where a self tail call jumps: after the parameters reached their slots, before the boxing
+  // of boxed parameters.
+  llvm::BasicBlock* loop_header_ = nullptr;
+  std::unordered_map<const ir::Lambda*, llvm::Function*> functions_;
   std::vector<llvm::AllocaInst*> slots_;
 };
 
 }  // namespace
+}  // namespace internal
+
+using internal::Lowerer;
 
 std::vector<LoweredProc> LowerToplevel(LowerEnv& env, const ir::Lambda& toplevel,
                                        const std::string& prefix, llvm::Module& module) {

@@ -15,6 +15,7 @@
 
 #include "frontend/analysis/ir.h"
 #include "frontend/objects/objects.h"
+#include "mosaic/internal/mutator_layout.h"
 #include "llvm/IR/Module.h"
 
 namespace toylang::jit {
@@ -54,6 +55,16 @@ class LowerEnv {
   // Where tj_call_tail leaves a call that JIT code must make as a tail call: closure, argc,
   // a0..a5, rest (kPendingCallWords words).
   virtual uint64_t* PendingCall() = 0;
+  // Inline allocation: the engine thread's allocation buffers (its mutator is fixed for the
+  // engine's life, so the address is a constant in the code) and the heap's kind ids.
+  virtual mosaic::internal::MutatorLayout* MutatorState() = 0;
+  virtual mosaic::KindId KindFor(ObjType type) = 0;
+  // Keeps `v` alive for the engine's life (code compares values with its address).
+  virtual void KeepAlive(Value v) = 0;
+  // The procedure most recently defined for a global by (define name (lambda ...)) in code
+  // lowered so far, or nullptr: calls of the global test for it and then call it directly.
+  virtual JitProc* GlobalProcHint(const std::string& name) = 0;
+  virtual void SetGlobalProcHint(const std::string& name, JitProc* proc) = 0;
 };
 
 inline constexpr int kPendingCallWords = 3 + kRegisterArgs;

@@ -4,6 +4,7 @@
 #include "jit/lower.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -48,8 +49,19 @@ class FakeEnv : public LowerEnv {
   uintptr_t StackLimit() override { return 0x1000; }
   const ErrorSite** CurrentSiteSlot() override { return &current_; }
   uint64_t* PendingCall() override { return pending_; }
+  mosaic::internal::MutatorLayout* MutatorState() override {
+    return mosaic::internal::tls_mutator;
+  }
+  mosaic::KindId KindFor(ObjType type) override { return Runtime::Get().kind(type); }
+  void KeepAlive(Value) override {}  // the tests' heap never collects what the globals hold
+  JitProc* GlobalProcHint(const std::string& name) override {
+    auto it = hints_.find(name);
+    return it == hints_.end() ? nullptr : it->second;
+  }
+  void SetGlobalProcHint(const std::string& name, JitProc* proc) override { hints_[name] = proc; }
 
  private:
+  std::map<std::string, JitProc*> hints_;
   std::deque<JitProc> procs_;
   std::deque<ErrorSite> sites_;
   Value constant_ = Value::Nil();

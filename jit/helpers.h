@@ -1,0 +1,42 @@
+// The native helpers that JIT code calls (extern "C", each a JIT -> native exit that may
+// collect), and what they need from the engine running on the calling thread.
+// docs/design/jit.md, "Helpers", lists them with their contracts.
+#ifndef TOYLANG_JIT_HELPERS_H_
+#define TOYLANG_JIT_HELPERS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "frontend/common/error.h"
+#include "jit/lower.h"
+#include "mosaic/value.h"
+
+namespace toylang::jit {
+
+// Implemented by the JIT engine; the helpers reach it through CurrentHelperHost().
+class HelperHost {
+ public:
+  virtual ~HelperHost() = default;
+  // A site's position, or for a position-less site that of the innermost active call.
+  virtual SourcePos PosFor(const ErrorSite* site) const = 0;
+  virtual Value CallPrimitive(Value primitive, const Value* args, int argc,
+                              const SourcePos& pos) = 0;
+  // The pending-call buffer (LowerEnv::PendingCall).
+  virtual uint64_t* PendingCall() = 0;
+  // The poll's slow path: "interrupted", then the safepoint.
+  virtual void Poll() = 0;
+};
+
+// The engine whose JIT code runs on this thread (set by the engine while it exists).
+HelperHost*& CurrentHelperHost();
+
+[[noreturn]] void ThrowArityError(const JitProc& proc, int argc, const SourcePos& pos);
+
+// Every helper's symbol and address, for GcJit::DefineAbsolute.
+std::vector<std::pair<std::string, const void*>> HelperSymbols();
+
+}  // namespace toylang::jit
+
+#endif  // TOYLANG_JIT_HELPERS_H_

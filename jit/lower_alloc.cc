@@ -1,0 +1,120 @@
+// Inline allocation: pairs, boxes and closures come from the engine thread's allocation buffer
+// (mosaic/internal/mutator_layout.h), like mosaic::Allocate/AllocatePair in
+// mosaic/internal/allocate_inline.h, with the runtime's slow path (tj_cons, tj_make_box,
+// tj_make_closure: each a safepoint) behind a cold branch.
+//
+// The GC contract: the bump itself is not a safepoint, and the object is complete (header and
+// every field a valid value) before the next instruction that can be one, so neither a
+// collection nor verify=1 ever sees a half-built object. Stress mode needs nothing here: the
+// runtime then refills a buffer with a single cell, so every other allocation takes the slow
+// path, which counts down to the forced collections exactly as for C++ callers.
+#include <vector>
+
+#include "jit/lower_internal.h"
+#include "mosaic/internal/mutator_layout.h"
+#include "mosaic/internal/size_classes.h"
+#include "mosaic/object.h"
+
+namespace toylang::jit::internal {
+
+namespace mi = mosaic::internal;
+
+llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, llvm::BasicBlock* slow) {
+  auto* buffer = reinterpret_cast<char*>(env_.MutatorState()) + mi::kMutatorBuffersOffset +
+                 static_cast<size_t>(cls) * mi::kAllocBufferSize;
+  llvm::Value* cursor_address = Address(buffer + mi::kAllocBufferCursorOffset);
+  llvm::Value* cursor = b_.CreateLoad(i64_, cursor_address);
+  llvm::Value* limit = b_.CreateLoad(i64_, Address(buffer + mi::kAllocBufferLimitOffset));
+  llvm::BasicBlock* bump = NewBlock("bump");
+  // limit - cursor < size, unsigned, exactly as TryBump (an empty buffer has cursor == limit).
+  b_.CreateCondBr(b_.CreateICmpULT(b_.CreateSub(limit, cursor), b_.getInt64(cell_bytes)), slow,
+                  bump, Cold());
+  b_.SetInsertPoint(bump);
+  b_.CreateStore(b_.CreateAdd(cursor, b_.getInt64(cell_bytes)), cursor_address);
+  // The cell's start as a GC pointer: RS4GC takes it as the base of everything derived from it
+  // (the precise-root visitor accepts an object's start, docs/design/stackmaps.md).
+  return b_.CreateIntToPtr(cursor, vt_);
+}
+
+llvm::Value* Codegen::InlinePair(llvm::Value* car, llvm::Value* cdr, llvm::BasicBlock* slow) {
+  llvm::Value* cell = BumpOrBranch(mi::kPairClass, mi::ClassCellBytes(mi::kPairClass), slow);
+  StoreField(cell, offsetof(mosaic::PairCell, car), car);
+  StoreField(cell, offsetof(mosaic::PairCell, cdr), cdr);
+  return FieldPtr(cell, Value::kPairTag);
+}
+
+llvm::Value* Codegen::AllocPair(llvm::Value* car, llvm::Value* cdr) {
+  llvm::BasicBlock* slow = NewBlock("cons_slow");
+  llvm::BasicBlock* done = NewBlock("consed");
+  llvm::Value* fast = InlinePair(car, cdr, slow);
+  llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(slow);
+  llvm::Value* slow_value = b_.CreateCall(cons_helper_, {car, cdr});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+  phi->addIncoming(fast, fast_end);
+  phi->addIncoming(slow_value, slow);
+  return phi;
+}
+
+llvm::Value* Codegen::AllocBox(llvm::Value* v) {
+  // [header | value | name]: the layout MakeBox builds (objects.h); a local's box has no name.
+  constexpr size_t kBytes = layout::kBoxValueOffset + 2 * layout::kWord;
+  constexpr int kClass = mi::SizeClassFor(kBytes);
+  llvm::BasicBlock* slow = NewBlock("box_slow");
+  llvm::BasicBlock* done = NewBlock("boxed");
+  llvm::Value* cell = BumpOrBranch(kClass, mi::ClassCellBytes(kClass), slow);
+  b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(ObjType::kBox), ObjType::kBox, 0)),
+                 FieldPtr(cell, 0));
+  StoreField(cell, layout::kBoxValueOffset, v);
+  StoreField(cell, layout::kBoxValueOffset + layout::kWord, ConstV(Value::False()));
+  llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(slow);
+  llvm::Value* slow_value = b_.CreateCall(box_helper_, {v});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+  phi->addIncoming(cell, fast_end);
+  phi->addIncoming(slow_value, slow);
+  return phi;
+}
+
+llvm::Value* Codegen::AllocClosure(const JitProc* proc, const std::vector<llvm::Value*>& captures) {
+  const size_t n = captures.size();
+  const size_t bytes = layout::kClosureCapturesOffset + n * layout::kWord;
+  auto store_captures = [&](llvm::Value* c) {
+    for (size_t i = 0; i < n; ++i) StoreField(c, layout::kClosureCapturesOffset + 8 * i, captures[i]);
+  };
+  if (bytes > mosaic::kMaxSmallObjectBytes) {
+    // Too big for a size class: the helper only (it fills the captures with unspecified).
+    llvm::Value* c = b_.CreateCall(closure_helper_, {Address(proc), b_.getInt64(n)});
+    store_captures(c);
+    return c;
+  }
+  const int cls = mi::SizeClassFor(bytes);
+  llvm::BasicBlock* slow = NewBlock("closure_slow");
+  llvm::BasicBlock* done = NewBlock("closure_made");
+  llvm::Value* cell = BumpOrBranch(cls, mi::ClassCellBytes(cls), slow);
+  b_.CreateStore(
+      b_.getInt64(layout::Header(env_.KindFor(ObjType::kClosure), ObjType::kClosure, n)),
+      FieldPtr(cell, 0));
+  b_.CreateStore(b_.getInt64(CodeWord(proc)), FieldPtr(cell, layout::kClosureCodeOffset));
+  llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(slow);
+  llvm::Value* slow_value = b_.CreateCall(closure_helper_, {Address(proc), b_.getInt64(n)});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+  phi->addIncoming(cell, fast_end);
+  phi->addIncoming(slow_value, slow);
+  // No safepoint between the bump and these stores; the slow path's closure holds
+  // unspecified captures until then, which is valid too.
+  store_captures(phi);
+  return phi;
+}
+
+}  // namespace toylang::jit::internal

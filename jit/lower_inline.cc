@@ -1,0 +1,258 @@
+// Inline primitives: a call of a global that names a built-in is computed in the generated code
+// when the global still holds that built-in and the operands have the types the fast path
+// handles. Every other case (a redefined global, a flonum, an overflow, a bad index, a wrong
+// type) falls back to the ordinary call, so the built-in itself raises its errors, with the
+// interpreter's message and the call site's position.
+#include <string>
+#include <vector>
+
+#include "frontend/builtins/builtins.h"
+#include "jit/lower_internal.h"
+#include "llvm/IR/Intrinsics.h"
+
+namespace toylang::jit::internal {
+namespace {
+
+// The character immediate's low byte (bits 0..7 of Value::Char(c) for every c).
+constexpr uint64_t kCharLowByte = Value::Char(0).bits() & 0xff;
+static_assert((Value::Char(0x10ffff).bits() & 0xff) == kCharLowByte);
+
+struct OpEntry {
+  const char* name;
+  int min_argc, max_argc;
+  InlineOp op;
+};
+constexpr OpEntry kOps[] = {
+    {"+", 2, 8, InlineOp::kAdd},        {"-", 2, 2, InlineOp::kSub},
+    {"*", 2, 8, InlineOp::kMul},        {"<", 2, 2, InlineOp::kLt},
+    {">", 2, 2, InlineOp::kGt},         {"<=", 2, 2, InlineOp::kLe},
+    {">=", 2, 2, InlineOp::kGe},        {"=", 2, 2, InlineOp::kNumEq},
+    {"zero?", 1, 1, InlineOp::kZeroP},  {"quotient", 2, 2, InlineOp::kQuotient},
+    {"remainder", 2, 2, InlineOp::kRemainder}, {"modulo", 2, 2, InlineOp::kModulo},
+    {"car", 1, 1, InlineOp::kCar},      {"cdr", 1, 1, InlineOp::kCdr},
+    {"set-car!", 2, 2, InlineOp::kSetCar}, {"set-cdr!", 2, 2, InlineOp::kSetCdr},
+    {"cons", 2, 2, InlineOp::kCons},    {"null?", 1, 1, InlineOp::kNullP},
+    {"pair?", 1, 1, InlineOp::kPairP},  {"not", 1, 1, InlineOp::kNot},
+    {"eq?", 2, 2, InlineOp::kEqP},      {"eqv?", 2, 2, InlineOp::kEqvP},
+    {"vector-ref", 2, 2, InlineOp::kVectorRef}, {"vector-set!", 3, 3, InlineOp::kVectorSet},
+    {"vector-length", 1, 1, InlineOp::kVectorLength},
+    {"char?", 1, 1, InlineOp::kTypeP},  {"string?", 1, 1, InlineOp::kTypeP},
+    {"symbol?", 1, 1, InlineOp::kTypeP}, {"vector?", 1, 1, InlineOp::kTypeP},
+    {"procedure?", 1, 1, InlineOp::kTypeP}, {"boolean?", 1, 1, InlineOp::kTypeP},
+    {"number?", 1, 1, InlineOp::kTypeP}, {"integer?", 1, 1, InlineOp::kTypeP},
+};
+
+}  // namespace
+
+InlineOp Codegen::InlineOpFor(const std::string& name, size_t argc) {
+  for (const OpEntry& o : kOps) {
+    if (name == o.name && static_cast<int>(argc) >= o.min_argc &&
+        static_cast<int>(argc) <= o.max_argc) {
+      return o.op;
+    }
+  }
+  return InlineOp::kNone;
+}
+
+llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Value* f,
+                                 const std::vector<llvm::Value*>& args,
+                                 llvm::BasicBlock** fail) {
+  const std::string& name = global.name;
+  const Builtin* builtin = FindBuiltin(name);
+  *fail = NewBlock("not_inline");
+  llvm::BasicBlock* is_builtin = NewBlock("is_builtin");
+  llvm::BasicBlock* check_code = NewBlock("check_code");
+  // Is f the built-in? Usually it is the very primitive object that the global holds now:
+  // one compare with its address (kept alive, so the address cannot be reused by another
+  // object). Otherwise any primitive whose code word names the built-in will do.
+  Value current = BoxRef(env_.GlobalBoxFor(global));
+  if (IsPrimitive(current) && PrimitiveBuiltin(current) == builtin) {
+    env_.KeepAlive(current);
+    llvm::BasicBlock* by_type = NewBlock("by_type");
+    b_.CreateCondBr(b_.CreateICmpEQ(Bits(f), b_.getInt64(current.bits())), is_builtin, by_type,
+                    Hot());
+    b_.SetInsertPoint(by_type);
+  }
+  b_.CreateCondBr(HasType(f, ObjType::kPrimitive), check_code, *fail, Hot());
+  b_.SetInsertPoint(check_code);
+  llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
+  b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(builtin))), is_builtin, *fail,
+                  Hot());
+  b_.SetInsertPoint(is_builtin);
+
+  auto require = [&](llvm::Value* cond) {
+    llvm::BasicBlock* ok = NewBlock("inline_ok");
+    b_.CreateCondBr(cond, ok, *fail, Hot());
+    b_.SetInsertPoint(ok);
+  };
+  std::vector<llvm::Value*> bits;
+  for (llvm::Value* a : args) bits.push_back(Bits(a));
+  llvm::Value* x = bits[0];
+  llvm::Value* y = bits.size() > 1 ? bits[1] : nullptr;
+  auto all_fixnums = [&] {
+    llvm::Value* all = bits[0];
+    for (size_t i = 1; i < bits.size(); ++i) all = b_.CreateAnd(all, bits[i]);
+    require(b_.CreateICmpNE(b_.CreateAnd(all, b_.getInt64(1)), b_.getInt64(0)));
+  };
+  auto is_pair = [&](llvm::Value* v) {
+    return b_.CreateICmpEQ(b_.CreateAnd(v, b_.getInt64(Value::kTagMask)),
+                           b_.getInt64(Value::kPairTag));
+  };
+  auto tagged = [&](llvm::Value* n) {  // n fits a fixnum
+    return b_.CreateIntToPtr(b_.CreateOr(b_.CreateShl(n, 1), b_.getInt64(1)), vt_);
+  };
+  auto overflow_checked = [&](llvm::Intrinsic::ID id, llvm::Value* a, llvm::Value* c) {
+    llvm::Value* r = b_.CreateBinaryIntrinsic(id, a, c);
+    require(b_.CreateNot(b_.CreateExtractValue(r, 1)));
+    return b_.CreateExtractValue(r, 0);
+  };
+  // A vector and an in-range fixnum index: the slot's byte offset from the vector's start.
+  auto vector_slot = [&]() {
+    require(HasType(args[0], ObjType::kVector));
+    require(b_.CreateICmpNE(b_.CreateAnd(y, b_.getInt64(1)), b_.getInt64(0)));
+    llvm::Value* index = b_.CreateAShr(y, 1);
+    // Unsigned: a negative index is out of range too.
+    require(b_.CreateICmpULT(index, LengthOf(args[0])));
+    return b_.CreateAdd(b_.CreateShl(index, 3), b_.getInt64(layout::kVectorSlotsOffset));
+  };
+
+  switch (op) {
+    case InlineOp::kAdd:
+    case InlineOp::kSub: {
+      // Tagged: (2a+1) + (2b+1) - 1 = 2(a+b)+1, (2a+1) - (2b+1) + 1 = 2(a-b)+1; a 64-bit
+      // overflow of the tagged word is exactly a 63-bit fixnum overflow. n-ary + folds left;
+      // an overflow anywhere makes the built-in redo the whole sum.
+      all_fixnums();
+      llvm::Value* acc = x;
+      for (size_t i = 1; i < bits.size(); ++i) {
+        acc = overflow_checked(op == InlineOp::kAdd ? llvm::Intrinsic::sadd_with_overflow
+                                                    : llvm::Intrinsic::ssub_with_overflow,
+                               acc, b_.CreateSub(bits[i], b_.getInt64(1)));
+      }
+      return b_.CreateIntToPtr(acc, vt_);
+    }
+    case InlineOp::kMul: {
+      // a * (2b) = 2ab on the untagged a and the tag-cleared b: its i64 overflow is the
+      // fixnum overflow of ab.
+      all_fixnums();
+      llvm::Value* acc = x;
+      for (size_t i = 1; i < bits.size(); ++i) {
+        llvm::Value* p = overflow_checked(llvm::Intrinsic::smul_with_overflow,
+                                          b_.CreateAShr(acc, 1),
+                                          b_.CreateSub(bits[i], b_.getInt64(1)));
+        acc = b_.CreateOr(p, b_.getInt64(1));
+      }
+      return b_.CreateIntToPtr(acc, vt_);
+    }
+    case InlineOp::kLt: all_fixnums(); return BoolValue(b_.CreateICmpSLT(x, y));
+    case InlineOp::kGt: all_fixnums(); return BoolValue(b_.CreateICmpSGT(x, y));
+    case InlineOp::kLe: all_fixnums(); return BoolValue(b_.CreateICmpSLE(x, y));
+    case InlineOp::kGe: all_fixnums(); return BoolValue(b_.CreateICmpSGE(x, y));
+    case InlineOp::kNumEq: all_fixnums(); return BoolValue(b_.CreateICmpEQ(x, y));
+    case InlineOp::kZeroP:
+      all_fixnums();
+      return BoolValue(b_.CreateICmpEQ(x, b_.getInt64(Value::Fixnum(0).bits())));
+    case InlineOp::kQuotient:
+    case InlineOp::kRemainder:
+    case InlineOp::kModulo: {
+      all_fixnums();
+      require(b_.CreateICmpNE(y, b_.getInt64(Value::Fixnum(0).bits())));  // the built-in's error
+      llvm::Value* a = b_.CreateAShr(x, 1);
+      llvm::Value* c = b_.CreateAShr(y, 1);
+      // Fixnums are 63-bit, so neither division can overflow i64; only the quotient
+      // kFixnumMin / -1 leaves the fixnum range (the built-in reports it).
+      if (op == InlineOp::kQuotient) {
+        llvm::Value* q = b_.CreateSDiv(a, c);
+        require(b_.CreateICmpNE(q, b_.getInt64(uint64_t{1} << 62)));
+        return tagged(q);
+      }
+      llvm::Value* r = b_.CreateSRem(a, c);
+      if (op == InlineOp::kModulo) {
+        // The result takes the divisor's sign.
+        llvm::Value* adjust = b_.CreateAnd(b_.CreateICmpNE(r, b_.getInt64(0)),
+                                           b_.CreateICmpSLT(b_.CreateXor(r, c), b_.getInt64(0)));
+        r = b_.CreateSelect(adjust, b_.CreateAdd(r, c), r);
+      }
+      return tagged(r);
+    }
+    case InlineOp::kCar:
+    case InlineOp::kCdr:
+      require(is_pair(x));
+      return LoadField(args[0], (op == InlineOp::kCar ? 0 : 8) -
+                                    static_cast<int64_t>(Value::kPairTag));
+    case InlineOp::kSetCar:
+    case InlineOp::kSetCdr:
+      require(is_pair(x));
+      StoreField(args[0], (op == InlineOp::kSetCar ? 0 : 8) - static_cast<int64_t>(Value::kPairTag),
+                 args[1]);
+      return ConstV(Value::Unspecified());
+    case InlineOp::kCons:
+      // The slow path is the call of `cons` itself, so that an error (heap limit reached) has
+      // the call's position, as in the interpreter.
+      return InlinePair(args[0], args[1], *fail);
+    case InlineOp::kNullP: return BoolValue(b_.CreateICmpEQ(x, b_.getInt64(Value::Nil().bits())));
+    case InlineOp::kPairP: return BoolValue(is_pair(x));
+    case InlineOp::kNot: return BoolValue(b_.CreateICmpEQ(x, b_.getInt64(Value::False().bits())));
+    case InlineOp::kEqP: return BoolValue(b_.CreateICmpEQ(x, y));
+    case InlineOp::kEqvP: {
+      // eqv? differs from eq? only for two flonums (compared by value): those go to the
+      // built-in.
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* differ = NewBlock("eqv_differ");
+      llvm::BasicBlock* done = NewBlock("eqv_done");
+      b_.CreateCondBr(b_.CreateICmpEQ(x, y), done, differ);
+      b_.SetInsertPoint(differ);
+      require(b_.CreateNot(HasType(args[0], ObjType::kFlonum)));
+      llvm::BasicBlock* differ_end = b_.GetInsertBlock();
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+      phi->addIncoming(ConstV(Value::True()), from);
+      phi->addIncoming(ConstV(Value::False()), differ_end);
+      return phi;
+    }
+    case InlineOp::kVectorRef: {
+      llvm::Value* offset = vector_slot();
+      return b_.CreateLoad(vt_, b_.CreateGEP(b_.getInt8Ty(), args[0], offset));
+    }
+    case InlineOp::kVectorSet: {
+      llvm::Value* offset = vector_slot();
+      b_.CreateStore(args[2], b_.CreateGEP(b_.getInt8Ty(), args[0], offset));
+      return ConstV(Value::Unspecified());
+    }
+    case InlineOp::kVectorLength:
+      require(HasType(args[0], ObjType::kVector));
+      return tagged(LengthOf(args[0]));
+    case InlineOp::kTypeP: {
+      if (name == "char?") {
+        return BoolValue(b_.CreateICmpEQ(b_.CreateAnd(x, b_.getInt64(0xff)),
+                                         b_.getInt64(kCharLowByte)));
+      }
+      if (name == "boolean?") {
+        return BoolValue(b_.CreateOr(b_.CreateICmpEQ(x, b_.getInt64(Value::False().bits())),
+                                     b_.CreateICmpEQ(x, b_.getInt64(Value::True().bits()))));
+      }
+      if (name == "integer?") {
+        // Fixnums only; a flonum may or may not be integral (the built-in decides).
+        all_fixnums();
+        return ConstV(Value::True());
+      }
+      llvm::Value* fixnum = b_.CreateICmpNE(b_.CreateAnd(x, b_.getInt64(1)), b_.getInt64(0));
+      if (name == "number?") {
+        return BoolValue(b_.CreateOr(fixnum, HasType(args[0], ObjType::kFlonum)));
+      }
+      if (name == "procedure?") {
+        return BoolValue(b_.CreateOr(HasType(args[0], ObjType::kClosure),
+                                     HasType(args[0], ObjType::kPrimitive)));
+      }
+      ObjType type = name == "string?"   ? ObjType::kString
+                     : name == "symbol?" ? ObjType::kSymbol
+                                         : ObjType::kVector;
+      return BoolValue(HasType(args[0], type));
+    }
+    case InlineOp::kNone: break;
+  }
+  return ConstV(Value::Unspecified());
+}
+
+}  // namespace toylang::jit::internal

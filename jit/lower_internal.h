@@ -1,0 +1,118 @@
+// Internal to the lowering (jit/lower*.cc): the code-generation state and the small emitters
+// shared by the procedure lowering (lower.cc), the inline primitives (lower_inline.cc) and the
+// inline allocation (lower_alloc.cc). Not for use outside jit/.
+#ifndef TOYLANG_JIT_LOWER_INTERNAL_H_
+#define TOYLANG_JIT_LOWER_INTERNAL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "frontend/objects/objects.h"
+#include "jit/lower.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/MDBuilder.h"
+
+namespace toylang::jit::internal {
+
+// Offsets of JitProc's fields, measured on an instance: JitProc is not standard-layout (it has
+// a std::string), so offsetof would be conditionally supported.
+struct ProcOffsets {
+  int64_t code, min, max;
+};
+ProcOffsets GetProcOffsets();
+
+// The built-ins that lowering may compute inline (lower_inline.cc); kNone for anything else.
+enum class InlineOp : uint8_t {
+  kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
+  kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
+  kVectorRef, kVectorSet, kVectorLength, kTypeP,
+};
+
+class Codegen {
+ public:
+  Codegen(LowerEnv& env, llvm::Module& m);
+
+ protected:
+  // --- Small emitters ---------------------------------------------------------------------
+  llvm::FunctionCallee Helper(const char* name, llvm::Type* ret,
+                              llvm::ArrayRef<llvm::Type*> params) {
+    return m_.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
+  }
+  llvm::MDNode* Cold() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 1000); }
+  llvm::MDNode* Hot() { return llvm::MDBuilder(ctx_).createBranchWeights(1000, 1); }
+  llvm::Value* Address(const volatile void* p) {
+    return b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(p)), pt_);
+  }
+  llvm::Constant* ConstV(Value v) {
+    return llvm::ConstantExpr::getIntToPtr(llvm::ConstantInt::get(i64_, v.bits()), vt_);
+  }
+  llvm::Value* Bits(llvm::Value* v) { return b_.CreatePtrToInt(v, i64_); }
+  llvm::Value* FieldPtr(llvm::Value* v, int64_t offset) {
+    return b_.CreateGEP(b_.getInt8Ty(), v, b_.getInt64(offset));
+  }
+  llvm::Value* LoadField(llvm::Value* v, int64_t offset) {
+    return b_.CreateLoad(vt_, FieldPtr(v, offset));
+  }
+  void StoreField(llvm::Value* v, int64_t offset, llvm::Value* x) {
+    b_.CreateStore(x, FieldPtr(v, offset));
+  }
+  llvm::Value* IsValue(llvm::Value* v, Value k) {
+    return b_.CreateICmpEQ(Bits(v), b_.getInt64(k.bits()));
+  }
+  llvm::Value* BoolValue(llvm::Value* cond) {
+    return b_.CreateSelect(cond, ConstV(Value::True()), ConstV(Value::False()));
+  }
+  llvm::BasicBlock* NewBlock(const char* name) {
+    return llvm::BasicBlock::Create(ctx_, name, fn_);
+  }
+  // Throws the error at `site` when `cond` holds (a cold, non-returning path).
+  void ThrowIf(llvm::Value* cond, const ErrorSite* site);
+  // v is a header object of `type` (an i1; loads the header only for objects).
+  llvm::Value* HasType(llvm::Value* v, ObjType type);
+  // A header object's length field (requires an object).
+  llvm::Value* LengthOf(llvm::Value* v);
+
+  // --- Inline primitives (lower_inline.cc) ------------------------------------------------
+  static InlineOp InlineOpFor(const std::string& name, size_t argc);
+  // Emits the inline operation for a call of `global` (value `f`); returns its value
+  // in the current block, which it leaves positioned on the success path, and sets *fail to
+  // the block that must make the real call (which raises the built-in's own errors).
+  llvm::Value* EmitInline(InlineOp op, const ir::Global& global, llvm::Value* f,
+                          const std::vector<llvm::Value*>& args, llvm::BasicBlock** fail);
+
+  // --- Inline allocation (lower_alloc.cc) -------------------------------------------------
+  // Each bumps the thread's allocation buffer inline and takes the helper (a safepoint)
+  // behind a cold branch; the object is complete (header and every field) before any
+  // safepoint can see it.
+  llvm::Value* AllocPair(llvm::Value* car, llvm::Value* cdr);
+  llvm::Value* AllocBox(llvm::Value* v);
+  // The fast path of AllocPair only: branches to `slow` when the buffer is exhausted.
+  llvm::Value* InlinePair(llvm::Value* car, llvm::Value* cdr, llvm::BasicBlock* slow);
+  // A closure of `proc` whose captures are `captures` (stored before the next safepoint).
+  llvm::Value* AllocClosure(const JitProc* proc, const std::vector<llvm::Value*>& captures);
+
+  LowerEnv& env_;
+  llvm::Module& m_;
+  llvm::LLVMContext& ctx_;
+  llvm::IRBuilder<> b_;
+  ProcOffsets offsets_;
+  llvm::Type* vt_;
+  llvm::IntegerType* i64_;
+  llvm::IntegerType* i32_;
+  llvm::Type* pt_;
+  llvm::FunctionType* proc_type_;
+  llvm::FunctionCallee call_helper_, call_tail_helper_, cons_helper_, box_helper_,
+      closure_helper_, throw_helper_, poll_helper_;
+  // The function being lowered.
+  llvm::Function* fn_ = nullptr;
+
+ private:
+  // The bump of `cell_bytes` from size class `cls`: the untagged cell start (as a GC pointer)
+  // on the fast path; branches to `slow` when the buffer is exhausted.
+  llvm::Value* BumpOrBranch(int cls, size_t cell_bytes, llvm::BasicBlock* slow);
+};
+
+}  // namespace toylang::jit::internal
+
+#endif  // TOYLANG_JIT_LOWER_INTERNAL_H_
