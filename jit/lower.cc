@@ -46,6 +46,12 @@ Codegen::Codegen(LowerEnv& env, llvm::Module& m)
   throw_helper_ = Helper("tj_throw", llvm::Type::getVoidTy(ctx_), {pt_});
   llvm::cast<llvm::Function>(throw_helper_.getCallee())->setDoesNotReturn();
   poll_helper_ = Helper("tj_poll", llvm::Type::getVoidTy(ctx_), {});
+  // Every helper is a slow path: `cold` keeps their call sites and the spills and constants
+  // they need out of the hot code (the register allocator and block placement honour it).
+  for (llvm::FunctionCallee* h : {&call_helper_, &call_tail_helper_, &cons_helper_, &box_helper_,
+                                  &closure_helper_, &throw_helper_, &poll_helper_}) {
+    llvm::cast<llvm::Function>(h->getCallee())->addFnAttr(llvm::Attribute::Cold);
+  }
 }
 
 void Codegen::ThrowIf(llvm::Value* cond, const ErrorSite* site) {

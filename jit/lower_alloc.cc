@@ -19,7 +19,8 @@ namespace toylang::jit::internal {
 
 namespace mi = mosaic::internal;
 
-llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, llvm::BasicBlock* slow) {
+llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag,
+                                   llvm::BasicBlock* slow) {
   auto* buffer = reinterpret_cast<char*>(env_.MutatorState()) + mi::kMutatorBuffersOffset +
                  static_cast<size_t>(cls) * mi::kAllocBufferSize;
   llvm::Value* cursor_address = Address(buffer + mi::kAllocBufferCursorOffset);
@@ -31,16 +32,20 @@ llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, llvm::BasicBlock*
                   bump, Cold());
   b_.SetInsertPoint(bump);
   b_.CreateStore(b_.CreateAdd(cursor, b_.getInt64(cell_bytes)), cursor_address);
-  // The cell's start as a GC pointer: RS4GC takes it as the base of everything derived from it
-  // (the precise-root visitor accepts an object's start, docs/design/stackmaps.md).
-  return b_.CreateIntToPtr(cursor, vt_);
+  // The tagged reference straight from the integer, so that RS4GC takes the reference itself
+  // as the base of every field address (GEPs off it). Were the tag added by a GEP off the
+  // untagged cell, a pair's base in the stack map would be its untagged start, which reads as
+  // a header object (tag 000) to the root visitor: the pair's fields would go untraced.
+  return b_.CreateIntToPtr(tag == 0 ? cursor : b_.CreateOr(cursor, b_.getInt64(tag)), vt_);
 }
 
 llvm::Value* Codegen::InlinePair(llvm::Value* car, llvm::Value* cdr, llvm::BasicBlock* slow) {
-  llvm::Value* cell = BumpOrBranch(mi::kPairClass, mi::ClassCellBytes(mi::kPairClass), slow);
-  StoreField(cell, offsetof(mosaic::PairCell, car), car);
-  StoreField(cell, offsetof(mosaic::PairCell, cdr), cdr);
-  return FieldPtr(cell, Value::kPairTag);
+  llvm::Value* pair = BumpOrBranch(mi::kPairClass, mi::ClassCellBytes(mi::kPairClass),
+                                   Value::kPairTag, slow);
+  const auto tag = static_cast<int64_t>(Value::kPairTag);
+  StoreField(pair, static_cast<int64_t>(offsetof(mosaic::PairCell, car)) - tag, car);
+  StoreField(pair, static_cast<int64_t>(offsetof(mosaic::PairCell, cdr)) - tag, cdr);
+  return pair;
 }
 
 llvm::Value* Codegen::AllocPair(llvm::Value* car, llvm::Value* cdr) {
@@ -65,7 +70,7 @@ llvm::Value* Codegen::AllocBox(llvm::Value* v) {
   constexpr int kClass = mi::SizeClassFor(kBytes);
   llvm::BasicBlock* slow = NewBlock("box_slow");
   llvm::BasicBlock* done = NewBlock("boxed");
-  llvm::Value* cell = BumpOrBranch(kClass, mi::ClassCellBytes(kClass), slow);
+  llvm::Value* cell = BumpOrBranch(kClass, mi::ClassCellBytes(kClass), 0, slow);
   b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(ObjType::kBox), ObjType::kBox, 0)),
                  FieldPtr(cell, 0));
   StoreField(cell, layout::kBoxValueOffset, v);
@@ -86,7 +91,9 @@ llvm::Value* Codegen::AllocClosure(const JitProc* proc, const std::vector<llvm::
   const size_t n = captures.size();
   const size_t bytes = layout::kClosureCapturesOffset + n * layout::kWord;
   auto store_captures = [&](llvm::Value* c) {
-    for (size_t i = 0; i < n; ++i) StoreField(c, layout::kClosureCapturesOffset + 8 * i, captures[i]);
+    for (size_t i = 0; i < n; ++i) {
+      StoreField(c, layout::kClosureCapturesOffset + 8 * i, captures[i]);
+    }
   };
   if (bytes > mosaic::kMaxSmallObjectBytes) {
     // Too big for a size class: the helper only (it fills the captures with unspecified).
@@ -97,7 +104,7 @@ llvm::Value* Codegen::AllocClosure(const JitProc* proc, const std::vector<llvm::
   const int cls = mi::SizeClassFor(bytes);
   llvm::BasicBlock* slow = NewBlock("closure_slow");
   llvm::BasicBlock* done = NewBlock("closure_made");
-  llvm::Value* cell = BumpOrBranch(cls, mi::ClassCellBytes(cls), slow);
+  llvm::Value* cell = BumpOrBranch(cls, mi::ClassCellBytes(cls), 0, slow);
   b_.CreateStore(
       b_.getInt64(layout::Header(env_.KindFor(ObjType::kClosure), ObjType::kClosure, n)),
       FieldPtr(cell, 0));

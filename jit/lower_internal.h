@@ -108,9 +108,9 @@ class Codegen {
   llvm::Function* fn_ = nullptr;
 
  private:
-  // The bump of `cell_bytes` from size class `cls`: the untagged cell start (as a GC pointer)
-  // on the fast path; branches to `slow` when the buffer is exhausted.
-  llvm::Value* BumpOrBranch(int cls, size_t cell_bytes, llvm::BasicBlock* slow);
+  // The bump of `cell_bytes` from size class `cls`: the new cell's reference (its address with
+  // `tag` added) on the fast path; branches to `slow` when the buffer is exhausted.
+  llvm::Value* BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag, llvm::BasicBlock* slow);
 };
 
 }  // namespace toylang::jit::internal
