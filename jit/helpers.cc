@@ -26,14 +26,24 @@ namespace {
 
 // --- Helpers called by JIT code ----------------------------------------------------------------
 
+bool Accepts(const JitProc& proc, int64_t argc) {
+  return proc.max_args < 0 ? argc >= proc.min_args : argc == proc.max_args;
+}
+
 // A call that JIT code does not make itself: primitives, and closures given the wrong number of
-// arguments (the error) or something that is not a procedure (the error).
+// arguments (the error) or something that is not a procedure (the error). The site's position
+// is computed only for an error: it costs a virtual call and a copy.
 uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
-                  const SourcePos& pos) {
+                  const ErrorSite* site) {
+  HelperHost* host = CurrentHelperHost();
   Value fn = Value::FromBits(f);
   int n = static_cast<int>(argc);
-  if (IsClosure(fn)) ThrowArityError(*static_cast<const JitProc*>(ClosureInfo(fn)), n, pos);
-  if (!IsPrimitive(fn)) throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), pos);
+  if (IsClosure(fn)) {
+    ThrowArityError(*static_cast<const JitProc*>(ClosureInfo(fn)), n, host->PosFor(site));
+  }
+  if (!IsPrimitive(fn)) {
+    throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), host->PosFor(site));
+  }
   // The arguments stay on this native frame (scanned conservatively), never in malloc'd
   // memory; n is bounded by the longest call in the program text.
   Value small[kRegisterArgs];
@@ -43,15 +53,31 @@ uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
   Value list = Value::FromBits(rest);
   for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
   Value primitive = fn;
-  return CurrentHelperHost()->CallPrimitive(primitive, args, n, pos).bits();
+  try {
+    return host->CallPrimitive(primitive, args, n, SourcePos{}).bits();
+  } catch (Error& e) {
+    e.SetPosIfMissing(host->PosFor(site));
+    throw;
+  }
 }
 
+// The call of anything: the slow path behind inline primitives and procedure tests (a global
+// redefined to another procedure lands here), and the generic call's path for primitives.
 extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, uint64_t a2,
                             uint64_t a3, uint64_t a4, uint64_t a5, uint64_t rest,
                             const ErrorSite* site) {
   MOSAIC_JIT_EXIT_SCOPE();
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
-  return CallSlow(f, argc, regs, rest, CurrentHelperHost()->PosFor(site));
+  Value fn = Value::FromBits(f);
+  if (IsClosure(fn) && Accepts(*static_cast<const JitProc*>(ClosureInfo(fn)), argc)) {
+    try {
+      return CurrentHelperHost()->CallClosure(fn, argc, regs, rest, site).bits();
+    } catch (Error& e) {  // "stack overflow" before the call; the callee's own have positions
+      e.SetPosIfMissing(CurrentHelperHost()->PosFor(site));
+      throw;
+    }
+  }
+  return CallSlow(f, argc, regs, rest, site);
 }
 
 // tj_call for a call in tail position. (apply f x ... list) with a closure f is not performed
@@ -64,10 +90,19 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
   static const Builtin* const apply = FindBuiltin("apply");
   Value fn = Value::FromBits(f);
-  SourcePos pos = CurrentHelperHost()->PosFor(site);
-  if (!IsPrimitive(fn) || PrimitiveBuiltin(fn) != apply || argc < 2) {
-    return CallSlow(f, argc, regs, rest, pos);
+  uint64_t* pending = CurrentHelperHost()->PendingCall();
+  if (IsClosure(fn) && Accepts(*static_cast<const JitProc*>(ClosureInfo(fn)), argc)) {
+    // The JIT caller makes the call itself, as a tail call.
+    pending[0] = f;
+    pending[1] = static_cast<uint64_t>(argc);
+    for (int i = 0; i < kRegisterArgs; ++i) pending[2 + i] = regs[i];
+    pending[2 + kRegisterArgs] = rest;
+    return kTailCallMarker;
   }
+  if (!IsPrimitive(fn) || PrimitiveBuiltin(fn) != apply || argc < 2) {
+    return CallSlow(f, argc, regs, rest, site);
+  }
+  SourcePos pos = CurrentHelperHost()->PosFor(site);
   // The arguments in order: argv(0) is the procedure, argv(argc - 1) the list.
   int n_args = static_cast<int>(argc);
   Value extra = Value::FromBits(rest);
@@ -81,7 +116,7 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
   Value list = argv(n_args - 1);
   int64_t length = ListLength(list);
   // The built-in reports these errors (and calls primitives).
-  if (length < 0 || !IsClosure(proc)) return CallSlow(f, argc, regs, rest, pos);
+  if (length < 0 || !IsClosure(proc)) return CallSlow(f, argc, regs, rest, site);
   int spread = n_args - 2;
   int64_t total = spread + length;
   const auto* target = static_cast<const JitProc*>(ClosureInfo(proc));
@@ -111,7 +146,6 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
     tail = reversed;
     reversed = next;
   }
-  uint64_t* pending = CurrentHelperHost()->PendingCall();
   pending[0] = proc.bits();
   pending[1] = static_cast<uint64_t>(total);
   for (int i = 0; i < kRegisterArgs; ++i) pending[2 + i] = first[i].bits();

@@ -27,6 +27,11 @@ class HelperHost {
   virtual uint64_t* PendingCall() = 0;
   // The poll's slow path: "interrupted", then the safepoint.
   virtual void Poll() = 0;
+  // Calls closure `f`, whose procedure accepts `argc` arguments (a0..a5 in `regs`, the others
+  // in the list `rest`), from a helper: with `site` as the innermost call site for
+  // position-less errors, as a call from JIT code would have it.
+  virtual Value CallClosure(Value f, int64_t argc, const uint64_t* regs, uint64_t rest,
+                            const ErrorSite* site) = 0;
 };
 
 // The engine whose JIT code runs on this thread (set by the engine while it exists).

@@ -167,6 +167,22 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   }
   std::ostream& out() override { return *options_.out; }
 
+  // HelperHost: a closure call from tj_call, made as the JIT caller would (arity checked).
+  Value CallClosure(Value f, int64_t argc, const uint64_t* regs, uint64_t rest,
+                    const ErrorSite* site) override {
+    const auto* proc = static_cast<const JitProc*>(ClosureInfo(f));
+    CheckStack();
+    struct SiteScope {
+      const ErrorSite*& slot;
+      const ErrorSite* saved;
+      ~SiteScope() { slot = saved; }
+    } scope{current_site_, current_site_};
+    if (site->pos.file != nullptr) current_site_ = site;
+    return Value::FromBits(mosaic::stackmaps::CallJit(enter_, proc->code, f.bits(), argc, regs[0],
+                                                      regs[1], regs[2], regs[3], regs[4],
+                                                      regs[5], rest));
+  }
+
   // HelperHost.
   Value CallPrimitive(Value primitive, const Value* args, int argc,
                       const SourcePos& pos) override {

@@ -425,13 +425,13 @@ class Lowerer : public Codegen {
     llvm::Value* fast = EmitKnownCall(call, f, args, *proc->lambda, code);
     if (call.tail) {
       b_.SetInsertPoint(fail);
-      return EmitGenericCall(call, f, args);
+      return EmitFallbackCall(call, f, args);
     }
     llvm::BasicBlock* fast_end = b_.GetInsertBlock();
     llvm::BasicBlock* done = NewBlock("global_called");
     b_.CreateBr(done);
     b_.SetInsertPoint(fail);
-    llvm::Value* slow = EmitGenericCall(call, f, args);
+    llvm::Value* slow = EmitFallbackCall(call, f, args);
     llvm::BasicBlock* slow_end = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
@@ -465,13 +465,13 @@ class Lowerer : public Codegen {
     if (call.tail) {
       b_.CreateRet(fast);
       b_.SetInsertPoint(fail);
-      return EmitGenericCall(call, f, args);
+      return EmitFallbackCall(call, f, args);
     }
     llvm::BasicBlock* fast_end = b_.GetInsertBlock();
     llvm::BasicBlock* done = NewBlock("inline_done");
     b_.CreateBr(done);
     b_.SetInsertPoint(fail);
-    llvm::Value* slow = EmitGenericCall(call, f, args);
+    llvm::Value* slow = EmitFallbackCall(call, f, args);
     llvm::BasicBlock* slow_end = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
@@ -554,6 +554,52 @@ class Lowerer : public Codegen {
     return EmitDirectCall(call, code, CallOperands(f, args));
   }
 
+  // The call through tj_call / tj_call_tail, which call anything (closures too); for a tail
+  // call, tj_call_tail leaves a closure call (and `apply` of a closure) in the pending buffer
+  // for a real tail call from here, so that such loops run in constant stack. Returns as
+  // EmitDirectCall.
+  llvm::Value* EmitSlowCall(const ir::Call& call, const std::vector<llvm::Value*>& operands) {
+    std::vector<llvm::Value*> slow_operands = operands;
+    slow_operands.push_back(Address(env_.Site(call.pos, "")));
+    if (!call.tail) return b_.CreateCall(call_helper_, slow_operands);
+    llvm::Value* slow_result = b_.CreateCall(call_tail_helper_, slow_operands);
+    llvm::BasicBlock* pending = NewBlock("pending");
+    llvm::BasicBlock* returned = NewBlock("returned");
+    b_.CreateCondBr(IsValue(slow_result, Value::FromBits(kTailCallMarker)), pending, returned,
+                    Cold());
+    b_.SetInsertPoint(returned);
+    b_.CreateRet(slow_result);
+    b_.SetInsertPoint(pending);
+    // No safepoint between the helper's return and the jump: the buffer's values need no
+    // stack map.
+    uint64_t* buffer = env_.PendingCall();
+    std::vector<llvm::Value*> pending_operands;
+    for (int i = 0; i < kPendingCallWords; ++i) {
+      pending_operands.push_back(b_.CreateLoad(i == 1 ? static_cast<llvm::Type*>(i64_) : vt_,
+                                               Address(buffer + i)));
+    }
+    llvm::Value* target = pending_operands[0];
+    llvm::Value* target_info = b_.CreateIntToPtr(
+        b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(target, layout::kClosureCodeOffset)),
+                     b_.getInt64(~uint64_t{1})),
+        pt_);
+    llvm::Value* target_code = b_.CreateLoad(
+        pt_, b_.CreateGEP(b_.getInt8Ty(), target_info, b_.getInt64(offsets_.code)));
+    llvm::CallInst* c = b_.CreateCall(proc_type_, target_code, pending_operands);
+    c->setCallingConv(llvm::CallingConv::Tail);
+    c->setTailCallKind(llvm::CallInst::TCK_MustTail);
+    c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+    b_.CreateRet(c);
+    return nullptr;
+  }
+
+  // The fallback behind an inline primitive or a procedure test: one helper call, small code
+  // (it runs only when a global was redefined or an operand has an unexpected type).
+  llvm::Value* EmitFallbackCall(const ir::Call& call, llvm::Value* f,
+                                const std::vector<llvm::Value*>& args) {
+    return Finish(call, EmitSlowCall(call, CallOperands(f, args)));
+  }
+
   llvm::Value* EmitGenericCall(const ir::Call& call, llvm::Value* f,
                                const std::vector<llvm::Value*>& args) {
     int argc = static_cast<int>(args.size());
@@ -582,7 +628,6 @@ class Lowerer : public Codegen {
 
     b_.SetInsertPoint(fast);
     llvm::Value* code = b_.CreateLoad(pt_, at(offsets_.code));
-    const ErrorSite* site = env_.Site(call.pos, "");
     llvm::Value* fast_result = EmitDirectCall(call, code, operands);
     if (!call.tail) {
       fast = b_.GetInsertBlock();
@@ -590,45 +635,9 @@ class Lowerer : public Codegen {
     }
 
     b_.SetInsertPoint(slow);
-    std::vector<llvm::Value*> slow_operands = operands;
-    slow_operands.push_back(Address(site));
-    if (call.tail) {
-      // tj_call_tail performs the call, or (for `apply` of a closure) leaves it in the pending
-      // buffer for a real tail call from here, so that apply loops run in constant stack.
-      llvm::Value* slow_result = b_.CreateCall(call_tail_helper_, slow_operands);
-      llvm::BasicBlock* pending = NewBlock("pending");
-      llvm::BasicBlock* returned = NewBlock("returned");
-      b_.CreateCondBr(IsValue(slow_result, Value::FromBits(kTailCallMarker)), pending, returned,
-                      Cold());
-      b_.SetInsertPoint(returned);
-      b_.CreateRet(slow_result);
-      b_.SetInsertPoint(pending);
-      // No safepoint between the helper's return and the jump: the buffer's values need no
-      // stack map.
-      uint64_t* buffer = env_.PendingCall();
-      std::vector<llvm::Value*> pending_operands;
-      for (int i = 0; i < kPendingCallWords; ++i) {
-        pending_operands.push_back(b_.CreateLoad(i == 1 ? static_cast<llvm::Type*>(i64_) : vt_,
-                                                 Address(buffer + i)));
-      }
-      llvm::Value* target = pending_operands[0];
-      llvm::Value* target_info = b_.CreateIntToPtr(
-          b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(target, layout::kClosureCodeOffset)),
-                       b_.getInt64(~uint64_t{1})),
-          pt_);
-      llvm::Value* target_code = b_.CreateLoad(
-          pt_, b_.CreateGEP(b_.getInt8Ty(), target_info, b_.getInt64(offsets_.code)));
-      llvm::CallInst* c = b_.CreateCall(proc_type_, target_code, pending_operands);
-      c->setCallingConv(llvm::CallingConv::Tail);
-      c->setTailCallKind(llvm::CallInst::TCK_MustTail);
-      c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
-      b_.CreateRet(c);
-      // Whatever the caller emits after a tail call is unreachable; it goes in a block of its
-      // own that no branch enters.
-      b_.SetInsertPoint(NewBlock("after_tail"));
-      return llvm::PoisonValue::get(vt_);
-    }
-    llvm::Value* slow_result = b_.CreateCall(call_helper_, slow_operands);
+    llvm::Value* slow_result = EmitSlowCall(call, operands);
+    if (call.tail) return Finish(call, nullptr);
+    slow = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
     llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
