@@ -413,7 +413,12 @@ class Lowerer : public Codegen {
         proc != nullptr && proc->lambda != nullptr && Accepts(*proc, args.size())
             ? KnownCode(*proc->lambda)
             : nullptr;
-    if (code == nullptr) return EmitGenericCall(call, f, args);
+    if (code == nullptr) {
+      // A global that holds a built-in now (append, display, length, ...) is called through
+      // tj_call, which also copes with whatever it may be redefined to: no closure path.
+      if (IsPrimitive(BoxRef(env_.GlobalBoxFor(g)))) return EmitFallbackCall(call, f, args);
+      return EmitGenericCall(call, f, args);
+    }
     llvm::BasicBlock* check = NewBlock("check_proc");
     llvm::BasicBlock* known = NewBlock("known");
     llvm::BasicBlock* fail = NewBlock("unknown");

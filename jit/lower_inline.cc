@@ -40,6 +40,10 @@ constexpr OpEntry kOps[] = {
     {"symbol?", 1, 1, InlineOp::kTypeP}, {"vector?", 1, 1, InlineOp::kTypeP},
     {"procedure?", 1, 1, InlineOp::kTypeP}, {"boolean?", 1, 1, InlineOp::kTypeP},
     {"number?", 1, 1, InlineOp::kTypeP}, {"integer?", 1, 1, InlineOp::kTypeP},
+    {"caar", 1, 1, InlineOp::kCxr},     {"cadr", 1, 1, InlineOp::kCxr},
+    {"cdar", 1, 1, InlineOp::kCxr},     {"cddr", 1, 1, InlineOp::kCxr},
+    {"caddr", 1, 1, InlineOp::kCxr},    {"cdddr", 1, 1, InlineOp::kCxr},
+    {"cadddr", 1, 1, InlineOp::kCxr},   {"list", 1, 4, InlineOp::kList},
 };
 
 }  // namespace
@@ -249,6 +253,22 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
                      : name == "symbol?" ? ObjType::kSymbol
                                          : ObjType::kVector;
       return BoolValue(HasType(args[0], type));
+    }
+    case InlineOp::kCxr: {
+      // c[ad]+r: the letters apply right to left, each on a pair.
+      llvm::Value* v = args[0];
+      for (size_t i = name.size() - 2; i >= 1; --i) {
+        require(is_pair(Bits(v)));
+        v = LoadField(v, (name[i] == 'a' ? 0 : 8) - static_cast<int64_t>(Value::kPairTag));
+      }
+      return v;
+    }
+    case InlineOp::kList: {
+      // Built from the end; an exhausted buffer calls `list` itself (the pairs made so far
+      // are garbage).
+      llvm::Value* list = ConstV(Value::Nil());
+      for (size_t i = args.size(); i-- > 0;) list = InlinePair(args[i], list, *fail);
+      return list;
     }
     case InlineOp::kNone: break;
   }

@@ -26,7 +26,7 @@ ProcOffsets GetProcOffsets();
 enum class InlineOp : uint8_t {
   kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
   kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
-  kVectorRef, kVectorSet, kVectorLength, kTypeP,
+  kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList,
 };
 
 class Codegen {
