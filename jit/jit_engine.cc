@@ -226,9 +226,11 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   uint64_t* PendingCall() override { return pending_; }
   mosaic::internal::MutatorLayout* MutatorState() override { return mutator_; }
   mosaic::KindId KindFor(ObjType type) override { return runtime_->kind(type); }
-  void KeepAlive(Value v) override {
-    Value& slot = constants_.emplace_back(v);
+  void KeepAlive(Value v) override { NewRootSlot(v); }
+  Value* NewRootSlot(Value initial) override {
+    Value& slot = constants_.emplace_back(initial);
     heap_->AddGlobalRoot(&slot);
+    return &slot;
   }
   JitProc* GlobalProcHint(const std::string& name) override {
     auto it = global_procs_.find(name);

@@ -419,13 +419,25 @@ class Lowerer : public Codegen {
       if (IsPrimitive(BoxRef(env_.GlobalBoxFor(g)))) return EmitFallbackCall(call, f, args);
       return EmitGenericCall(call, f, args);
     }
+    // A per-site cache of the last closure that passed the test: usually one compare. The
+    // slot is a root (it keeps that closure alive, as the global most likely does anyway).
+    llvm::Value* cache = Address(env_.NewRootSlot(Value::False()));
+    llvm::BasicBlock* test = NewBlock("test_proc");
     llvm::BasicBlock* check = NewBlock("check_proc");
+    llvm::BasicBlock* remember = NewBlock("remember_proc");
     llvm::BasicBlock* known = NewBlock("known");
     llvm::BasicBlock* fail = NewBlock("unknown");
+    b_.CreateCondBr(b_.CreateICmpEQ(Bits(f), Bits(b_.CreateLoad(vt_, cache))), known, test,
+                    Hot());
+    b_.SetInsertPoint(test);
     b_.CreateCondBr(HasType(f, ObjType::kClosure), check, fail, Hot());
     b_.SetInsertPoint(check);
     llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
-    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(proc))), known, fail, Hot());
+    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(proc))), remember, fail,
+                    Hot());
+    b_.SetInsertPoint(remember);
+    b_.CreateStore(f, cache);
+    b_.CreateBr(known);
     b_.SetInsertPoint(known);
     llvm::Value* fast = EmitKnownCall(call, f, args, *proc->lambda, code);
     if (call.tail) {

@@ -61,6 +61,8 @@ class LowerEnv {
   virtual mosaic::KindId KindFor(ObjType type) = 0;
   // Keeps `v` alive for the engine's life (code compares values with its address).
   virtual void KeepAlive(Value v) = 0;
+  // A fresh rooted slot holding `initial`, which JIT code may read and overwrite (a cache).
+  virtual Value* NewRootSlot(Value initial) = 0;
   // The procedure most recently defined for a global by (define name (lambda ...)) in code
   // lowered so far, or nullptr: calls of the global test for it and then call it directly.
   virtual JitProc* GlobalProcHint(const std::string& name) = 0;

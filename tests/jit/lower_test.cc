@@ -54,6 +54,7 @@ class FakeEnv : public LowerEnv {
   }
   mosaic::KindId KindFor(ObjType type) override { return Runtime::Get().kind(type); }
   void KeepAlive(Value) override {}  // the tests' heap never collects what the globals hold
+  Value* NewRootSlot(Value initial) override { return &slots_.emplace_back(initial); }
   JitProc* GlobalProcHint(const std::string& name) override {
     auto it = hints_.find(name);
     return it == hints_.end() ? nullptr : it->second;
@@ -62,6 +63,7 @@ class FakeEnv : public LowerEnv {
 
  private:
   std::map<std::string, JitProc*> hints_;
+  std::deque<Value> slots_;  // the tests run no code that stores into them
   std::deque<JitProc> procs_;
   std::deque<ErrorSite> sites_;
   Value constant_ = Value::Nil();
