@@ -55,12 +55,21 @@ Codegen::Codegen(LowerEnv& env, llvm::Module& m)
 }
 
 void Codegen::ThrowIf(llvm::Value* cond, const ErrorSite* site) {
-  llvm::BasicBlock* bad = NewBlock("error");
+  // One tj_throw per function, its site a phi: each check adds a branch, not a call (a
+  // statepoint with its own stack-map record); checks are many, compile time matters.
+  if (throw_block_ == nullptr || throw_block_->getParent() != fn_) {
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    throw_block_ = NewBlock("throw");
+    b_.SetInsertPoint(throw_block_);
+    throw_site_ = b_.CreatePHI(pt_, 4);
+    b_.CreateCall(throw_helper_, {throw_site_});
+    b_.CreateUnreachable();
+  }
   llvm::BasicBlock* ok = NewBlock("ok");
-  b_.CreateCondBr(cond, bad, ok, Cold());
-  b_.SetInsertPoint(bad);
-  b_.CreateCall(throw_helper_, {Address(site)});
-  b_.CreateUnreachable();
+  b_.CreateCondBr(cond, throw_block_, ok, Cold());
+  throw_site_->addIncoming(
+      llvm::ConstantExpr::getIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(site)), pt_),
+      b_.GetInsertBlock());
   b_.SetInsertPoint(ok);
 }
 

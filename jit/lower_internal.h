@@ -106,6 +106,9 @@ class Codegen {
       closure_helper_, throw_helper_, poll_helper_;
   // The function being lowered.
   llvm::Function* fn_ = nullptr;
+  // ThrowIf's shared block in fn_ (recreated when fn_ changes) and its site phi.
+  llvm::BasicBlock* throw_block_ = nullptr;
+  llvm::PHINode* throw_site_ = nullptr;
 
  private:
   // The bump of `cell_bytes` from size class `cls`: the new cell's reference (its address with
