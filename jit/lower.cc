@@ -263,7 +263,8 @@ class Lowerer : public Codegen {
         if (r.boxed) v = LoadField(v, layout::kBoxValueOffset);
         if (r.check_defined) {
           ThrowIf(IsValue(v, Value::Undefined()),
-                  env_.Site(node.pos, absl::StrCat(r.name, ": variable used before its definition")));
+                  env_.Site(node.pos,
+                            absl::StrCat(r.name, ": variable used before its definition")));
         }
         return v;
       }
@@ -638,8 +639,9 @@ class Lowerer : public Codegen {
     b_.CreateCondBr(HasType(f, ObjType::kClosure), closure_block, slow, Hot());
     // Arity: the callee's JitProc says what it accepts.
     b_.SetInsertPoint(closure_block);
-    llvm::Value* info_bits = b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset)),
-                                          b_.getInt64(~uint64_t{1}));
+    llvm::Value* info_bits =
+        b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset)),
+                     b_.getInt64(~uint64_t{1}));
     llvm::Value* info = b_.CreateIntToPtr(info_bits, pt_);
     auto at = [&](int64_t offset) {
       return b_.CreateGEP(b_.getInt8Ty(), info, b_.getInt64(offset));

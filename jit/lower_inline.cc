@@ -65,23 +65,24 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
   const Builtin* builtin = FindBuiltin(name);
   *fail = NewBlock("not_inline");
   llvm::BasicBlock* is_builtin = NewBlock("is_builtin");
-  llvm::BasicBlock* check_code = NewBlock("check_code");
-  // Is f the built-in? Usually it is the very primitive object that the global holds now:
-  // one compare with its address (kept alive, so the address cannot be reused by another
-  // object). Otherwise any primitive whose code word names the built-in will do.
+  // Is f the built-in? Usually the global holds the built-in's primitive object now (there is
+  // one per built-in, made at start-up): then the test is one compare with its address (kept
+  // alive, so the address cannot be reused by another object), and anything else takes the
+  // fallback call. When the global holds something else at compile time, the test is for any
+  // primitive whose code word names the built-in.
   Value current = BoxRef(env_.GlobalBoxFor(global));
   if (IsPrimitive(current) && PrimitiveBuiltin(current) == builtin) {
     env_.KeepAlive(current);
-    llvm::BasicBlock* by_type = NewBlock("by_type");
-    b_.CreateCondBr(b_.CreateICmpEQ(Bits(f), b_.getInt64(current.bits())), is_builtin, by_type,
+    b_.CreateCondBr(b_.CreateICmpEQ(Bits(f), b_.getInt64(current.bits())), is_builtin, *fail,
                     Hot());
-    b_.SetInsertPoint(by_type);
+  } else {
+    llvm::BasicBlock* check_code = NewBlock("check_code");
+    b_.CreateCondBr(HasType(f, ObjType::kPrimitive), check_code, *fail, Hot());
+    b_.SetInsertPoint(check_code);
+    llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
+    b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(builtin))), is_builtin,
+                    *fail, Hot());
   }
-  b_.CreateCondBr(HasType(f, ObjType::kPrimitive), check_code, *fail, Hot());
-  b_.SetInsertPoint(check_code);
-  llvm::Value* code_word = b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset));
-  b_.CreateCondBr(b_.CreateICmpEQ(code_word, b_.getInt64(CodeWord(builtin))), is_builtin, *fail,
-                  Hot());
   b_.SetInsertPoint(is_builtin);
 
   auto require = [&](llvm::Value* cond) {

@@ -9,6 +9,7 @@
 // Expected values are written by hand from the program's meaning; each program also runs in
 // the interpreter as a cross-check of the expectation itself.
 #include <atomic>
+#include <chrono>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -181,22 +182,37 @@ TEST_P(JitPollRootsTest, LoopValuesSurviveCollectionsFromAnotherThread) {
   std::atomic<bool> done{false};
   std::thread collector([&] {
     ASSERT_TRUE(heap.RegisterCurrentThread().ok());
+    // A pause now and then, not back to back: back to back, the loop would park at almost
+    // every back-edge and take minutes on a loaded machine.
     while (!done.load()) {
       heap.Collect();
-      std::this_thread::yield();
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     ASSERT_TRUE(heap.UnregisterCurrentThread().ok());
   });
-  // keep is only in the loop's frame (an argument carried around the back-edge); the garbage
-  // made before the loop gives the collector something to free and poison.
+  // keep is only in the loops' frames (an argument carried around the back-edges); the
+  // garbage made before the loop gives the collector something to free and poison. The outer
+  // loop runs chunks of the allocation-free inner loop until a collection has happened (the
+  // other thread's, at a poll; gc-stats allocates too, but rarely enough to collect), at most
+  // 2000 chunks.
   std::string r = RunIn(*engine,
                         "(define (spin n keep) (if (eq? n 0) keep (spin (- n 1) keep)))"
-                        "(define (go) (let ((k (list (vector 1 2) \"x\" (list 3))))"
-                        "  (make-vector 100 0) (spin 3000000 k)))"
+                        "(define (collections) (cdr (assq 'collections (gc-stats))))"
+                        "(define (go)"
+                        "  (let ((k (list (vector 1 2) \"x\" (list 3))) (c0 (collections)))"
+                        "  (make-vector 100 0)"
+                        "  (let loop ((i 0) (k k))"
+                        "    (if (or (> (collections) c0) (= i 2000)) (list k (> (collections) c0))"
+                        "        (loop (+ i 1) (spin 100000 k))))))"
                         "(go)");
-  done.store(true);
-  collector.join();
-  EXPECT_EQ(r, "(#(1 2) \"x\" (3))");
+  {
+    // The collector may be waiting for this thread to reach a safepoint: blocking in join
+    // without a native region would deadlock.
+    mosaic::NativeScope native;
+    done.store(true);
+    collector.join();
+  }
+  EXPECT_EQ(r, "((#(1 2) \"x\" (3)) #t)");
   EXPECT_GT(heap.Stats().collections, before);
 }
 
