@@ -172,7 +172,12 @@ class Lowerer : public Codegen {
     std::string name = absl::StrCat(prefix_, "_", lowered_.size());
     auto* fn = llvm::Function::Create(proc_type_, llvm::GlobalValue::ExternalLinkage, name, m_);
     fn->setCallingConv(llvm::CallingConv::Tail);
+    // Never inlined: a callee's tail calls carry "gc-leaf-function" (Fact 6), which is sound
+    // only in tail position; inlined at a non-tail direct call they would become ordinary
+    // calls without a statepoint, and a collection under them would find no stack map.
+    fn->addFnAttr(llvm::Attribute::NoInline);
     SetGcAttributes(fn);
+    proc->symbol = name;
     lowered_.push_back({proc, name});
     queue_.emplace_back(&lambda, fn);
     functions_.emplace(&lambda, fn);
@@ -556,11 +561,16 @@ class Lowerer : public Codegen {
     return proc.max_args < 0 ? n >= proc.min_args : n == proc.max_args;
   }
 
-  // The function of a lambda whose closure is known to be `f`: in this module, or already
-  // linked; nullptr when neither (the lambda's module failed to compile).
+  // The function of a lambda whose closure is known to be `f`: in this module (this form's
+  // or an earlier form's of the same unit), or already linked; nullptr when neither (the
+  // lambda's module failed to compile).
   llvm::Value* KnownCode(const ir::Lambda& lambda) {
     if (auto it = functions_.find(&lambda); it != functions_.end()) return it->second;
     const JitProc* proc = env_.ProcFor(lambda);
+    // Lowered earlier into this module (another form of the same compilation unit).
+    if (llvm::Function* f = m_.getFunction(proc->symbol); f != nullptr && !proc->symbol.empty()) {
+      return f;
+    }
     if (proc->code == nullptr) return nullptr;
     return Address(proc->code);
   }

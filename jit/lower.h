@@ -26,6 +26,7 @@ inline constexpr int kRegisterArgs = 6;
 struct JitProc : ProcedureInfo {
   void* code = nullptr;          // the uniform-signature function, once linked
   const ir::Lambda* lambda = nullptr;
+  std::string symbol;            // the function's name in the JITDylib, once lowered
   int32_t min32 = 0;             // copies of min_args/max_args at offsets JIT code can load
   int32_t max32 = 0;
 };

@@ -101,6 +101,21 @@ const RootsCase kCases[] = {
      "    (loop (+ i 1) (cons (vector i) acc))))))"
      "(z 3)",
      "((#(2) #(1) #(0)) ((3) (3)))"},
+    {"KnownCalleeWithATailCallInside",
+     // f is a known call from a non-tail position, and f tail-calls g, which collects: were f
+     // inlined into h, its tail call would lose its statepoint (JIT functions are noinline).
+     "(define (g x) (collect) (make-vector 4 0) (list x))"
+     "(define (h y) (let ((f (lambda (x) (g x)))) (cons (list 1) (f y))))"
+     "(h (list 5))",
+     "((1) (5))"},
+    {"CalleeFromAnotherFormWithATailCallInside",
+     // churn calls build directly (same compilation unit) from a non-tail position, and build
+     // tail-calls its named-let loop, which allocates (under stress: collects). Inlined, that
+     // tail call would be an ordinary call without a statepoint (tests/programs/gc/survivors).
+     "(define (build n) (let loop ((i 0) (acc '())) (if (= i n) acc (loop (+ i 1) (cons i acc)))))"
+     "(define (churn k) (let ((a (build k))) (collect) (list (length a) (car a))))"
+     "(churn 500)",
+     "(500 499)"},
     {"VectorsAndSetCar",
      "(define (w) (let ((v (make-vector 3 '())) (p (cons 1 2)))"
      "  (vector-set! v 0 (list 'a)) (set-car! p (list 'b)) (collect) (cons 0 0)"
