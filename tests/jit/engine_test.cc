@@ -100,7 +100,12 @@ TEST_P(JitEngineTest, CollectionFromAnotherThreadStopsALoop) {
   EXPECT_EQ(Run("(define (spin n) (if (eq? n 0) 'done (spin (- n 1)))) (spin 3000000)"),
             "done");
   done.store(true);
-  collector.join();
+  {
+    // The collector may be waiting for this thread to stop: block in a native region, or the
+    // join would wait for a collection that waits for it.
+    mosaic::NativeScope native;
+    collector.join();
+  }
   EXPECT_GT(heap.Stats().collections, before);
 }
 
