@@ -334,6 +334,9 @@ absl::Status GcJit::PrepareModule(llvm::Module& module, OptLevel level) const {
   if (llvm::verifyModule(module, &os)) {
     return absl::InvalidArgumentError("module does not verify after the GC pipeline: " + errors);
   }
+  if (const char* dump = std::getenv("MOSAIC_JIT_PRINT_IR"); dump != nullptr && *dump == '1') {
+    module.print(llvm::errs(), nullptr);
+  }
   // The poll is inlined everywhere it is needed; another module's copy would clash with it.
   if (llvm::Function* p = module.getFunction(kPollFunction)) {
     if (p->use_empty()) {
