@@ -488,7 +488,7 @@ class Lowerer : public Codegen {
     InlineOp op = InlineOp::kNone;
     if (call.fn->kind == NodeKind::kGlobalRef) {
       const auto& g = ir::As<ir::Global>(*call.fn);
-      op = InlineOpFor(g.name, args.size());
+      op = InlineOpFor(g.name, args);
       if (op == InlineOp::kNone) return EmitGlobalCall(call, g, f, args);
     }
     if (op == InlineOp::kNone) return EmitGenericCall(call, f, args);

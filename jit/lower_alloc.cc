@@ -1,7 +1,9 @@
-// Inline allocation: pairs, boxes and closures come from the engine thread's allocation buffer
-// (mosaic/internal/mutator_layout.h), like mosaic::Allocate/AllocatePair in
-// mosaic/internal/allocate_inline.h, with the runtime's slow path (tj_cons, tj_make_box,
-// tj_make_closure: each a safepoint) behind a cold branch.
+// Inline allocation: pairs, boxes, closures, flonums and small vectors come from the engine
+// thread's allocation buffer (mosaic/internal/mutator_layout.h), like mosaic::Allocate and
+// AllocatePair in mosaic/internal/allocate_inline.h, with the runtime's slow path (tj_cons,
+// tj_make_box, tj_make_closure: each a safepoint) behind a cold branch. Flonums and vectors
+// are made only by inline primitives (lower_inline.cc), whose slow path is the call of the
+// built-in itself.
 //
 // The GC contract: the bump itself is not a safepoint, and the object is complete (header and
 // every field a valid value) before the next instruction that can be one, so neither a
@@ -85,6 +87,36 @@ llvm::Value* Codegen::AllocBox(llvm::Value* v) {
   phi->addIncoming(cell, fast_end);
   phi->addIncoming(slow_value, slow);
   return phi;
+}
+
+// [header | double], as MakeFlonum builds it (objects.cc): the header is the one
+// Runtime::AllocateObject asks mosaic::Allocate for, the size class the one Allocate picks.
+llvm::Value* Codegen::InlineFlonum(llvm::Value* d, llvm::BasicBlock* slow) {
+  constexpr size_t kBytes = layout::kFlonumValueOffset + sizeof(double);
+  constexpr int kClass = mi::SizeClassFor(kBytes);
+  llvm::Value* cell = BumpOrBranch(kClass, mi::ClassCellBytes(kClass), 0, slow);
+  b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(ObjType::kFlonum), ObjType::kFlonum, 0)),
+                 FieldPtr(cell, 0));
+  b_.CreateStore(d, FieldPtr(cell, layout::kFlonumValueOffset));
+  return cell;
+}
+
+// [header | slot 0 | ... | slot n-1], as MakeVector builds it: length n in the header, every
+// slot stored before the next safepoint (the cell's words past the object stay 0, a valid
+// value, as after Allocate).
+llvm::Value* Codegen::InlineVector(const std::vector<llvm::Value*>& slots,
+                                   llvm::BasicBlock* slow) {
+  const size_t n = slots.size();
+  const size_t bytes = layout::kVectorSlotsOffset + n * layout::kWord;
+  const int cls = mi::SizeClassFor(bytes < layout::kWord ? layout::kWord : bytes);
+  llvm::Value* cell = BumpOrBranch(cls, mi::ClassCellBytes(cls), 0, slow);
+  b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(ObjType::kVector), ObjType::kVector, n)),
+                 FieldPtr(cell, 0));
+  for (size_t i = 0; i < n; ++i) {
+    StoreField(cell, static_cast<int64_t>(layout::kVectorSlotsOffset + i * layout::kWord),
+               slots[i]);
+  }
+  return cell;
 }
 
 llvm::Value* Codegen::AllocClosure(const JitProc* proc, const std::vector<llvm::Value*>& captures) {

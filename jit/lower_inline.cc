@@ -44,14 +44,32 @@ constexpr OpEntry kOps[] = {
     {"cdar", 1, 1, InlineOp::kCxr},     {"cddr", 1, 1, InlineOp::kCxr},
     {"caddr", 1, 1, InlineOp::kCxr},    {"cdddr", 1, 1, InlineOp::kCxr},
     {"cadddr", 1, 1, InlineOp::kCxr},   {"list", 1, 4, InlineOp::kList},
+    {"/", 2, 2, InlineOp::kDiv},        {"vector", 0, 8, InlineOp::kVector},
+    {"make-vector", 1, 2, InlineOp::kMakeVector},
 };
+
+// The fixnum that `v` is, when it is a constant fixnum (ConstV of a literal).
+bool ConstantFixnum(llvm::Value* v, int64_t* n) {
+  auto* e = llvm::dyn_cast<llvm::ConstantExpr>(v);
+  if (e == nullptr || e->getOpcode() != llvm::Instruction::IntToPtr) return false;
+  auto* c = llvm::dyn_cast<llvm::ConstantInt>(e->getOperand(0));
+  if (c == nullptr) return false;
+  Value value = Value::FromBits(c->getZExtValue());
+  if (!value.IsFixnum()) return false;
+  *n = value.FixnumValue();
+  return true;
+}
 
 }  // namespace
 
-InlineOp Codegen::InlineOpFor(const std::string& name, size_t argc) {
+InlineOp Codegen::InlineOpFor(const std::string& name, const std::vector<llvm::Value*>& args) {
+  const auto argc = static_cast<int>(args.size());
   for (const OpEntry& o : kOps) {
-    if (name == o.name && static_cast<int>(argc) >= o.min_argc &&
-        static_cast<int>(argc) <= o.max_argc) {
+    if (name == o.name && argc >= o.min_argc && argc <= o.max_argc) {
+      if (o.op == InlineOp::kMakeVector) {
+        int64_t n = -1;
+        if (!ConstantFixnum(args[0], &n) || n < 0 || n > kMaxInlineVector) return InlineOp::kNone;
+      }
       return o.op;
     }
   }
@@ -92,7 +110,7 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
   };
   std::vector<llvm::Value*> bits;
   for (llvm::Value* a : args) bits.push_back(Bits(a));
-  llvm::Value* x = bits[0];
+  llvm::Value* x = bits.empty() ? nullptr : bits[0];  // (vector) has no operands
   llvm::Value* y = bits.size() > 1 ? bits[1] : nullptr;
   auto all_fixnums = [&] {
     llvm::Value* all = bits[0];
@@ -121,26 +139,63 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
     return b_.CreateAdd(b_.CreateShl(index, 3), b_.getInt64(layout::kVectorSlotsOffset));
   };
 
-  switch (op) {
-    case InlineOp::kAdd:
-    case InlineOp::kSub: {
-      // Tagged: (2a+1) + (2b+1) - 1 = 2(a+b)+1, (2a+1) - (2b+1) + 1 = 2(a-b)+1; a 64-bit
-      // overflow of the tagged word is exactly a 63-bit fixnum overflow. n-ary + folds left;
-      // an overflow anywhere makes the built-in redo the whole sum.
-      all_fixnums();
-      llvm::Value* acc = x;
-      for (size_t i = 1; i < bits.size(); ++i) {
-        acc = overflow_checked(op == InlineOp::kAdd ? llvm::Intrinsic::sadd_with_overflow
-                                                    : llvm::Intrinsic::ssub_with_overflow,
-                               acc, b_.CreateSub(bits[i], b_.getInt64(1)));
-      }
-      return b_.CreateIntToPtr(acc, vt_);
-    }
-    case InlineOp::kMul: {
+  auto both_fixnums = [&] {
+    return b_.CreateICmpNE(b_.CreateAnd(b_.CreateAnd(x, y), b_.getInt64(1)), b_.getInt64(0));
+  };
+  auto load_double = [&](llvm::Value* v) {  // v is a flonum
+    return b_.CreateLoad(b_.getDoubleTy(), FieldPtr(v, layout::kFlonumValueOffset));
+  };
+  // ToDouble (builtins_internal.h): a fixnum converted (sitofp rounds to nearest, as
+  // static_cast<double>), a flonum's double; anything else fails.
+  auto to_double = [&](llvm::Value* v) -> llvm::Value* {
+    llvm::Value* vbits = Bits(v);
+    llvm::BasicBlock* fix = NewBlock("to_double_fixnum");
+    llvm::BasicBlock* flo = NewBlock("to_double_flonum");
+    llvm::BasicBlock* done = NewBlock("to_double_done");
+    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(vbits, b_.getInt64(1)), b_.getInt64(0)), fix,
+                    flo);
+    b_.SetInsertPoint(fix);
+    llvm::Value* converted = b_.CreateSIToFP(b_.CreateAShr(vbits, 1), b_.getDoubleTy());
+    b_.CreateBr(done);
+    b_.SetInsertPoint(flo);
+    require(HasType(v, ObjType::kFlonum));
+    llvm::Value* loaded = load_double(v);
+    llvm::BasicBlock* flo_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(b_.getDoubleTy(), 2);
+    phi->addIncoming(converted, fix);
+    phi->addIncoming(loaded, flo_end);
+    return phi;
+  };
+  // Two operands: `fix()` when both are fixnums, else `flo()` (which checks the types it
+  // needs); each leaves the builder on its success path.
+  auto fixnum_or_flonum = [&](auto fix, auto flo) -> llvm::Value* {
+    llvm::BasicBlock* fix_block = NewBlock("fixnums");
+    llvm::BasicBlock* flo_block = NewBlock("not_fixnums");
+    llvm::BasicBlock* join = NewBlock("number_done");
+    b_.CreateCondBr(both_fixnums(), fix_block, flo_block);
+    b_.SetInsertPoint(fix_block);
+    llvm::Value* r1 = fix();
+    llvm::BasicBlock* fix_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+    b_.SetInsertPoint(flo_block);
+    llvm::Value* r2 = flo();
+    llvm::BasicBlock* flo_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+    b_.SetInsertPoint(join);
+    llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+    phi->addIncoming(r1, fix_end);
+    phi->addIncoming(r2, flo_end);
+    return phi;
+  };
+  // The fixnum path of + - * (n-ary for + and *).
+  auto fixnum_arith = [&]() -> llvm::Value* {
+    all_fixnums();
+    llvm::Value* acc = x;
+    if (op == InlineOp::kMul) {
       // a * (2b) = 2ab on the untagged a and the tag-cleared b: its i64 overflow is the
       // fixnum overflow of ab.
-      all_fixnums();
-      llvm::Value* acc = x;
       for (size_t i = 1; i < bits.size(); ++i) {
         llvm::Value* p = overflow_checked(llvm::Intrinsic::smul_with_overflow,
                                           b_.CreateAShr(acc, 1),
@@ -149,11 +204,74 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       }
       return b_.CreateIntToPtr(acc, vt_);
     }
-    case InlineOp::kLt: all_fixnums(); return BoolValue(b_.CreateICmpSLT(x, y));
-    case InlineOp::kGt: all_fixnums(); return BoolValue(b_.CreateICmpSGT(x, y));
-    case InlineOp::kLe: all_fixnums(); return BoolValue(b_.CreateICmpSLE(x, y));
-    case InlineOp::kGe: all_fixnums(); return BoolValue(b_.CreateICmpSGE(x, y));
-    case InlineOp::kNumEq: all_fixnums(); return BoolValue(b_.CreateICmpEQ(x, y));
+    // Tagged: (2a+1) + (2b+1) - 1 = 2(a+b)+1, (2a+1) - (2b+1) + 1 = 2(a-b)+1; a 64-bit
+    // overflow of the tagged word is exactly a 63-bit fixnum overflow. n-ary + folds left;
+    // an overflow anywhere makes the built-in redo the whole sum.
+    for (size_t i = 1; i < bits.size(); ++i) {
+      acc = overflow_checked(op == InlineOp::kAdd ? llvm::Intrinsic::sadd_with_overflow
+                                                  : llvm::Intrinsic::ssub_with_overflow,
+                             acc, b_.CreateSub(bits[i], b_.getInt64(1)));
+    }
+    return b_.CreateIntToPtr(acc, vt_);
+  };
+  // The flonum path of two-operand + - * /, computed as Add2/Sub2/Mul2/Div2 (numbers.cc) do:
+  // each operand ToDouble'd (a fixnum converted, a flonum loaded, anything else the built-in's
+  // type error), one IEEE operation, a new flonum (an exhausted buffer: the built-in).
+  auto flonum_arith = [&]() -> llvm::Value* {
+    llvm::Value* a = to_double(args[0]);
+    llvm::Value* c = to_double(args[1]);
+    llvm::Value* r = nullptr;
+    switch (op) {
+      case InlineOp::kAdd:
+        // `+` folds from the exact 0, so its first flonum is 0.0 + a: (+ -0.0 -0.0) is 0.0.
+        // (For a converted fixnum 0.0 + a is a.) `*` folds from 1, and 1.0 * a is a.
+        r = b_.CreateFAdd(b_.CreateFAdd(llvm::ConstantFP::get(b_.getDoubleTy(), 0.0), a), c);
+        break;
+      case InlineOp::kSub: r = b_.CreateFSub(a, c); break;
+      case InlineOp::kMul: r = b_.CreateFMul(a, c); break;
+      default: r = b_.CreateFDiv(a, c); break;
+    }
+    return InlineFlonum(r, *fail);
+  };
+
+  switch (op) {
+    case InlineOp::kAdd:
+    case InlineOp::kSub:
+    case InlineOp::kMul:
+      if (bits.size() == 2) return fixnum_or_flonum(fixnum_arith, flonum_arith);
+      return fixnum_arith();
+    case InlineOp::kDiv:
+      // Two fixnums: the built-in (an exact quotient or a flonum, and its division error).
+      require(b_.CreateNot(both_fixnums()));
+      return flonum_arith();
+    case InlineOp::kLt:
+    case InlineOp::kGt:
+    case InlineOp::kLe:
+    case InlineOp::kGe:
+    case InlineOp::kNumEq:
+      return fixnum_or_flonum(
+          [&] {
+            llvm::CmpInst::Predicate p = op == InlineOp::kLt   ? llvm::CmpInst::ICMP_SLT
+                                         : op == InlineOp::kGt ? llvm::CmpInst::ICMP_SGT
+                                         : op == InlineOp::kLe ? llvm::CmpInst::ICMP_SLE
+                                         : op == InlineOp::kGe ? llvm::CmpInst::ICMP_SGE
+                                                               : llvm::CmpInst::ICMP_EQ;
+            return BoolValue(b_.CreateICmp(p, x, y));
+          },
+          [&] {
+            // Two flonums only (a fixnum against a flonum is compared exactly by the
+            // built-in). Ordered compares are false when a NaN is involved, as Compare's 2.
+            require(HasType(args[0], ObjType::kFlonum));
+            require(HasType(args[1], ObjType::kFlonum));
+            llvm::Value* a = load_double(args[0]);
+            llvm::Value* c = load_double(args[1]);
+            llvm::CmpInst::Predicate p = op == InlineOp::kLt   ? llvm::CmpInst::FCMP_OLT
+                                         : op == InlineOp::kGt ? llvm::CmpInst::FCMP_OGT
+                                         : op == InlineOp::kLe ? llvm::CmpInst::FCMP_OLE
+                                         : op == InlineOp::kGe ? llvm::CmpInst::FCMP_OGE
+                                                               : llvm::CmpInst::FCMP_OEQ;
+            return BoolValue(b_.CreateFCmp(p, a, c));
+          });
     case InlineOp::kZeroP:
       all_fixnums();
       return BoolValue(b_.CreateICmpEQ(x, b_.getInt64(Value::Fixnum(0).bits())));
@@ -270,6 +388,18 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       llvm::Value* list = ConstV(Value::Nil());
       for (size_t i = args.size(); i-- > 0;) list = InlinePair(args[i], list, *fail);
       return list;
+    }
+    case InlineOp::kVector:
+      // An exhausted buffer calls `vector` itself.
+      return InlineVector(args, *fail);
+    case InlineOp::kMakeVector: {
+      // InlineOpFor admitted only a constant length in [0, kMaxInlineVector]; the fill
+      // defaults to #f as in MakeVectorFn.
+      int64_t n = 0;
+      ConstantFixnum(args[0], &n);
+      std::vector<llvm::Value*> slots(static_cast<size_t>(n),
+                                      args.size() > 1 ? args[1] : ConstV(Value::False()));
+      return InlineVector(slots, *fail);
     }
     case InlineOp::kNone: break;
   }

@@ -26,8 +26,11 @@ ProcOffsets GetProcOffsets();
 enum class InlineOp : uint8_t {
   kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
   kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
-  kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList,
+  kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList, kDiv, kVector, kMakeVector,
 };
+
+// The most slots of a vector made inline by `vector` or `make-vector` (a constant length).
+inline constexpr int kMaxInlineVector = 16;
 
 class Codegen {
  public:
@@ -74,7 +77,8 @@ class Codegen {
   llvm::Value* LengthOf(llvm::Value* v);
 
   // --- Inline primitives (lower_inline.cc) ------------------------------------------------
-  static InlineOp InlineOpFor(const std::string& name, size_t argc);
+  // `args` are the call's operands (make-vector is inline only for a constant small length).
+  static InlineOp InlineOpFor(const std::string& name, const std::vector<llvm::Value*>& args);
   // Emits the inline operation for a call of `global` (value `f`); returns its value
   // in the current block, which it leaves positioned on the success path, and sets *fail to
   // the block that must make the real call (which raises the built-in's own errors).
@@ -89,6 +93,10 @@ class Codegen {
   llvm::Value* AllocBox(llvm::Value* v);
   // The fast path of AllocPair only: branches to `slow` when the buffer is exhausted.
   llvm::Value* InlinePair(llvm::Value* car, llvm::Value* cdr, llvm::BasicBlock* slow);
+  // The fast paths of a flonum holding `d` (a double) and of a vector of `slots` (at most
+  // kMaxInlineVector): branch to `slow` when the buffer is exhausted.
+  llvm::Value* InlineFlonum(llvm::Value* d, llvm::BasicBlock* slow);
+  llvm::Value* InlineVector(const std::vector<llvm::Value*>& slots, llvm::BasicBlock* slow);
   // A closure of `proc` whose captures are `captures` (stored before the next safepoint).
   llvm::Value* AllocClosure(const JitProc* proc, const std::vector<llvm::Value*>& captures);
 
