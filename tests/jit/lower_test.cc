@@ -168,5 +168,54 @@ TEST_F(LowerTest, PipelineKeepsTailCallsOutOfStatepoints) {
   EXPECT_GE(statepoints, 3);
 }
 
+// Counts the instructions of `f` with `opcode`; with `stored` set, only stores of that i64
+// constant.
+int CountOps(llvm::Function& f, unsigned opcode, const uint64_t* stored = nullptr) {
+  int n = 0;
+  for (llvm::BasicBlock& bb : f) {
+    for (llvm::Instruction& i : bb) {
+      if (i.getOpcode() != opcode) continue;
+      if (stored != nullptr) {
+        auto* c =
+            llvm::dyn_cast<llvm::ConstantInt>(llvm::cast<llvm::StoreInst>(i).getValueOperand());
+        if (c == nullptr || c->getZExtValue() != *stored) continue;
+      }
+      ++n;
+    }
+  }
+  return n;
+}
+
+TEST_F(LowerTest, FlonumArithmeticAndComparisonsAreInline) {
+  std::vector<LoweredProc> procs =
+      Lower("(define (g a b) (list (+ a b) (- a b) (* a b) (/ a b) (< a b) (= a b)))");
+  llvm::Function* g = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(g, nullptr);
+  EXPECT_FALSE(llvm::verifyFunction(*g, &llvm::errs()));
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::FAdd), 2);  // + folds from 0.0, as the built-in
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::FSub), 1);
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::FMul), 1);
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::FDiv), 1);
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::FCmp), 2);
+  // Each arithmetic result's header: the runtime's flonum header for this heap.
+  const uint64_t header =
+      layout::Header(Runtime::Get().kind(ObjType::kFlonum), ObjType::kFlonum, 0);
+  EXPECT_EQ(CountOps(*g, llvm::Instruction::Store, &header), 4);
+}
+
+TEST_F(LowerTest, SmallVectorsAreInlineAndOthersCallTheBuiltin) {
+  std::vector<LoweredProc> procs =
+      Lower("(define (g a n) (list (vector a a 1) (make-vector 5 a) (make-vector 17 a)"
+            "  (make-vector n a) (vector 1 2 3 4 5 6 7 8 9)))");
+  llvm::Function* g = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(g, nullptr);
+  EXPECT_FALSE(llvm::verifyFunction(*g, &llvm::errs()));
+  const mosaic::KindId kind = Runtime::Get().kind(ObjType::kVector);
+  for (uint64_t n : {3, 5, 17, 9}) {
+    const uint64_t header = layout::Header(kind, ObjType::kVector, n);
+    EXPECT_EQ(CountOps(*g, llvm::Instruction::Store, &header), n <= 5 ? 1 : 0) << n;
+  }
+}
+
 }  // namespace
 }  // namespace toylang::jit
