@@ -52,6 +52,20 @@ constexpr mosaic::stackmaps::OptLevel kThunkLevel = mosaic::stackmaps::OptLevel:
 // See SetInteractiveOptLevel.
 std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
 
+// Restores the engine's current error site when a call-back or a closure call made from C++
+// returns or unwinds.
+class SiteScope {
+ public:
+  explicit SiteScope(const ErrorSite*& slot) : slot_(slot), saved_(slot) {}
+  ~SiteScope() { slot_ = saved_; }
+  SiteScope(const SiteScope&) = delete;
+  SiteScope& operator=(const SiteScope&) = delete;
+
+ private:
+  const ErrorSite*& slot_;
+  const ErrorSite* saved_;
+};
+
 class JitEngine final : public Engine, public CallContext, public LowerEnv, public HelperHost {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options) {
@@ -151,11 +165,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     CheckStack();
     // Errors in the call-back without a position of their own are reported at the built-in
     // that called Apply (by its CallPrimitive), not at a call site outside it.
-    struct SiteScope {
-      const ErrorSite*& slot;
-      const ErrorSite* saved;
-      ~SiteScope() { slot = saved; }
-    } scope{current_site_, current_site_};
+    SiteScope scope(current_site_);
     current_site_ = nullptr;
     Value a[kRegisterArgs];
     for (int i = 0; i < kRegisterArgs; ++i) a[i] = i < argc ? args[i] : Value::Unspecified();
@@ -172,11 +182,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
                     const ErrorSite* site) override {
     const auto* proc = static_cast<const JitProc*>(ClosureInfo(f));
     CheckStack();
-    struct SiteScope {
-      const ErrorSite*& slot;
-      const ErrorSite* saved;
-      ~SiteScope() { slot = saved; }
-    } scope{current_site_, current_site_};
+    SiteScope scope(current_site_);
     if (site->pos.file != nullptr) current_site_ = site;
     return Value::FromBits(mosaic::stackmaps::CallJit(enter_, proc->code, f.bits(), argc, regs[0],
                                                       regs[1], regs[2], regs[3], regs[4],

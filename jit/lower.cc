@@ -455,12 +455,22 @@ class Lowerer : public Codegen {
     b_.CreateBr(known);
     b_.SetInsertPoint(known);
     llvm::Value* fast = EmitKnownCall(call, f, args, *proc->lambda, code);
+    // A known tail call has already returned (musttail + ret).
+    return JoinWithFallback(call, f, args, fast, fail, "global_called");
+  }
+
+  // Joins a fast path that ends at the insert point, yielding `fast`, with the ordinary call
+  // made at `fail`. In tail position the fast path has already returned, so only the fallback
+  // (itself a tail call) remains to emit.
+  llvm::Value* JoinWithFallback(const ir::Call& call, llvm::Value* f,
+                                const std::vector<llvm::Value*>& args, llvm::Value* fast,
+                                llvm::BasicBlock* fail, const char* done_name) {
     if (call.tail) {
       b_.SetInsertPoint(fail);
       return EmitFallbackCall(call, f, args);
     }
     llvm::BasicBlock* fast_end = b_.GetInsertBlock();
-    llvm::BasicBlock* done = NewBlock("global_called");
+    llvm::BasicBlock* done = NewBlock(done_name);
     b_.CreateBr(done);
     b_.SetInsertPoint(fail);
     llvm::Value* slow = EmitFallbackCall(call, f, args);
@@ -494,23 +504,8 @@ class Lowerer : public Codegen {
     if (op == InlineOp::kNone) return EmitGenericCall(call, f, args);
     llvm::BasicBlock* fail = nullptr;
     llvm::Value* fast = EmitInline(op, ir::As<ir::Global>(*call.fn), f, args, &fail);
-    if (call.tail) {
-      b_.CreateRet(fast);
-      b_.SetInsertPoint(fail);
-      return EmitFallbackCall(call, f, args);
-    }
-    llvm::BasicBlock* fast_end = b_.GetInsertBlock();
-    llvm::BasicBlock* done = NewBlock("inline_done");
-    b_.CreateBr(done);
-    b_.SetInsertPoint(fail);
-    llvm::Value* slow = EmitFallbackCall(call, f, args);
-    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
-    b_.CreateBr(done);
-    b_.SetInsertPoint(done);
-    llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
-    phi->addIncoming(fast, fast_end);
-    phi->addIncoming(slow, slow_end);
-    return phi;
+    if (call.tail) b_.CreateRet(fast);  // an inline result in tail position is returned here
+    return JoinWithFallback(call, f, args, fast, fail, "inline_done");
   }
 
   // The uniform signature's operands: closure, argc, a0..a5, the list of the others.
