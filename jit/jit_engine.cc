@@ -141,6 +141,10 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   EngineStats Stats() const override {
     EngineStats stats = stats_;
     stats.code_bytes = code_size_ != nullptr ? code_size_->code_bytes() : 0;
+    if (jit_ != nullptr) {
+      stats.code_cache_hits = jit_->code_cache_hits();
+      stats.code_cache_misses = jit_->code_cache_misses();
+    }
     return stats;
   }
 
@@ -289,6 +293,19 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     mosaic::stackmaps::GcJitOptions jit_options;
     jit_options.statepoints = precise;
     if (options_.interactive) jit_options.opt_level = interactive_opt_level.load();
+    // REPL forms are not cached: each is small, O0 and rarely typed twice.
+    if (!options_.jit_cache.empty() && !options_.interactive) {
+      auto cache = mosaic::stackmaps::CodeCache::Open(options_.jit_cache);
+      if (cache.ok()) {
+        jit_options.code_cache = std::move(*cache);
+        // Heap objects (global boxes) are placed the same way in every run at the heap's hint.
+        jit_options.stable_address = [heap = heap_.get()](uint64_t address) {
+          return heap->Contains(reinterpret_cast<const void*>(address));
+        };
+      } else {
+        stats_.code_cache_unusable = 1;
+      }
+    }
     auto jit = mosaic::stackmaps::GcJit::Create(index_, jit_options);
     if (!jit.ok()) return jit.status();
     jit_ = std::move(*jit);
@@ -342,19 +359,21 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
       procs.insert(procs.end(), lowered.begin(), lowered.end());
     }
     llvm::orc::ThreadSafeContext tsc(std::move(context));
+    const bool cacheable = !options_.interactive;  // the cache is only there if configured
     llvm::orc::JITDylib& jd = jit_->lljit().getMainJITDylib();
     if (OnlyThunksDefined(*module, thunk_symbols)) {
       // Nothing in the unit outlives it: the whole module goes after the run.
       unit.thunk_tracker = jd.createResourceTracker();
       if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc),
-                                           unit.thunk_tracker, kThunkLevel);
+                                           unit.thunk_tracker, kThunkLevel, cacheable);
           !s.ok()) {
         return s;
       }
       ++stats_.modules_compiled;
     } else {
       std::unique_ptr<llvm::Module> thunks = SplitOffThunks(*module, thunk_symbols);
-      if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc));
+      if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), tsc),
+                                           nullptr, std::nullopt, cacheable);
           !s.ok()) {
         return s;
       }
@@ -362,7 +381,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
       if (thunks != nullptr) {
         unit.thunk_tracker = jd.createResourceTracker();
         if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(thunks), tsc),
-                                             unit.thunk_tracker, kThunkLevel);
+                                             unit.thunk_tracker, kThunkLevel, cacheable);
             !s.ok()) {
           return s;
         }

@@ -1,5 +1,6 @@
 #include "examples/toylang/driver_options.h"
 
+#include <cstdlib>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -127,6 +128,11 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
         return absl::InvalidArgumentError("--gc-options: expected --gc-options=KEY=VALUE,...");
       }
       options.engine.gc_options = std::string(*flag.value);
+    } else if (flag.name == "--jit-cache") {
+      if (!flag.value || flag.value->empty()) {
+        return absl::InvalidArgumentError("--jit-cache: expected --jit-cache=DIR|off");
+      }
+      options.jit_cache = std::string(*flag.value);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag '", arg, "'"));
     }
@@ -135,6 +141,26 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
     return absl::InvalidArgumentError("-e and a program file cannot be used together");
   }
   return options;
+}
+
+std::string ResolveJitCache(const std::optional<std::string>& flag, const char* env) {
+  std::string setting;
+  if (flag.has_value()) {
+    setting = *flag;
+  } else if (env != nullptr && env[0] != '\0') {
+    setting = env;
+  } else {
+    // As mosaic::stackmaps::CodeCache::DefaultDirectory(), which a build without the JIT
+    // does not have.
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+      return absl::StrCat(xdg, "/mosaic/jit");
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+      return absl::StrCat(home, "/.cache/mosaic/jit");
+    }
+    return "";
+  }
+  return setting == "off" ? "" : setting;
 }
 
 std::string DriverUsage() {
@@ -158,6 +184,9 @@ Flags:
                            print collector statistics to stderr on exit
   --gc-options=OPTIONS     heap options, e.g. heap-max=512M,stress=100,verify=1
                            (see docs/options.md; MOSAIC_GC_OPTIONS is applied on top)
+  --jit-cache=DIR|off      keep compiled code of files and -e in DIR and reuse it in later runs
+                           (default $XDG_CACHE_HOME/mosaic/jit or ~/.cache/mosaic/jit;
+                           MOSAIC_JIT_CACHE=DIR|off sets it when the flag is absent)
   --stack-size=SIZE        reserved stack of the engine thread (default 4G; K/M/G suffixes);
                            deep recursion beyond it is the error "stack overflow"
   -e EXPR                  evaluate EXPR, print its value with write (unless unspecified)

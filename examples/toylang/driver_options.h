@@ -30,6 +30,8 @@ struct DriverOptions {
   std::optional<std::string> expression;  // -e EXPR
   std::optional<std::string> file;        // FILE.scm; neither: the REPL
   size_t stack_bytes = size_t{4} << 30;  // the engine thread's reserved stack
+  // --jit-cache=DIR|off as given (none: MOSAIC_JIT_CACHE, else the default directory).
+  std::optional<std::string> jit_cache;
   bool help = false;
   bool version = false;
 };
@@ -37,6 +39,11 @@ struct DriverOptions {
 // Parses argv[1..argc). A bad flag or value is InvalidArgument whose message names it, e.g.
 // "unknown flag '--fast'" or "--roots: expected precise or conservative, got 'fuzzy'".
 absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>& args);
+
+// The code-cache directory for EngineOptions::jit_cache from the --jit-cache value (`flag`),
+// else MOSAIC_JIT_CACHE (`env`, may be null), else the default ($XDG_CACHE_HOME/mosaic/jit or
+// $HOME/.cache/mosaic/jit); "off" (or no default directory) gives "" (no cache).
+std::string ResolveJitCache(const std::optional<std::string>& flag, const char* env);
 
 // The text printed by --help.
 std::string DriverUsage();

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -139,6 +140,9 @@ void PrintGcStats(Engine& engine, GcStatsFormat format, GcEventLog& log) {
     case GcStatsFormat::kNone:
       return;
     case GcStatsFormat::kSummary:
+      if (engine.Stats().code_cache_unusable != 0) {
+        std::cerr << lead << "jit cache: the directory is unusable; ran without caching\n";
+      }
       std::cerr << lead << absl::StrFormat(
           "gc: %d collections, pauses total %.3f ms, max %.3f ms, p99 %.3f ms; allocated %.1f "
           "MiB; live %.1f MiB; peak committed %.1f MiB; final live %.1f MiB\n",
@@ -161,10 +165,11 @@ void PrintGcStats(Engine& engine, GcStatsFormat format, GcEventLog& log) {
           ", \"final_live_bytes\": %d, \"final_collection_ns\": %d, \"peak_rss_bytes\": %d, "
           "\"engine\": {\"modules_compiled\": %d, \"functions_compiled\": %d, "
           "\"compile_ns\": %d, \"code_bytes\": %d, \"statepoints\": %d, "
-          "\"modules_removed\": %d}%s}",
+          "\"modules_removed\": %d, \"code_cache_hits\": %d, \"code_cache_misses\": %d, "
+          "\"code_cache_unusable\": %d}%s}",
           final_live_bytes, final_collection_ns, peak_rss_bytes, e.modules_compiled,
           e.functions_compiled, e.compile_ns, e.code_bytes, e.statepoints, e.modules_removed,
-          log.JsonMembers());
+          e.code_cache_hits, e.code_cache_misses, e.code_cache_unusable, log.JsonMembers());
       std::cerr << lead << json << std::endl;
       return;
     }
@@ -242,6 +247,9 @@ int Main(int argc, char** argv) {
 #endif
   // Neither a file nor -e: the REPL, where every form is compiled on its own.
   options.engine.interactive = !options.file.has_value() && !options.expression.has_value();
+  if (!options.engine.interactive) {
+    options.engine.jit_cache = ResolveJitCache(options.jit_cache, std::getenv("MOSAIC_JIT_CACHE"));
+  }
   if (options.help) {
     std::cout << DriverUsage();
     return 0;

@@ -40,6 +40,12 @@ struct EngineOptions {
   // A REPL session: forms arrive one at a time and compile latency matters more than code
   // quality (the JIT compiles them at a lower optimisation level). Files and -e leave it false.
   bool interactive = false;
+  // The JIT's persistent code cache (docs/design/jit.md, "Code cache"): a directory where
+  // non-interactive units' compiled objects are kept and reused by later runs; "" = none.
+  // A directory that cannot be created or written is not an error: the engine runs without
+  // a cache (EngineStats::code_cache_unusable). The toylang program resolves --jit-cache,
+  // MOSAIC_JIT_CACHE and the default location into this field; an embedder sets it itself.
+  std::string jit_cache;
 };
 
 // What an engine did besides running code; all zero for the interpreter. Reported by
@@ -51,6 +57,9 @@ struct EngineStats {
   uint64_t code_bytes = 0;         // machine code linked (text sections)
   uint64_t statepoints = 0;        // stack-map records registered (0 with --roots=conservative)
   uint64_t modules_removed = 0;    // code whose stack maps left the index
+  uint64_t code_cache_hits = 0;    // modules whose object came from the code cache
+  uint64_t code_cache_misses = 0;  // cacheable modules compiled (and stored)
+  uint64_t code_cache_unusable = 0;  // 1: a cache directory was given but is unusable
 };
 
 class Engine {

@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "llvm/ExecutionEngine/JITLink/JITLink.h"
 #include "llvm/ExecutionEngine/Orc/CompileUtils.h"
@@ -25,6 +26,12 @@ constexpr const char* kStackMapSection = ".llvm_stackmaps";
 constexpr const char* kPollFunction = "gc.safepoint_poll";
 // The module flag through which PrepareModule tells LeveledCompiler the code generation level.
 constexpr const char* kOptLevelFlag = "mosaic.opt-level";
+// The module flag (the key in hex) through which AddModule asks LeveledCompiler to store the
+// object it generates in the code cache.
+constexpr const char* kCacheKeyFlag = "mosaic.code-cache-key";
+// Host-address symbols are named with this prefix while the key is computed, then with
+// "__mosaic_host_<first 16 hex digits of the key>_" so that every module's are distinct.
+constexpr const char* kHostSymbolPrefix = "__mosaic_host.";
 
 llvm::Error ToLlvmError(const absl::Status& status) {
   return llvm::make_error<llvm::StringError>(std::string(status.message()),
@@ -57,10 +64,12 @@ llvm::CodeGenOptLevel ToCodeGenLevel(OptLevel level) {
 class LeveledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
  public:
   LeveledCompiler(llvm::orc::JITTargetMachineBuilder jtmb, OptLevel default_level,
-                  std::unique_ptr<llvm::TargetMachine> default_tm)
+                  std::unique_ptr<llvm::TargetMachine> default_tm,
+                  std::shared_ptr<CodeCache> cache)
       : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(default_tm->Options)),
         jtmb_(std::move(jtmb)),
-        default_level_(default_level) {
+        default_level_(default_level),
+        cache_(std::move(cache)) {
     tms_[static_cast<int>(default_level)] = std::move(default_tm);
   }
 
@@ -80,12 +89,21 @@ class LeveledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
       if (!created) return created.takeError();
       tm = std::move(*created);
     }
-    return llvm::orc::SimpleCompiler(*tm)(m);
+    auto object = llvm::orc::SimpleCompiler(*tm)(m);
+    if (object && cache_ != nullptr) {
+      CodeCacheKey key;
+      if (auto* hex = llvm::dyn_cast_or_null<llvm::MDString>(m.getModuleFlag(kCacheKeyFlag));
+          hex != nullptr && KeyFromHex(hex->getString(), &key)) {
+        cache_->Store(key, (*object)->getBuffer());
+      }
+    }
+    return object;
   }
 
  private:
   llvm::orc::JITTargetMachineBuilder jtmb_;
   OptLevel default_level_;
+  std::shared_ptr<CodeCache> cache_;
   std::unique_ptr<llvm::TargetMachine> tms_[4];
 };
 
@@ -264,12 +282,13 @@ absl::StatusOr<std::unique_ptr<GcJit>> GcJit::Create(StackMapIndex& index,
           .setJITTargetMachineBuilder(*jtmb)
           .setDataLayout(*gc_layout)
           .setCompileFunctionCreator(
-              [level = options.opt_level](llvm::orc::JITTargetMachineBuilder builder)
+              [level = options.opt_level, cache = options.code_cache](
+                  llvm::orc::JITTargetMachineBuilder builder)
                   -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
                 auto tm = builder.createTargetMachine();
                 if (!tm) return tm.takeError();
                 return std::make_unique<LeveledCompiler>(std::move(builder), level,
-                                                         std::move(*tm));
+                                                         std::move(*tm), cache);
               })
           .setObjectLinkingLayerCreator(
               [plugin](llvm::orc::ExecutionSession& es, const llvm::Triple&)
@@ -357,10 +376,52 @@ absl::Status GcJit::AddModule(std::unique_ptr<llvm::Module> module,
 
 absl::Status GcJit::AddModule(llvm::orc::ThreadSafeModule module,
                               llvm::orc::ResourceTrackerSP tracker,
-                              std::optional<OptLevel> level) {
+                              std::optional<OptLevel> level, bool cacheable) {
   const OptLevel at = level.value_or(options_.opt_level);
-  absl::Status prepared =
-      module.withModuleDo([this, at](llvm::Module& m) { return PrepareModule(m, at); });
+  llvm::orc::JITDylib& jd = lljit_->getMainJITDylib();
+  std::optional<CodeCacheKey> key;
+  if (cacheable && options_.code_cache != nullptr) {
+    // The key is taken on the module as lowered, before any pass: a hit skips the pipeline
+    // as well as code generation.
+    std::vector<std::pair<std::string, uint64_t>> host_symbols;
+    module.withModuleDo([&](llvm::Module& m) {
+      host_symbols = AbstractHostAddresses(m, kHostSymbolPrefix, options_.stable_address);
+      CodeCacheContext context;
+      context.triple = target_machine_->getTargetTriple().str();
+      context.cpu = target_machine_->getTargetCPU().str();
+      context.features = target_machine_->getTargetFeatureString().str();
+      context.data_layout = data_layout().getStringRepresentation();
+      context.opt_level = static_cast<int>(at);
+      context.statepoints = options_.statepoints;
+      key = ComputeCodeCacheKey(m, context);
+      RenameHostSymbols(m, host_symbols, kHostSymbolPrefix,
+                        absl::StrCat("__mosaic_host_", KeyHex(*key).substr(0, 16), "_"));
+    });
+    if (!host_symbols.empty()) {
+      llvm::orc::SymbolMap map;
+      for (const auto& [name, address] : host_symbols) {
+        map[lljit_->mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
+            llvm::orc::ExecutorAddr(address), llvm::JITSymbolFlags::Exported);
+      }
+      llvm::Error defined = tracker ? jd.define(llvm::orc::absoluteSymbols(std::move(map)), tracker)
+                                    : jd.define(llvm::orc::absoluteSymbols(std::move(map)));
+      if (defined) return ToStatus(std::move(defined));
+    }
+    if (std::unique_ptr<llvm::MemoryBuffer> object = options_.code_cache->Lookup(*key)) {
+      ++cache_hits_;
+      if (tracker) return ToStatus(lljit_->addObjectFile(tracker, std::move(object)));
+      return ToStatus(lljit_->addObjectFile(jd, std::move(object)));
+    }
+    ++cache_misses_;
+  }
+  absl::Status prepared = module.withModuleDo([&](llvm::Module& m) {
+    absl::Status s = PrepareModule(m, at);
+    if (s.ok() && key.has_value()) {
+      m.addModuleFlag(llvm::Module::Override, kCacheKeyFlag,
+                      llvm::MDString::get(m.getContext(), KeyHex(*key)));
+    }
+    return s;
+  });
   if (!prepared.ok()) return prepared;
   if (tracker) return ToStatus(lljit_->addIRModule(tracker, std::move(module)));
   return ToStatus(lljit_->addIRModule(std::move(module)));

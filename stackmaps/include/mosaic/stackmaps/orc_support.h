@@ -31,6 +31,7 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include "mosaic/stackmaps/code_cache.h"
 #include "mosaic/stackmaps/index.h"
 
 namespace mosaic::stackmaps {
@@ -81,6 +82,12 @@ struct GcJitOptions {
   // are emitted and JIT frames can only be scanned conservatively (--roots=conservative; pair
   // it with WalkMode::kConservative).
   bool statepoints = true;
+  // Where AddModule(..., cacheable=true) looks for and keeps compiled objects (code_cache.h);
+  // nullptr: no cache. May be shared by several GcJits.
+  std::shared_ptr<CodeCache> code_cache;
+  // Addresses whose placement relative to each other is the same in every run (say, the GC
+  // heap's reservation at its fixed hint); see AbstractHostAddresses. May be empty.
+  std::function<bool(uint64_t)> stable_address;
 };
 
 class GcJit {
@@ -109,9 +116,17 @@ class GcJit {
   // The same for a module whose context other modules share (say, a module split in two so
   // that one part can be removed on its own), optionally at another level than the options'
   // (code that runs once is not worth optimising).
+  // `cacheable` (with options.code_cache set): the module's host addresses become absolute
+  // symbols (AbstractHostAddresses, defined under `tracker`), its key is computed before any
+  // pass, and on a hit the cached object is linked in place of the pipeline and code
+  // generation; on a miss the object is stored once generated (when the module is linked).
   absl::Status AddModule(llvm::orc::ThreadSafeModule module,
                          llvm::orc::ResourceTrackerSP tracker = nullptr,
-                         std::optional<OptLevel> level = std::nullopt);
+                         std::optional<OptLevel> level = std::nullopt, bool cacheable = false);
+
+  // Modules added with `cacheable` whose object came from the cache, and those compiled.
+  uint64_t code_cache_hits() const { return cache_hits_; }
+  uint64_t code_cache_misses() const { return cache_misses_; }
 
   // Defines absolute symbols (host functions or data) in the main JITDylib.
   absl::Status DefineAbsolute(const std::vector<std::pair<std::string, const void*>>& symbols);
@@ -134,6 +149,8 @@ class GcJit {
   StackMapPlugin* plugin_ = nullptr;  // owned by the object linking layer
   std::unique_ptr<llvm::TargetMachine> target_machine_;  // for the IR pipeline
   GcJitOptions options_;
+  uint64_t cache_hits_ = 0;
+  uint64_t cache_misses_ = 0;
 };
 
 }  // namespace mosaic::stackmaps
