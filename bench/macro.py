@@ -8,8 +8,11 @@ docs/roots-report.md.
 
 Engines: toylang's JIT with precise roots (jit-precise), the JIT with conservative roots
 (jit-conservative), the tree-walking interpreter (interp), and, when installed, Chez Scheme 9.5
-(chez, `scheme --script`) and Guile 3 (guile, `guile -s`, compiled once in an untimed warm-up
-run into a private cache). A peer that is missing is skipped with a note in the results.
+(chez, `scheme --script`) and Guile 3 (guile, `guile -s`). A peer that is missing is skipped with
+a note in the results. Guile and the two JIT engines compile each program once in an untimed
+warm-up run into a private cache in the harness's work directory (Guile's .go files under
+XDG_CACHE_HOME; toylang's code cache, --jit-cache=DIR), so their timed runs reuse that code;
+jit-cold (precise roots, --jit-cache=off) compiles in every run, as a user's first run does.
 
 Every program gets its size from the harness: a temporary copy starts with
 `(define bench-size N)`, N from bench/programs/sizes.tsv (the smoke or the full column). Every
@@ -47,8 +50,14 @@ ROOTS = os.path.join(HERE, "roots")
 TOYLANG_ENGINES = {
     "jit-precise": ["--engine=jit", "--roots=precise"],
     "jit-conservative": ["--engine=jit", "--roots=conservative"],
+    "jit-cold": ["--engine=jit", "--roots=precise", "--jit-cache=off"],
     "interp": ["--engine=interp"],
 }
+# The JIT engines that use the code cache (warmed before the timed runs); the others get
+# --jit-cache=off so that neither the user's cache nor MOSAIC_JIT_CACHE plays a part.
+CACHED_ENGINES = ("jit-precise", "jit-conservative")
+# The roots study compares root modes; jit-cold is jit-precise without the cache.
+ROOTS_ENGINES = ("jit-precise", "jit-conservative", "interp")
 
 # The roots study: stack depths (frames) and retention depths, full and smoke.
 DEPTHS = {"full": [10, 100, 1000, 10000], "smoke": [10, 100]}
@@ -158,8 +167,15 @@ class Suite:
             if name.startswith("jit") and not has_jit:
                 self.skipped[name] = "this toylang was built without the JIT (LLVM parts off)"
                 continue
-            self.engines[name] = {"command": [toylang] + flags + ["--gc-stats=json"],
-                                  "kind": "toylang", "version": version}
+            if name in CACHED_ENGINES:
+                cache = ["--jit-cache=" + os.path.join(self.work, "jit-cache")]
+            elif "--jit-cache=off" not in flags:
+                cache = ["--jit-cache=off"]
+            else:
+                cache = []
+            self.engines[name] = {"command": [toylang] + flags + cache + ["--gc-stats=json"],
+                                  "kind": "toylang", "version": version,
+                                  "code_cache": "warm" if name in CACHED_ENGINES else "off"}
         if self.args.no_peers:
             self.skipped["chez"] = self.skipped["guile"] = "--no-peers"
             return
@@ -250,6 +266,17 @@ class Suite:
             for name, p in programs.items():
                 self.run("guile", p["path"], p["expected"])
             self.note("guile: compiled every program (untimed warm-up)")
+        cached = [e for e in CACHED_ENGINES if e in self.engines]
+        if cached:
+            # The same for toylang's code cache: the first run compiles and stores the code.
+            for name, p in programs.items():
+                for engine in cached:
+                    record = self.run(engine, p["path"], p["expected"])
+                    if record["gc"].get("engine", {}).get("code_cache_misses", 0) == 0:
+                        raise BenchError(f"{engine} warm-up of {name}: nothing was compiled; "
+                                         "is the code cache directory shared with another run?")
+            self.note(f"{', '.join(cached)}: compiled every program into the code cache "
+                      "(untimed warm-up)")
         for rep in range(1, reps + 1):
             for name, p in programs.items():
                 order = list(self.engines)
@@ -258,6 +285,10 @@ class Suite:
                 for engine in order:
                     record = self.run(engine, p["path"], p["expected"])
                     record.update(program=name, rep=rep)
+                    if engine in CACHED_ENGINES and (
+                            record["gc"].get("engine", {}).get("code_cache_misses", 0) != 0):
+                        # Never wrong, only slower (a key that differs from the warm-up's).
+                        self.note(f"{engine} {name}: a timed run missed the code cache")
                     runs.append(record)
                     line.append(f"{engine} {record['wall_ns'] / 1e9:.2f}s")
                 self.note(f"rep {rep}/{reps} {name}: " + ", ".join(sorted(line)))
@@ -269,6 +300,10 @@ class Suite:
         open(empty, "w").close()
         runs = []
         toylang_engines = [e for e in self.engines if self.engines[e]["kind"] == "toylang"]
+        for engine in CACHED_ENGINES:  # untimed: `-e 1` compiled into the code cache
+            if engine in self.engines:
+                run_once([c for c in self.engines[engine]["command"] if c != "--gc-stats=json"]
+                         + ["-e", "1"])
         for i in range(count):
             order = list(self.engines) + [f"{e} -e 1" for e in toylang_engines]
             random.shuffle(order)
@@ -289,7 +324,7 @@ class Suite:
 
     def run_roots(self, reps):
         """The roots study: stack depth and false retention, toylang engines only."""
-        engines = [e for e in self.engines if self.engines[e]["kind"] == "toylang"]
+        engines = [e for e in ROOTS_ENGINES if e in self.engines]
         depth_runs, retention_runs = [], []
         depth_src = os.path.join(ROOTS, "depth.scm")
         retention_src = os.path.join(ROOTS, "retention.scm")

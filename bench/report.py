@@ -35,7 +35,7 @@ MARKERS = {
     "stackmaps": ("<!-- stackmaps-bench:begin (written by make bench: bench/report.py) -->",
                   "<!-- stackmaps-bench:end -->"),
 }
-ENGINE_ORDER = ["jit-precise", "jit-conservative", "interp", "chez", "guile"]
+ENGINE_ORDER = ["jit-precise", "jit-conservative", "jit-cold", "interp", "chez", "guile"]
 PAUSE_PROGRAMS = ["live-heap", "gcbench", "binary-trees", "mergesort", "strings"]
 
 

@@ -4,7 +4,9 @@
 #
 #   cmake -DTOYLANG=<binary> -DCASE=<area>/<case>.scm -DSOURCE_DIR=<tests/programs>
 #         -DMODE=normal|stress -DWORK_DIR=<scratch dir> [-DEXTRA_FLAGS=<flags;...>]
-#         -P run-golden.cmake
+#         [-DJIT_CACHE=<dir>] -P run-golden.cmake
+#
+# JIT_CACHE runs the case twice with that code cache (cold, then warm) and checks both runs.
 #
 # EXTRA_FLAGS (a CMake list) go before the case's own flags; sanitizer builds use it for a
 # larger stack reservation, since their frames are several times bigger.
@@ -80,22 +82,9 @@ if(EXISTS "${stem}.err")
   file(READ "${stem}.err" expected_err)
 endif()
 
-execute_process(
-  COMMAND "${TOYLANG}" ${flags} "${CASE}"
-  WORKING_DIRECTORY "${SOURCE_DIR}"
-  OUTPUT_VARIABLE actual_out
-  ERROR_VARIABLE actual_err
-  RESULT_VARIABLE actual_status
-  TIMEOUT 900)
-
-set(failures "")
-if(NOT actual_status STREQUAL expected_status)
-  string(APPEND failures "exit status: expected ${expected_status}, got '${actual_status}'\n")
-endif()
-
 # Shows what differs: a unified diff when diff(1) exists, both texts otherwise.
 function(report_difference what expected actual)
-  string(MAKE_C_IDENTIFIER "${CASE}-${MODE}-${EXTRA_FLAGS}-${what}" name)
+  string(MAKE_C_IDENTIFIER "${CASE}-${MODE}-${EXTRA_FLAGS}-${pass}-${what}" name)
   file(WRITE "${WORK_DIR}/${name}.expected" "${expected}")
   file(WRITE "${WORK_DIR}/${name}.actual" "${actual}")
   find_program(DIFF diff)
@@ -111,15 +100,49 @@ function(report_difference what expected actual)
   else()
     set(text "--- expected\n${expected}\n--- actual\n${actual}\n")
   endif()
-  set(failures "${failures}${what} differs:\n${text}" PARENT_SCOPE)
+  set(failures "${failures}${what} differs${pass_note}:\n${text}" PARENT_SCOPE)
 endfunction()
 
-if(NOT actual_out STREQUAL expected_out)
-  report_difference(stdout "${expected_out}" "${actual_out}")
+# JIT_CACHE=<dir>: run the case twice with that code cache, a cold run that fills it and a warm
+# run that links the cached objects; both must print exactly the expected output. Otherwise the
+# case runs once with the environment's MOSAIC_JIT_CACHE (CTest sets it to off).
+set(failures "")
+if(DEFINED JIT_CACHE AND NOT JIT_CACHE STREQUAL "")
+  file(REMOVE_RECURSE "${JIT_CACHE}")  # the first run must be cold
+  set(ENV{MOSAIC_JIT_CACHE} "${JIT_CACHE}")
+  set(passes cold warm)
+else()
+  set(passes single)
 endif()
-if(NOT actual_err STREQUAL expected_err)
-  report_difference(stderr "${expected_err}" "${actual_err}")
-endif()
+foreach(pass IN LISTS passes)
+  set(pass_note "")
+  if(NOT pass STREQUAL "single")
+    set(pass_note " (${pass} code-cache run)")
+  endif()
+  execute_process(
+    COMMAND "${TOYLANG}" ${flags} "${CASE}"
+    WORKING_DIRECTORY "${SOURCE_DIR}"
+    OUTPUT_VARIABLE actual_out
+    ERROR_VARIABLE actual_err
+    RESULT_VARIABLE actual_status
+    TIMEOUT 900)
+  if(NOT actual_status STREQUAL expected_status)
+    string(APPEND failures
+           "exit status${pass_note}: expected ${expected_status}, got '${actual_status}'\n")
+  endif()
+  if(NOT actual_out STREQUAL expected_out)
+    report_difference(stdout "${expected_out}" "${actual_out}")
+  endif()
+  if(NOT actual_err STREQUAL expected_err)
+    report_difference(stderr "${expected_err}" "${actual_err}")
+  endif()
+  if(pass STREQUAL "cold" AND expected_status STREQUAL "0")
+    file(GLOB entries "${JIT_CACHE}/*.mjo")
+    if(entries STREQUAL "")
+      string(APPEND failures "the cold run left no entry in ${JIT_CACHE}\n")
+    endif()
+  endif()
+endforeach()
 
 if(NOT failures STREQUAL "")
   list(JOIN flags " " shown_flags)

@@ -409,7 +409,10 @@ class GcRootsTest : public ::testing::TestWithParam<Config> {
     state_ = std::make_unique<State>();
     state_->heap = heap_.get();
     g_state = state_.get();
-    auto jit = GcJit::Create(index_, {config.opt, config.statepoints});
+    GcJitOptions jit_options;
+    jit_options.opt_level = config.opt;
+    jit_options.statepoints = config.statepoints;
+    auto jit = GcJit::Create(index_, jit_options);
     ASSERT_TRUE(jit.ok()) << jit.status();
     jit_ = std::move(*jit);
     absl::Status s = jit_->DefineAbsolute({

@@ -64,7 +64,9 @@ struct Loaded {
 absl::StatusOr<Loaded> Load(StackMapIndex& index, const char* ir,
                             std::vector<uint8_t>* section_bytes = nullptr,
                             OptLevel level = OptLevel::kO2) {
-  absl::StatusOr<std::unique_ptr<GcJit>> jit = GcJit::Create(index, {level});
+  GcJitOptions options;
+  options.opt_level = level;
+  absl::StatusOr<std::unique_ptr<GcJit>> jit = GcJit::Create(index, options);
   if (!jit.ok()) return jit.status();
   if (section_bytes != nullptr) {
     (*jit)->plugin().SetSectionObserverForTesting(

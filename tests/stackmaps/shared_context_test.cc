@@ -97,7 +97,9 @@ TEST(SharedContextTest, RemovingOnePartKeepsTheOther) {
 // O0 for that module, and its stack maps registered like any other's.
 TEST(SharedContextTest, AModuleAtItsOwnLevel) {
   StackMapIndex index;
-  auto jit = GcJit::Create(index, {OptLevel::kO2});
+  GcJitOptions options;
+  options.opt_level = OptLevel::kO2;
+  auto jit = GcJit::Create(index, options);
   ASSERT_TRUE(jit.ok()) << jit.status();
   ASSERT_TRUE((*jit)
                   ->DefineAbsolute({{"ext_call",

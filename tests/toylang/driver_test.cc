@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -239,6 +242,46 @@ TEST(DriverTest, GcStatsSummary) {
   EXPECT_THAT(r.err, StartsWith("gc: "));
   EXPECT_THAT(r.err, HasSubstr("collections"));
 }
+
+TEST(DriverOptionsTest, JitCacheFlagWinsOverTheEnvironmentAndOffDisables) {
+  EXPECT_EQ(ParseDriverOptions({"--jit-cache=/tmp/c", "-e", "1"})->jit_cache, "/tmp/c");
+  EXPECT_FALSE(ParseDriverOptions({"-e", "1"})->jit_cache.has_value());
+  EXPECT_FALSE(ParseDriverOptions({"--jit-cache=", "-e", "1"}).ok());
+  EXPECT_FALSE(ParseDriverOptions({"--jit-cache", "-e", "1"}).ok());
+  EXPECT_EQ(ResolveJitCache(std::string("/a"), "/b"), "/a");
+  EXPECT_EQ(ResolveJitCache(std::string("off"), "/b"), "");
+  EXPECT_EQ(ResolveJitCache(std::nullopt, "/b"), "/b");
+  EXPECT_EQ(ResolveJitCache(std::nullopt, "off"), "");
+  EXPECT_NE(ResolveJitCache(std::nullopt, nullptr), "/b");  // the default directory
+}
+
+#ifdef TOYLANG_WITH_JIT
+// The cache through the program: the second run links the first one's code (hits in
+// --gc-stats=json) and prints the same; an unusable directory is one line under --gc-stats.
+TEST(DriverTest, SecondRunLinksCachedCode) {
+  char dir[] = "/tmp/toylang_driver_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string flag = std::string("--jit-cache=") + dir + "/jit";
+  const std::string expr =
+      "(begin (define (f n) (if (< n 2) n (+ (f (- n 1)) (f (- n 2))))) (f 20))";
+  RunResult cold = RunToylang({flag, "--gc-stats=json", "-e", expr});
+  RunResult warm = RunToylang({flag, "--gc-stats=json", "-e", expr});
+  EXPECT_EQ(cold.out, "6765\n");
+  EXPECT_EQ(warm.out, "6765\n");
+  EXPECT_THAT(cold.err, HasSubstr("\"code_cache_hits\": 0,"));
+  EXPECT_THAT(warm.err, HasSubstr("\"code_cache_misses\": 0,"));
+  EXPECT_THAT(warm.err, Not(HasSubstr("\"code_cache_hits\": 0,")));
+  const std::string file_flag = std::string("--jit-cache=") + dir + "/jit/" +
+                                "not-a-dir-because-a-file-is-here";
+  std::ofstream(std::string(dir) + "/jit/not-a-dir-because-a-file-is-here") << "x";
+  RunResult unusable = RunToylang({file_flag, "--gc-stats", "-e", "(+ 1 2)"});
+  EXPECT_EQ(unusable.status, 0) << unusable.err;
+  EXPECT_EQ(unusable.out, "3\n");
+  EXPECT_THAT(unusable.err, HasSubstr("jit cache: the directory is unusable"));
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+#endif
 
 TEST(DriverTest, DeepRecursionUnderTheDefaultStack) {
   RunResult r = RunToylang({"-e", "(let f ((n 1000000)) (if (= n 0) 0 (+ 1 (f (- n 1)))))"});
