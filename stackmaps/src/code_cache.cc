@@ -17,6 +17,7 @@
 #include <random>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "llvm/Config/llvm-config.h"
@@ -412,7 +413,7 @@ class HostAddressAbstractor {
   }
 
   llvm::Constant* Note(uint64_t address) {
-    if (cluster_of_.try_emplace(address, 0).second) first_use_.push_back(address);
+    if (seen_.insert(address).second) first_use_.push_back(address);
     return nullptr;
   }
 
@@ -462,7 +463,7 @@ class HostAddressAbstractor {
   const std::string& prefix_;
   const std::function<bool(uint64_t)>& stable_;
   std::vector<uint64_t> first_use_;
-  absl::flat_hash_map<uint64_t, int> cluster_of_;  // the addresses seen
+  absl::flat_hash_set<uint64_t> seen_;
   absl::flat_hash_map<uint64_t, std::pair<llvm::GlobalVariable*, uint64_t>> address_;
   std::vector<std::pair<std::string, uint64_t>> symbols_;
 };
@@ -477,7 +478,8 @@ std::vector<std::pair<std::string, uint64_t>> AbstractHostAddresses(
   return abstractor.TakeSymbols();
 }
 
-void RenameHostSymbols(llvm::Module& module, std::vector<std::pair<std::string, uint64_t>>& symbols,
+void RenameHostSymbols(llvm::Module& module,
+                       std::vector<std::pair<std::string, uint64_t>>& symbols,
                        const std::string& from, const std::string& to) {
   for (auto& [name, address] : symbols) {
     std::string renamed = to + name.substr(from.size());

@@ -176,7 +176,8 @@ TEST_F(CodeCacheTest, DamagedEntriesAreDetectedAndReplaced) {
         std::ofstream(entry, std::ios::binary | std::ios::trunc) << "\x7f" "ELF not a cache entry";
       } else {
         std::fstream f(entry, std::ios::binary | std::ios::in | std::ios::out);
-        const std::streamoff at = damage == "flip-header" ? 20 : static_cast<std::streamoff>(size - 40);
+        const std::streamoff at =
+            damage == "flip-header" ? 20 : static_cast<std::streamoff>(size - 40);
         f.seekg(at);
         char c = 0;
         f.get(c);

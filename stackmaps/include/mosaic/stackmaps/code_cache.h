@@ -63,8 +63,6 @@ class CodeCache {
 
   const std::string& directory() const { return dir_; }
   CodeCacheStats Stats() const;
-  // The file that holds `key`'s entry.
-  std::string EntryPathForTesting(const CodeCacheKey& key) const { return EntryPath(key); }
 
  private:
   CodeCache(std::string dir, uint64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {}
@@ -105,14 +103,16 @@ bool KeyFromHex(llvm::StringRef hex, CodeCacheKey* key);
 // `<prefix><n>` plus an offset (nearby addresses share a symbol; n in order of first use), and
 // returns (name, value) for each symbol, to be defined as absolute symbols. `stable` (may be
 // empty) tells which addresses lie where relative placement is the same in every run (the GC
-// heap at its hint): there, addresses far apart still share a symbol. The code is then the same in every run, and exactly as correct
-// for any constant that was in fact a plain integer. Constants that must stay immediates (switch
-// cases, `immarg` operands) are left alone. The module is otherwise unchanged.
+// heap at its hint): there, addresses far apart still share a symbol. The code is then the
+// same in every run, and exactly as correct for any constant that was in fact a plain integer.
+// Constants that must stay immediates (switch cases, `immarg` operands) are left alone. The
+// module is otherwise unchanged.
 std::vector<std::pair<std::string, uint64_t>> AbstractHostAddresses(
     llvm::Module& module, const std::string& prefix,
     const std::function<bool(uint64_t)>& stable = {});
 // Renames the symbols made by AbstractHostAddresses from `from` to `to` prefixes.
-void RenameHostSymbols(llvm::Module& module, std::vector<std::pair<std::string, uint64_t>>& symbols,
+void RenameHostSymbols(llvm::Module& module,
+                       std::vector<std::pair<std::string, uint64_t>>& symbols,
                        const std::string& from, const std::string& to);
 
 }  // namespace mosaic::stackmaps
