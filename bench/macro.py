@@ -161,8 +161,8 @@ class Suite:
             raise BenchError(f"{toylang} is not an executable toylang")
         version = version_of([toylang, "--version"]) or "toylang (unknown version)"
         # A build without the LLVM parts refuses --engine=jit (status 2).
-        has_jit = subprocess.run([toylang, "--engine=jit", "-e", "1"], capture_output=True,
-                                 timeout=60).returncode == 0
+        has_jit = subprocess.run([toylang, "--engine=jit", "--jit-cache=off", "-e", "1"],
+                                 capture_output=True, timeout=60).returncode == 0
         for name, flags in TOYLANG_ENGINES.items():
             if name.startswith("jit") and not has_jit:
                 self.skipped[name] = "this toylang was built without the JIT (LLVM parts off)"
