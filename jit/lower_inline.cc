@@ -45,7 +45,7 @@ constexpr OpEntry kOps[] = {
     {"caddr", 1, 1, InlineOp::kCxr},    {"cdddr", 1, 1, InlineOp::kCxr},
     {"cadddr", 1, 1, InlineOp::kCxr},   {"list", 1, 4, InlineOp::kList},
     {"/", 2, 2, InlineOp::kDiv},        {"vector", 0, 8, InlineOp::kVector},
-    {"make-vector", 1, 2, InlineOp::kMakeVector},
+    {"make-vector", 1, 2, InlineOp::kMakeVector}, {"length", 1, 1, InlineOp::kLength},
 };
 
 // The fixnum that `v` is, when it is a constant fixnum (ConstV of a literal).
@@ -400,6 +400,32 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       std::vector<llvm::Value*> slots(static_cast<size_t>(n),
                                       args.size() > 1 ? args[1] : ConstV(Value::False()));
       return InlineVector(slots, *fail);
+    }
+    case InlineOp::kLength: {
+      // A loop over the cdrs. Anything but a proper list of at most kMaxInlineLengthSteps
+      // pairs (an improper list, a cycle, a very long list) leaves for the built-in, which
+      // measures it again and raises its own error.
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* head = NewBlock("length_loop");
+      llvm::BasicBlock* step = NewBlock("length_step");
+      llvm::BasicBlock* done = NewBlock("length_done");
+      b_.CreateBr(head);
+      b_.SetInsertPoint(head);
+      llvm::PHINode* list = b_.CreatePHI(vt_, 2);
+      llvm::PHINode* n = b_.CreatePHI(i64_, 2);
+      list->addIncoming(args[0], from);
+      n->addIncoming(b_.getInt64(0), from);
+      llvm::Value* list_bits = Bits(list);
+      b_.CreateCondBr(b_.CreateICmpEQ(list_bits, b_.getInt64(Value::Nil().bits())), done, step);
+      b_.SetInsertPoint(step);
+      require(b_.CreateAnd(is_pair(list_bits),
+                           b_.CreateICmpSLT(n, b_.getInt64(kMaxInlineLengthSteps))));
+      llvm::Value* next = LoadField(list, 8 - static_cast<int64_t>(Value::kPairTag));
+      list->addIncoming(next, b_.GetInsertBlock());
+      n->addIncoming(b_.CreateAdd(n, b_.getInt64(1)), b_.GetInsertBlock());
+      b_.CreateBr(head);
+      b_.SetInsertPoint(done);
+      return tagged(n);
     }
     case InlineOp::kNone: break;
   }
