@@ -232,6 +232,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     return reinterpret_cast<const volatile uint8_t*>(&interrupt_);
   }
   uintptr_t StackLimit() override { return stack_limit_; }
+  bool PreciseRoots() override { return options_.roots == RootsMode::kPrecise; }
   const ErrorSite** CurrentSiteSlot() override { return &current_site_; }
   uint64_t* PendingCall() override { return pending_; }
   mosaic::internal::MutatorLayout* MutatorState() override { return mutator_; }

@@ -11,6 +11,7 @@
 #include "frontend/builtins/builtins.h"
 #include "jit/lower_internal.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 
@@ -32,11 +33,15 @@ Codegen::Codegen(LowerEnv& env, llvm::Module& m)
   i64_ = llvm::Type::getInt64Ty(ctx_);
   i32_ = llvm::Type::getInt32Ty(ctx_);
   pt_ = llvm::PointerType::get(ctx_, 0);
-  std::vector<llvm::Type*> params = {vt_, i64_};
-  for (int i = 0; i < kRegisterArgs; ++i) params.push_back(vt_);
-  params.push_back(vt_);
-  proc_type_ = llvm::FunctionType::get(vt_, params, false);
-  std::vector<llvm::Type*> call_params = params;
+  // The procedures' value parameters are words (i64), not GC pointers: RS4GC counts a call's
+  // own GC-pointer operands as live across it, so as pointers they would be spilled at every
+  // call and stay roots in the caller until the callee returns (see "Calling convention" in
+  // docs/design/jit.md). The helpers take pointers: their callers keep what they pass.
+  std::vector<llvm::Type*> proc_params(3 + kRegisterArgs, i64_);
+  proc_type_ = llvm::FunctionType::get(vt_, proc_params, false);
+  std::vector<llvm::Type*> call_params = {vt_, i64_};
+  for (int i = 0; i < kRegisterArgs; ++i) call_params.push_back(vt_);
+  call_params.push_back(vt_);
   call_params.push_back(pt_);
   call_helper_ = Helper("tj_call", vt_, call_params);
   call_tail_helper_ = Helper("tj_call_tail", vt_, call_params);
@@ -98,6 +103,32 @@ llvm::Value* Codegen::LengthOf(llvm::Value* v) {
   return b_.CreateLShr(b_.CreateLoad(i64_, FieldPtr(v, 0)), layout::kLengthShift);
 }
 
+llvm::Value* Codegen::Word(llvm::Value* v) {
+  if (!v->getType()->isPointerTy()) return v;  // argc
+  if (llvm::isa<llvm::PoisonValue>(v)) return llvm::PoisonValue::get(i64_);
+  if (auto* c = llvm::dyn_cast<llvm::Constant>(v)) {
+    return llvm::ConstantExpr::getPtrToInt(c, i64_);
+  }
+  if (!env_.PreciseRoots()) return b_.CreatePtrToInt(v, i64_);
+  // With statepoints, not a ptrtoint: the optimiser would reuse an earlier ptrtoint of the
+  // same value (a type test before some other call), and the pointer would then not be live
+  // across that call. An empty asm with side effects cannot be merged, hoisted or sunk;
+  // "gc-leaf-function" keeps RS4GC from making it a statepoint.
+  auto* type = llvm::FunctionType::get(i64_, {vt_}, false);
+  llvm::CallInst* c = b_.CreateCall(
+      llvm::InlineAsm::get(type, "", "=r,0", /*hasSideEffects=*/true), {v});
+  c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+  return c;
+}
+
+llvm::CallInst* Codegen::CallProc(llvm::Value* code, const std::vector<llvm::Value*>& operands) {
+  std::vector<llvm::Value*> words;
+  for (llvm::Value* v : operands) words.push_back(Word(v));
+  llvm::CallInst* c = b_.CreateCall(proc_type_, code, words);
+  c->setCallingConv(llvm::CallingConv::Tail);
+  return c;
+}
+
 namespace {
 
 using ir::NodeKind;
@@ -139,9 +170,7 @@ class Lowerer : public Codegen {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
     std::vector<llvm::Value*> args;
     for (size_t i = 1; i < fn->arg_size(); ++i) args.push_back(fn->getArg(i));
-    llvm::CallInst* call = b_.CreateCall(proc_type_, fn->getArg(0), args);
-    call->setCallingConv(llvm::CallingConv::Tail);
-    b_.CreateRet(call);
+    b_.CreateRet(CallProc(fn->getArg(0), args));
   }
 
   std::vector<LoweredProc> Lower(const ir::Lambda& toplevel, const std::string& prefix) {
@@ -186,13 +215,52 @@ class Lowerer : public Codegen {
 
   // --- Procedures ------------------------------------------------------------------------
 
+  // The parameters of `fn` (the lambda's function) as values, at the start of its entry block:
+  // the words the caller passed become GC pointers (closure, a0..a5, rest; argc stays an i64).
+  // Nothing roots them in the caller any more, so they must be GC pointers before the entry
+  // poll: an empty asm that uses every parameter the lambda reads keeps the conversions in the
+  // entry block (the optimiser would otherwise sink one into the branch that uses it, past the
+  // poll that place-safepoints puts before the first call), and the poll goes before that asm.
+  std::vector<llvm::Value*> Params(const ir::Lambda& lambda, llvm::Function* fn) {
+    std::vector<llvm::Value*> params;
+    std::vector<llvm::Value*> used;
+    int required = lambda.min_args();
+    for (unsigned i = 0; i < fn->arg_size(); ++i) {
+      if (i == 1) {
+        params.push_back(fn->getArg(1));
+        continue;
+      }
+      llvm::Value* v = b_.CreateIntToPtr(fn->getArg(i), vt_);
+      params.push_back(v);
+      int arg = static_cast<int>(i) - 2;
+      bool is_rest = arg == kRegisterArgs;
+      bool read = i == 0 || (is_rest ? lambda.has_rest || required > kRegisterArgs
+                                     : arg < required || lambda.has_rest);
+      if (read) used.push_back(v);
+    }
+    // Without statepoints there is no poll to keep them before (nor a layout change to pay
+    // for: the asm's register constraints left stale list pointers in conservatively scanned
+    // frames, primes kept 7.8 MiB instead of 0.1).
+    if (!env_.PreciseRoots()) return params;
+    std::vector<llvm::Type*> types(used.size(), vt_);
+    std::string constraints;
+    for (size_t i = 0; i < used.size(); ++i) constraints += i == 0 ? "r" : ",r";
+    llvm::CallInst* keep = b_.CreateCall(
+        llvm::InlineAsm::get(llvm::FunctionType::get(b_.getVoidTy(), types, false), "",
+                             constraints, /*hasSideEffects=*/true),
+        used);
+    keep->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+    return params;
+  }
+
   void LowerFunction(const ir::Lambda& lambda, llvm::Function* fn) {
     fn_ = fn;
     lambda_ = &lambda;
     llvm::BasicBlock* entry = NewBlock("entry");
     b_.SetInsertPoint(entry);
+    std::vector<llvm::Value*> params = Params(lambda, fn);
     closure_slot_ = b_.CreateAlloca(vt_, nullptr, "closure");
-    b_.CreateStore(fn->getArg(0), closure_slot_);
+    b_.CreateStore(params[0], closure_slot_);
     // Frame slots are allocas that mem2reg/sroa promote to SSA before RS4GC (Fact 5): every
     // access is a whole-value load or store, and no slot's address escapes.
     slots_.clear();
@@ -202,13 +270,13 @@ class Lowerer : public Codegen {
     for (llvm::AllocaInst* slot : slots_) b_.CreateStore(ConstV(Value::Undefined()), slot);
     int required = lambda.min_args();
     llvm::Value* argc = fn->getArg(1);
-    llvm::Value* rest = fn->getArg(2 + kRegisterArgs);
+    llvm::Value* rest = params[2 + kRegisterArgs];
     // Required parameters beyond the registers come from the rest list, in order.
     llvm::Value* cursor = rest;
     for (int i = 0; i < required; ++i) {
       llvm::Value* v;
       if (i < kRegisterArgs) {
-        v = fn->getArg(2 + i);
+        v = params[2 + i];
       } else {
         v = LoadField(cursor, -static_cast<int64_t>(Value::kPairTag));
         cursor = LoadField(cursor, 8 - static_cast<int64_t>(Value::kPairTag));
@@ -227,7 +295,7 @@ class Lowerer : public Codegen {
         llvm::BasicBlock* next = NewBlock("rest_next");
         b_.CreateCondBr(b_.CreateICmpSGT(argc, b_.getInt64(i)), add, next);
         b_.SetInsertPoint(add);
-        llvm::Value* consed = AllocPair(fn->getArg(2 + i), list);
+        llvm::Value* consed = AllocPair(params[2 + i], list);
         add = b_.GetInsertBlock();
         b_.CreateBr(next);
         b_.SetInsertPoint(next);
@@ -526,8 +594,7 @@ class Lowerer : public Codegen {
   llvm::Value* EmitDirectCall(const ir::Call& call, llvm::Value* code,
                               const std::vector<llvm::Value*>& operands) {
     if (call.tail) {
-      llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
-      c->setCallingConv(llvm::CallingConv::Tail);
+      llvm::CallInst* c = CallProc(code, operands);
       c->setTailCallKind(llvm::CallInst::TCK_MustTail);
       // Nothing in this frame is live after a tail call (Fact 6).
       c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
@@ -545,8 +612,8 @@ class Lowerer : public Codegen {
     llvm::Value* slot = Address(env_.CurrentSiteSlot());
     llvm::Value* saved = has_pos ? b_.CreateLoad(pt_, slot) : nullptr;
     if (has_pos) b_.CreateStore(Address(env_.Site(call.pos, "")), slot);
-    llvm::CallInst* c = b_.CreateCall(proc_type_, code, operands);
-    c->setCallingConv(llvm::CallingConv::Tail);
+    // The operands become words last, after everything that can reach a safepoint.
+    llvm::CallInst* c = CallProc(code, operands);
     if (has_pos) b_.CreateStore(saved, slot);
     return c;
   }
@@ -607,18 +674,16 @@ class Lowerer : public Codegen {
     uint64_t* buffer = env_.PendingCall();
     std::vector<llvm::Value*> pending_operands;
     for (int i = 0; i < kPendingCallWords; ++i) {
-      pending_operands.push_back(b_.CreateLoad(i == 1 ? static_cast<llvm::Type*>(i64_) : vt_,
-                                               Address(buffer + i)));
+      pending_operands.push_back(b_.CreateLoad(i64_, Address(buffer + i)));
     }
-    llvm::Value* target = pending_operands[0];
+    llvm::Value* target = b_.CreateLoad(vt_, Address(buffer));
     llvm::Value* target_info = b_.CreateIntToPtr(
         b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(target, layout::kClosureCodeOffset)),
                      b_.getInt64(~uint64_t{1})),
         pt_);
     llvm::Value* target_code = b_.CreateLoad(
         pt_, b_.CreateGEP(b_.getInt8Ty(), target_info, b_.getInt64(offsets_.code)));
-    llvm::CallInst* c = b_.CreateCall(proc_type_, target_code, pending_operands);
-    c->setCallingConv(llvm::CallingConv::Tail);
+    llvm::CallInst* c = CallProc(target_code, pending_operands);
     c->setTailCallKind(llvm::CallInst::TCK_MustTail);
     c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
     b_.CreateRet(c);

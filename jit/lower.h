@@ -2,10 +2,10 @@
 // pipeline expects (docs/design/jit.md has the calling convention and the helper protocol).
 //
 // Every toylang procedure becomes one function with the uniform signature
-//   tailcc ptr addrspace(1) @f(ptr addrspace(1) %closure, i64 %argc,
-//                              ptr addrspace(1) %a0, ..., %a5, ptr addrspace(1) %rest)
-// where %rest is the list of the arguments after the sixth. The caller checks the arity against
-// the callee's JitProc, so a callee trusts argc.
+//   tailcc ptr addrspace(1) @f(i64 %closure, i64 %argc, i64 %a0, ..., i64 %a5, i64 %rest)
+// where %rest is the list of the arguments after the sixth; the values are passed as words so
+// that a call does not keep its own operands alive (the callee roots what it still needs). The
+// caller checks the arity against the callee's JitProc, so a callee trusts argc.
 #ifndef TOYLANG_JIT_LOWER_H_
 #define TOYLANG_JIT_LOWER_H_
 
@@ -49,6 +49,9 @@ class LowerEnv {
   virtual const volatile uint32_t* SafepointFlag() = 0;
   virtual const volatile uint8_t* InterruptFlag() = 0;
   virtual uintptr_t StackLimit() = 0;
+  // Whether the code gets statepoints (precise roots). With conservative roots, procedure
+  // operands become words by a plain ptrtoint (no statepoint can lose them).
+  virtual bool PreciseRoots() { return true; }
   // The innermost active non-tail call site with a position (JIT code saves, sets and restores
   // it around such calls): errors raised at position-less sites (define-record-type's
   // generated procedures) are reported there, as the interpreter does.

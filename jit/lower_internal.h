@@ -79,6 +79,12 @@ class Codegen {
   llvm::Value* HasType(llvm::Value* v, ObjType type);
   // A header object's length field (requires an object).
   llvm::Value* LengthOf(llvm::Value* v);
+  // `v` as a word for a procedure's operand (constants folded; a value through an empty asm,
+  // emitted here: call it after the last safepoint before the call).
+  llvm::Value* Word(llvm::Value* v);
+  // A tailcc call of a procedure's `code` with the uniform operands (values or argc), each
+  // made a word by Word().
+  llvm::CallInst* CallProc(llvm::Value* code, const std::vector<llvm::Value*>& operands);
 
   // --- Inline primitives (lower_inline.cc) ------------------------------------------------
   // `args` are the call's operands (make-vector is inline only for a constant small length).

@@ -128,9 +128,10 @@ TEST_F(LowerTest, EveryProcedureHasTheUniformSignature) {
     EXPECT_EQ(fn->getCallingConv(), llvm::CallingConv::Tail);
     EXPECT_EQ(fn->getGC(), "statepoint-example");
     EXPECT_EQ(fn->arg_size(), 2u + kRegisterArgs + 1);
-    EXPECT_TRUE(fn->getArg(0)->getType()->isPointerTy());
-    EXPECT_EQ(fn->getArg(0)->getType()->getPointerAddressSpace(), 1u);
-    EXPECT_TRUE(fn->getArg(1)->getType()->isIntegerTy(64));
+    // Every operand is a word (values too: a call must not keep its operands alive).
+    for (llvm::Argument& arg : fn->args()) EXPECT_TRUE(arg.getType()->isIntegerTy(64));
+    EXPECT_TRUE(fn->getReturnType()->isPointerTy());
+    EXPECT_EQ(fn->getReturnType()->getPointerAddressSpace(), 1u);
   }
   EXPECT_NE(module_->getFunction("gc.safepoint_poll"), nullptr);
   EXPECT_FALSE(llvm::verifyModule(*module_, &llvm::errs()));
