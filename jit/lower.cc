@@ -344,6 +344,11 @@ class Lowerer : public Codegen {
       case NodeKind::kGlobalRef: {
         const auto& g = ir::As<ir::Global>(node);
         llvm::Value* v = b_.CreateLoad(vt_, GlobalValueAddress(g));
+        // A global bound now (a built-in, a procedure defined by an earlier unit) stays bound:
+        // only define and set! store into its box, and #<undefined> is never a value they can
+        // store (every read of a letrec variable that may be undefined is checked). So only
+        // globals unbound at compile time need the test.
+        if (!BoxRef(env_.GlobalBoxFor(g)).IsUndefined()) return v;
         ThrowIf(IsValue(v, Value::Undefined()),
                 env_.Site(node.pos, absl::StrCat("unbound variable: ", g.name)));
         return v;
