@@ -46,6 +46,7 @@ constexpr OpEntry kOps[] = {
     {"cadddr", 1, 1, InlineOp::kCxr},   {"list", 1, 4, InlineOp::kList},
     {"/", 2, 2, InlineOp::kDiv},        {"vector", 0, 8, InlineOp::kVector},
     {"make-vector", 1, 2, InlineOp::kMakeVector}, {"length", 1, 1, InlineOp::kLength},
+    {"append", 2, 2, InlineOp::kAppend},
 };
 
 // The fixnum that `v` is, when it is a constant fixnum (ConstV of a literal).
@@ -426,6 +427,51 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       b_.CreateBr(head);
       b_.SetInsertPoint(done);
       return tagged(n);
+    }
+    case InlineOp::kAppend: {
+      // A copy of the first list whose last cdr is the second, as the built-in makes it:
+      // each pair is bumped with the second list as its cdr, then linked from the previous
+      // one, so every pair is complete at the loop's poll. An improper first list, a cycle,
+      // more than kMaxInlineLengthSteps pairs or an exhausted buffer leave for the built-in
+      // (the partial copy is garbage), which raises its own errors.
+      const auto cdr_offset = 8 - static_cast<int64_t>(Value::kPairTag);
+      const auto car_offset = -static_cast<int64_t>(Value::kPairTag);
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* copy = NewBlock("append_first");
+      llvm::BasicBlock* head = NewBlock("append_loop");
+      llvm::BasicBlock* step = NewBlock("append_step");
+      llvm::BasicBlock* done = NewBlock("append_done");
+      b_.CreateCondBr(b_.CreateICmpEQ(x, b_.getInt64(Value::Nil().bits())), done, copy);
+      b_.SetInsertPoint(copy);
+      require(is_pair(x));
+      llvm::Value* first = InlinePair(LoadField(args[0], car_offset), args[1], *fail);
+      llvm::Value* rest = LoadField(args[0], cdr_offset);
+      llvm::BasicBlock* copy_end = b_.GetInsertBlock();
+      b_.CreateBr(head);
+      b_.SetInsertPoint(head);
+      llvm::PHINode* prev = b_.CreatePHI(vt_, 2);
+      llvm::PHINode* list = b_.CreatePHI(vt_, 2);
+      llvm::PHINode* n = b_.CreatePHI(i64_, 2);
+      prev->addIncoming(first, copy_end);
+      list->addIncoming(rest, copy_end);
+      n->addIncoming(b_.getInt64(1), copy_end);
+      llvm::Value* list_bits = Bits(list);
+      b_.CreateCondBr(b_.CreateICmpEQ(list_bits, b_.getInt64(Value::Nil().bits())), done, step);
+      b_.SetInsertPoint(step);
+      require(b_.CreateAnd(is_pair(list_bits),
+                           b_.CreateICmpSLT(n, b_.getInt64(kMaxInlineLengthSteps))));
+      llvm::Value* cell = InlinePair(LoadField(list, car_offset), args[1], *fail);
+      StoreField(prev, cdr_offset, cell);
+      llvm::Value* next = LoadField(list, cdr_offset);
+      prev->addIncoming(cell, b_.GetInsertBlock());
+      list->addIncoming(next, b_.GetInsertBlock());
+      n->addIncoming(b_.CreateAdd(n, b_.getInt64(1)), b_.GetInsertBlock());
+      b_.CreateBr(head);
+      b_.SetInsertPoint(done);
+      llvm::PHINode* result = b_.CreatePHI(vt_, 2);
+      result->addIncoming(args[1], from);
+      result->addIncoming(first, head);
+      return result;
     }
     case InlineOp::kNone: break;
   }

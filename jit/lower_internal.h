@@ -27,10 +27,11 @@ enum class InlineOp : uint8_t {
   kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
   kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
   kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList, kDiv, kVector, kMakeVector, kLength,
+  kAppend,
 };
 
-// The most pairs an inline `length` walks; a longer list (or a cyclic one) is measured by the
-// built-in, whose Floyd walk reports a cycle as "not a proper list".
+// The most pairs an inline `length` walks (or `append` copies); a longer list (or a cyclic
+// one) is left to the built-in, whose Floyd walk reports a cycle as "not a proper list".
 inline constexpr int64_t kMaxInlineLengthSteps = int64_t{1} << 20;
 
 // The most slots of a vector made inline by `vector` or `make-vector` (a constant length).

@@ -1,13 +1,15 @@
-// The inline `length` (a loop over the cdrs in the generated code), differentially: every
+// The inline `length` (a loop over the cdrs in the generated code) and two-list `append` (a
+// loop copying the first list), differentially: every
 // program's output, last value and error message through the JIT must equal the interpreter's,
 // in both root modes, with default GC options and under stress=1,verify=1 (a collection at
 // every other allocation; freed cells are poisoned, so a list the loop walks after a
 // collection must still be reachable).
 //
-// The loop leaves for the built-in on anything but a proper list of at most
-// kMaxInlineLengthSteps pairs: improper lists, cycles and non-lists must raise the built-in's
-// error at the call's position, a longer list must still be counted, and a redefined `length`
-// must be called by code compiled before the redefinition.
+// The loops leave for the built-in on anything but a proper list of at most
+// kMaxInlineLengthSteps pairs (append: also when the allocation buffer runs out): improper
+// lists, cycles and non-lists must raise the built-in's error at the call's position, a
+// longer list must still be counted or copied, and a redefined `length` or `append` must be
+// called by code compiled before the redefinition.
 #include <memory>
 #include <sstream>
 #include <string>
@@ -54,6 +56,30 @@ const Case kCases[] = {
      "(define b (len '(1 2 3)))"
      "(define c (length '(x)))"
      "(list a b c)"},
+    {"AppendTwoLists",
+     "(define (app a b) (append a b))"
+     "(define (upto n acc) (if (= n 0) acc (upto (- n 1) (cons n acc))))"
+     "(define b (list 'x 'y))"
+     "(define r (app (list 1 2 3) b))"
+     "(write (list r (app '() b) (app '(1) 5) (app '() 5) (app (upto 300 '()) '())"
+     "  (eq? (cdddr r) b) (append '(a) '(b)) (append '() '())))"
+     "(newline)"
+     // A copy: mutating the result leaves the first list alone.
+     "(define a (list 1 2)) (define c (app a '(3))) (set-car! c 'changed) (list a c)"},
+    {"AppendAcrossCollections",
+     // Thousands of inline copies, each pair allocated inline (under stress, every other
+     // buffer refill falls back to the built-in), kept while collections run.
+     "(define (app a b) (append a b))"
+     "(define (grow n acc) (if (= n 0) acc"
+     "  (grow (- n 1) (app (list n (list n)) acc))))"
+     "(define (check l k) (if (null? l) k (check (cddr l) (+ k (car l) (car (cadr l))))))"
+     "(define l (grow 2000 '())) (collect) (make-vector 10 0)"
+     "(list (length l) (check l 0) (car l) (cadr l))"},
+    {"RedefinedAppendReachesEarlierCode",
+     "(define (app a b) (append a b))"
+     "(define x (app '(1) '(2)))"
+     "(set! append (lambda (a b) (list 'mine a b)))"
+     "(list x (app '(1) '(2)))"},
     {"LengthDefinedByTheProgram",
      // A program that defines its own length before using it: the inline path must not run.
      "(define (length l) (if (pair? l) (+ 10 (length (cdr l))) 0))"
@@ -72,6 +98,11 @@ const Case kErrorCases[] = {
     {"CyclicListOfOnePair",
      "(define l (list 1)) (set-cdr! l l) (define (f x) (length x)) (f l)"},
     {"WrongArgumentCount", "(define (f l) (length l l)) (f '(1))"},
+    {"AppendToAnImproperList", "(define (f a b) (append a b)) (f (cons 1 2) '(3))"},
+    {"AppendANonList", "(define (f a b) (append a b)) (f 7 '(3))"},
+    {"AppendACyclicList",
+     "(define (f a b) (append a b)) (define l (list 1 2)) (set-cdr! (cdr l) l) (f l '())"},
+    {"AppendAtTopLevel", "(display (append '(1) '(2))) (append (cons 1 2) '())"},
 };
 
 struct Outcome {
@@ -151,19 +182,21 @@ INSTANTIATE_TEST_SUITE_P(
                      testing::Range(0, static_cast<int>(std::size(kErrorCases)))),
     ErrorCaseName);
 
-// A list longer than the inline loop walks is counted by the built-in (no stress: a million
-// pairs).
+// A list longer than the inline loops walk is counted and copied by the built-in (no stress:
+// a million pairs).
 TEST(InlineListLongTest, ListsLongerThanTheInlineLimitAreCounted) {
   const std::string n = std::to_string(internal::kMaxInlineLengthSteps + 3);
   const std::string source =
       "(define (upto n acc) (if (= n 0) acc (upto (- n 1) (cons n acc))))"
       "(define (len l) (length l))"
       "(define l (upto " + n + " '()))"
-      "(list (len l) (len (cdr l)) (length l))";
+      "(define (app a b) (append a b))"
+      "(list (len l) (len (cdr l)) (length l) (len (app l '(x))) (car (app l '())))";
   for (RootsMode roots : {RootsMode::kPrecise, RootsMode::kConservative}) {
     Outcome got = RunIn(EngineKind::kJit, roots, "", source);
     const std::string m = std::to_string(internal::kMaxInlineLengthSteps + 2);
-    EXPECT_EQ(got.result, "(" + n + " " + m + " " + n + ")");
+    const std::string n1 = std::to_string(internal::kMaxInlineLengthSteps + 4);
+    EXPECT_EQ(got.result, "(" + n + " " + m + " " + n + " " + n1 + " 1)");
   }
 }
 
