@@ -18,7 +18,50 @@ class MarkingTracer final : public Tracer {
 }  // namespace
 
 Marker::Marker(HeapImpl& heap)
-    : heap_(heap), stack_(heap.mark_stack_.get()), capacity_(heap.options_.mark_stack) {}
+    : heap_(heap),
+      small_base_(heap.base_),
+      small_size_(heap.small_size_),
+      block_state_(heap.block_state_.get()),
+      stack_(heap.mark_stack_.get()),
+      capacity_(heap.options_.mark_stack) {}
+
+inline void Marker::Push(uintptr_t start) {
+  if (top_ == capacity_) {
+    overflowed_ = true;
+    ++overflows_;
+    return;
+  }
+  stack_[top_++] = start;
+}
+
+inline void Marker::MarkPrecise(uint64_t word) {
+  // The tag rule: a reference has low bits 000 (an object) or 010 (a pair); 0 falls outside the
+  // heap below. (word & 5) == 0 is both tests at once.
+  if ((word & 5) != 0) return;
+  uintptr_t address = word & ~uint64_t{Value::kPairTag};
+  uintptr_t offset = address - small_base_;
+  if (__builtin_expect(offset >= small_size_, 0)) {
+    if (heap_.InReservation(address)) MarkPreciseSlow(address);  // a large object
+    return;
+  }
+  // What Locate does for the small-object region, inline and without an ObjectLocation.
+  if ((block_state_[offset >> kBlockShift] & ~kBlacklistBit) != kBlockInUse) return;
+  BlockHeader* block = BlockHeader::Of(address);
+  uint64_t cell_offset = address - block->cells_start();
+  uint64_t cell = (cell_offset * block->reciprocal) >> 32;
+  if (cell_offset >= kBlockSize - kBlockHeaderBytes || cell >= block->num_cells) return;
+  const uint64_t bit = uint64_t{1} << (cell & 63);
+  if ((block->alloc[cell >> 6] & bit) == 0) return;
+  uint64_t& mark_word = block->mark[cell >> 6];
+  if (mark_word & bit) return;
+  mark_word |= bit;
+  Push(block->cells_start() + cell * block->cell_bytes);
+}
+
+void Marker::MarkPreciseSlow(uintptr_t address) {
+  ObjectLocation loc;
+  if (heap_.Locate(address, &loc)) Mark(loc);
+}
 
 void Marker::MarkConservativeWord(uintptr_t word) {
   ++examined_;
@@ -37,16 +80,9 @@ void Marker::MarkConservativeWord(uintptr_t word) {
   }
 }
 
-void Marker::MarkPreciseWord(uint64_t word) {
-  Value v = Value::FromBits(word);
-  if (!v.IsHeapReference()) return;
-  auto address = reinterpret_cast<uintptr_t>(v.ObjectAddress());
-  if (!heap_.InReservation(address)) return;
-  ObjectLocation loc;
-  if (heap_.Locate(address, &loc)) Mark(loc);
-}
+void Marker::MarkPreciseWord(uint64_t word) { MarkPrecise(word); }
 
-void Marker::Mark(const ObjectLocation& loc) {
+inline void Marker::Mark(const ObjectLocation& loc) {
   if (loc.block != nullptr) {
     if (loc.block->IsMarked(loc.cell)) return;
     BlockHeader::Set(loc.block->mark, loc.cell);
@@ -55,15 +91,6 @@ void Marker::Mark(const ObjectLocation& loc) {
     loc.large->marked = true;
   }
   Push(loc.start);
-}
-
-void Marker::Push(uintptr_t start) {
-  if (top_ == capacity_) {
-    overflowed_ = true;
-    ++overflows_;
-    return;
-  }
-  stack_[top_++] = start;
 }
 
 void Marker::Drain() {
@@ -91,7 +118,7 @@ void Marker::Drain() {
 }
 
 void Marker::TraceWords(const uint64_t* begin, const uint64_t* end) {
-  for (const uint64_t* p = begin; p < end; ++p) MarkPreciseWord(*p);
+  for (const uint64_t* p = begin; p < end; ++p) MarkPrecise(*p);
 }
 
 void Marker::Trace(uintptr_t start) {
@@ -99,8 +126,9 @@ void Marker::Trace(uintptr_t start) {
   size_t cell_words;
   if (heap_.InSmallRegion(start)) {
     BlockHeader* block = BlockHeader::Of(start);
-    if (block->size_class == kPairClass) {
-      TraceWords(words, words + 2);
+    if (block->size_class == kPairClass) {  // the common case: two fields, no header
+      MarkPrecise(words[0]);
+      MarkPrecise(words[1]);
       return;
     }
     cell_words = block->cell_bytes / 8;

@@ -6,6 +6,14 @@
 //
 // Order of calls inside a pause: Mark*Word for the roots, Finish(), (more roots: finalizable
 // objects), Finish().
+//
+// Precise words (object fields, precise roots) take a fast path: a reference points at the
+// start of its object, so it needs no interior-pointer search. Mask to the block, check the
+// block's state byte, compute the cell index with the block's reciprocal (a multiply, no
+// division), check that the address is the cell's start and the cell is allocated, and
+// test-and-set the mark bit. Anything else (a large object, a precise word that is not an
+// object start) goes through HeapImpl::Locate, as conservative words always do, so both paths
+// accept exactly the same words.
 #ifndef MOSAIC_SRC_MARK_MARKER_H_
 #define MOSAIC_SRC_MARK_MARKER_H_
 
@@ -36,6 +44,9 @@ class Marker {
   uint64_t overflows() const { return overflows_; }
 
  private:
+  // The precise fast path, inlined into tracing loops.
+  inline void MarkPrecise(uint64_t word);
+  void MarkPreciseSlow(uintptr_t address);
   void Mark(const ObjectLocation& loc);
   void Push(uintptr_t start);
   void Drain();
@@ -43,6 +54,11 @@ class Marker {
   void TraceWords(const uint64_t* begin, const uint64_t* end);
 
   HeapImpl& heap_;
+  // Copies of the heap's geometry, so that tracing loops keep them in registers (a store to a
+  // mark bitmap could otherwise alias a field of HeapImpl and force a reload).
+  const uintptr_t small_base_;
+  const size_t small_size_;
+  const uint8_t* const block_state_;
   uintptr_t* stack_;
   size_t capacity_;
   size_t top_ = 0;
