@@ -97,8 +97,10 @@ void Marker::Drain() {
   // Tracing an object starts with a load of its header, which is usually a cache miss. Popped
   // entries wait in a small FIFO for a few traces after a prefetch is issued for them, so the
   // miss overlaps with useful work (measured on GCBench: marking CPU time halved). The order stays
-  // depth-first within a window of kWindow objects.
-  constexpr int kWindow = 8;
+  // depth-first within a window of kWindow objects. A list is a chain of dependent misses, so the
+  // window is what lets many lists be in flight at once: on live-heap (25,000 live 40-pair lists)
+  // 32 entries took a quarter off the pause time of 8, 16 about half of that.
+  constexpr int kWindow = 32;
   uintptr_t window[kWindow];
   int head = 0;
   int count = 0;
