@@ -45,15 +45,29 @@ bool HeapImpl::RefillFromBlock(Mutator* self, int cls) {
   BlockHeader::SetRange(block->alloc, begin, end);
   uintptr_t lo = block->CellAddress(begin);
   uintptr_t hi = block->CellAddress(end);
-  if (!block->fresh) CheckAndZeroHole(lo, hi, block->cell_bytes, options_.verify);
+  // Pair cells need no zeroing: both allocation fast paths (AllocatePair and the JIT's inline
+  // cons) store car and cdr right after the bump, before any safepoint, and a cell past the
+  // cursor is never read (it loses its alloc bit when the buffer retires). Verify mode still
+  // zeroes them, after checking the poison.
+  if (!block->fresh && (cls != kPairClass || options_.verify)) {
+    CheckAndZeroHole(lo, hi, block->cell_bytes, options_.verify);
+  }
   cs.next_cell = end;
   self->buffers[cls] = AllocBuffer{lo, hi};
   self->allocated_bytes += hi - lo;
-  allocated_since_gc_.fetch_add(hi - lo, std::memory_order_relaxed);
+  self->unpublished_bytes += hi - lo;
   return true;
 }
 
+void HeapImpl::PublishAllocated(Mutator* self) {
+  if (self->unpublished_bytes != 0) {
+    allocated_since_gc_.fetch_add(self->unpublished_bytes, std::memory_order_relaxed);
+    self->unpublished_bytes = 0;
+  }
+}
+
 bool HeapImpl::ShouldCollectBeforeRefill(Mutator* self) {
+  PublishAllocated(self);
   return self->no_gc_depth == 0 && allocated_since_gc_.load(std::memory_order_relaxed) >=
                                        gc_threshold_.load(std::memory_order_relaxed);
 }
@@ -136,6 +150,7 @@ void* HeapImpl::AllocateFailed(Mutator* self, size_t bytes, bool may_fail) {
 }
 
 void HeapImpl::RetireBuffers(Mutator* m) {
+  PublishAllocated(m);
   for (int cls = 0; cls < kNumSizeClasses; ++cls) {
     AllocBuffer& b = m->buffers[cls];
     if (b.cursor < b.limit) {

@@ -7,7 +7,8 @@
 //   mark   set during marking; empty outside a collection
 //
 // Invariants outside a collection: mark is all zero; alloc bits of cells in a thread's live
-// buffer are set (the cells are zero until bumped); every other cell with its alloc bit set holds
+// buffer are set (the cells are zero until bumped, except pair cells, whose two words the
+// allocation fast paths always store); every other cell with its alloc bit set holds
 // an initialised object.
 #ifndef MOSAIC_SRC_HEAP_BLOCK_H_
 #define MOSAIC_SRC_HEAP_BLOCK_H_

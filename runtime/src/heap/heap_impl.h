@@ -145,6 +145,7 @@ class HeapImpl {
   bool RefillFromBlock(Mutator* self, int size_class);
   void* AllocateFailed(Mutator* self, size_t bytes, bool may_fail);
   bool ShouldCollectBeforeRefill(Mutator* self);
+  void PublishAllocated(Mutator* self);
 
   Heap* owner_;
   HeapOptions options_;

@@ -1,5 +1,6 @@
 // The allocation fast paths, inline: a bump of the thread's buffer for the object's class, and a
-// cold call to the slow path when the buffer is empty. Cells come pre-zeroed.
+// cold call to the slow path when the buffer is empty. Cells come pre-zeroed, except pair cells,
+// which AllocatePair (and the JIT's inline cons) fill completely before any safepoint.
 #ifndef MOSAIC_INTERNAL_ALLOCATE_INLINE_H_
 #define MOSAIC_INTERNAL_ALLOCATE_INLINE_H_
 

@@ -12,7 +12,8 @@
 
 namespace mosaic::internal {
 
-// A bump region [cursor, limit) of pre-zeroed cells of one class. An empty region has
+// A bump region [cursor, limit) of pre-zeroed cells of one class (pair cells are not zeroed:
+// whoever bumps the pair buffer stores car and cdr before the next safepoint). An empty region has
 // cursor == limit (both 0 at first), so the fast path fails and the slow path refills.
 struct AllocBuffer {
   uintptr_t cursor;
