@@ -46,6 +46,7 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
       num_blocks_(small_size_ >> kBlockShift),
       kinds_(new std::atomic<const KindDescriptor*>[kMaxKinds]),
       block_state_(new uint8_t[num_blocks_]()),
+      freed_at_sweep_(new uint32_t[num_blocks_]()),
       los_(std::make_unique<LargeObjectSpace>(base_ + small_size_, total_size_ - small_size_)),
       mark_stack_(new uintptr_t[options.mark_stack]) {
   for (size_t i = 0; i < kMaxKinds; ++i) kinds_[i].store(nullptr, std::memory_order_relaxed);

@@ -174,7 +174,11 @@ class HeapImpl {
   std::unique_ptr<uint8_t[]> block_state_;
   std::vector<BlockHeader*> used_blocks_;
   std::vector<BlockHeader*> recyclable_[kNumSizeClasses];
-  std::vector<size_t> free_blocks_;      // committed and empty
+  std::vector<size_t> free_blocks_;      // committed and empty, oldest first
+  // Per block: the sweep at which it last became free. Blocks freed by the latest sweep stay
+  // committed for a cycle (Sweeper::ReturnExcessBlocks).
+  std::unique_ptr<uint32_t[]> freed_at_sweep_;
+  uint32_t sweeps_ = 0;
   std::vector<size_t> unused_blocks_;    // decommitted, below next_block_
   std::vector<size_t> quarantined_;
   size_t next_block_ = 0;                // blocks at or above this were never used
