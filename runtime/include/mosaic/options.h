@@ -26,9 +26,10 @@ struct HeapOptions {
   // Hard limit on memory committed to objects (small blocks plus large objects).
   size_t heap_max = size_t{8} << 30;
   // A collection starts when the bytes allocated since the last one pass
-  // max(gc_min, gc_growth * live bytes after the last one).
+  // max(gc_min, gc_growth * live bytes after the last one). With 2, the heap may grow to three
+  // times its live size between collections (docs/options.md has the time/memory figures).
   size_t gc_min = size_t{8} << 20;
-  double gc_growth = 1.0;
+  double gc_growth = 2.0;
   // Collect every N allocations (0: off). Forces every allocation through the slow path.
   uint64_t stress = 0;
   // Run the heap verifier before and after every collection, and poison freed cells.
@@ -38,7 +39,9 @@ struct HeapOptions {
   size_t mark_stack = size_t{1} << 20;
   // Quarantine fresh blocks that a word on the stack already points into.
   bool blacklist = true;
-  // Empty blocks kept committed for reuse; beyond this many, empty blocks go back to the OS.
+  // Empty blocks kept committed for reuse; beyond this many, empty blocks go back to the OS once
+  // they have stayed empty for a whole cycle (blocks the last collection emptied are kept for
+  // the allocation that follows it).
   size_t retain_blocks = 64;
   // Report a mutator that has not reached a safepoint after this long (0: never).
   uint32_t watchdog_ms = 2000;
