@@ -300,6 +300,7 @@ CodeCacheKey ComputeCodeCacheKey(const llvm::Module& module, const CodeCacheCont
   field(context.data_layout);
   field(absl::StrCat("O", context.opt_level));
   field(context.statepoints ? "statepoints" : "no-statepoints");
+  field(context.ir_pipeline);
   module.print(os, nullptr);
   return Sha256(text);
 }

@@ -3,7 +3,10 @@
 // pruning; and the function addresses inside are only absolute after fixup.
 #include "mosaic/stackmaps/orc_support.h"
 
+#include <cstdlib>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -32,6 +35,21 @@ constexpr const char* kCacheKeyFlag = "mosaic.code-cache-key";
 // Host-address symbols are named with this prefix while the key is computed, then with
 // "__mosaic_host_<first 16 hex digits of the key>_" so that every module's are distinct.
 constexpr const char* kHostSymbolPrefix = "__mosaic_host.";
+// IrPipeline::kJit. Chosen by measuring the 14 programs of bench/programs (docs/design/jit.md,
+// "The IR pipeline of file units"): LLVM's O2 module pipeline took ~40% of the CPU time of
+// compiling a file's lambdas, mostly in passes that do nothing for code whose functions are
+// `noinline` and call-bound (the inliner, loop unrolling and vectorisation, function
+// attributes, IPO). What the lowering's IR does need: sroa (its locals are allocas; RS4GC needs
+// SSA), early-cse, instcombine and simplifycfg to fold the constant type checks of the inline
+// paths, gvn for repeated loads of a global's box, and jump-threading plus a last simplifycfg
+// that hoists and sinks the code common to a fast path and its fallback (without these two,
+// nqueens ran ~5% slower than at O2).
+constexpr const char* kJitPipeline =
+    "function(sroa,early-cse,simplifycfg<switch-range-to-icmp>,instcombine<max-iterations=1>,gvn,"
+    "jump-threading,simplifycfg<switch-range-to-icmp;hoist-common-insts;sink-common-insts>)";
+// Overrides the pipeline of kO1..kO3 modules for measurements: "jit", "llvm" (LLVM's default
+// pipeline at the module's level) or a textual pipeline for PassBuilder::parsePassPipeline.
+constexpr const char* kPipelineEnv = "MOSAIC_JIT_PIPELINE";
 
 llvm::Error ToLlvmError(const absl::Status& status) {
   return llvm::make_error<llvm::StringError>(std::string(status.message()),
@@ -106,6 +124,30 @@ class LeveledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
   std::shared_ptr<CodeCache> cache_;
   std::unique_ptr<llvm::TargetMachine> tms_[4];
 };
+
+// The optimisation pipeline of a module at a level > kO0: "llvm" (LLVM's default pipeline at
+// that level) or a textual pipeline.
+std::string OptimisingPipeline(IrPipeline pipeline) {
+  if (const char* env = std::getenv(kPipelineEnv); env != nullptr && *env != '\0') {
+    return std::string_view(env) == "jit" ? kJitPipeline : env;
+  }
+  return pipeline == IrPipeline::kJit ? kJitPipeline : "llvm";
+}
+
+// Fills `mpm` with the optimisation pipeline of a module at `level` > kO0.
+absl::Status BuildOptimisingPipeline(llvm::PassBuilder& pb, llvm::ModulePassManager& mpm,
+                                     OptLevel level, IrPipeline pipeline) {
+  const std::string text = OptimisingPipeline(pipeline);
+  if (text == "llvm") {
+    mpm = pb.buildPerModuleDefaultPipeline(ToPassLevel(level));
+    return absl::OkStatus();
+  }
+  absl::Status s = ToStatus(pb.parsePassPipeline(mpm, text), absl::StatusCode::kInvalidArgument);
+  if (!s.ok()) {
+    return absl::InvalidArgumentError(absl::StrFormat("IR pipeline \"%s\": %s", text, s.message()));
+  }
+  return s;
+}
 
 // Runs `build` (which fills a ModulePassManager) with fresh analysis managers.
 template <typename Build>
@@ -328,14 +370,14 @@ absl::Status GcJit::PrepareModule(llvm::Module& module, OptLevel level) const {
   }
   absl::Status s = RunPipeline(
       module, target_machine_.get(),
-      [level](llvm::PassBuilder& pb, llvm::ModulePassManager& mpm) -> absl::Status {
+      [level, pipeline = options_.ir_pipeline](llvm::PassBuilder& pb,
+                                               llvm::ModulePassManager& mpm) -> absl::Status {
         if (level == OptLevel::kO0) {
           mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
           // RS4GC does not see values kept in allocas.
           return ToStatus(pb.parsePassPipeline(mpm, "function(sroa,mem2reg)"));
         }
-        mpm = pb.buildPerModuleDefaultPipeline(ToPassLevel(level));
-        return absl::OkStatus();
+        return BuildOptimisingPipeline(pb, mpm, level, pipeline);
       });
   if (!s.ok()) return s;
   if (has_gc) {
@@ -393,6 +435,7 @@ absl::Status GcJit::AddModule(llvm::orc::ThreadSafeModule module,
       context.data_layout = data_layout().getStringRepresentation();
       context.opt_level = static_cast<int>(at);
       context.statepoints = options_.statepoints;
+      context.ir_pipeline = at == OptLevel::kO0 ? "" : OptimisingPipeline(options_.ir_pipeline);
       key = ComputeCodeCacheKey(m, context);
       RenameHostSymbols(m, host_symbols, kHostSymbolPrefix,
                         absl::StrCat("__mosaic_host_", KeyHex(*key).substr(0, 16), "_"));

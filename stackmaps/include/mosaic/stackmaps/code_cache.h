@@ -82,6 +82,9 @@ struct CodeCacheContext {
   std::string triple, cpu, features, data_layout;
   int opt_level = 2;
   bool statepoints = true;
+  // The IR pipeline above O0 ("llvm" or its text; GcJitOptions::ir_pipeline, which
+  // MOSAIC_JIT_PIPELINE overrides with the same build).
+  std::string ir_pipeline;
 };
 
 // An identity of this program's build: the GNU build-ids of the executable and of the object

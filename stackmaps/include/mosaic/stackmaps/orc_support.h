@@ -76,6 +76,17 @@ class StackMapPlugin : public llvm::orc::ObjectLinkingLayer::Plugin {
 
 enum class OptLevel { kO0, kO1, kO2, kO3 };
 
+// The IR optimisation pipeline of modules prepared at kO1..kO3 (kO0 always runs LLVM's O0
+// pipeline plus sroa,mem2reg).
+enum class IrPipeline {
+  // A short function pipeline (kJitPipeline in orc_support.cc): the passes that GC-managed,
+  // call-heavy code like toylang's was measured to need. About a third of the IR time of
+  // LLVM's O2, with code as fast (docs/design/jit.md, "The compilation model").
+  kJit,
+  // LLVM's buildPerModuleDefaultPipeline at the level (inliner, loop and vector passes).
+  kLlvmDefault,
+};
+
 struct GcJitOptions {
   OptLevel opt_level = OptLevel::kO2;  // IR pipeline and code generation
   // false: polls are still placed, but rewrite-statepoints-for-gc is skipped, so no stack maps
@@ -88,6 +99,7 @@ struct GcJitOptions {
   // Addresses whose placement relative to each other is the same in every run (say, the GC
   // heap's reservation at its fixed hint); see AbstractHostAddresses. May be empty.
   std::function<bool(uint64_t)> stable_address;
+  IrPipeline ir_pipeline = IrPipeline::kJit;  // at kO1..kO3
 };
 
 class GcJit {
@@ -96,7 +108,8 @@ class GcJit {
                                                        GcJitOptions options = {});
 
   // The pipeline of the contract, in place: datalayout and triple set to the JIT's, the
-  // optimisation pipeline (plus sroa/mem2reg at -O0), function(place-safepoints) with the
+  // optimisation pipeline (options.ir_pipeline, or the MOSAIC_JIT_PIPELINE environment
+  // variable, docs/options.md; sroa/mem2reg at -O0), function(place-safepoints) with the
   // module's own defined `void @gc.safepoint_poll()`, rewrite-statepoints-for-gc, the verifier,
   // and finally the poll function deleted, or made internal if something still calls it (RS4GC
   // is skipped when options.statepoints is false).
