@@ -81,7 +81,7 @@ enum class OptLevel { kO0, kO1, kO2, kO3 };
 enum class IrPipeline {
   // A short function pipeline (kJitPipeline in orc_support.cc): the passes that GC-managed,
   // call-heavy code like toylang's was measured to need. About a third of the IR time of
-  // LLVM's O2, with code as fast (docs/design/jit.md, "The compilation model").
+  // LLVM's O2, with code as fast (docs/design/jit.md, "The IR pipeline of file units").
   kJit,
   // LLVM's buildPerModuleDefaultPipeline at the level (inliner, loop and vector passes).
   kLlvmDefault,
