@@ -323,7 +323,13 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     auto context = std::make_unique<llvm::LLVMContext>();
     auto module = std::make_unique<llvm::Module>("tj_entry", *context);
     DefineEntryModule(*this, *module);
-    if (absl::Status s = jit_->AddModule(std::move(module), std::move(context)); !s.ok()) return s;
+    // The entry module is the same in every run: cache it like a file unit's code (start-up).
+    if (absl::Status s =
+            jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)),
+                            nullptr, std::nullopt, /*cacheable=*/!options_.interactive);
+        !s.ok()) {
+      return s;
+    }
     absl::StatusOr<EnterFn> enter = jit_->Lookup<EnterFn>("tj_enter");
     if (!enter.ok()) return enter.status();
     enter_ = *enter;

@@ -57,8 +57,10 @@ struct EngineStats {
   uint64_t code_bytes = 0;         // machine code linked (text sections)
   uint64_t statepoints = 0;        // stack-map records registered (0 with --roots=conservative)
   uint64_t modules_removed = 0;    // code whose stack maps left the index
-  uint64_t code_cache_hits = 0;    // modules whose object came from the code cache
-  uint64_t code_cache_misses = 0;  // cacheable modules compiled (and stored)
+  // Cacheable modules (a file's units and the JIT engine's entry module) whose object came
+  // from the code cache, and those compiled (and stored) instead.
+  uint64_t code_cache_hits = 0;
+  uint64_t code_cache_misses = 0;
   uint64_t code_cache_unusable = 0;  // 1: a cache directory was given but is unusable
 };
 
