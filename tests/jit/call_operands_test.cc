@@ -16,9 +16,13 @@
 #include "gtest/gtest.h"
 #include "jit/jit_engine.h"
 #include "mosaic/heap.h"
+#include "tests/jit/run_source.h"
 
 namespace toylang::jit {
 namespace {
+
+// The file name error positions carry, in both engines.
+constexpr char kFile[] = "operands.scm";
 
 struct Case {
   const char* name;
@@ -68,36 +72,11 @@ const Case kCases[] = {
      "(11 12 13)"},
 };
 
-struct Outcome {
-  std::string result;
-  uint64_t live_bytes = 0;
-};
-
-Outcome RunIn(EngineKind kind, RootsMode roots, const std::string& gc, const std::string& source) {
-  RegisterJitEngine();
-  std::ostringstream out;
-  EngineOptions options;
-  options.engine = kind;
-  options.roots = roots;
-  options.gc_options = gc;
-  options.out = &out;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  if (!engine.ok()) return {};
-  absl::StatusOr<mosaic::Value> v = (*engine)->Eval(source, "operands.scm");
-  Outcome run;
-  run.result = v.ok() ? (*engine)->Write(*v) : "error: " + std::string(v.status().message());
-  run.live_bytes = (*engine)->heap().Stats().live_bytes;
-  return run;
-}
-
 using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, case index
 
 std::string CaseName(const testing::TestParamInfo<Param>& info) {
   auto [roots, gc, index] = info.param;
-  return std::string(kCases[index].name) +
-         (roots == RootsMode::kPrecise ? "_Precise" : "_Conservative") +
-         (std::string(gc).empty() ? "" : "_Stress");
+  return std::string(kCases[index].name) + ModeName(roots, gc);
 }
 
 class CallOperandsTest : public testing::TestWithParam<Param> {};
@@ -105,12 +84,13 @@ class CallOperandsTest : public testing::TestWithParam<Param> {};
 TEST_P(CallOperandsTest, ValuesSurvive) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kCases[index];
-  EXPECT_EQ(RunIn(EngineKind::kJit, roots, gc, c.source).result, c.expected) << c.name;
+  EXPECT_EQ(RunSource(EngineKind::kJit, roots, gc, c.source, kFile).result, c.expected)
+      << c.name;
 }
 
 TEST(CallOperandsExpectations, InterpreterAgrees) {
   for (const Case& c : kCases) {
-    EXPECT_EQ(RunIn(EngineKind::kInterp, RootsMode::kConservative, "", c.source).result,
+    EXPECT_EQ(RunSource(EngineKind::kInterp, RootsMode::kConservative, "", c.source, kFile).result,
               c.expected)
         << c.name;
   }
@@ -136,7 +116,7 @@ TEST(CallOperandsRetention, AnOperandTheCalleeDroppedIsFreed) {
       "(define (walk l) (if (null? l) (begin (collect) 0) (walk (cdr l))))"
       "(define (outer) (+ 1 (walk (build 100000))))"
       "(outer)";
-  Outcome got = RunIn(EngineKind::kJit, RootsMode::kPrecise, "", source);
+  Outcome got = RunSource(EngineKind::kJit, RootsMode::kPrecise, "", source, kFile);
   EXPECT_EQ(got.result, "1");
   EXPECT_LT(got.live_bytes, 400'000u);
 }

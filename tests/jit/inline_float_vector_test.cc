@@ -15,9 +15,13 @@
 #include "gtest/gtest.h"
 #include "jit/jit_engine.h"
 #include "mosaic/heap.h"
+#include "tests/jit/run_source.h"
 
 namespace toylang::jit {
 namespace {
+
+// The file name error positions carry, in both engines.
+constexpr char kFile[] = "inline.scm";
 
 struct Case {
   const char* name;
@@ -114,37 +118,7 @@ const Case kErrorCases[] = {
     {"RefBeyondAVector", "(define (f) (vector-ref (vector 1 2 3) 3)) (f)"},
 };
 
-struct Outcome {
-  std::string out, result;
-};
-
-Outcome RunIn(EngineKind kind, RootsMode roots, const std::string& gc, const std::string& source,
-          bool* collected) {
-  RegisterJitEngine();
-  std::ostringstream out;
-  EngineOptions options;
-  options.engine = kind;
-  options.roots = roots;
-  options.gc_options = gc;
-  options.out = &out;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  if (!engine.ok()) return {};
-  uint64_t before = (*engine)->heap().Stats().collections;
-  absl::StatusOr<mosaic::Value> v = (*engine)->Eval(source, "inline.scm");
-  Outcome run;
-  run.result = v.ok() ? (*engine)->Write(*v) : "error: " + std::string(v.status().message());
-  run.out = out.str();
-  if (collected != nullptr) *collected = (*engine)->heap().Stats().collections > before;
-  return run;
-}
-
 using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, case index
-
-std::string ModeName(RootsMode roots, const char* gc) {
-  return std::string(roots == RootsMode::kPrecise ? "_Precise" : "_Conservative") +
-         (std::string(gc).empty() ? "" : "_Stress");
-}
 
 std::string CaseName(const testing::TestParamInfo<Param>& info) {
   auto [roots, gc, index] = info.param;
@@ -162,13 +136,13 @@ TEST_P(InlineFloatVectorTest, JitAgreesWithTheInterpreter) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kCases[index];
   const std::string source = std::string(kValues) + c.source;
-  Outcome expected = RunIn(EngineKind::kInterp, RootsMode::kConservative, "", source, nullptr);
+  Outcome expected =
+      RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
-  bool collected = false;
-  Outcome got = RunIn(EngineKind::kJit, roots, gc, source, &collected);
+  Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
   EXPECT_EQ(got.out, expected.out) << c.name;
   EXPECT_EQ(got.result, expected.result) << c.name;
-  EXPECT_TRUE(collected) << c.name << ": no collection ran";
+  EXPECT_TRUE(got.collected) << c.name << ": no collection ran";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -183,9 +157,10 @@ class InlineFloatVectorErrorTest : public testing::TestWithParam<Param> {};
 TEST_P(InlineFloatVectorErrorTest, ErrorsAgree) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kErrorCases[index];
-  Outcome expected = RunIn(EngineKind::kInterp, RootsMode::kConservative, "", c.source, nullptr);
+  Outcome expected =
+      RunSource(EngineKind::kInterp, RootsMode::kConservative, "", c.source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), 0u) << expected.result;
-  Outcome got = RunIn(EngineKind::kJit, roots, gc, c.source, nullptr);
+  Outcome got = RunSource(EngineKind::kJit, roots, gc, c.source, kFile);
   EXPECT_EQ(got.result, expected.result) << c.name;
   EXPECT_EQ(got.out, expected.out) << c.name;
 }

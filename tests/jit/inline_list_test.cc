@@ -19,9 +19,13 @@
 #include "jit/jit_engine.h"
 #include "jit/lower_internal.h"
 #include "mosaic/heap.h"
+#include "tests/jit/run_source.h"
 
 namespace toylang::jit {
 namespace {
+
+// The file name error positions carry, in both engines.
+constexpr char kFile[] = "list.scm";
 
 struct Case {
   const char* name;
@@ -105,34 +109,7 @@ const Case kErrorCases[] = {
     {"AppendAtTopLevel", "(display (append '(1) '(2))) (append (cons 1 2) '())"},
 };
 
-struct Outcome {
-  std::string out, result;
-};
-
-Outcome RunIn(EngineKind kind, RootsMode roots, const std::string& gc, const std::string& source) {
-  RegisterJitEngine();
-  std::ostringstream out;
-  EngineOptions options;
-  options.engine = kind;
-  options.roots = roots;
-  options.gc_options = gc;
-  options.out = &out;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  if (!engine.ok()) return {};
-  absl::StatusOr<mosaic::Value> v = (*engine)->Eval(source, "list.scm");
-  Outcome run;
-  run.result = v.ok() ? (*engine)->Write(*v) : "error: " + std::string(v.status().message());
-  run.out = out.str();
-  return run;
-}
-
 using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, case index
-
-std::string ModeName(RootsMode roots, const char* gc) {
-  return std::string(roots == RootsMode::kPrecise ? "_Precise" : "_Conservative") +
-         (std::string(gc).empty() ? "" : "_Stress");
-}
 
 std::string CaseName(const testing::TestParamInfo<Param>& info) {
   auto [roots, gc, index] = info.param;
@@ -149,9 +126,10 @@ class InlineListTest : public testing::TestWithParam<Param> {};
 TEST_P(InlineListTest, JitAgreesWithTheInterpreter) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kCases[index];
-  Outcome expected = RunIn(EngineKind::kInterp, RootsMode::kConservative, "", c.source);
+  Outcome expected =
+      RunSource(EngineKind::kInterp, RootsMode::kConservative, "", c.source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
-  Outcome got = RunIn(EngineKind::kJit, roots, gc, c.source);
+  Outcome got = RunSource(EngineKind::kJit, roots, gc, c.source, kFile);
   EXPECT_EQ(got.out, expected.out) << c.name;
   EXPECT_EQ(got.result, expected.result) << c.name;
 }
@@ -168,9 +146,10 @@ class InlineListErrorTest : public testing::TestWithParam<Param> {};
 TEST_P(InlineListErrorTest, ErrorsAgree) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kErrorCases[index];
-  Outcome expected = RunIn(EngineKind::kInterp, RootsMode::kConservative, "", c.source);
+  Outcome expected =
+      RunSource(EngineKind::kInterp, RootsMode::kConservative, "", c.source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), 0u) << expected.result;
-  Outcome got = RunIn(EngineKind::kJit, roots, gc, c.source);
+  Outcome got = RunSource(EngineKind::kJit, roots, gc, c.source, kFile);
   EXPECT_EQ(got.result, expected.result) << c.name;
   EXPECT_EQ(got.out, expected.out) << c.name;
 }
@@ -193,7 +172,7 @@ TEST(InlineListLongTest, ListsLongerThanTheInlineLimitAreCounted) {
       "(define (app a b) (append a b))"
       "(list (len l) (len (cdr l)) (length l) (len (app l '(x))) (car (app l '())))";
   for (RootsMode roots : {RootsMode::kPrecise, RootsMode::kConservative}) {
-    Outcome got = RunIn(EngineKind::kJit, roots, "", source);
+    Outcome got = RunSource(EngineKind::kJit, roots, "", source, kFile);
     const std::string m = std::to_string(internal::kMaxInlineLengthSteps + 2);
     const std::string n1 = std::to_string(internal::kMaxInlineLengthSteps + 4);
     EXPECT_EQ(got.result, "(" + n + " " + m + " " + n + " " + n1 + " 1)");
