@@ -208,8 +208,9 @@ int RunEngine(const DriverOptions& options, const std::string& file_source) {
                    "use --engine=interp"
                 << std::endl;
     } else if (status.code() == absl::StatusCode::kInvalidArgument) {
-      // The environment's options name themselves ("MOSAIC_GC_OPTIONS: ..."); the flag's do not.
-      const bool from_env = absl::StartsWith(status.message(), "MOSAIC_GC_OPTIONS");
+      // Errors from the environment name their variable ("MOSAIC_GC_OPTIONS: ...",
+      // "MOSAIC_JIT_PIPELINE: ..."); the flag's do not.
+      const bool from_env = absl::StartsWith(status.message(), "MOSAIC_");
       std::cerr << "toylang: " << (from_env ? "" : "--gc-options: ") << status.message()
                 << std::endl;
     } else {

@@ -147,7 +147,12 @@ absl::Status BuildOptimisingPipeline(llvm::PassBuilder& pb, llvm::ModulePassMana
   }
   absl::Status s = ToStatus(pb.parsePassPipeline(mpm, text), absl::StatusCode::kInvalidArgument);
   if (!s.ok()) {
-    return absl::InvalidArgumentError(absl::StrFormat("IR pipeline \"%s\": %s", text, s.message()));
+    // Name the variable when the pipeline came from it: the user has to know what to fix.
+    const char* env = std::getenv(kPipelineEnv);
+    const bool from_env = env != nullptr && *env != '\0';
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%sIR pipeline \"%s\": %s", from_env ? absl::StrCat(kPipelineEnv, ": ") : "", text,
+        s.message()));
   }
   return s;
 }

@@ -145,6 +145,18 @@ TEST(DriverTest, BadGcOptionIsNamedWithStatus2) {
   EXPECT_THAT(r.err, HasSubstr("no-such-option"));
 }
 
+#ifdef TOYLANG_WITH_JIT
+TEST(DriverTest, BadJitPipelineNamesTheVariable) {
+  setenv("MOSAIC_JIT_PIPELINE", "no-such-pass", 1);
+  RunResult r = RunToylang({"--jit-cache=off", "-e", "1"});
+  unsetenv("MOSAIC_JIT_PIPELINE");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, StartsWith("toylang: MOSAIC_JIT_PIPELINE: "));
+  EXPECT_THAT(r.err, HasSubstr("no-such-pass"));
+  EXPECT_THAT(r.err, Not(HasSubstr("--gc-options")));
+}
+#endif
+
 TEST(DriverTest, BadEnvironmentGcOptionNamesTheVariableNotTheFlag) {
   RunResult r = RunToylang({"-e", "1"}, "", "no-such-option=1");
   EXPECT_EQ(r.status, 2);
