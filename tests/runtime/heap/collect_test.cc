@@ -289,7 +289,9 @@ TEST_F(BlacklistTest, FreshBlockAStackWordPointsIntoIsQuarantined) {
   uintptr_t got = reinterpret_cast<uintptr_t>(v.ObjectAddress());
   EXPECT_FALSE(got >= block0 && got < block0 + internal::kBlockSize)
       << "allocated in the block a stack word points into";
-  EXPECT_EQ(heap().Stats().blocks_quarantined, before.blocks_quarantined + 1);
+  // At least that block: other stale stack words (ASan's fake stacks keep dead frames of
+  // earlier tests) may point into fresh blocks too, so the count is a bound, not exact.
+  EXPECT_GE(heap().Stats().blocks_quarantined, before.blocks_quarantined + 1);
   (void)false_pointer;
 }
 
