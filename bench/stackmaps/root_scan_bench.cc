@@ -87,8 +87,8 @@ Env* g_env = nullptr;
 class CountingVisitor final : public RootVisitor {
  public:
   explicit CountingVisitor(const Heap& heap) : heap_(heap) {}
-  void VisitPreciseWord(uint64_t word) override {
-    Value v = Value::FromBits(word);
+  void VisitPrecise(Value v) override {
+    const uint64_t word = v.bits();
     if ((v.IsHeapReference() || (word & 7) == 0) && word != 0 &&
         heap_.Contains(reinterpret_cast<const void*>(word))) {
       ++hits;

@@ -133,7 +133,7 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
           Fatal("stack map slot SP+" + std::to_string(off) + " of return address " + Hex(ra) +
                 " lies outside the stack");
         }
-        visitor.VisitPreciseWord(Load(slot));
+        visitor.VisitPrecise(Value::FromBits(Load(slot)));
       }
       for (int32_t off : safepoint->frame_offsets()) {
         const uint64_t slot = fp + static_cast<uint64_t>(static_cast<int64_t>(off));
@@ -141,7 +141,7 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
           Fatal("stack map slot RBP" + std::to_string(off) + " of return address " + Hex(ra) +
                 " lies outside the stack");
         }
-        visitor.VisitPreciseWord(Load(slot));
+        visitor.VisitPrecise(Value::FromBits(Load(slot)));
       }
       ++frames;
       const uint64_t caller_fp = Load(fp);

@@ -360,7 +360,7 @@ class DropPreciseWalker final : public StackWalker {
     struct Filter final : RootVisitor {
       RootVisitor& to;
       explicit Filter(RootVisitor& v) : to(v) {}
-      void VisitPreciseWord(uint64_t) override {}
+      void VisitPrecise(Value) override {}
       void VisitConservativeRange(const void* b, const void* e) override {
         to.VisitConservativeRange(b, e);
       }

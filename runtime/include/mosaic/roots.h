@@ -140,13 +140,26 @@ struct ThreadStack {
   const void* frame_pointer = nullptr;
 };
 
+// A word that may or may not be a reference: a stack word, a spilled register. The collector
+// keeps alive whatever allocated object it lands inside (interior pointers count, tags are
+// ignored). Deliberately not convertible to or from Value, so that a conservative candidate
+// cannot reach the precise path, or a precise root the conservative one, by accident.
+class AmbiguousWord {
+ public:
+  explicit constexpr AmbiguousWord(uintptr_t bits) : bits_(bits) {}
+  constexpr uintptr_t bits() const { return bits_; }
+
+ private:
+  uintptr_t bits_;
+};
+
 class RootVisitor {
  public:
-  // A precise root slot: its value is visited by the precise rule (tag and heap membership;
-  // an object's untagged start address is accepted too). Values that are not references are
-  // ignored, so slots holding fixnums, immediates or null are fine.
-  virtual void VisitPreciseWord(uint64_t word) = 0;
-  // Every aligned word in [begin, end) is a conservative candidate.
+  // A precise root: a slot known to hold a Value. The tag rule decides whether it is a reference
+  // (an object's untagged start address is accepted too); fixnums, immediates and null are
+  // ignored, so any slot of a stack map can be handed over as it is.
+  virtual void VisitPrecise(Value value) = 0;
+  // Every aligned word in [begin, end) is an AmbiguousWord.
   virtual void VisitConservativeRange(const void* begin, const void* end) = 0;
   // Counters the walker reports for the stats.
   virtual void CountJitFrames(uint64_t frames) = 0;

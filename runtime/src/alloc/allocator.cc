@@ -1,13 +1,8 @@
-// The allocation slow path: refill a thread's buffer from the next hole of its current block,
-// or from a block taken from the pool; collect when the threshold or the limit says so.
-//
-// A hole is a run of free cells. Handing it out sets its cells' alloc bits at once and zeroes
-// them, so the fast path is a bare bump; at a collection the unused rest of every buffer loses
-// its alloc bits again (RetireBuffers).
+#include "alloc/allocator.h"
+
 #include <cstring>
 
 #include "common/check.h"
-#include "heap/heap_impl.h"
 
 namespace mosaic::internal {
 
@@ -32,7 +27,18 @@ void CheckAndZeroHole(uintptr_t begin, uintptr_t end, size_t cell_bytes, bool ve
 
 }  // namespace
 
-bool HeapImpl::RefillFromBlock(Mutator* self, int cls) {
+Allocator::Allocator(Config config, BlockPool& blocks, LargeObjectSpace& large,
+                     CommitBudget& budget, ThreadRegistry& threads, GcTrigger& trigger)
+    : config_(std::move(config)),
+      blocks_(blocks),
+      large_(large),
+      budget_(budget),
+      threads_(threads),
+      trigger_(trigger) {
+  gc_threshold_.store(config_.gc_min, std::memory_order_relaxed);
+}
+
+bool Allocator::RefillFromBlock(Mutator* self, int cls) {
   Mutator::ClassState& cs = self->classes[cls];
   BlockHeader* block = cs.block;
   if (block == nullptr) return false;
@@ -41,7 +47,7 @@ bool HeapImpl::RefillFromBlock(Mutator* self, int cls) {
     cs.block = nullptr;
     return false;
   }
-  if (options_.stress != 0) end = begin + 1;  // every allocation takes the slow path
+  if (config_.stress != 0) end = begin + 1;  // every allocation takes the slow path
   BlockHeader::SetRange(block->alloc, begin, end);
   uintptr_t lo = block->CellAddress(begin);
   uintptr_t hi = block->CellAddress(end);
@@ -49,8 +55,8 @@ bool HeapImpl::RefillFromBlock(Mutator* self, int cls) {
   // cons) store car and cdr right after the bump, before any safepoint, and a cell past the
   // cursor is never read (it loses its alloc bit when the buffer retires). Verify mode still
   // zeroes them, after checking the poison.
-  if (!block->fresh && (cls != kPairClass || options_.verify)) {
-    CheckAndZeroHole(lo, hi, block->cell_bytes, options_.verify);
+  if (!block->fresh && (cls != kPairClass || config_.verify)) {
+    CheckAndZeroHole(lo, hi, block->cell_bytes, config_.verify);
   }
   cs.next_cell = end;
   self->buffers[cls] = AllocBuffer{lo, hi};
@@ -59,28 +65,34 @@ bool HeapImpl::RefillFromBlock(Mutator* self, int cls) {
   return true;
 }
 
-void HeapImpl::PublishAllocated(Mutator* self) {
+void Allocator::PublishAllocated(Mutator* self) {
   if (self->unpublished_bytes != 0) {
     allocated_since_gc_.fetch_add(self->unpublished_bytes, std::memory_order_relaxed);
     self->unpublished_bytes = 0;
   }
 }
 
-bool HeapImpl::ShouldCollectBeforeRefill(Mutator* self) {
+bool Allocator::ShouldCollectBeforeRefill(Mutator* self) {
   PublishAllocated(self);
   return self->no_gc_depth == 0 && allocated_since_gc_.load(std::memory_order_relaxed) >=
                                        gc_threshold_.load(std::memory_order_relaxed);
 }
 
-void* HeapImpl::AllocateSmall(Mutator* self, int cls, bool may_fail) {
-  ++self->slow_allocations;
-  if (safepoint_flag_.load(std::memory_order_relaxed) != 0) SafepointSlow(self);
-  if (options_.stress != 0 && self->no_gc_depth == 0 && --self->stress_countdown == 0) {
-    self->stress_countdown = options_.stress;
-    Collect(self, CollectReason::kStress);
+bool Allocator::StressDue(Mutator* self) {
+  if (config_.stress == 0 || self->no_gc_depth != 0 || --self->stress_countdown != 0) {
+    return false;
   }
+  self->stress_countdown = config_.stress;
+  return true;
+}
+
+void* Allocator::AllocateSmall(Mutator* self, int cls, bool may_fail) {
+  ++self->slow_allocations;
+  if (threads_.StopRequested()) threads_.SafepointSlow(self);
+  if (StressDue(self)) trigger_.CollectForAllocation(self, CollectReason::kStress);
   // Blacklisting looks at the stack from here up: the mutator's frames, not the allocator's.
-  auto scan_from = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  BlockPool::StackSpan stack{reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
+                             self->stack_base};
   const size_t cell_bytes = ClassCellBytes(cls);
   bool collected_for_threshold = false;
   for (int limit_collections = 0;;) {
@@ -88,68 +100,55 @@ void* HeapImpl::AllocateSmall(Mutator* self, int cls, bool may_fail) {
     if (RefillFromBlock(self, cls)) continue;
     if (!collected_for_threshold && ShouldCollectBeforeRefill(self)) {
       collected_for_threshold = true;
-      Collect(self, CollectReason::kThreshold);
+      trigger_.CollectForAllocation(self, CollectReason::kThreshold);
       continue;
     }
-    BlockHeader* block;
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      block = AcquireBlock(self, cls, scan_from);
-    }
-    if (block != nullptr) {
+    if (BlockHeader* block = blocks_.Acquire(cls, stack)) {
       self->classes[cls] = Mutator::ClassState{block, 0};
       continue;
     }
     if (limit_collections++ < 2) {
-      Collect(self, CollectReason::kHeapLimit);
+      trigger_.CollectForAllocation(self, CollectReason::kHeapLimit);
       continue;
     }
-    return AllocateFailed(self, cell_bytes, may_fail);
+    return AllocateFailed(cell_bytes, may_fail);
   }
 }
 
-void* HeapImpl::AllocateLarge(Mutator* self, size_t bytes, bool may_fail) {
+void* Allocator::AllocateLarge(Mutator* self, size_t bytes, bool may_fail) {
   ++self->slow_allocations;
-  if (safepoint_flag_.load(std::memory_order_relaxed) != 0) SafepointSlow(self);
-  if (options_.stress != 0 && self->no_gc_depth == 0 && --self->stress_countdown == 0) {
-    self->stress_countdown = options_.stress;
-    Collect(self, CollectReason::kStress);
+  if (threads_.StopRequested()) threads_.SafepointSlow(self);
+  if (StressDue(self)) {
+    trigger_.CollectForAllocation(self, CollectReason::kStress);
   } else if (ShouldCollectBeforeRefill(self)) {
-    Collect(self, CollectReason::kThreshold);
+    trigger_.CollectForAllocation(self, CollectReason::kThreshold);
   }
   // A request beyond the limit can never succeed: do not collect for it.
-  if (bytes <= options_.heap_max) {
-    size_t pages = LargeObjectSpace::PagesFor(bytes);
-    size_t page_bytes = pages * kPageSize;
+  if (bytes <= budget_.limit()) {
     for (int limit_collections = 0;;) {
-      {
-        std::lock_guard<std::mutex> lock(pool_mu_);
-        if (!WouldExceedLimit(page_bytes)) {
-          if (LargeHeader* h = los_->Allocate(bytes)) {
-            committed_bytes_.fetch_add(page_bytes, std::memory_order_relaxed);
-            allocated_since_gc_.fetch_add(page_bytes, std::memory_order_relaxed);
-            self->allocated_bytes += page_bytes;
-            return reinterpret_cast<void*>(h->object());
-          }
-        }
+      if (LargeHeader* h = large_.Allocate(bytes)) {
+        uint64_t page_bytes = uint64_t{h->pages} * kPageSize;
+        allocated_since_gc_.fetch_add(page_bytes, std::memory_order_relaxed);
+        self->allocated_bytes += page_bytes;
+        return reinterpret_cast<void*>(h->object());
       }
       if (limit_collections++ >= 2) break;
-      Collect(self, CollectReason::kHeapLimit);
+      trigger_.CollectForAllocation(self, CollectReason::kHeapLimit);
     }
   }
-  return AllocateFailed(self, bytes, may_fail);
+  return AllocateFailed(bytes, may_fail);
 }
 
-void* HeapImpl::AllocateFailed(Mutator* self, size_t bytes, bool may_fail) {
+void* Allocator::AllocateFailed(size_t bytes, bool may_fail) {
   if (may_fail) return nullptr;
-  if (options_.oom_handler) options_.oom_handler(bytes);  // may throw; no lock is held
+  if (config_.oom_handler) config_.oom_handler(bytes);  // may throw; no lock is held
   Fatal("out of memory: allocating %zu bytes would pass the heap limit (heap-max=%zu bytes, "
         "%llu committed) even after a full collection",
-        bytes, options_.heap_max,
-        static_cast<unsigned long long>(committed_bytes_.load(std::memory_order_relaxed)));
+        bytes, static_cast<size_t>(budget_.limit()),
+        static_cast<unsigned long long>(budget_.committed()));
 }
 
-void HeapImpl::RetireBuffers(Mutator* m) {
+void Allocator::RetireBuffers(Mutator* m) {
   PublishAllocated(m);
   for (int cls = 0; cls < kNumSizeClasses; ++cls) {
     AllocBuffer& b = m->buffers[cls];
@@ -164,6 +163,23 @@ void HeapImpl::RetireBuffers(Mutator* m) {
     b = AllocBuffer{0, 0};
     m->classes[cls] = Mutator::ClassState{};
   }
+}
+
+void Allocator::FlushCounts(Mutator* m) {
+  flushed_bytes_.fetch_add(m->allocated_bytes, std::memory_order_relaxed);
+  flushed_slow_allocations_.fetch_add(m->slow_allocations, std::memory_order_relaxed);
+  m->allocated_bytes = 0;
+  m->slow_allocations = 0;
+}
+
+void Allocator::TakeCounts(uint64_t* bytes, uint64_t* slow_allocations) {
+  *bytes = flushed_bytes_.exchange(0, std::memory_order_relaxed);
+  *slow_allocations = flushed_slow_allocations_.exchange(0, std::memory_order_relaxed);
+}
+
+void Allocator::StartCycle(uint64_t threshold) {
+  gc_threshold_.store(threshold, std::memory_order_relaxed);
+  allocated_since_gc_.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace mosaic::internal

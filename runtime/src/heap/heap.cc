@@ -1,5 +1,5 @@
-// The public API: Heap's methods and the current-thread functions, each a thin layer over
-// HeapImpl that turns misuse into a clear message.
+// The public API: Heap's methods and the current-thread functions, each a thin layer over the
+// heap's components that turns misuse into a clear message.
 #include "mosaic/heap.h"
 
 #include "common/check.h"
@@ -47,46 +47,50 @@ Heap::~Heap() = default;
 
 const HeapOptions& Heap::options() const { return impl_->options(); }
 absl::StatusOr<KindId> Heap::RegisterKind(const KindDescriptor& kind) {
-  return impl_->RegisterKind(kind);
+  return impl_->kinds().Register(kind);
 }
-const KindDescriptor* Heap::FindKind(KindId id) const { return impl_->FindKind(id); }
+const KindDescriptor* Heap::FindKind(KindId id) const { return impl_->kinds().Find(id); }
 absl::Status Heap::RegisterCurrentThread() { return impl_->RegisterCurrentThread(); }
 absl::Status Heap::UnregisterCurrentThread() { return impl_->UnregisterCurrentThread(); }
-size_t Heap::RegisteredThreadCount() const { return impl_->RegisteredThreadCount(); }
+size_t Heap::RegisteredThreadCount() const { return impl_->threads().Count(); }
 
 void Heap::Collect() {
   Mutator* m = RequireMutator("Heap::Collect");
   MOSAIC_CHECK(m->heap == impl_.get(), "Heap::Collect called on a thread registered with another "
                                        "heap");
-  impl_->Collect(m, CollectReason::kExplicit);
+  impl_->collector().Collect(m, CollectReason::kExplicit);
 }
 
-void Heap::AddGlobalRoot(Value* slot) { impl_->AddGlobalRoot(slot); }
-void Heap::RemoveGlobalRoot(Value* slot) { impl_->RemoveGlobalRoot(slot); }
-RootCell* Heap::NewRootCell(Value initial) { return impl_->root_cells().Allocate(initial); }
-void Heap::FreeRootCell(RootCell* cell) { impl_->root_cells().Free(cell); }
-size_t Heap::LiveRootCellCount() const { return impl_->root_cells().live(); }
+void Heap::AddGlobalRoot(Value* slot) { impl_->roots().AddGlobal(slot); }
+void Heap::RemoveGlobalRoot(Value* slot) { impl_->roots().RemoveGlobal(slot); }
+RootCell* Heap::NewRootCell(Value initial) { return impl_->roots().cells().Allocate(initial); }
+void Heap::FreeRootCell(RootCell* cell) { impl_->roots().cells().Free(cell); }
+size_t Heap::LiveRootCellCount() const { return impl_->roots().cells().live(); }
+
 void Heap::RegisterFinalizer(Value object, Finalizer finalizer) {
-  impl_->RegisterFinalizer(object, std::move(finalizer));
+  MOSAIC_CHECK(impl_->spaces().IsObjectStart(object),
+               "RegisterFinalizer: %#x is not a reference to an allocated object",
+               object.bits());
+  impl_->finalizers().Register(object, std::move(finalizer));
 }
 void Heap::RunPendingFinalizers() {
-  impl_->RunPendingFinalizers(RequireMutator("Heap::RunPendingFinalizers"));
+  impl_->collector().RunFinalizers(RequireMutator("Heap::RunPendingFinalizers"));
 }
-size_t Heap::PendingFinalizerCount() const { return impl_->PendingFinalizerCount(); }
-void Heap::SetStackWalker(StackWalker* walker) { impl_->SetStackWalker(walker); }
+size_t Heap::PendingFinalizerCount() const { return impl_->finalizers().QueuedCount(); }
+void Heap::SetStackWalker(StackWalker* walker) { impl_->roots().SetStackWalker(walker); }
 GcStats Heap::Stats() const { return impl_->Stats(); }
 int Heap::AddEventListener(EventListener listener) {
-  return impl_->AddEventListener(std::move(listener));
+  return impl_->stats().AddListener(std::move(listener));
 }
-void Heap::RemoveEventListener(int id) { impl_->RemoveEventListener(id); }
+void Heap::RemoveEventListener(int id) { impl_->stats().RemoveListener(id); }
 
 bool Heap::Contains(const void* address) const {
-  return impl_->InReservation(reinterpret_cast<uintptr_t>(address));
+  return impl_->spaces().layout().InReservation(reinterpret_cast<uintptr_t>(address));
 }
 
 Value Heap::FindObject(const void* address) const {
   internal::ObjectLocation loc;
-  if (!impl_->Locate(reinterpret_cast<uintptr_t>(address), &loc)) return Value();
+  if (!impl_->spaces().Locate(reinterpret_cast<uintptr_t>(address), &loc)) return Value();
   return loc.is_pair() ? Value::Pair(reinterpret_cast<void*>(loc.start))
                        : Value::Object(reinterpret_cast<void*>(loc.start));
 }
@@ -94,12 +98,15 @@ Value Heap::FindObject(const void* address) const {
 size_t Heap::CellSize(Value object) const {
   internal::ObjectLocation loc;
   MOSAIC_CHECK(object.IsHeapReference() &&
-                   impl_->Locate(reinterpret_cast<uintptr_t>(object.ObjectAddress()), &loc),
+                   impl_->spaces().Locate(reinterpret_cast<uintptr_t>(object.ObjectAddress()),
+                                          &loc),
                "CellSize: %#x is not a reference to an allocated object", object.bits());
-  return impl_->CellBytes(loc);
+  return loc.cell_bytes();
 }
 
-const volatile uint32_t* Heap::SafepointFlagAddress() const { return impl_->safepoint_flag(); }
+const volatile uint32_t* Heap::SafepointFlagAddress() const {
+  return impl_->threads().safepoint_flag();
+}
 
 MutatorScope::MutatorScope(Heap& heap) : heap_(heap) {
   absl::Status status = heap_.RegisterCurrentThread();
@@ -120,23 +127,25 @@ Heap* CurrentHeap() {
 
 void Collect() {
   Mutator* m = RequireMutator("Collect");
-  m->heap->Collect(m, CollectReason::kExplicit);
+  m->heap->collector().Collect(m, CollectReason::kExplicit);
 }
 
 void Safepoint() {
   Mutator* m = RequireMutator("Safepoint");
   // A relaxed atomic load: what JIT code's plain load is, said so that sanitizers agree.
-  if (__atomic_load_n(m->safepoint_flag, __ATOMIC_RELAXED) != 0) m->heap->SafepointSlow(m);
+  if (__atomic_load_n(m->safepoint_flag, __ATOMIC_RELAXED) != 0) {
+    m->heap->threads().SafepointSlow(m);
+  }
 }
 
 void EnterNative() {
   Mutator* m = RequireMutator("EnterNative");
-  m->heap->EnterNative(m);
+  m->heap->threads().EnterNative(m);
 }
 
 void LeaveNative() {
   Mutator* m = RequireMutator("LeaveNative");
-  m->heap->LeaveNative(m);
+  m->heap->threads().LeaveNative(m);
 }
 
 NoGcScope::NoGcScope() { ++RequireMutator("NoGcScope")->no_gc_depth; }
@@ -156,18 +165,19 @@ namespace internal {
 
 void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux, bool may_fail) {
   Mutator* m = RequireMutator("Allocate");
-  MOSAIC_DCHECK(m->heap->FindKind(kind) != nullptr && kind != kPairKind,
+  MOSAIC_DCHECK(m->heap->kinds().Find(kind) != nullptr && kind != kPairKind,
                 "Allocate: kind %d is not registered", kind);
   MOSAIC_CHECK(aux <= ObjectHeader::kAuxMax, "Allocate: aux %#x does not fit in 48 bits", aux);
-  void* p = size_class >= 0 ? m->heap->AllocateSmall(m, size_class, may_fail)
-                            : m->heap->AllocateLarge(m, bytes, may_fail);
+  Allocator& allocator = m->heap->allocator();
+  void* p = size_class >= 0 ? allocator.AllocateSmall(m, size_class, may_fail)
+                            : allocator.AllocateLarge(m, bytes, may_fail);
   if (p != nullptr) *static_cast<uint64_t*>(p) = ObjectHeader::Make(kind, aux);
   return p;
 }
 
 void* AllocatePairSlow() {
   Mutator* m = RequireMutator("AllocatePair");
-  return m->heap->AllocateSmall(m, kPairClass, /*may_fail=*/false);
+  return m->heap->allocator().AllocateSmall(m, kPairClass, /*may_fail=*/false);
 }
 
 void CheckRootCellWriter() {

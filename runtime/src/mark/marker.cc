@@ -9,7 +9,7 @@ namespace {
 class MarkingTracer final : public Tracer {
  public:
   explicit MarkingTracer(Marker& marker) : marker_(marker) {}
-  void Trace(Value value) override { marker_.MarkPreciseWord(value.bits()); }
+  void Trace(Value value) override { marker_.MarkPrecise(value); }
 
  private:
   Marker& marker_;
@@ -17,13 +17,15 @@ class MarkingTracer final : public Tracer {
 
 }  // namespace
 
-Marker::Marker(HeapImpl& heap)
-    : heap_(heap),
-      small_base_(heap.base_),
-      small_size_(heap.small_size_),
-      block_state_(heap.block_state_.get()),
-      stack_(heap.mark_stack_.get()),
-      capacity_(heap.options_.mark_stack) {}
+Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* stack,
+               size_t capacity)
+    : spaces_(spaces),
+      kinds_(kinds),
+      small_base_(spaces.layout().base),
+      small_size_(spaces.layout().small_size),
+      block_state_(spaces.blocks().state_table()),
+      stack_(stack),
+      capacity_(capacity) {}
 
 inline void Marker::Push(uintptr_t start) {
   if (top_ == capacity_) {
@@ -34,14 +36,14 @@ inline void Marker::Push(uintptr_t start) {
   stack_[top_++] = start;
 }
 
-inline void Marker::MarkPrecise(uint64_t word) {
+inline void Marker::MarkPreciseInline(uint64_t word) {
   // The tag rule: a reference has low bits 000 (an object) or 010 (a pair); 0 falls outside the
   // heap below. (word & 5) == 0 is both tests at once.
   if ((word & 5) != 0) return;
   uintptr_t address = word & ~uint64_t{Value::kPairTag};
   uintptr_t offset = address - small_base_;
   if (__builtin_expect(offset >= small_size_, 0)) {
-    if (heap_.InReservation(address)) MarkPreciseSlow(address);  // a large object
+    if (spaces_.layout().InReservation(address)) MarkPreciseSlow(address);  // a large object
     return;
   }
   // What Locate does for the small-object region, inline and without an ObjectLocation.
@@ -60,27 +62,27 @@ inline void Marker::MarkPrecise(uint64_t word) {
 
 void Marker::MarkPreciseSlow(uintptr_t address) {
   ObjectLocation loc;
-  if (heap_.Locate(address, &loc)) Mark(loc);
+  if (spaces_.Locate(address, &loc)) Mark(loc);
 }
 
-void Marker::MarkConservativeWord(uintptr_t word) {
+void Marker::MarkPrecise(Value value) { MarkPreciseInline(value.bits()); }
+
+void Marker::MarkConservative(AmbiguousWord candidate) {
   ++examined_;
-  if (!heap_.InReservation(word)) return;
+  const uintptr_t word = candidate.bits();
+  const HeapLayout& layout = spaces_.layout();
+  if (!layout.InReservation(word)) return;
   ObjectLocation loc;
-  if (heap_.Locate(word, &loc)) {
+  if (spaces_.Locate(word, &loc)) {
     ++accepted_;
     Mark(loc);
     return;
   }
-  if (heap_.InSmallRegion(word)) {
-    size_t index = heap_.BlockIndex(word);
-    if ((heap_.block_state_[index] & ~kBlacklistBit) != kBlockInUse) {
-      heap_.block_state_[index] |= kBlacklistBit;
-    }
+  if (layout.InSmallRegion(word)) {
+    size_t index = layout.BlockIndex(word);
+    if (StateOf(block_state_[index]) != kBlockInUse) spaces_.blocks().Blacklist(index);
   }
 }
-
-void Marker::MarkPreciseWord(uint64_t word) { MarkPrecise(word); }
 
 inline void Marker::Mark(const ObjectLocation& loc) {
   if (loc.block != nullptr) {
@@ -120,26 +122,26 @@ void Marker::Drain() {
 }
 
 void Marker::TraceWords(const uint64_t* begin, const uint64_t* end) {
-  for (const uint64_t* p = begin; p < end; ++p) MarkPrecise(*p);
+  for (const uint64_t* p = begin; p < end; ++p) MarkPreciseInline(*p);
 }
 
 void Marker::Trace(uintptr_t start) {
   const auto* words = reinterpret_cast<const uint64_t*>(start);
   size_t cell_words;
-  if (heap_.InSmallRegion(start)) {
+  if (start - small_base_ < small_size_) {
     BlockHeader* block = BlockHeader::Of(start);
     if (block->size_class == kPairClass) {  // the common case: two fields, no header
-      MarkPrecise(words[0]);
-      MarkPrecise(words[1]);
+      MarkPreciseInline(words[0]);
+      MarkPreciseInline(words[1]);
       return;
     }
     cell_words = block->cell_bytes / 8;
   } else {
-    cell_words = heap_.los_->HeaderFor(start)->object_bytes / 8;
+    cell_words = spaces_.large().HeaderFor(start)->object_bytes / 8;
   }
   KindId kind = ObjectHeader::Kind(words[0]);
   if (kind == 0) return;  // a cell whose header was never written: nothing inside yet
-  const KindDescriptor* descriptor = heap_.FindKind(kind);
+  const KindDescriptor* descriptor = kinds_.Find(kind);
   MOSAIC_CHECK(descriptor != nullptr,
                "object at %#x has header %#x naming kind %d, which was never registered (heap "
                "corruption, or a store past the end of a neighbouring object)",
@@ -164,7 +166,7 @@ void Marker::Finish() {
     overflowed_ = false;
     // Some marked objects were never traced. Trace every marked object again: marking is
     // idempotent, and any child still unmarked gets pushed now.
-    for (BlockHeader* block : heap_.used_blocks_) {
+    for (BlockHeader* block : spaces_.blocks().used_blocks()) {
       for (uint32_t w = 0; w < (block->num_cells + 63) / 64; ++w) {
         uint64_t bits = block->mark[w];
         while (bits != 0) {
@@ -175,7 +177,7 @@ void Marker::Finish() {
         }
       }
     }
-    for (LargeHeader* h : heap_.los_->objects()) {
+    for (LargeHeader* h : spaces_.large().objects()) {
       if (h->marked) {
         Trace(h->object());
         Drain();
@@ -184,10 +186,13 @@ void Marker::Finish() {
   }
 }
 
-bool Marker::IsMarked(uintptr_t start) const {
+bool Marker::IsMarked(Value value) const {
   ObjectLocation loc;
-  if (!heap_.Locate(start, &loc)) return false;
-  return loc.block != nullptr ? loc.block->IsMarked(loc.cell) : loc.large->marked;
+  if (!value.IsHeapReference() ||
+      !spaces_.Locate(reinterpret_cast<uintptr_t>(value.ObjectAddress()), &loc)) {
+    return false;
+  }
+  return loc.IsMarked();
 }
 
 }  // namespace mosaic::internal

@@ -1,30 +1,30 @@
 // Sweeping, inside the pause, after marking: for each small block the mark bitmap becomes the
-// alloc bitmap (dead cells are free from then on; verify mode poisons them), blocks with no
-// survivors go back to the pool and blocks with free cells become recyclable for their class.
-// Unmarked large objects give their pages back to the OS. Empty blocks beyond retain-blocks are
-// decommitted. Finalizers are not run here: they were queued before sweeping and run after the
-// pause. Nothing here iterates a container that user code can change.
+// alloc bitmap (dead cells are free from then on; verify mode poisons them); the block pool then
+// files each block by what survived (sweep/ does the bits, block_pool/ the lists). Unmarked large
+// objects give their pages back to the OS. Finalizers are not run here: they were queued before
+// sweeping and run after the pause. Nothing here iterates a container that user code can change.
 #ifndef MOSAIC_SRC_SWEEP_SWEEPER_H_
 #define MOSAIC_SRC_SWEEP_SWEEPER_H_
 
 #include <cstdint>
 
-#include "heap/heap_impl.h"
+#include "spaces/object_spaces.h"
 
 namespace mosaic::internal {
 
 class Sweeper {
  public:
-  explicit Sweeper(HeapImpl& heap) : heap_(heap) {}
+  Sweeper(const ObjectSpaces& spaces, bool verify) : spaces_(spaces), verify_(verify) {}
   // Returns the bytes that survived (cells of surviving objects, pages of large ones).
   uint64_t Sweep();
 
  private:
-  void ReleaseBlock(BlockHeader* block);
-  void ReviewQuarantine();
-  void ReturnExcessBlocks();
+  // One block's bitmaps; returns its surviving cells.
+  uint32_t SweepBlock(BlockHeader* block);
 
-  HeapImpl& heap_;
+  const ObjectSpaces& spaces_;
+  const bool verify_;
+  uint64_t live_bytes_ = 0;
 };
 
 }  // namespace mosaic::internal

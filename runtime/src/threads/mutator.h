@@ -17,13 +17,15 @@
 #include <memory>
 #include <vector>
 
+#include "block/block.h"
 #include "mosaic/internal/mutator_layout.h"
 #include "mosaic/value.h"
 
 namespace mosaic::internal {
 
+// The heap a mutator belongs to, opaque at this level: the public API (heap/) routes a thread's
+// calls through it.
 class HeapImpl;
-struct BlockHeader;
 
 enum class MutatorState : uint32_t { kRunning, kParked, kNative };
 
@@ -57,13 +59,16 @@ struct Mutator : MutatorLayout {
   uint64_t stress_countdown = 0;
   uint64_t slow_allocations = 0;  // flushed into the stats at each collection
   uint64_t allocated_bytes = 0;   // bytes handed to buffers since the last flush
-  // Bytes handed to buffers but not yet added to HeapImpl::allocated_since_gc_. A locked add per
+  // Bytes handed to buffers but not yet added to the allocator's shared count. A locked add per
   // refill cost ~10% of an allocation-heavy run (it waits for the hole's zeroing stores to
   // drain), so refills count here and the sum is published when the thread next asks whether
   // to collect (a block ran out of holes, or a large allocation), and when its buffers retire.
   uint64_t unpublished_bytes = 0;
 
   Value* NewHandleSlot();
+  // Records where a stack scan of this (current) thread starts: `top`, at or below the
+  // callee-saved registers that SpillRegistersAndCall stored, and the calling frame.
+  void RecordStackTop(uintptr_t top, uintptr_t frame);
 };
 
 // The current thread's Mutator, or nullptr.
@@ -73,6 +78,9 @@ inline Mutator* CurrentMutator() { return static_cast<Mutator*>(tls_mutator); }
 // address at or below the spilled registers: scanning [top, stack base) sees every value the
 // caller's frames hold, in memory or in registers.
 void SpillRegistersAndCall(void (*fn)(void* arg, uintptr_t top), void* arg);
+
+// The current thread's stack mapping: [*low, *high).
+void CurrentStackBounds(uintptr_t* low, uintptr_t* high);
 
 }  // namespace mosaic::internal
 

@@ -25,9 +25,9 @@ void Verifier::CheckReference(uint64_t word, const char* what, uintptr_t holder,
   Value v = Value::FromBits(word);
   if (!v.IsHeapReference()) return;
   auto address = reinterpret_cast<uintptr_t>(v.ObjectAddress());
-  if (!heap_.InReservation(address)) return;  // not ours: an embedder's business
+  if (!heap_.spaces.layout().InReservation(address)) return;  // not ours: an embedder's business
   ObjectLocation loc;
-  bool ok = heap_.Locate(address, &loc) && loc.start == address && loc.is_pair() == v.IsPair();
+  bool ok = heap_.spaces.Locate(address, &loc) && loc.start == address && loc.is_pair() == v.IsPair();
   if (!ok) {
     Fatal("verify (%s): %s %#x, field %zu, refers to %#x, which is not %s", when_, what, holder,
           field, word,
@@ -39,7 +39,7 @@ void Verifier::CheckReference(uint64_t word, const char* what, uintptr_t holder,
 void Verifier::VerifyObject(uintptr_t start, size_t cell_words) {
   const auto* words = reinterpret_cast<const uint64_t*>(start);
   KindId kind = ObjectHeader::Kind(words[0]);
-  const KindDescriptor* descriptor = kind == 0 ? nullptr : heap_.FindKind(kind);
+  const KindDescriptor* descriptor = kind == 0 ? nullptr : heap_.kinds.Find(kind);
   if (descriptor == nullptr || kind == kPairKind) {
     Fatal("verify (%s): allocated object %#x has header %#x, which names no registered kind",
           when_, start, words[0]);
@@ -61,9 +61,9 @@ void Verifier::VerifyObject(uintptr_t start, size_t cell_words) {
 void Verifier::VerifyBlock(BlockHeader* block, size_t index) {
   MOSAIC_CHECK(block->magic == kBlockMagic, "verify (%s): block %#x has a corrupt header", when_,
                block->start());
-  MOSAIC_CHECK((heap_.block_state_[index] & ~kBlacklistBit) == kBlockInUse,
+  MOSAIC_CHECK(StateOf(heap_.spaces.blocks().state(index)) == kBlockInUse,
                "verify (%s): block %#x is in use but its side-table state is %d", when_,
-               block->start(), heap_.block_state_[index]);
+               block->start(), heap_.spaces.blocks().state(index));
   MOSAIC_CHECK(block->size_class < kNumSizeClasses &&
                    block->cell_bytes == ClassCellBytes(block->size_class),
                "verify (%s): block %#x has an invalid size class", when_, block->start());
@@ -94,7 +94,7 @@ void Verifier::VerifyBlock(BlockHeader* block, size_t index) {
 void Verifier::VerifyEmptyBlock(size_t index) {
   // An empty committed block holds poison (it was released in verify mode) or zeros (it came
   // back from the OS); anything else is a write through a dangling pointer.
-  uintptr_t start = heap_.BlockAddress(index);
+  uintptr_t start = heap_.spaces.layout().BlockAddress(index);
   for (auto* p = reinterpret_cast<const uint64_t*>(start + kBlockHeaderBytes);
        p < reinterpret_cast<const uint64_t*>(start + kBlockSize); ++p) {
     MOSAIC_CHECK(*p == 0 || *p == kPoisonWord,
@@ -104,10 +104,13 @@ void Verifier::VerifyEmptyBlock(size_t index) {
 }
 
 void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
-  for (BlockHeader* block : heap_.used_blocks_) VerifyBlock(block, heap_.BlockIndex(block->start()));
-  for (size_t index : heap_.free_blocks_) VerifyEmptyBlock(index);
-  for (size_t index : heap_.quarantined_) VerifyEmptyBlock(index);
-  for (LargeHeader* h : heap_.los_->objects()) {
+  const BlockPool& blocks = heap_.spaces.blocks();
+  for (BlockHeader* block : blocks.used_blocks()) {
+    VerifyBlock(block, heap_.spaces.layout().BlockIndex(block->start()));
+  }
+  for (size_t index : blocks.free_blocks()) VerifyEmptyBlock(index);
+  for (size_t index : blocks.quarantined_blocks()) VerifyEmptyBlock(index);
+  for (LargeHeader* h : heap_.spaces.large().objects()) {
     MOSAIC_CHECK(h->magic == kLargeMagic && !h->marked,
                  "verify (%s): large object header %p is corrupt", when_, h);
     VerifyObject(h->object(), h->object_bytes / 8);
@@ -118,18 +121,14 @@ void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
       CheckReference(slot->bits(), "handle", reinterpret_cast<uintptr_t>(slot), 0);
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(heap_.roots_mu_);
-    for (Value* slot : heap_.global_roots_) {
-      CheckReference(slot->bits(), "global root", reinterpret_cast<uintptr_t>(slot), 0);
-    }
-  }
-  heap_.root_cells_.ForEachLive(
+  heap_.roots.ForEachGlobal([this](Value* slot) {
+    CheckReference(slot->bits(), "global root", reinterpret_cast<uintptr_t>(slot), 0);
+  });
+  heap_.roots.cells().ForEachLive(
       [this](uint64_t word) { CheckReference(word, "root cell holding", word, 0); });
-  std::lock_guard<std::mutex> lock(heap_.fin_mu_);
-  for (const auto& entry : heap_.pending_finalizers_) {
-    CheckReference(entry.first.bits(), "object awaiting finalization", entry.first.bits(), 0);
-  }
+  heap_.finalizers.ForEachQueued([this](Value object) {
+    CheckReference(object.bits(), "object awaiting finalization", object.bits(), 0);
+  });
 }
 
 }  // namespace mosaic::internal

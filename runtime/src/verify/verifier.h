@@ -13,13 +13,24 @@
 #include <string>
 #include <vector>
 
-#include "heap/heap_impl.h"
+#include "finalizers/finalizer_queue.h"
+#include "kinds/kind_table.h"
+#include "roots/root_set.h"
+#include "spaces/object_spaces.h"
+#include "threads/mutator.h"
 
 namespace mosaic::internal {
 
 class Verifier {
  public:
-  Verifier(HeapImpl& heap, const char* when) : heap_(heap), when_(when) {}
+  // What the verifier reads.
+  struct Heap {
+    const ObjectSpaces& spaces;
+    const KindTable& kinds;
+    RootSet& roots;
+    const FinalizerQueue& finalizers;
+  };
+  Verifier(const Heap& heap, const char* when) : heap_(heap), when_(when) {}
   void VerifyHeap(const std::vector<Mutator*>& mutators);
   // Checks one reference; `where` describes the slot for the message.
   void CheckReference(uint64_t word, const char* what, uintptr_t holder, size_t field);
@@ -29,7 +40,7 @@ class Verifier {
   void VerifyEmptyBlock(size_t index);
   void VerifyObject(uintptr_t start, size_t cell_words);
 
-  HeapImpl& heap_;
+  const Heap heap_;
   const char* when_;
 };
 

@@ -1,5 +1,5 @@
-// Tests runtime/src/heap/block.cc and the size-class ladder.
-#include "heap/block.h"
+// Tests runtime/src/block/block.cc and the size-class ladder.
+#include "block/block.h"
 
 #include <sys/mman.h>
 

@@ -1,4 +1,4 @@
-#include "roots/root_visitor.h"
+#include "mark/root_marking_visitor.h"
 
 #include "common/check.h"
 
@@ -14,7 +14,7 @@ MOSAIC_NO_SANITIZE_SCAN void ScanWords(Marker& marker, uintptr_t begin, uintptr_
                                        void* fake_stack) {
   for (uintptr_t p = (begin + 7) & ~uintptr_t{7}; p + 8 <= end; p += 8) {
     uintptr_t word = *reinterpret_cast<const uintptr_t*>(p);
-    marker.MarkConservativeWord(word);
+    marker.MarkConservative(AmbiguousWord(word));
 #ifdef MOSAIC_ASAN
     if (fake_stack != nullptr) {
       void* frame_begin = nullptr;
@@ -23,7 +23,7 @@ MOSAIC_NO_SANITIZE_SCAN void ScanWords(Marker& marker, uintptr_t begin, uintptr_
                                        &frame_end) != nullptr) {
         for (auto q = reinterpret_cast<uintptr_t>(frame_begin);
              q + 8 <= reinterpret_cast<uintptr_t>(frame_end); q += 8) {
-          marker.MarkConservativeWord(*reinterpret_cast<const uintptr_t*>(q));
+          marker.MarkConservative(AmbiguousWord(*reinterpret_cast<const uintptr_t*>(q)));
         }
       }
     }
@@ -35,7 +35,7 @@ MOSAIC_NO_SANITIZE_SCAN void ScanWords(Marker& marker, uintptr_t begin, uintptr_
 
 }  // namespace
 
-void CollectorRootVisitor::VisitConservativeRange(const void* begin, const void* end) {
+void RootMarkingVisitor::VisitConservativeRange(const void* begin, const void* end) {
   auto b = reinterpret_cast<uintptr_t>(begin);
   auto e = reinterpret_cast<uintptr_t>(end);
   if (e <= b) return;

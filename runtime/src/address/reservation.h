@@ -1,8 +1,8 @@
 // The heap's one virtual reservation. Mapped MAP_NORESERVE and read-write but never touched until
 // used, so memory is committed page by page as objects are written; Decommit hands pages back to
 // the OS (they read as zero afterwards).
-#ifndef MOSAIC_SRC_HEAP_RESERVATION_H_
-#define MOSAIC_SRC_HEAP_RESERVATION_H_
+#ifndef MOSAIC_SRC_ADDRESS_RESERVATION_H_
+#define MOSAIC_SRC_ADDRESS_RESERVATION_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -38,4 +38,4 @@ class Reservation {
 
 }  // namespace mosaic::internal
 
-#endif  // MOSAIC_SRC_HEAP_RESERVATION_H_
+#endif  // MOSAIC_SRC_ADDRESS_RESERVATION_H_

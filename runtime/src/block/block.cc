@@ -1,4 +1,4 @@
-#include "heap/block.h"
+#include "block/block.h"
 
 namespace mosaic::internal {
 

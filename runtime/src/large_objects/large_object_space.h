@@ -4,17 +4,25 @@
 // address inside a large object resolves to it in O(1).
 //
 // Free page runs are kept in an ordered map and coalesced; pages of a freed object go straight
-// back to the OS. Not thread-safe: the heap calls it under its pool lock or inside the pause.
-#ifndef MOSAIC_SRC_HEAP_LARGE_OBJECT_SPACE_H_
-#define MOSAIC_SRC_HEAP_LARGE_OBJECT_SPACE_H_
+// back to the OS. Pages are charged to the heap's CommitBudget when an object takes them and
+// credited when it dies.
+//
+// Locking: Allocate runs on mutators under the space's own lock. Sweep, objects() and HeaderFor
+// run inside the collector's pause (HeaderFor also from a mutator that holds a reference into the
+// object, whose pages cannot change under it).
+#ifndef MOSAIC_SRC_LARGE_OBJECTS_LARGE_OBJECT_SPACE_H_
+#define MOSAIC_SRC_LARGE_OBJECTS_LARGE_OBJECT_SPACE_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
+#include "address/commit_budget.h"
 
 namespace mosaic::internal {
 
@@ -34,15 +42,17 @@ struct LargeHeader {
 
 class LargeObjectSpace {
  public:
-  LargeObjectSpace(uintptr_t base, size_t size);
+  LargeObjectSpace(uintptr_t base, size_t size, CommitBudget& budget);
+  LargeObjectSpace(const LargeObjectSpace&) = delete;
+  LargeObjectSpace& operator=(const LargeObjectSpace&) = delete;
 
   // Pages needed for an object of `bytes`.
   static size_t PagesFor(size_t bytes) {
     return (bytes + kLargeHeaderBytes + kPageSize - 1) / kPageSize;
   }
-  // A zeroed object of `bytes`, or nullptr when the region has no run of enough pages.
+  // A zeroed object of `bytes`, or nullptr when its pages would pass the budget's limit or the
+  // region has no run of enough pages. Thread-safe.
   LargeHeader* Allocate(size_t bytes);
-  void Free(LargeHeader* header);
 
   bool InRegion(uintptr_t address) const { return address - base_ < size_; }
   // The large object whose pages cover `address` (which must be InRegion), or nullptr.
@@ -53,45 +63,37 @@ class LargeObjectSpace {
     return reinterpret_cast<LargeHeader*>(base_ + (head - 1) * kPageSize);
   }
 
-  const std::vector<LargeHeader*>& objects() const { return objects_; }
-  size_t committed_bytes() const { return committed_pages_ * kPageSize; }
-
-  // Frees every unmarked object and clears the marks of the rest. Returns bytes still live.
-  // `on_free` is told of each object about to be freed.
-  template <typename OnFree>
-  size_t Sweep(OnFree on_free) {
-    size_t live = 0;
-    for (size_t i = 0; i < objects_.size();) {
-      LargeHeader* h = objects_[i];
-      if (h->marked) {
-        h->marked = false;
-        live += h->pages * kPageSize;
-        ++i;
-      } else {
-        on_free(h);
-        Free(h);  // swaps the last object into slot i
-      }
-    }
-    return live;
+  // Inside the pause.
+  const std::vector<LargeHeader*>& objects() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return objects_;
   }
+  size_t committed_bytes() const;
+
+  // Inside the pause: frees every unmarked object and clears the marks of the rest. Returns the
+  // bytes (whole pages) still live.
+  size_t Sweep();
 
  private:
-  void ReleaseRun(size_t first_page, size_t pages);
+  void Free(LargeHeader* header) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReleaseRun(size_t first_page, size_t pages) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  uintptr_t base_;
-  size_t size_;
-  size_t total_pages_;
+  const uintptr_t base_;
+  const size_t size_;
+  const size_t total_pages_;
+  CommitBudget& budget_;
   // page_head_[p] = 1 + first page of the object covering page p; 0 when p is free.
   struct FreeDeleter {
     void operator()(uint32_t* p) const { std::free(p); }
   };
   std::unique_ptr<uint32_t[], FreeDeleter> page_head_;
-  absl::btree_map<size_t, size_t> free_runs_;  // first page -> page count
-  size_t bump_page_ = 0;                        // pages below this were handed out at least once
-  size_t committed_pages_ = 0;
-  std::vector<LargeHeader*> objects_;
+  mutable std::mutex mu_;
+  absl::btree_map<size_t, size_t> free_runs_ ABSL_GUARDED_BY(mu_);  // first page -> page count
+  // Pages below this were handed out at least once.
+  size_t bump_page_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t committed_pages_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<LargeHeader*> objects_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace mosaic::internal
 
-#endif  // MOSAIC_SRC_HEAP_LARGE_OBJECT_SPACE_H_
+#endif  // MOSAIC_SRC_LARGE_OBJECTS_LARGE_OBJECT_SPACE_H_

@@ -1,4 +1,4 @@
-#include "heap/reservation.h"
+#include "address/reservation.h"
 
 #include <sys/mman.h>
 

@@ -1,14 +1,15 @@
-#include "heap/large_object_space.h"
+#include "large_objects/large_object_space.h"
 
 #include "common/check.h"
-#include "heap/reservation.h"
+#include "address/reservation.h"
 
 namespace mosaic::internal {
 
-LargeObjectSpace::LargeObjectSpace(uintptr_t base, size_t size)
+LargeObjectSpace::LargeObjectSpace(uintptr_t base, size_t size, CommitBudget& budget)
     : base_(base),
       size_(size),
       total_pages_(size / kPageSize),
+      budget_(budget),
       // A zero entry means "free page". calloc of a large array maps fresh zero pages without
       // touching them, so the table costs address space, not memory, until it is used.
       page_head_(static_cast<uint32_t*>(std::calloc(size / kPageSize, sizeof(uint32_t)))) {
@@ -17,6 +18,8 @@ LargeObjectSpace::LargeObjectSpace(uintptr_t base, size_t size)
 
 LargeHeader* LargeObjectSpace::Allocate(size_t bytes) {
   size_t pages = PagesFor(bytes);
+  if (!budget_.TryCommit(pages * kPageSize)) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
   size_t first = SIZE_MAX;
   // First fit among the freed runs, lowest address first (keeps the region compact).
   for (auto it = free_runs_.begin(); it != free_runs_.end(); ++it) {
@@ -29,7 +32,10 @@ LargeHeader* LargeObjectSpace::Allocate(size_t bytes) {
     }
   }
   if (first == SIZE_MAX) {
-    if (total_pages_ - bump_page_ < pages) return nullptr;
+    if (total_pages_ - bump_page_ < pages) {
+      budget_.Uncommit(pages * kPageSize);
+      return nullptr;
+    }
     first = bump_page_;
     bump_page_ += pages;
   }
@@ -57,7 +63,29 @@ void LargeObjectSpace::Free(LargeHeader* h) {
   for (size_t p = first; p < first + pages; ++p) page_head_[p] = 0;
   committed_pages_ -= pages;
   Reservation::Decommit(reinterpret_cast<uintptr_t>(h), pages * kPageSize);
+  budget_.Uncommit(pages * kPageSize);
   ReleaseRun(first, pages);
+}
+
+size_t LargeObjectSpace::Sweep() {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t live = 0;
+  for (size_t i = 0; i < objects_.size();) {
+    LargeHeader* h = objects_[i];
+    if (h->marked) {
+      h->marked = false;
+      live += h->pages * kPageSize;
+      ++i;
+    } else {
+      Free(h);  // swaps the last object into slot i
+    }
+  }
+  return live;
+}
+
+size_t LargeObjectSpace::committed_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return committed_pages_ * kPageSize;
 }
 
 void LargeObjectSpace::ReleaseRun(size_t first, size_t pages) {

@@ -10,8 +10,8 @@
 // buffer are set (the cells are zero until bumped, except pair cells, whose two words the
 // allocation fast paths always store); every other cell with its alloc bit set holds
 // an initialised object.
-#ifndef MOSAIC_SRC_HEAP_BLOCK_H_
-#define MOSAIC_SRC_HEAP_BLOCK_H_
+#ifndef MOSAIC_SRC_BLOCK_BLOCK_H_
+#define MOSAIC_SRC_BLOCK_BLOCK_H_
 
 #include <bit>
 #include <cstddef>
@@ -77,6 +77,14 @@ struct BlockHeader {
 
 static_assert(sizeof(BlockHeader) <= kBlockHeaderBytes);
 
+// Verify mode: fills [begin, end) with kPoisonWord, so that a later write through a dangling
+// pointer shows up as a word that is neither poison nor zero.
+inline void Poison(uintptr_t begin, uintptr_t end) {
+  for (auto* p = reinterpret_cast<uint64_t*>(begin); p < reinterpret_cast<uint64_t*>(end); ++p) {
+    *p = kPoisonWord;
+  }
+}
+
 }  // namespace mosaic::internal
 
-#endif  // MOSAIC_SRC_HEAP_BLOCK_H_
+#endif  // MOSAIC_SRC_BLOCK_BLOCK_H_

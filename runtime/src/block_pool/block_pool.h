@@ -1,0 +1,117 @@
+// The small-object half of the reservation, cut into kBlockSize blocks: which block is in use,
+// free, decommitted or quarantined, and where the allocator's next block comes from.
+//
+// Blocks come from, in order: blocks of the wanted size class with free cells left by the last
+// sweep; empty committed blocks; decommitted ones; never-used address space. The last two are
+// charged to the CommitBudget (heap-max).
+//
+// Blacklisting (Boehm's "pre-allocation blacklist"): a fresh block that a stack word already
+// points into would have its objects kept alive by that word for ever. Two checks: the marker
+// sets the blacklist bit of an empty block a conservative candidate lands in (every stack, every
+// collection), and before an empty block is handed out the top kBlacklistScanBytes of the
+// allocating thread's stack are searched for words pointing into it. A block caught either way is
+// quarantined until a collection finds no candidate in it.
+//
+// Locking: Acquire runs on mutators under the pool's own lock. Everything else runs inside the
+// collector's pause (every mutator parked), takes the same lock, and is the collector's business:
+// the marker reads the state table without a lock, the sweeper hands every used block back
+// through SweepUsedBlocks.
+#ifndef MOSAIC_SRC_BLOCK_POOL_BLOCK_POOL_H_
+#define MOSAIC_SRC_BLOCK_POOL_BLOCK_POOL_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "address/commit_budget.h"
+#include "address/heap_layout.h"
+#include "block/block.h"
+#include "block/block_state.h"
+
+namespace mosaic::internal {
+
+class BlockPool {
+ public:
+  struct Config {
+    bool blacklist = true;     // check fresh blocks against the allocating thread's stack
+    size_t retain_blocks = 64;  // empty blocks kept committed beyond one cycle
+    bool verify = false;        // poison released blocks
+  };
+  // The part of the allocating thread's stack that the blacklist check reads: [from, to).
+  struct StackSpan {
+    uintptr_t from = 0;
+    uintptr_t to = 0;
+  };
+
+  BlockPool(const HeapLayout& layout, CommitBudget& budget, Config config);
+  BlockPool(const BlockPool&) = delete;
+  BlockPool& operator=(const BlockPool&) = delete;
+
+  // A block for `size_class`, initialised and in use; nullptr when none is left within the
+  // limit. Thread-safe.
+  BlockHeader* Acquire(int size_class, StackSpan stack);
+
+  // --- The side table: read by the marker inside the pause, without the lock. ---------------
+  uint8_t state(size_t index) const { return state_[index]; }
+  const uint8_t* state_table() const { return state_.get(); }
+  // A conservative candidate landed in block `index`, which is not in use.
+  void Blacklist(size_t index) { state_[index] |= kBlacklistBit; }
+  void ClearBlacklist();
+
+  // --- Inside the pause ----------------------------------------------------------------------
+  const std::vector<BlockHeader*>& used_blocks() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return used_;
+  }
+  const std::vector<size_t>& free_blocks() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return free_;
+  }
+  const std::vector<size_t>& quarantined_blocks() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return quarantined_;
+  }
+  // Calls sweep(block) for every block in use; it returns how many cells survive. Blocks with
+  // none go back to the free list, blocks with free cells become recyclable for their class.
+  // Then quarantined blocks that no candidate pointed into this time are released, and empty
+  // blocks beyond retain_blocks that stayed empty for a whole cycle are decommitted.
+  void SweepUsedBlocks(absl::FunctionRef<uint32_t(BlockHeader*)> sweep);
+
+  // --- Statistics ----------------------------------------------------------------------------
+  uint64_t blocks_quarantined() const { return quarantined_count_.load(std::memory_order_relaxed); }
+  uint64_t blocks_released() const { return released_count_.load(std::memory_order_relaxed); }
+
+ private:
+  BlockHeader* TakeEmptyBlock(StackSpan stack, bool* fresh) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Blacklisted(StackSpan stack, size_t index) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Quarantine(size_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Release(BlockHeader* block) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReviewQuarantine() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReturnExcessBlocks() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const HeapLayout layout_;
+  CommitBudget& budget_;
+  const Config config_;
+  std::unique_ptr<uint8_t[]> state_;
+
+  std::mutex mu_;
+  std::vector<BlockHeader*> used_ ABSL_GUARDED_BY(mu_);
+  std::vector<BlockHeader*> recyclable_[kNumSizeClasses] ABSL_GUARDED_BY(mu_);
+  std::vector<size_t> free_ ABSL_GUARDED_BY(mu_);  // committed and empty, oldest first
+  // Per block: the sweep at which it last became free. Blocks freed by the latest sweep stay
+  // committed for a cycle (ReturnExcessBlocks).
+  std::unique_ptr<uint32_t[]> freed_at_sweep_;
+  uint32_t sweeps_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<size_t> unused_ ABSL_GUARDED_BY(mu_);  // decommitted, below next_block_
+  std::vector<size_t> quarantined_ ABSL_GUARDED_BY(mu_);
+  size_t next_block_ ABSL_GUARDED_BY(mu_) = 0;  // blocks at or above this were never used
+
+  std::atomic<uint64_t> quarantined_count_{0};
+  std::atomic<uint64_t> released_count_{0};
+};
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_BLOCK_POOL_BLOCK_POOL_H_

@@ -1,0 +1,125 @@
+#include "collector/collector.h"
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "mark/marker.h"
+#include "mark/root_marking_visitor.h"
+#include "sweep/sweeper.h"
+#include "verify/verifier.h"
+
+namespace mosaic::internal {
+
+Collector::Collector(const HeapOptions& options, const Parts& parts)
+    : options_(options), parts_(parts), mark_stack_(new uintptr_t[options.mark_stack]) {}
+
+void Collector::Collect(Mutator* self, CollectReason reason) {
+  struct Args {
+    Collector* collector;
+    Mutator* self;
+    CollectReason reason;
+    bool collected;
+  } args{this, self, reason, false};
+  SpillRegistersAndCall(
+      [](void* p, uintptr_t top) {
+        auto* a = static_cast<Args*>(p);
+        uint64_t pause_start = NowNanos();
+        a->self->RecordStackTop(top, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+        uint64_t tts = 0;
+        if (!a->collector->parts_.threads.StopTheWorld(a->self, &tts)) return;
+        a->collector->CollectStopped(a->self, a->reason, tts, pause_start);
+        a->collected = true;
+      },
+      &args);
+  if (args.collected) parts_.stats.NotifyListeners();
+  RunFinalizers(self);
+}
+
+void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t time_to_safepoint_ns,
+                               uint64_t pause_start) {
+  const std::vector<Mutator*> mutators = parts_.threads.Snapshot();
+  Allocator& allocator = parts_.allocator;
+  CycleRecord cycle;
+  cycle.reason = reason;
+  cycle.time_to_safepoint_ns = time_to_safepoint_ns;
+  cycle.mutators = mutators.size();
+  for (Mutator* m : mutators) {
+    allocator.RetireBuffers(m);
+    allocator.FlushCounts(m);
+  }
+  allocator.TakeCounts(&cycle.allocated_bytes, &cycle.slow_allocations);
+
+  const Verifier::Heap verified{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers};
+  if (options_.verify) Verifier(verified, "before collection").VerifyHeap(mutators);
+
+  parts_.spaces.blocks().ClearBlacklist();
+  Marker marker(parts_.spaces, parts_.kinds, mark_stack_.get(), options_.mark_stack);
+
+  // Roots.
+  uint64_t roots_start = NowNanos();
+  StackWalker* walker = parts_.roots.stack_walker();
+  for (Mutator* m : mutators) {
+    RootMarkingVisitor visitor(marker, m->asan_fake_stack);
+    ThreadStack stack;
+    stack.top = reinterpret_cast<const void*>(m->stack_top);
+    stack.base = reinterpret_cast<const void*>(m->stack_base);
+    stack.activations = m->activations;
+    stack.frame_pointer = reinterpret_cast<const void*>(m->frame_pointer);
+    if (walker != nullptr) {
+      walker->WalkStack(stack, visitor);
+    } else {
+      visitor.VisitConservativeRange(stack.top, stack.base);
+    }
+    for (size_t i = 0; i < m->handle_top; ++i) {
+      visitor.VisitPrecise(m->handle_chunks[i / Mutator::kHandleChunk][i % Mutator::kHandleChunk]);
+    }
+    cycle.precise_roots += visitor.precise();
+    cycle.conservative_bytes += visitor.conservative_bytes();
+    cycle.jit_frames += visitor.jit_frames();
+  }
+  cycle.precise_roots += parts_.roots.ForEachGlobal([&](Value* slot) { marker.MarkPrecise(*slot); });
+  uint64_t cells_start = NowNanos();
+  cycle.root_cells = parts_.roots.cells().ForEachLive(
+      [&](uint64_t word) { marker.MarkPrecise(Value::FromBits(word)); });
+  cycle.root_cell_ns = NowNanos() - cells_start;
+  cycle.precise_roots += cycle.root_cells;
+  parts_.finalizers.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
+  cycle.root_ns = NowNanos() - roots_start;
+  marker.Finish();
+
+  // Unreachable objects with finalizers: queue them, and keep them and what they reference
+  // alive until their finalizers have run.
+  parts_.finalizers.QueueUnreachable([&](Value object) { return marker.IsMarked(object); },
+                                     [&](Value object) { marker.MarkPrecise(object); });
+  marker.Finish();
+
+  cycle.live_bytes = Sweeper(parts_.spaces, options_.verify).Sweep();
+  if (options_.verify) Verifier(verified, "after collection").VerifyHeap(mutators);
+
+  allocator.StartCycle(std::max<uint64_t>(
+      options_.gc_min, static_cast<uint64_t>(options_.gc_growth * cycle.live_bytes)));
+  cycle.conservative_words_examined = marker.words_examined();
+  cycle.conservative_words_accepted = marker.words_accepted();
+  cycle.mark_stack_overflows = marker.overflows();
+  cycle.pause_ns = NowNanos() - pause_start;
+  parts_.stats.Record(cycle);
+  (void)self;
+  parts_.threads.ResumeTheWorld();
+}
+
+void Collector::RunFinalizers(Mutator* self) {
+  if (self->running_finalizers) return;  // the outer loop will get to new ones
+  self->running_finalizers = true;
+  uint64_t ran = 0;
+  Value object;
+  FinalizerQueue::Finalizer finalizer;
+  while (parts_.finalizers.TakeNext(&object, &finalizer)) {
+    // `object` is on this thread's stack now, which keeps it alive while the finalizer runs.
+    finalizer(object);
+    ++ran;
+  }
+  self->running_finalizers = false;
+  parts_.finalizers.CountRun(ran);
+}
+
+}  // namespace mosaic::internal

@@ -1,0 +1,95 @@
+#include "stats/stats_recorder.h"
+
+#include <algorithm>
+
+namespace mosaic::internal {
+
+StatsRecorder::StatsRecorder(uintptr_t heap_base, bool heap_at_hint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.heap_base = heap_base;
+  stats_.heap_at_hint = heap_at_hint;
+}
+
+void StatsRecorder::Record(const CycleRecord& c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  GcStats& s = stats_;
+  ++s.collections;
+  s.total_pause_ns += c.pause_ns;
+  s.max_pause_ns = std::max(s.max_pause_ns, c.pause_ns);
+  s.last_pause_ns = c.pause_ns;
+  s.max_time_to_safepoint_ns = std::max(s.max_time_to_safepoint_ns, c.time_to_safepoint_ns);
+  s.total_time_to_safepoint_ns += c.time_to_safepoint_ns;
+  s.total_root_ns += c.root_ns;
+  s.root_cell_ns += c.root_cell_ns;
+  uint64_t before = s.live_bytes + c.allocated_bytes;
+  uint64_t freed = before > c.live_bytes ? before - c.live_bytes : 0;
+  s.bytes_allocated += c.allocated_bytes;
+  s.objects_allocated += c.slow_allocations;
+  s.live_bytes = c.live_bytes;
+  s.conservative_bytes_scanned += c.conservative_bytes;
+  s.conservative_words_examined += c.conservative_words_examined;
+  s.conservative_words_accepted += c.conservative_words_accepted;
+  s.precise_roots_visited += c.precise_roots;
+  s.root_cells_visited += c.root_cells;
+  s.jit_frames_visited += c.jit_frames;
+  s.mark_stack_overflows += c.mark_stack_overflows;
+  // Keep a bounded sample of pauses: past the cap, drop every other one (older pauses thin
+  // out, the distribution's shape stays).
+  if (pauses_ns_.size() >= 100'000) {
+    size_t j = 0;
+    for (size_t i = 0; i < pauses_ns_.size(); i += 2) pauses_ns_[j++] = pauses_ns_[i];
+    pauses_ns_.resize(j);
+  }
+  pauses_ns_.push_back(c.pause_ns);
+  last_event_ = GcEvent{s.collections, c.reason,    c.pause_ns, c.time_to_safepoint_ns,
+                        c.live_bytes,  freed,       c.mutators};
+}
+
+GcStats StatsRecorder::Snapshot() const {
+  GcStats s;
+  std::vector<uint64_t> pauses;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s = stats_;
+    pauses = pauses_ns_;
+  }
+  auto percentile = [&pauses](double q) -> uint64_t {
+    if (pauses.empty()) return 0;
+    size_t k = static_cast<size_t>(q * static_cast<double>(pauses.size() - 1));
+    std::nth_element(pauses.begin(), pauses.begin() + static_cast<ptrdiff_t>(k), pauses.end());
+    return pauses[k];
+  };
+  s.p50_pause_ns = percentile(0.50);
+  s.p99_pause_ns = percentile(0.99);
+  return s;
+}
+
+GcEvent StatsRecorder::LastEvent() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_event_;
+}
+
+int StatsRecorder::AddListener(Listener listener) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  int id = next_listener_id_++;
+  listeners_.emplace_back(id, std::move(listener));
+  return id;
+}
+
+void StatsRecorder::RemoveListener(int id) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  std::erase_if(listeners_, [id](const auto& entry) { return entry.first == id; });
+}
+
+void StatsRecorder::NotifyListeners() {
+  std::vector<std::pair<int, Listener>> listeners;
+  {
+    std::lock_guard<std::mutex> lock(listeners_mu_);
+    listeners = listeners_;
+  }
+  if (listeners.empty()) return;
+  GcEvent event = LastEvent();
+  for (auto& [id, listener] : listeners) listener(event);
+}
+
+}  // namespace mosaic::internal

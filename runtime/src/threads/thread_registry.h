@@ -1,0 +1,85 @@
+// The registered threads and stop-the-world: registration, safepoints, native regions, and the
+// watchdog that names a thread that does not arrive. See threads/mutator.h for a thread's state
+// machine.
+//
+// The handshake between a collector and a thread leaving native code is Dekker-style, both sides
+// sequentially consistent: the collector stores the flag, then reads each thread's state; a
+// thread leaving native code stores kRunning, then reads the flag. At least one of them sees the
+// other, so either the collector waits for the thread, or the thread parks before touching the
+// heap.
+//
+// Order of calls for a collection: StopTheWorld (false: another thread is collecting, and this
+// one has parked for that collection instead); Snapshot; ...; ResumeTheWorld.
+//
+// Locking: the registry's lock (world_mu_) is the first in the runtime's lock order; no mutator
+// parks while holding any runtime lock, so the collector may take every other lock in the pause.
+#ifndef MOSAIC_SRC_THREADS_THREAD_REGISTRY_H_
+#define MOSAIC_SRC_THREADS_THREAD_REGISTRY_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "threads/mutator.h"
+
+namespace mosaic::internal {
+
+class ThreadRegistry {
+ public:
+  struct Config {
+    uint32_t watchdog_ms = 2000;  // name a thread that has not parked after this long; 0: never
+  };
+
+  explicit ThreadRegistry(Config config) : config_(config) {}
+  // Fatal while threads are still registered.
+  ~ThreadRegistry();
+  ThreadRegistry(const ThreadRegistry&) = delete;
+  ThreadRegistry& operator=(const ThreadRegistry&) = delete;
+
+  // Registers the calling thread for `heap` and makes it the current mutator. AlreadyExists if
+  // it is registered with this registry, FailedPrecondition if with another.
+  absl::StatusOr<Mutator*> RegisterCurrentThread(HeapImpl* heap);
+  // Parks for as long as collections are running, then calls `before_removal` (under the
+  // registry's lock, no collection running) and forgets the thread.
+  absl::Status UnregisterCurrentThread(absl::FunctionRef<void(Mutator*)> before_removal);
+  size_t Count() const;
+
+  // The flag inline code polls: non-zero while a collection wants the world stopped.
+  const volatile uint32_t* safepoint_flag() const {
+    return reinterpret_cast<const volatile uint32_t*>(&safepoint_flag_);
+  }
+  bool StopRequested() const { return safepoint_flag_.load(std::memory_order_relaxed) != 0; }
+
+  // Parks `self` (spilling its registers) if a collection is running.
+  void SafepointSlow(Mutator* self, bool leaving_native = false);
+  void EnterNative(Mutator* self);
+  void LeaveNative(Mutator* self);
+
+  // Raises the flag and waits until every other mutator is parked or in native code. `self` has
+  // recorded its stack top already.
+  bool StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns);
+  // The registered threads; stable between StopTheWorld and ResumeTheWorld.
+  std::vector<Mutator*> Snapshot() const;
+  void ResumeTheWorld();
+
+ private:
+  void ParkLocked(Mutator* self, std::unique_lock<std::mutex>& lock);
+
+  const Config config_;
+  mutable std::mutex world_mu_;
+  std::condition_variable parked_cv_;
+  std::condition_variable resume_cv_;
+  std::vector<Mutator*> mutators_ ABSL_GUARDED_BY(world_mu_);
+  bool collecting_ ABSL_GUARDED_BY(world_mu_) = false;
+  uint64_t next_mutator_id_ ABSL_GUARDED_BY(world_mu_) = 1;
+  std::atomic<uint32_t> safepoint_flag_{0};
+};
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_THREADS_THREAD_REGISTRY_H_
