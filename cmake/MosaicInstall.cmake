@@ -27,7 +27,12 @@ target_link_libraries(mosaic_runtime_shared PRIVATE ${_mosaic_link} INTERFACE ${
 target_include_directories(mosaic_runtime_shared INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/runtime/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+# Hidden visibility keeps the runtime's own symbols in; the version script also keeps in the
+# weak instantiations of std:: templates, which libstdc++ declares with default visibility.
+set(_mosaic_exports ${PROJECT_SOURCE_DIR}/runtime/exports.map)
+target_link_options(mosaic_runtime_shared PRIVATE "LINKER:--version-script=${_mosaic_exports}")
 set_target_properties(mosaic_runtime_shared PROPERTIES
+  LINK_DEPENDS ${_mosaic_exports}
   OUTPUT_NAME mosaic_runtime
   VERSION ${PROJECT_VERSION}
   SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}

@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mosaic/export.h"
 #include "mosaic/object.h"
 #include "mosaic/options.h"
 #include "mosaic/roots.h"
@@ -38,7 +39,7 @@ class HeapImpl;
 using Finalizer = std::function<void(Value object)>;
 using EventListener = std::function<void(const GcEvent& event)>;
 
-class Heap {
+class MOSAIC_EXPORT Heap {
  public:
   static absl::StatusOr<std::unique_ptr<Heap>> Create(const HeapOptions& options);
   static absl::StatusOr<std::unique_ptr<Heap>> Create();
@@ -114,7 +115,7 @@ class Heap {
 
 // RAII registration of the current thread. A registration failure is fatal (use
 // Heap::RegisterCurrentThread for a Status).
-class MutatorScope {
+class MOSAIC_EXPORT MutatorScope {
  public:
   explicit MutatorScope(Heap& heap);
   ~MutatorScope();
@@ -125,9 +126,9 @@ class MutatorScope {
   Heap& heap_;
 };
 
-bool IsCurrentThreadRegistered();
+MOSAIC_EXPORT bool IsCurrentThreadRegistered();
 // The heap the current thread is registered with, or nullptr.
-Heap* CurrentHeap();
+MOSAIC_EXPORT Heap* CurrentHeap();
 
 // Allocates `bytes` (including the header word; at least 8) for an object of `kind`, writes its
 // header with `aux`, and zeroes the rest. Objects above kMaxSmallObjectBytes go to the
@@ -138,17 +139,17 @@ inline void* TryAllocate(KindId kind, size_t bytes, uint64_t aux = 0);
 inline Value AllocatePair(Value car, Value cdr);
 
 // Collects on the current thread's heap.
-void Collect();
+MOSAIC_EXPORT void Collect();
 
 // A safepoint poll: parks here if a collection is waiting for this thread.
-void Safepoint();
+MOSAIC_EXPORT void Safepoint();
 
 // Native regions: code that may block (I/O, a lock, a long computation that does not touch the
 // heap). A collection does not wait for a thread in a native region; it scans the thread's stack
 // as it was when it entered. Leaving waits for a running collection to finish. Inside a native
 // region the thread must not touch heap objects or root cells.
-void EnterNative();
-void LeaveNative();
+MOSAIC_EXPORT void EnterNative();
+MOSAIC_EXPORT void LeaveNative();
 
 class NativeScope {
  public:
@@ -160,7 +161,7 @@ class NativeScope {
 
 // Suppresses collections on this thread while alive (allocation still works; the threshold is
 // simply ignored). For tests and short critical sections.
-class NoGcScope {
+class MOSAIC_EXPORT NoGcScope {
  public:
   NoGcScope();
   ~NoGcScope();

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mosaic/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,7 +33,7 @@ extern "C" {
 #define MOSAIC_VERSION_MINOR 1
 #define MOSAIC_VERSION_PATCH 0
 /* The version of the library actually linked, e.g. "0.1.0". */
-const char* mosaic_version(void);
+MOSAIC_EXPORT const char* mosaic_version(void);
 
 /* ---- Errors ----------------------------------------------------------------------------- */
 
@@ -50,9 +52,9 @@ typedef enum mosaic_status {
 
 /* The message of the last failed call on this thread ("" if none failed yet). Calls that
  * succeed leave it unchanged. Valid until the next failing call on the same thread. */
-const char* mosaic_last_error(void);
+MOSAIC_EXPORT const char* mosaic_last_error(void);
 /* "OK", "INVALID_ARGUMENT", ... */
-const char* mosaic_status_name(mosaic_status status);
+MOSAIC_EXPORT const char* mosaic_status_name(mosaic_status status);
 
 /* ---- Values ------------------------------------------------------------------------------
  * One 64-bit word. Low bits: ...1 fixnum (63-bit), ...000 object reference (non-zero),
@@ -123,23 +125,23 @@ typedef struct mosaic_heap mosaic_heap;
 
 /* `options` is "key=value,..." as listed in docs/options.md (NULL or "" for the defaults);
  * MOSAIC_GC_OPTIONS in the environment is applied on top. */
-mosaic_status mosaic_heap_create(const char* options, mosaic_heap** out);
+MOSAIC_EXPORT mosaic_status mosaic_heap_create(const char* options, mosaic_heap** out);
 /* FAILED_PRECONDITION while any thread is still registered. Frees the heap's root cells. Later
  * calls with the destroyed heap are INVALID_ARGUMENT; destroying a heap while another thread is
  * inside a call on it is undefined (the check and the use cannot be made atomic). */
-mosaic_status mosaic_heap_destroy(mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_heap_destroy(mosaic_heap* heap);
 /* The effective options, in the form mosaic_heap_create accepts. Copies at most `capacity`
  * bytes including the terminating NUL; *length (if not NULL) receives the full length without
  * the NUL. BUFFER_TOO_SMALL if it did not fit (the buffer then holds a truncated string). */
-mosaic_status mosaic_heap_options(const mosaic_heap* heap, char* buffer, size_t capacity,
+MOSAIC_EXPORT mosaic_status mosaic_heap_options(const mosaic_heap* heap, char* buffer, size_t capacity,
                                   size_t* length);
 /* A thread registers before it touches the heap and unregisters before it exits. */
-mosaic_status mosaic_thread_register(mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_thread_register(mosaic_heap* heap);
 /* FAILED_PRECONDITION inside a native region or with a handle scope still open. */
-mosaic_status mosaic_thread_unregister(mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_thread_unregister(mosaic_heap* heap);
 /* The heap the calling thread is registered with, or NULL. */
-mosaic_heap* mosaic_current_heap(void);
-size_t mosaic_registered_thread_count(const mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_heap* mosaic_current_heap(void);
+MOSAIC_EXPORT size_t mosaic_registered_thread_count(const mosaic_heap* heap);
 
 /* ---- Object kinds ------------------------------------------------------------------------ */
 
@@ -157,23 +159,23 @@ typedef struct mosaic_tracer mosaic_tracer;
  * call mosaic_trace/mosaic_trace_range: no allocation, no locks a mutator may hold, no other
  * objects. */
 typedef void (*mosaic_trace_fn)(const void* object, mosaic_tracer* tracer, void* user_data);
-void mosaic_trace(mosaic_tracer* tracer, mosaic_value value);
-void mosaic_trace_range(mosaic_tracer* tracer, const mosaic_value* values, size_t count);
+MOSAIC_EXPORT void mosaic_trace(mosaic_tracer* tracer, mosaic_value value);
+MOSAIC_EXPORT void mosaic_trace_range(mosaic_tracer* tracer, const mosaic_value* values, size_t count);
 
 /* `trace` is required for MOSAIC_TRACE_CUSTOM and must be NULL otherwise. At most 1024
  * distinct (trace, user_data) pairs per process (RESOURCE_EXHAUSTED beyond). */
-mosaic_status mosaic_register_kind(mosaic_heap* heap, const char* name,
+MOSAIC_EXPORT mosaic_status mosaic_register_kind(mosaic_heap* heap, const char* name,
                                    mosaic_trace_policy policy, mosaic_trace_fn trace,
                                    void* user_data, mosaic_kind* out);
 /* The kind's name, or NULL if `kind` is not registered with `heap`. */
-const char* mosaic_kind_name(const mosaic_heap* heap, mosaic_kind kind);
+MOSAIC_EXPORT const char* mosaic_kind_name(const mosaic_heap* heap, mosaic_kind kind);
 
 /* ---- Allocation (on the calling thread's heap; may collect) ------------------------------ */
 
 /* `bytes` includes the 8-byte header (so at least 8); the object is zeroed and its header
  * written with `kind` and `aux` (<= MOSAIC_AUX_MAX). OUT_OF_MEMORY at the heap limit. */
-mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes, uint64_t aux, mosaic_value* out);
-mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr, mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes, uint64_t aux, mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr, mosaic_value* out);
 
 /* ---- Roots -------------------------------------------------------------------------------
  * Values in the locals of a registered thread are found by the conservative stack scan. Use
@@ -185,17 +187,17 @@ mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr, mosaic_value
 typedef struct mosaic_handle_scope {
   uint64_t opaque[4];
 } mosaic_handle_scope;
-mosaic_status mosaic_handle_scope_open(mosaic_handle_scope* scope);
+MOSAIC_EXPORT mosaic_status mosaic_handle_scope_open(mosaic_handle_scope* scope);
 /* FAILED_PRECONDITION if `scope` is not the innermost open scope of this thread. */
-mosaic_status mosaic_handle_scope_close(mosaic_handle_scope* scope);
+MOSAIC_EXPORT mosaic_status mosaic_handle_scope_close(mosaic_handle_scope* scope);
 /* A handle is a precise root slot, valid until its scope closes; read and write it directly
  * (*handle = v). Requires an open scope. */
 typedef mosaic_value* mosaic_handle;
-mosaic_status mosaic_handle_new(mosaic_value value, mosaic_handle* out);
+MOSAIC_EXPORT mosaic_status mosaic_handle_new(mosaic_value value, mosaic_handle* out);
 
 /* Global roots: a slot the embedder owns (static or long-lived memory). */
-mosaic_status mosaic_global_root_add(mosaic_heap* heap, mosaic_value* slot);
-mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot);
+MOSAIC_EXPORT mosaic_status mosaic_global_root_add(mosaic_heap* heap, mosaic_value* slot);
+MOSAIC_EXPORT mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot);
 
 /* Root cells: runtime-owned atomic slots. Load is acquire, store release, exchange and
  * compare-exchange acq_rel. Writing requires a thread registered with the cell's heap, outside a
@@ -203,17 +205,17 @@ mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot);
  * NOT_FOUND, at least until a later mosaic_root_cell_new reuses its record; a pointer that never
  * came from mosaic_root_cell_new is checked exactly only by mosaic_root_cell_free. */
 typedef struct mosaic_root_cell mosaic_root_cell;
-mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
                                    mosaic_root_cell** out);
-mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell);
-size_t mosaic_root_cell_count(const mosaic_heap* heap);
-mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* out);
-mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value);
-mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value value,
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell);
+MOSAIC_EXPORT size_t mosaic_root_cell_count(const mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value);
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value value,
                                         mosaic_value* old_value);
 /* Strong compare-exchange: *exchanged is 1 if the cell held *expected and now holds
  * `desired`; otherwise 0 and *expected receives the current value. */
-mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_value* expected,
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_value* expected,
                                                 mosaic_value desired, int* exchanged);
 
 /* ---- Safepoints and native regions ------------------------------------------------------- */
@@ -222,8 +224,8 @@ mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_v
  * allocate nor enter native regions, or test the flag inline first:
  *   if (mosaic_safepoint_requested(flag)) mosaic_safepoint();
  * with flag = mosaic_safepoint_flag(heap), fetched once. */
-mosaic_status mosaic_safepoint(void);
-const volatile uint32_t* mosaic_safepoint_flag(const mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_safepoint(void);
+MOSAIC_EXPORT const volatile uint32_t* mosaic_safepoint_flag(const mosaic_heap* heap);
 /* Reads the flag the way the collector writes it (an atomic load where the compiler has one), so
  * that race detectors agree; one load and a compare. */
 static inline int mosaic_safepoint_requested(const volatile uint32_t* flag) {
@@ -235,30 +237,30 @@ static inline int mosaic_safepoint_requested(const volatile uint32_t* flag) {
 }
 /* Around code that may block or run long without touching the heap. Inside, the thread must
  * not touch heap objects, handles' values or root cells; not nestable. */
-mosaic_status mosaic_enter_native(void);
-mosaic_status mosaic_leave_native(void);
+MOSAIC_EXPORT mosaic_status mosaic_enter_native(void);
+MOSAIC_EXPORT mosaic_status mosaic_leave_native(void);
 
 /* ---- Collection, finalizers ------------------------------------------------------------- */
 
 /* Stops the world, collects, then runs pending finalizers. The calling thread must be
  * registered with `heap`. */
-mosaic_status mosaic_collect(mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_collect(mosaic_heap* heap);
 
 /* `fn(object, user_data)` runs once, after `object` (the start of an allocated object or a
  * pair) became unreachable, outside the pause, on a thread that collected. Registering again
  * for the same object replaces the earlier finalizer. */
 typedef void (*mosaic_finalizer_fn)(mosaic_value object, void* user_data);
-mosaic_status mosaic_register_finalizer(mosaic_heap* heap, mosaic_value object,
+MOSAIC_EXPORT mosaic_status mosaic_register_finalizer(mosaic_heap* heap, mosaic_value object,
                                         mosaic_finalizer_fn fn, void* user_data);
-size_t mosaic_pending_finalizer_count(const mosaic_heap* heap);
-mosaic_status mosaic_run_pending_finalizers(mosaic_heap* heap);
+MOSAIC_EXPORT size_t mosaic_pending_finalizer_count(const mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_run_pending_finalizers(mosaic_heap* heap);
 
 /* ---- Queries, statistics and events ----------------------------------------------------- */
 
-int mosaic_heap_contains(const mosaic_heap* heap, const void* address);
+MOSAIC_EXPORT int mosaic_heap_contains(const mosaic_heap* heap, const void* address);
 /* The object that `address` points into (interior, tagged or exact) as a reference value, or
  * 0 if it points into no allocated object. */
-mosaic_value mosaic_find_object(const mosaic_heap* heap, const void* address);
+MOSAIC_EXPORT mosaic_value mosaic_find_object(const mosaic_heap* heap, const void* address);
 
 typedef struct mosaic_gc_stats {
   uint64_t collections;
@@ -274,9 +276,9 @@ typedef struct mosaic_gc_stats {
   uint64_t heap_base;
   int heap_at_hint;
 } mosaic_gc_stats;
-mosaic_status mosaic_heap_stats(const mosaic_heap* heap, mosaic_gc_stats* out);
+MOSAIC_EXPORT mosaic_status mosaic_heap_stats(const mosaic_heap* heap, mosaic_gc_stats* out);
 /* The same as a JSON object; buffer conventions as for mosaic_heap_options. */
-mosaic_status mosaic_heap_stats_json(const mosaic_heap* heap, char* buffer, size_t capacity,
+MOSAIC_EXPORT mosaic_status mosaic_heap_stats_json(const mosaic_heap* heap, char* buffer, size_t capacity,
                                      size_t* length);
 
 typedef enum mosaic_collect_reason {
@@ -285,7 +287,7 @@ typedef enum mosaic_collect_reason {
   MOSAIC_REASON_HEAP_LIMIT = 2,
   MOSAIC_REASON_STRESS = 3
 } mosaic_collect_reason;
-const char* mosaic_collect_reason_name(mosaic_collect_reason reason);
+MOSAIC_EXPORT const char* mosaic_collect_reason_name(mosaic_collect_reason reason);
 
 typedef struct mosaic_gc_event {
   uint64_t index; /* 1 for the first collection */
@@ -294,9 +296,9 @@ typedef struct mosaic_gc_event {
 } mosaic_gc_event;
 /* Runs after each collection, outside the pause, with no runtime lock held. */
 typedef void (*mosaic_event_fn)(const mosaic_gc_event* event, void* user_data);
-mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn, void* user_data,
+MOSAIC_EXPORT mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn, void* user_data,
                                         int* id);
-mosaic_status mosaic_remove_event_listener(mosaic_heap* heap, int id);
+MOSAIC_EXPORT mosaic_status mosaic_remove_event_listener(mosaic_heap* heap, int id);
 
 #ifdef __cplusplus
 }  /* extern "C" */

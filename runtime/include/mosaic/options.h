@@ -15,10 +15,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "mosaic/export.h"
 
 namespace mosaic {
 
-struct HeapOptions {
+struct MOSAIC_EXPORT HeapOptions {
   // Where to ask the kernel to place the heap's reservation; 0 lets the kernel choose. A hint the
   // kernel does not honour is not an error: the heap goes where the kernel puts it and
   // GcStats::heap_at_hint says so.

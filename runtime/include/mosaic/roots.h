@@ -16,13 +16,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "mosaic/export.h"
 #include "mosaic/value.h"
 
 namespace mosaic {
 
 namespace internal {
 struct Mutator;
-void CheckRootCellWriter();
+MOSAIC_EXPORT void CheckRootCellWriter();
 }  // namespace internal
 
 // ---------------------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ void CheckRootCellWriter();
 //   Collect();                    // list.get() survives and is unchanged (the heap never moves)
 //
 // Scopes nest strictly (LIFO); a Handle must not outlive its scope.
-class HandleScope {
+class MOSAIC_EXPORT HandleScope {
  public:
   HandleScope();
   ~HandleScope();
@@ -45,7 +46,7 @@ class HandleScope {
   size_t saved_top_;
 };
 
-class Handle {
+class MOSAIC_EXPORT Handle {
  public:
   explicit Handle(Value value = Value());
   Value get() const { return *slot_; }

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <string>
 
+#include "mosaic/export.h"
+
 namespace mosaic {
 
 enum class CollectReason : uint8_t { kExplicit, kThreshold, kHeapLimit, kStress };
-const char* CollectReasonName(CollectReason reason);
+MOSAIC_EXPORT const char* CollectReasonName(CollectReason reason);
 
-struct GcStats {
+struct MOSAIC_EXPORT GcStats {
   uint64_t collections = 0;
   // Pauses: from the moment the collector asked the world to stop to the moment it resumed it.
   uint64_t total_pause_ns = 0;

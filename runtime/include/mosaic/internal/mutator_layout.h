@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "mosaic/export.h"
 #include "mosaic/internal/size_classes.h"
 
 namespace mosaic::internal {
@@ -37,11 +38,11 @@ inline constexpr size_t kMutatorActivationsOffset = offsetof(MutatorLayout, acti
 inline constexpr size_t kMutatorSafepointFlagOffset = offsetof(MutatorLayout, safepoint_flag);
 
 // The current thread's state, or nullptr when it is not registered.
-extern thread_local MutatorLayout* tls_mutator;
+extern MOSAIC_EXPORT thread_local MutatorLayout* tls_mutator;
 
 // The slow paths behind the inline fast paths (mosaic/internal/allocate_inline.h).
-void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux, bool may_fail);
-void* AllocatePairSlow();
+MOSAIC_EXPORT void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux, bool may_fail);
+MOSAIC_EXPORT void* AllocatePairSlow();
 
 }  // namespace mosaic::internal
 
