@@ -1,5 +1,7 @@
 #include "mosaic/options.h"
 
+#include "mosaic/heap.h"
+
 #include <cstdlib>
 
 #include "gtest/gtest.h"
@@ -10,7 +12,7 @@ namespace {
 TEST(OptionsTest, ParsesEveryOption) {
   auto o = HeapOptions::Parse(
       "heap-max=512M, gc-min=64K,gc-growth=2.5,stress=100,verify=1,mark-stack=16,blacklist=0,"
-      "retain-blocks=3,watchdog-ms=0,heap-hint=0");
+      "retain-blocks=3,watchdog-ms=0,heap-hint=0,watchdog-action=abort");
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->heap_max, size_t{512} << 20);
   EXPECT_EQ(o->gc_min, size_t{64} << 10);
@@ -22,6 +24,7 @@ TEST(OptionsTest, ParsesEveryOption) {
   EXPECT_EQ(o->retain_blocks, 3u);
   EXPECT_EQ(o->watchdog_ms, 0u);
   EXPECT_EQ(o->heap_hint, 0u);
+  EXPECT_EQ(o->watchdog_action, WatchdogAction::kAbort);
 }
 
 TEST(OptionsTest, KeysNotNamedKeepTheirBaseValue) {
@@ -49,6 +52,9 @@ TEST(OptionsTest, ErrorsNameTheOption) {
       {"heap-mux=1G", "heap-mux"},  {"heap-max=lots", "heap-max"}, {"verify=maybe", "verify"},
       {"stress", "stress"},         {"gc-growth=-1", "gc-growth"}, {"mark-stack=0", "mark-stack"},
       {"heap-max=99999999999999999999G", "heap-max"},
+      // Values that parse but cannot work: said at once, not at the first allocation.
+      {"heap-max=16777215G", "32T"},  {"heap-max=4K", "256K"},
+      {"mark-stack=1000000G", "mark-stack"}, {"watchdog-action=ignore", "watchdog-action"},
   };
   for (const Case& c : cases) {
     auto o = HeapOptions::Parse(c.text);
@@ -57,6 +63,27 @@ TEST(OptionsTest, ErrorsNameTheOption) {
     EXPECT_NE(o.status().message().find(c.mentions), absl::string_view::npos)
         << o.status().message();
   }
+}
+
+// Options built in C++ skip Parse: Heap::Create checks them the same way.
+TEST(OptionsTest, HeapCreationRefusesOptionsThatCannotWork) {
+  HeapOptions huge;
+  huge.heap_max = ~size_t{0} - 4096;
+  huge.read_environment = false;
+  auto heap = Heap::Create(huge);
+  ASSERT_FALSE(heap.ok());
+  EXPECT_EQ(heap.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(heap.status().message().find("heap-max"), absl::string_view::npos);
+  HeapOptions stack;
+  stack.mark_stack = size_t{1} << 40;
+  stack.read_environment = false;
+  heap = Heap::Create(stack);
+  ASSERT_FALSE(heap.ok());
+  EXPECT_NE(heap.status().message().find("mark-stack"), absl::string_view::npos);
+  HeapOptions growth;
+  growth.gc_growth = -0.5;
+  growth.read_environment = false;
+  EXPECT_FALSE(Heap::Create(growth).ok());
 }
 
 TEST(OptionsTest, EnvironmentVariableAppliesOnTop) {

@@ -133,9 +133,11 @@ MOSAIC_EXPORT mosaic_status mosaic_heap_destroy(mosaic_heap* heap);
 /* The effective options, in the form mosaic_heap_create accepts. Copies at most `capacity`
  * bytes including the terminating NUL; *length (if not NULL) receives the full length without
  * the NUL. BUFFER_TOO_SMALL if it did not fit (the buffer then holds a truncated string). */
-MOSAIC_EXPORT mosaic_status mosaic_heap_options(const mosaic_heap* heap, char* buffer, size_t capacity,
-                                  size_t* length);
-/* A thread registers before it touches the heap and unregisters before it exits. */
+MOSAIC_EXPORT mosaic_status mosaic_heap_options(const mosaic_heap *heap,
+                                                char *buffer, size_t capacity,
+                                                size_t *length);
+/* A thread registers before it touches the heap and unregisters before it
+ * exits. */
 MOSAIC_EXPORT mosaic_status mosaic_thread_register(mosaic_heap* heap);
 /* FAILED_PRECONDITION inside a native region or with a handle scope still open. */
 MOSAIC_EXPORT mosaic_status mosaic_thread_unregister(mosaic_heap* heap);
@@ -160,10 +162,12 @@ typedef struct mosaic_tracer mosaic_tracer;
  * objects. */
 typedef void (*mosaic_trace_fn)(const void* object, mosaic_tracer* tracer, void* user_data);
 MOSAIC_EXPORT void mosaic_trace(mosaic_tracer* tracer, mosaic_value value);
-MOSAIC_EXPORT void mosaic_trace_range(mosaic_tracer* tracer, const mosaic_value* values, size_t count);
+MOSAIC_EXPORT void mosaic_trace_range(mosaic_tracer *tracer,
+                                      const mosaic_value *values, size_t count);
 
-/* `trace` is required for MOSAIC_TRACE_CUSTOM and must be NULL otherwise. At most 1024
- * distinct (trace, user_data) pairs per process (RESOURCE_EXHAUSTED beyond). */
+/* `trace` is required for MOSAIC_TRACE_CUSTOM and must be NULL otherwise. At
+ * most 1024 distinct (trace, user_data) pairs per process (RESOURCE_EXHAUSTED
+ * beyond). */
 MOSAIC_EXPORT mosaic_status mosaic_register_kind(mosaic_heap* heap, const char* name,
                                    mosaic_trace_policy policy, mosaic_trace_fn trace,
                                    void* user_data, mosaic_kind* out);
@@ -174,13 +178,17 @@ MOSAIC_EXPORT const char* mosaic_kind_name(const mosaic_heap* heap, mosaic_kind 
 
 /* `bytes` includes the 8-byte header (so at least 8); the object is zeroed and its header
  * written with `kind` and `aux` (<= MOSAIC_AUX_MAX). OUT_OF_MEMORY at the heap limit. */
-MOSAIC_EXPORT mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes, uint64_t aux, mosaic_value* out);
-MOSAIC_EXPORT mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr, mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes,
+                                         uint64_t aux, mosaic_value *out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc_pair(mosaic_value car,
+                                              mosaic_value cdr,
+                                              mosaic_value *out);
 
-/* ---- Roots -------------------------------------------------------------------------------
- * Values in the locals of a registered thread are found by the conservative stack scan. Use
- * handles, global roots or root cells for values kept where the collector does not look
- * (malloc'ed memory, another runtime's objects). */
+/* ---- Roots
+ * -------------------------------------------------------------------------------
+ * Values in the locals of a registered thread are found by the conservative
+ * stack scan. Use handles, global roots or root cells for values kept where the
+ * collector does not look (malloc'ed memory, another runtime's objects). */
 
 /* Handle scopes: open and close strictly nested on one thread. A scope lives in the caller's
  * memory (usually a local); its contents are private. */
@@ -200,10 +208,14 @@ MOSAIC_EXPORT mosaic_status mosaic_global_root_add(mosaic_heap* heap, mosaic_val
 MOSAIC_EXPORT mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot);
 
 /* Root cells: runtime-owned atomic slots. Load is acquire, store release, exchange and
- * compare-exchange acq_rel. Writing requires a thread registered with the cell's heap, outside a
- * native region. Any thread may load. Using a freed cell (or one whose heap was destroyed) is
- * NOT_FOUND, at least until a later mosaic_root_cell_new reuses its record; a pointer that never
- * came from mosaic_root_cell_new is checked exactly only by mosaic_root_cell_free. */
+ * compare-exchange acq_rel. Every one of these calls, creating and freeing included, may come
+ * from any thread at any time: registered, inside a native region, or never registered, while
+ * collections run. A collection sees all cells as one atomic snapshot, so an object stays alive
+ * while some live cell holds it at every instant: to move it from cell A to cell B, store it into
+ * B (or create B with it) before freeing or overwriting A. Using a freed cell (or one whose heap
+ * was destroyed) is NOT_FOUND, at least until a later mosaic_root_cell_new reuses its record; a
+ * load racing a free of its cell returns the value or NOT_FOUND, never faults. A pointer that
+ * never came from mosaic_root_cell_new is checked exactly only by mosaic_root_cell_free. */
 typedef struct mosaic_root_cell mosaic_root_cell;
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
                                    mosaic_root_cell** out);
@@ -215,8 +227,9 @@ MOSAIC_EXPORT mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mo
                                         mosaic_value* old_value);
 /* Strong compare-exchange: *exchanged is 1 if the cell held *expected and now holds
  * `desired`; otherwise 0 and *expected receives the current value. */
-MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_value* expected,
-                                                mosaic_value desired, int* exchanged);
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(
+    mosaic_root_cell *cell, mosaic_value *expected, mosaic_value desired,
+    int *exchanged);
 
 /* ---- Safepoints and native regions ------------------------------------------------------- */
 
@@ -278,8 +291,10 @@ typedef struct mosaic_gc_stats {
 } mosaic_gc_stats;
 MOSAIC_EXPORT mosaic_status mosaic_heap_stats(const mosaic_heap* heap, mosaic_gc_stats* out);
 /* The same as a JSON object; buffer conventions as for mosaic_heap_options. */
-MOSAIC_EXPORT mosaic_status mosaic_heap_stats_json(const mosaic_heap* heap, char* buffer, size_t capacity,
-                                     size_t* length);
+MOSAIC_EXPORT mosaic_status mosaic_heap_stats_json(const mosaic_heap *heap,
+                                                   char *buffer,
+                                                   size_t capacity,
+                                                   size_t *length);
 
 typedef enum mosaic_collect_reason {
   MOSAIC_REASON_EXPLICIT = 0,
@@ -296,9 +311,11 @@ typedef struct mosaic_gc_event {
 } mosaic_gc_event;
 /* Runs after each collection, outside the pause, with no runtime lock held. */
 typedef void (*mosaic_event_fn)(const mosaic_gc_event* event, void* user_data);
-MOSAIC_EXPORT mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn, void* user_data,
-                                        int* id);
-MOSAIC_EXPORT mosaic_status mosaic_remove_event_listener(mosaic_heap* heap, int id);
+MOSAIC_EXPORT mosaic_status mosaic_add_event_listener(mosaic_heap *heap,
+                                                      mosaic_event_fn fn,
+                                                      void *user_data, int *id);
+MOSAIC_EXPORT mosaic_status mosaic_remove_event_listener(mosaic_heap *heap,
+                                                         int id);
 
 #ifdef __cplusplus
 }  /* extern "C" */

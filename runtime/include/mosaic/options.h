@@ -19,7 +19,19 @@
 
 namespace mosaic {
 
+// What the collector does when a thread has not reached a safepoint after watchdog-ms.
+enum class WatchdogAction : uint8_t {
+  kWarn,   // print one line naming the thread, and keep waiting
+  kAbort,  // print that line and abort the process: a stuck stop is a bug to be fixed
+};
+
 struct MOSAIC_EXPORT HeapOptions {
+  // The largest heap-max: the heap reserves twice heap-max of address space, and x86-64 user
+  // space is 128 TiB.
+  static constexpr size_t kMaxHeapMax = size_t{1} << 45;  // 32 TiB
+  // The largest mark stack, in entries (8 bytes each).
+  static constexpr size_t kMaxMarkStack = size_t{1} << 32;
+
   // Where to ask the kernel to place the heap's reservation; 0 lets the kernel choose. A hint the
   // kernel does not honour is not an error: the heap goes where the kernel puts it and
   // GcStats::heap_at_hint says so.
@@ -46,6 +58,7 @@ struct MOSAIC_EXPORT HeapOptions {
   size_t retain_blocks = 64;
   // Report a mutator that has not reached a safepoint after this long (0: never).
   uint32_t watchdog_ms = 2000;
+  WatchdogAction watchdog_action = WatchdogAction::kWarn;
   // Called when an allocation cannot be satisfied even after a collection. It may throw (no
   // runtime lock is held) or not return; if it returns, the runtime prints a message and aborts.
   std::function<void(size_t requested_bytes)> oom_handler;
@@ -61,6 +74,10 @@ struct MOSAIC_EXPORT HeapOptions {
   static absl::StatusOr<HeapOptions> FromEnvironment();
   // The options in the form Parse() accepts.
   std::string ToString() const;
+  // InvalidArgument naming the first option whose value cannot work (heap-max outside
+  // 256K..32T, a mark stack of 0 or more than 2^32 entries, a growth factor outside 0..1000).
+  // Parse and Heap::Create check it.
+  absl::Status Validate() const;
 };
 
 }  // namespace mosaic

@@ -23,7 +23,6 @@ namespace mosaic {
 
 namespace internal {
 struct Mutator;
-MOSAIC_EXPORT void CheckRootCellWriter();
 }  // namespace internal
 
 // ---------------------------------------------------------------------------------------------
@@ -70,31 +69,45 @@ class MOSAIC_EXPORT Handle {
 // object through a cell and a thread that loads it agree on the object's contents. Exchange and
 // the compare-exchanges are acq_rel (acquire on failure). Each takes an explicit order too.
 //
-// Writes and collections: a cell may be written from any *registered* thread that is not in a
-// native region. Such a thread cannot be running while a collection visits the cells (it is
-// parked at a safepoint), so a write never races the scan: the scan sees either the value before
-// the write or after it, and the object written was reachable from the writer's stack until then.
-// A debug build checks that the writer is registered and running.
+// Any thread, any time: every operation (Heap::NewRootCell and FreeRootCell included) may come
+// from a registered thread, from one inside a native region, or from a thread that never
+// registered, while collections run. A collection visits the cells as one atomic snapshot:
+// creating, freeing and writing cells wait for the few microseconds the collector takes to read
+// the cells' bitmaps, and a write that began before is finished first. So an object is kept alive
+// as long as some live cell holds it at every instant; to move an object from cell A to cell B,
+// store it into B (or create B with it) before freeing or overwriting A. A value loaded from a
+// cell stays valid while some cell or other root holds it. Loading a freed cell reads null
+// (Value()); the C API reports it as NOT_FOUND. docs/embedding.md says more.
+class RootCell;
+
+namespace internal {
+// The out-of-line writes behind RootCell's methods: each waits out a collector's scan of the
+// cells, then writes.
+MOSAIC_EXPORT void RootCellStore(RootCell* cell, uint64_t bits, std::memory_order order);
+MOSAIC_EXPORT uint64_t RootCellExchange(RootCell* cell, uint64_t bits, std::memory_order order);
+MOSAIC_EXPORT bool RootCellCompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired,
+                                           bool weak, std::memory_order success,
+                                           std::memory_order failure);
+}  // namespace internal
+
 class RootCell {
  public:
   Value Load(std::memory_order order = std::memory_order_acquire) const {
     return Value::FromBits(word_.load(order));
   }
   void Store(Value value, std::memory_order order = std::memory_order_release) {
-    CheckWriter();
-    word_.store(value.bits(), order);
+    internal::RootCellStore(this, value.bits(), order);
   }
   Value Exchange(Value value, std::memory_order order = std::memory_order_acq_rel) {
-    CheckWriter();
-    return Value::FromBits(word_.exchange(value.bits(), order));
+    return Value::FromBits(internal::RootCellExchange(this, value.bits(), order));
   }
   // On failure, `expected` receives the current value.
   bool CompareExchangeStrong(Value& expected, Value desired,
                              std::memory_order success = std::memory_order_acq_rel,
                              std::memory_order failure = std::memory_order_acquire) {
-    CheckWriter();
     uint64_t bits = expected.bits();
-    bool ok = word_.compare_exchange_strong(bits, desired.bits(), success, failure);
+    bool ok = internal::RootCellCompareExchange(this, &bits, desired.bits(), false, success,
+                                                failure);
     expected = Value::FromBits(bits);
     return ok;
   }
@@ -102,9 +115,9 @@ class RootCell {
   bool CompareExchangeWeak(Value& expected, Value desired,
                            std::memory_order success = std::memory_order_acq_rel,
                            std::memory_order failure = std::memory_order_acquire) {
-    CheckWriter();
     uint64_t bits = expected.bits();
-    bool ok = word_.compare_exchange_weak(bits, desired.bits(), success, failure);
+    bool ok = internal::RootCellCompareExchange(this, &bits, desired.bits(), true, success,
+                                                failure);
     expected = Value::FromBits(bits);
     return ok;
   }
@@ -113,11 +126,6 @@ class RootCell {
   std::atomic<uint64_t>& word() { return word_; }
 
  private:
-  static void CheckWriter() {
-#ifndef NDEBUG
-    internal::CheckRootCellWriter();
-#endif
-  }
   std::atomic<uint64_t> word_{0};
 };
 static_assert(sizeof(RootCell) == 8);

@@ -60,7 +60,6 @@ bool Allocator::RefillFromBlock(Mutator* self, int cls) {
   }
   cs.next_cell = end;
   self->buffers[cls] = AllocBuffer{lo, hi};
-  self->allocated_bytes += hi - lo;
   self->unpublished_bytes += hi - lo;
   return true;
 }
@@ -68,7 +67,12 @@ bool Allocator::RefillFromBlock(Mutator* self, int cls) {
 void Allocator::PublishAllocated(Mutator* self) {
   if (self->unpublished_bytes != 0) {
     allocated_since_gc_.fetch_add(self->unpublished_bytes, std::memory_order_relaxed);
+    total_bytes_.fetch_add(self->unpublished_bytes, std::memory_order_relaxed);
     self->unpublished_bytes = 0;
+  }
+  if (self->slow_allocations != 0) {
+    total_slow_allocations_.fetch_add(self->slow_allocations, std::memory_order_relaxed);
+    self->slow_allocations = 0;
   }
 }
 
@@ -129,7 +133,7 @@ void* Allocator::AllocateLarge(Mutator* self, size_t bytes, bool may_fail) {
       if (LargeHeader* h = large_.Allocate(bytes)) {
         uint64_t page_bytes = uint64_t{h->pages} * kPageSize;
         allocated_since_gc_.fetch_add(page_bytes, std::memory_order_relaxed);
-        self->allocated_bytes += page_bytes;
+        total_bytes_.fetch_add(page_bytes, std::memory_order_relaxed);
         return reinterpret_cast<void*>(h->object());
       }
       if (limit_collections++ >= 2) break;
@@ -157,24 +161,31 @@ void Allocator::RetireBuffers(Mutator* m) {
       auto first = static_cast<uint32_t>(block->CellIndex(b.cursor));
       auto last = static_cast<uint32_t>(block->CellIndex(b.limit - 1));
       BlockHeader::ClearRange(block->alloc, first, last + 1);
-      m->allocated_bytes -= b.limit - b.cursor;
       allocated_since_gc_.fetch_sub(b.limit - b.cursor, std::memory_order_relaxed);
+      total_bytes_.fetch_sub(b.limit - b.cursor, std::memory_order_relaxed);
     }
     b = AllocBuffer{0, 0};
     m->classes[cls] = Mutator::ClassState{};
   }
 }
 
-void Allocator::FlushCounts(Mutator* m) {
-  flushed_bytes_.fetch_add(m->allocated_bytes, std::memory_order_relaxed);
-  flushed_slow_allocations_.fetch_add(m->slow_allocations, std::memory_order_relaxed);
-  m->allocated_bytes = 0;
-  m->slow_allocations = 0;
+void Allocator::ReleaseThread(Mutator* m) {
+  BlockHeader* current[kNumSizeClasses];
+  for (int cls = 0; cls < kNumSizeClasses; ++cls) current[cls] = m->classes[cls].block;
+  RetireBuffers(m);
+  for (BlockHeader* block : current) {
+    if (block != nullptr) blocks_.ReturnPartlyUsed(block);
+  }
 }
 
-void Allocator::TakeCounts(uint64_t* bytes, uint64_t* slow_allocations) {
-  *bytes = flushed_bytes_.exchange(0, std::memory_order_relaxed);
-  *slow_allocations = flushed_slow_allocations_.exchange(0, std::memory_order_relaxed);
+uint64_t Allocator::TotalBytes(Mutator* self) {
+  if (self != nullptr) PublishAllocated(self);
+  return total_bytes_.load(std::memory_order_relaxed);
+}
+
+uint64_t Allocator::TotalSlowAllocations(Mutator* self) {
+  if (self != nullptr) PublishAllocated(self);
+  return total_slow_allocations_.load(std::memory_order_relaxed);
 }
 
 void Allocator::StartCycle(uint64_t threshold) {

@@ -51,15 +51,22 @@ class Allocator {
   void* AllocateSmall(Mutator* self, int size_class, bool may_fail);
   void* AllocateLarge(Mutator* self, size_t bytes, bool may_fail);
 
-  // --- Inside the pause, or for a thread that leaves -----------------------------------------
+  // --- Inside the pause ----------------------------------------------------------------------
   // The unused rest of every buffer loses its alloc bits; the thread's counts are published.
   void RetireBuffers(Mutator* m);
-  // Moves `m`'s allocation counts into the ones TakeCounts returns.
-  void FlushCounts(Mutator* m);
-  // The bytes and slow-path allocations counted since the last call.
-  void TakeCounts(uint64_t* bytes, uint64_t* slow_allocations);
   // A collection ended: the next is due after `threshold` more bytes.
   void StartCycle(uint64_t threshold);
+
+  // A thread leaves: its buffers retire, and the blocks it was allocating from go back to the
+  // pool as recyclable, so that the next thread fills them instead of committing new ones.
+  void ReleaseThread(Mutator* m);
+
+  // Totals since the heap was created: bytes handed out (cells of holes and buffers, net of what
+  // retired unused; pages of large objects) and slow-path allocations. Threads publish their
+  // counts when they refill from the pool, collect or leave, so up to one block per thread may
+  // be missing; the calling thread's own counts are published first.
+  uint64_t TotalBytes(Mutator* self);
+  uint64_t TotalSlowAllocations(Mutator* self);
 
  private:
   bool RefillFromBlock(Mutator* self, int size_class);
@@ -77,8 +84,8 @@ class Allocator {
   GcTrigger& trigger_;
   std::atomic<uint64_t> allocated_since_gc_{0};
   std::atomic<uint64_t> gc_threshold_{0};
-  std::atomic<uint64_t> flushed_bytes_{0};
-  std::atomic<uint64_t> flushed_slow_allocations_{0};
+  std::atomic<uint64_t> total_bytes_{0};
+  std::atomic<uint64_t> total_slow_allocations_{0};
 };
 
 }  // namespace mosaic::internal

@@ -118,6 +118,11 @@ BlockHeader* BlockPool::Acquire(int size_class, StackSpan stack) {
   return block;
 }
 
+void BlockPool::ReturnPartlyUsed(BlockHeader* block) {
+  std::lock_guard<std::mutex> lock(mu_);
+  recyclable_[block->size_class].push_back(block);
+}
+
 void BlockPool::ClearBlacklist() {
   for (size_t i = 0; i < layout_.num_blocks(); ++i) state_[i] &= ~kBlacklistBit;
 }

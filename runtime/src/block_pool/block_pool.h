@@ -56,6 +56,10 @@ class BlockPool {
   // limit. Thread-safe.
   BlockHeader* Acquire(int size_class, StackSpan stack);
 
+  // A block a leaving thread was allocating from: recyclable for its class until the next sweep
+  // files it again. Thread-safe.
+  void ReturnPartlyUsed(BlockHeader* block);
+
   // --- The side table: read by the marker inside the pause, without the lock. ---------------
   uint8_t state(size_t index) const { return state_[index]; }
   const uint8_t* state_table() const { return state_.get(); }

@@ -42,8 +42,10 @@ constexpr uint64_t kLiveCell = 0x6d6f7361'69634345;  // "mosaicCE"
 
 struct mosaic_root_cell {
   std::atomic<uint64_t> magic{0};
-  mosaic::RootCell* cell = nullptr;
-  const mosaic_heap* heap = nullptr;
+  // Kept when the record is freed (cells' memory lives as long as their heap), so that a load
+  // racing a free reads the freed cell, or the record's next cell, and never a null pointer.
+  std::atomic<mosaic::RootCell*> cell{nullptr};
+  std::atomic<const mosaic_heap*> heap{nullptr};
   mosaic_root_cell* next_free = nullptr;
 };
 
@@ -71,8 +73,6 @@ mosaic_root_cell* NewCellRecord() {
 
 void ReleaseCellRecord(mosaic_root_cell* record) {
   record->magic.store(0, std::memory_order_release);
-  record->cell = nullptr;
-  record->heap = nullptr;
   std::lock_guard lock(g_cell_pool_mu);
   record->next_free = g_cell_free_list;
   g_cell_free_list = record;
@@ -86,25 +86,6 @@ mosaic_status CheckCell(const char* function, const mosaic_root_cell* cell) {
     return Fail(MOSAIC_ERR_NOT_FOUND,
                 absl::StrCat(function, ": not a live root cell (freed, its heap destroyed, or "
                                        "never allocated by mosaic_root_cell_new)"));
-  }
-  return MOSAIC_OK;
-}
-
-// Writers must be registered with the cell's heap and running: then a collection of that heap
-// cannot be scanning the cells while they write (see mosaic/roots.h).
-mosaic_status CheckWriter(const char* function, const mosaic_root_cell* cell) {
-  mosaic_status status = CheckCell(function, cell);
-  if (status != MOSAIC_OK) return status;
-  internal::Mutator* m = internal::CurrentMutator();
-  if (m == nullptr || m->heap != cell->heap->heap->impl()) {
-    return Fail(MOSAIC_ERR_NOT_REGISTERED,
-                absl::StrCat(function, ": the calling thread is not registered with the cell's "
-                                       "heap; writers must be"));
-  }
-  if (m->state.load(std::memory_order_relaxed) != internal::MutatorState::kRunning) {
-    return Fail(MOSAIC_ERR_FAILED_PRECONDITION,
-                absl::StrCat(function, ": called inside a native region; call "
-                                       "mosaic_leave_native first"));
   }
   return MOSAIC_OK;
 }
@@ -228,10 +209,8 @@ mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: out is NULL");
   }
   mosaic_root_cell* record = mosaic::capi::NewCellRecord();
-  // The initial value is written without the writer check: the cell is not visible to anyone
-  // yet, and a reference in `initial` is still held by the caller.
-  record->cell = heap->heap->NewRootCell(Value::FromBits(initial));
-  record->heap = heap;
+  record->cell.store(heap->heap->NewRootCell(Value::FromBits(initial)), std::memory_order_release);
+  record->heap.store(heap, std::memory_order_release);
   {
     std::lock_guard lock(heap->mu);
     heap->cells.insert(record);
@@ -252,7 +231,7 @@ mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell) {
                   "mosaic_root_cell_free: not a live root cell of this heap");
     }
   }
-  heap->heap->FreeRootCell(cell->cell);
+  heap->heap->FreeRootCell(cell->cell.load(std::memory_order_acquire));
   mosaic::capi::ReleaseCellRecord(cell);
   return MOSAIC_OK;
 }
@@ -271,14 +250,18 @@ mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* 
   }
   mosaic_status status = mosaic::capi::CheckCell("mosaic_root_cell_load", cell);
   if (status != MOSAIC_OK) return status;
-  *out = cell->cell->Load().bits();
+  mosaic_value value = cell->cell.load(std::memory_order_acquire)->Load().bits();
+  // Freed meanwhile: the value may be the freed cell's null, or belong to the record's next use.
+  status = mosaic::capi::CheckCell("mosaic_root_cell_load", cell);
+  if (status != MOSAIC_OK) return status;
+  *out = value;
   return MOSAIC_OK;
 }
 
 mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value) {
-  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_store", cell);
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_root_cell_store", cell);
   if (status != MOSAIC_OK) return status;
-  cell->cell->Store(Value::FromBits(value));
+  cell->cell.load(std::memory_order_acquire)->Store(Value::FromBits(value));
   return MOSAIC_OK;
 }
 
@@ -287,9 +270,9 @@ mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value val
   if (old_value == nullptr) {
     return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_exchange: old_value is NULL");
   }
-  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_exchange", cell);
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_root_cell_exchange", cell);
   if (status != MOSAIC_OK) return status;
-  *old_value = cell->cell->Exchange(Value::FromBits(value)).bits();
+  *old_value = cell->cell.load(std::memory_order_acquire)->Exchange(Value::FromBits(value)).bits();
   return MOSAIC_OK;
 }
 
@@ -300,11 +283,13 @@ mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell, mosaic_v
                 absl::StrCat("mosaic_root_cell_compare_exchange: ",
                              expected == nullptr ? "expected" : "exchanged", " is NULL"));
   }
-  mosaic_status status = mosaic::capi::CheckWriter("mosaic_root_cell_compare_exchange", cell);
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_root_cell_compare_exchange", cell);
   if (status != MOSAIC_OK) return status;
   Value e = Value::FromBits(*expected);
-  *exchanged = cell->cell->CompareExchangeStrong(e, Value::FromBits(desired)) ? 1
-                                                                                              : 0;
+  *exchanged = cell->cell.load(std::memory_order_acquire)
+                       ->CompareExchangeStrong(e, Value::FromBits(desired))
+                   ? 1
+                   : 0;
   *expected = e.bits();
   return MOSAIC_OK;
 }

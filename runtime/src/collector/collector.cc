@@ -1,6 +1,9 @@
 #include "collector/collector.h"
 
 #include <algorithm>
+#include <new>
+
+#include "absl/strings/str_format.h"
 
 #include "common/clock.h"
 #include "mark/marker.h"
@@ -11,7 +14,19 @@
 namespace mosaic::internal {
 
 Collector::Collector(const HeapOptions& options, const Parts& parts)
-    : options_(options), parts_(parts), mark_stack_(new uintptr_t[options.mark_stack]) {}
+    : options_(options), parts_(parts) {}
+
+absl::Status Collector::Init() {
+  // Marking must never allocate, so the stack is allocated now (its pages are committed only as
+  // deep as marking ever goes).
+  mark_stack_.reset(new (std::nothrow) uintptr_t[options_.mark_stack]);
+  if (mark_stack_ == nullptr) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "mark-stack=%u: cannot allocate %u bytes for the mark stack", options_.mark_stack,
+        options_.mark_stack * sizeof(uintptr_t)));
+  }
+  return absl::OkStatus();
+}
 
 void Collector::Collect(Mutator* self, CollectReason reason) {
   struct Args {
@@ -43,11 +58,13 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t tim
   cycle.reason = reason;
   cycle.time_to_safepoint_ns = time_to_safepoint_ns;
   cycle.mutators = mutators.size();
-  for (Mutator* m : mutators) {
-    allocator.RetireBuffers(m);
-    allocator.FlushCounts(m);
-  }
-  allocator.TakeCounts(&cycle.allocated_bytes, &cycle.slow_allocations);
+  for (Mutator* m : mutators) allocator.RetireBuffers(m);
+  const uint64_t total_bytes = allocator.TotalBytes(nullptr);
+  const uint64_t total_slow = allocator.TotalSlowAllocations(nullptr);
+  cycle.allocated_bytes = total_bytes - bytes_at_last_cycle_;
+  cycle.slow_allocations = total_slow - slow_at_last_cycle_;
+  bytes_at_last_cycle_ = total_bytes;
+  slow_at_last_cycle_ = total_slow;
 
   const Verifier::Heap verified{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers};
   if (options_.verify) Verifier(verified, "before collection").VerifyHeap(mutators);
@@ -60,16 +77,16 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t tim
   StackWalker* walker = parts_.roots.stack_walker();
   for (Mutator* m : mutators) {
     RootMarkingVisitor visitor(marker, m->asan_fake_stack);
-    ThreadStack stack;
-    stack.top = reinterpret_cast<const void*>(m->stack_top);
-    stack.base = reinterpret_cast<const void*>(m->stack_base);
-    stack.activations = m->activations;
-    stack.frame_pointer = reinterpret_cast<const void*>(m->frame_pointer);
+    const ThreadStack stack = m->Stack();
     if (walker != nullptr) {
       walker->WalkStack(stack, visitor);
     } else {
       visitor.VisitConservativeRange(stack.top, stack.base);
     }
+    // Zero unless the stack top was recorded at EnterNative (the thread is in a native region,
+    // or parked on its way out of one).
+    visitor.VisitConservativeRange(std::begin(m->native_registers),
+                                   std::end(m->native_registers));
     for (size_t i = 0; i < m->handle_top; ++i) {
       visitor.VisitPrecise(m->handle_chunks[i / Mutator::kHandleChunk][i % Mutator::kHandleChunk]);
     }
@@ -79,8 +96,8 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t tim
   }
   cycle.precise_roots += parts_.roots.ForEachGlobal([&](Value* slot) { marker.MarkPrecise(*slot); });
   uint64_t cells_start = NowNanos();
-  cycle.root_cells = parts_.roots.cells().ForEachLive(
-      [&](uint64_t word) { marker.MarkPrecise(Value::FromBits(word)); });
+  cycle.root_cells =
+      parts_.roots.cells().ForEachLive([&](Value value) { marker.MarkPrecise(value); });
   cycle.root_cell_ns = NowNanos() - cells_start;
   cycle.precise_roots += cycle.root_cells;
   parts_.finalizers.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "absl/status/status.h"
 #include "alloc/allocator.h"
 #include "alloc/gc_trigger.h"
 #include "finalizers/finalizer_queue.h"
@@ -47,6 +48,8 @@ class Collector final : public GcTrigger {
   Collector(const HeapOptions& options, const Parts& parts);
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
+  // Allocates the mark stack; ResourceExhausted if the system refuses it.
+  absl::Status Init();
 
   // Stops the world and collects (or, if another thread is collecting, parks for that
   // collection), then runs listeners and queued finalizers. `self` holds no runtime lock.
@@ -66,6 +69,9 @@ class Collector final : public GcTrigger {
   const Parts parts_;
   // Mark-stack storage, allocated once: marking never allocates.
   std::unique_ptr<uintptr_t[]> mark_stack_;
+  // The allocator's totals at the last collection, for the bytes allocated in between.
+  uint64_t bytes_at_last_cycle_ = 0;
+  uint64_t slow_at_last_cycle_ = 0;
 };
 
 }  // namespace mosaic::internal

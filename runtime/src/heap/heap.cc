@@ -180,13 +180,5 @@ void* AllocatePairSlow() {
   return m->heap->allocator().AllocateSmall(m, kPairClass, /*may_fail=*/false);
 }
 
-void CheckRootCellWriter() {
-  Mutator* m = CurrentMutator();
-  MOSAIC_CHECK(m != nullptr, "a root cell was written from a thread that is not registered "
-                             "with a heap; register it first");
-  MOSAIC_CHECK(m->state.load(std::memory_order_relaxed) == MutatorState::kRunning,
-               "a root cell was written from inside a native region; call LeaveNative first");
-}
-
 }  // namespace internal
 }  // namespace mosaic

@@ -21,20 +21,17 @@ HeapLayout LayoutOf(const Reservation& reservation) {
 
 absl::StatusOr<std::unique_ptr<HeapImpl>> HeapImpl::Create(Heap* owner,
                                                            const HeapOptions& options) {
-  if (options.heap_max < kBlockSize) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("heap-max=%zu is too small: at least %zu bytes", options.heap_max,
-                        kBlockSize));
-  }
-  if (options.mark_stack < 1) {
-    return absl::InvalidArgumentError("mark-stack must be at least 1 entry");
-  }
+  absl::Status valid = options.Validate();
+  if (!valid.ok()) return valid;
   // The small-object region and the large-object region are each as large as the limit, so
   // neither can run out of address space before the limit is reached.
   size_t half = RoundUp(options.heap_max, kBlockSize);
   auto reservation = Reservation::Create(options.heap_hint, 2 * half, kBlockSize);
   if (!reservation.ok()) return reservation.status();
-  return std::unique_ptr<HeapImpl>(new HeapImpl(owner, options, *std::move(reservation)));
+  auto impl = std::unique_ptr<HeapImpl>(new HeapImpl(owner, options, *std::move(reservation)));
+  absl::Status ready = impl->collector_.Init();
+  if (!ready.ok()) return ready;
+  return impl;
 }
 
 HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation)
@@ -47,7 +44,10 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
               BlockPool::Config{options.blacklist, options.retain_blocks, options.verify}),
       large_(layout_.large_base(), layout_.large_size(), budget_),
       spaces_(layout_, blocks_, large_),
-      threads_(ThreadRegistry::Config{options.watchdog_ms}),
+      threads_(ThreadRegistry::Config{
+          options.watchdog_ms, options.watchdog_action == WatchdogAction::kAbort,
+          // The thread's partly used blocks go back to the pool for the next thread.
+          [this](Mutator* m) { allocator_.ReleaseThread(m); }}),
       stats_(layout_.base, reservation_.at_hint()),
       trigger_(*this),
       allocator_(Allocator::Config{options.stress, options.verify, options.gc_min,
@@ -63,17 +63,14 @@ absl::Status HeapImpl::RegisterCurrentThread() {
   return absl::OkStatus();
 }
 
-absl::Status HeapImpl::UnregisterCurrentThread() {
-  // The thread's partly used blocks become orphans: they stay in the used set and the next
-  // collection sweeps them like any other block.
-  return threads_.UnregisterCurrentThread([this](Mutator* m) {
-    allocator_.RetireBuffers(m);
-    allocator_.FlushCounts(m);
-  });
-}
+absl::Status HeapImpl::UnregisterCurrentThread() { return threads_.UnregisterCurrentThread(); }
 
-GcStats HeapImpl::Stats() const {
+GcStats HeapImpl::Stats() {
   GcStats s = stats_.Snapshot();
+  Mutator* self = CurrentMutator();
+  if (self != nullptr && self->heap != this) self = nullptr;
+  s.bytes_allocated = allocator_.TotalBytes(self);
+  s.objects_allocated = allocator_.TotalSlowAllocations(self);
   s.committed_bytes = budget_.committed();
   s.peak_committed_bytes = budget_.peak();
   s.blocks_quarantined = blocks_.blocks_quarantined();

@@ -59,7 +59,7 @@ class HeapImpl {
   absl::Status RegisterCurrentThread();
   absl::Status UnregisterCurrentThread();
   // GcStats with every component's figures.
-  GcStats Stats() const;
+  GcStats Stats();
 
  private:
   HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation);

@@ -97,6 +97,14 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else if (key == "retain-blocks") {
       if (!absl::SimpleAtoi(value, &number)) return Bad(key, value, "a count");
       o.retain_blocks = number;
+    } else if (key == "watchdog-action") {
+      if (value == "warn") {
+        o.watchdog_action = WatchdogAction::kWarn;
+      } else if (value == "abort") {
+        o.watchdog_action = WatchdogAction::kAbort;
+      } else {
+        return Bad(key, value, "warn or abort");
+      }
     } else if (key == "watchdog-ms") {
       uint32_t ms;
       if (!absl::SimpleAtoi(value, &ms)) return Bad(key, value, "milliseconds (0: off)");
@@ -105,10 +113,33 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown GC option '", key,
           "' (known: heap-max, heap-hint, gc-min, gc-growth, stress, verify, mark-stack, "
-          "blacklist, retain-blocks, watchdog-ms)"));
+          "blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
     }
   }
+  absl::Status valid = o.Validate();
+  if (!valid.ok()) return valid;
   return o;
+}
+
+absl::Status HeapOptions::Validate() const {
+  constexpr size_t kMinHeapMax = size_t{256} << 10;  // one block
+  if (heap_max < kMinHeapMax || heap_max > kMaxHeapMax) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "heap-max=%u is out of range: it must be from 256K (one block) to 32T (the heap reserves "
+        "twice heap-max of address space)",
+        heap_max));
+  }
+  if (mark_stack < 1 || mark_stack > kMaxMarkStack) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "mark-stack=%u is out of range: it must be from 1 to 4G entries (it only sets how often "
+        "marking falls back to rescanning; it never limits what can be marked)",
+        mark_stack));
+  }
+  if (!(gc_growth >= 0.0) || gc_growth > 1000.0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("gc-growth=%g is out of range: it must be from 0 to 1000", gc_growth));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment(HeapOptions base) {
@@ -133,9 +164,10 @@ absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
 std::string HeapOptions::ToString() const {
   return absl::StrFormat(
       "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,stress=%u,verify=%d,mark-stack=%u,"
-      "blacklist=%d,retain-blocks=%u,watchdog-ms=%u",
+      "blacklist=%d,retain-blocks=%u,watchdog-ms=%u,watchdog-action=%s",
       heap_max, heap_hint, gc_min, gc_growth, stress, verify ? 1 : 0, mark_stack,
-      blacklist ? 1 : 0, retain_blocks, watchdog_ms);
+      blacklist ? 1 : 0, retain_blocks, watchdog_ms,
+      watchdog_action == WatchdogAction::kAbort ? "abort" : "warn");
 }
 
 }  // namespace mosaic

@@ -3,10 +3,33 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <thread>
 
 #include "common/check.h"
+#include "roots/cell_writers.h"
 
 namespace mosaic::internal {
+
+class RootCellTable::WriteScope {
+ public:
+  explicit WriteScope(const RootCell* cell)
+      : table_(ChunkOf(cell)->table), slot_(CurrentCellWriterSlot()) {
+    for (;;) {
+      slot_->writing.store(table_, std::memory_order_seq_cst);
+      if (!table_->scanning_.load(std::memory_order_seq_cst)) return;
+      // A scan is under way: step back and let it finish.
+      slot_->writing.store(nullptr, std::memory_order_seq_cst);
+      while (table_->scanning_.load(std::memory_order_acquire)) std::this_thread::yield();
+    }
+  }
+  ~WriteScope() { slot_->writing.store(nullptr, std::memory_order_release); }
+  WriteScope(const WriteScope&) = delete;
+  WriteScope& operator=(const WriteScope&) = delete;
+
+ private:
+  const RootCellTable* table_;
+  CellWriterSlot* slot_;
+};
 
 RootCellTable::~RootCellTable() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -23,7 +46,7 @@ RootCell* RootCellTable::Allocate(Value initial) {
     MOSAIC_CHECK(memory != nullptr, "out of memory allocating a root-cell chunk");
     Chunk* c = new (memory) Chunk();
     c->live = 0;
-    c->index = static_cast<uint32_t>(chunks_.size());
+    c->table = this;
     std::fill(std::begin(c->occupied), std::end(c->occupied), 0);
     chunks_.push_back(c);
     with_space_.push_back(c);
@@ -34,8 +57,9 @@ RootCell* RootCellTable::Allocate(Value initial) {
     if (free_bits == 0) continue;
     size_t i = w * 64 + static_cast<size_t>(std::countr_zero(free_bits));
     if (i >= kCellsPerChunk) break;
+    // Under the lock, so never during a scan: the new cell and its value appear together.
+    c->cells[i].word().store(initial.bits(), std::memory_order_release);
     c->occupied[w] |= uint64_t{1} << (i % 64);
-    c->cells[i].word().store(initial.bits(), std::memory_order_relaxed);
     if (++c->live == kCellsPerChunk) with_space_.pop_back();
     ++live_;
     return &c->cells[i];
@@ -43,16 +67,24 @@ RootCell* RootCellTable::Allocate(Value initial) {
   Fatal("root-cell chunk %p claims free space but has none", c);
 }
 
-void RootCellTable::Free(RootCell* cell) {
-  auto* c = reinterpret_cast<Chunk*>(reinterpret_cast<uintptr_t>(cell) & ~(kChunkBytes - 1));
+bool RootCellTable::IsLive(const RootCell* cell) const {
+  Chunk* c = ChunkOf(cell);
   std::lock_guard<std::mutex> lock(mu_);
-  // Look the chunk up before touching it: a stray pointer must give a message, not a fault.
+  // Look the chunk up before touching it: a stray pointer must give an answer, not a fault.
+  if (std::find(chunks_.begin(), chunks_.end(), c) == chunks_.end()) return false;
+  size_t i = static_cast<size_t>(cell - c->cells);
+  return i < kCellsPerChunk && ((c->occupied[i / 64] >> (i % 64)) & 1);
+}
+
+void RootCellTable::Free(RootCell* cell) {
+  Chunk* c = ChunkOf(cell);
+  std::lock_guard<std::mutex> lock(mu_);
   bool known = std::find(chunks_.begin(), chunks_.end(), c) != chunks_.end();
   size_t i = static_cast<size_t>(cell - c->cells);
   MOSAIC_CHECK(known && i < kCellsPerChunk && ((c->occupied[i / 64] >> (i % 64)) & 1),
                "FreeRootCell(%p): not a live root cell of this heap (freed twice?)", cell);
   c->occupied[i / 64] &= ~(uint64_t{1} << (i % 64));
-  cell->word().store(0, std::memory_order_relaxed);
+  cell->word().store(0, std::memory_order_release);
   if (c->live-- == kCellsPerChunk) with_space_.push_back(c);
   --live_;
 }
@@ -60,6 +92,56 @@ void RootCellTable::Free(RootCell* cell) {
 size_t RootCellTable::live() const {
   std::lock_guard<std::mutex> lock(mu_);
   return live_;
+}
+
+void RootCellTable::Store(RootCell* cell, uint64_t bits, std::memory_order order) {
+  WriteScope scope(cell);
+  cell->word().store(bits, order);
+}
+
+uint64_t RootCellTable::Exchange(RootCell* cell, uint64_t bits, std::memory_order order) {
+  WriteScope scope(cell);
+  return cell->word().exchange(bits, order);
+}
+
+bool RootCellTable::CompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired,
+                                    bool weak, std::memory_order success,
+                                    std::memory_order failure) {
+  WriteScope scope(cell);
+  return weak ? cell->word().compare_exchange_weak(*expected, desired, success, failure)
+              : cell->word().compare_exchange_strong(*expected, desired, success, failure);
+}
+
+size_t RootCellTable::ForEachLive(absl::FunctionRef<void(Value value)> visit) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  scanning_.store(true, std::memory_order_seq_cst);
+  WaitForCellWriters(this);
+  size_t visited = 0;
+  for (const Chunk* c : chunks_) {
+    for (size_t w = 0; w < kBitmapWords; ++w) {
+      uint64_t bits = c->occupied[w];
+      while (bits != 0) {
+        size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        bits &= bits - 1;
+        visit(c->cells[i].Load(std::memory_order_acquire));
+        ++visited;
+      }
+    }
+  }
+  scanning_.store(false, std::memory_order_release);
+  return visited;
+}
+
+// The exported entry points of RootCell's writes.
+void RootCellStore(RootCell* cell, uint64_t bits, std::memory_order order) {
+  RootCellTable::Store(cell, bits, order);
+}
+uint64_t RootCellExchange(RootCell* cell, uint64_t bits, std::memory_order order) {
+  return RootCellTable::Exchange(cell, bits, order);
+}
+bool RootCellCompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired, bool weak,
+                             std::memory_order success, std::memory_order failure) {
+  return RootCellTable::CompareExchange(cell, expected, desired, weak, success, failure);
 }
 
 }  // namespace mosaic::internal

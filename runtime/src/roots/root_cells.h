@@ -1,17 +1,27 @@
 // The table behind Heap::NewRootCell. Cells live in 32 KiB chunks, each aligned to its size so
-// that a cell finds its chunk by masking; each chunk keeps an occupancy bitmap, so a collection
-// visits only live cells (one word of the bitmap covers 64 cells) and never touches free ones.
+// that a cell finds its chunk (and the chunk its table) by masking; each chunk keeps an occupancy
+// bitmap, so a collection visits only live cells (one word of the bitmap covers 64 cells) and
+// never touches free ones.
+//
+// Threads the collector never stops use these cells (mosaic/roots.h: any thread, any time). The
+// collector reads them as one atomic snapshot: ForEachLive takes the table's lock (so no cell is
+// created or freed, and no chunk added, while it runs), raises `scanning_` and waits for the
+// writes already under way to finish (roots/cell_writers.h); writes that come later wait for the
+// scan to end. Loads take no part: a load never changes what the cells hold.
+//
+// Chunks are freed only with the table, so a stale RootCell* always points at readable memory: a
+// freed cell reads as null.
 #ifndef MOSAIC_SRC_ROOTS_ROOT_CELLS_H_
 #define MOSAIC_SRC_ROOTS_ROOT_CELLS_H_
 
-#include <bit>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include <condition_variable>
-#include <mutex>
+#include "absl/functional/function_ref.h"
 #include "mosaic/roots.h"
 
 namespace mosaic::internal {
@@ -29,40 +39,40 @@ class RootCellTable {
   RootCell* Allocate(Value initial);
   // Fatal if `cell` is not a live cell of this table.
   void Free(RootCell* cell);
+  // Whether `cell` is a live cell of this table (a stray pointer is simply not).
+  bool IsLive(const RootCell* cell) const;
   size_t live() const;
 
-  // Calls visit(word) for every live cell. Only inside a pause (no concurrent Allocate/Free).
-  template <typename Visit>
-  size_t ForEachLive(Visit visit) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    size_t visited = 0;
-    for (const Chunk* c : chunks_) {
-      for (size_t w = 0; w < kBitmapWords; ++w) {
-        uint64_t bits = c->occupied[w];
-        while (bits != 0) {
-          size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
-          bits &= bits - 1;
-          visit(c->cells[i].Load(std::memory_order_relaxed).bits());
-          ++visited;
-        }
-      }
-    }
-    return visited;
-  }
+  // The writes behind RootCell (any thread): each runs outside any scan of its table.
+  static void Store(RootCell* cell, uint64_t bits, std::memory_order order);
+  static uint64_t Exchange(RootCell* cell, uint64_t bits, std::memory_order order);
+  static bool CompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired, bool weak,
+                              std::memory_order success, std::memory_order failure);
+
+  // Calls visit(value) for every live cell, as one atomic snapshot (see above). Returns how many.
+  size_t ForEachLive(absl::FunctionRef<void(Value value)> visit) const;
 
  private:
   static constexpr size_t kBitmapWords = (kCellsPerChunk + 63) / 64;
   struct Chunk {
-    RootCell cells[kCellsPerChunk];
+    RootCell cells[kCellsPerChunk];  // first: a cell's chunk is its address masked
     uint64_t occupied[kBitmapWords];
     uint32_t live;
-    uint32_t index;  // in chunks_
+    const RootCellTable* table;
   };
   static_assert(sizeof(Chunk) <= kChunkBytes);
+
+  static Chunk* ChunkOf(const RootCell* cell) {
+    return reinterpret_cast<Chunk*>(reinterpret_cast<uintptr_t>(cell) & ~(kChunkBytes - 1));
+  }
+  // Brackets a write: announces it, and waits while the table is being scanned.
+  class WriteScope;
 
   mutable std::mutex mu_;
   std::vector<Chunk*> chunks_ ABSL_GUARDED_BY(mu_);
   std::vector<Chunk*> with_space_ ABSL_GUARDED_BY(mu_);  // chunks that have a free cell
   size_t live_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable std::atomic<bool> scanning_{false};
 };
 
 }  // namespace mosaic::internal

@@ -19,6 +19,7 @@
 
 #include "block/block.h"
 #include "mosaic/internal/mutator_layout.h"
+#include "mosaic/roots.h"
 #include "mosaic/value.h"
 
 namespace mosaic::internal {
@@ -41,6 +42,11 @@ struct Mutator : MutatorLayout {
   uintptr_t stack_top = 0;
   uintptr_t frame_pointer = 0;
   void* asan_fake_stack = nullptr;
+  // The callee-saved registers at EnterNative. They were spilled into a frame that returns before
+  // the native code runs, which then reuses that stack; this copy is what the collector scans
+  // while the stack top recorded at EnterNative is in use (zero otherwise).
+  static constexpr size_t kSavedRegisters = 12;
+  uintptr_t native_registers[kSavedRegisters] = {};
 
   // Per size class: the block the buffer is carved from and where the next hole search starts.
   struct ClassState {
@@ -57,8 +63,7 @@ struct Mutator : MutatorLayout {
   int no_gc_depth = 0;
   bool running_finalizers = false;
   uint64_t stress_countdown = 0;
-  uint64_t slow_allocations = 0;  // flushed into the stats at each collection
-  uint64_t allocated_bytes = 0;   // bytes handed to buffers since the last flush
+  uint64_t slow_allocations = 0;  // not yet published (with unpublished_bytes)
   // Bytes handed to buffers but not yet added to the allocator's shared count. A locked add per
   // refill cost ~10% of an allocation-heavy run (it waits for the hole's zeroing stores to
   // drain), so refills count here and the sum is published when the thread next asks whether
@@ -69,6 +74,15 @@ struct Mutator : MutatorLayout {
   // Records where a stack scan of this (current) thread starts: `top`, at or below the
   // callee-saved registers that SpillRegistersAndCall stored, and the calling frame.
   void RecordStackTop(uintptr_t top, uintptr_t frame);
+  // The stack as a StackWalker sees it (valid while parked or in a native region).
+  ThreadStack Stack() const {
+    ThreadStack stack;
+    stack.top = reinterpret_cast<const void*>(stack_top);
+    stack.base = reinterpret_cast<const void*>(stack_base);
+    stack.activations = activations;
+    stack.frame_pointer = reinterpret_cast<const void*>(frame_pointer);
+    return stack;
+  }
 };
 
 // The current thread's Mutator, or nullptr.

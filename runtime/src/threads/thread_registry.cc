@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "common/check.h"
@@ -14,9 +15,32 @@ namespace mosaic::internal {
 
 namespace {
 
-// The registry a thread is registered with, for messages about a second registration.
-thread_local const ThreadRegistry* tls_registry = nullptr;
+// The registry a thread is registered with, for messages about a second registration and for
+// the exit guard.
+thread_local ThreadRegistry* tls_registry = nullptr;
 
+}  // namespace
+
+// One per thread that ever registered, destroyed when the thread exits. A thread that is still
+// registered then is unregistered, so that collections do not wait for a thread that no longer
+// exists. (The main thread exits with the process; nothing will wait for it.)
+class ThreadExitGuard {
+ public:
+  ~ThreadExitGuard() {
+    Mutator* m = CurrentMutator();
+    if (m == nullptr || tls_registry == nullptr) return;
+    if (m->tid == static_cast<pid_t>(getpid())) return;
+    tls_registry->UnregisterExitingThread(m);
+  }
+  // Constructing the thread_local (on first use) is what schedules its destructor.
+  void Arm() { armed_ = true; }
+
+ private:
+  bool armed_ = false;
+};
+
+namespace {
+thread_local ThreadExitGuard tls_exit_guard;
 }  // namespace
 
 ThreadRegistry::~ThreadRegistry() {
@@ -50,11 +74,11 @@ absl::StatusOr<Mutator*> ThreadRegistry::RegisterCurrentThread(HeapImpl* heap) {
   }
   tls_mutator = m;
   tls_registry = this;
+  tls_exit_guard.Arm();
   return m;
 }
 
-absl::Status ThreadRegistry::UnregisterCurrentThread(
-    absl::FunctionRef<void(Mutator*)> before_removal) {
+absl::Status ThreadRegistry::UnregisterCurrentThread() {
   Mutator* m = CurrentMutator();
   if (m == nullptr || tls_registry != this) {
     return absl::FailedPreconditionError("this thread is not registered with this heap");
@@ -67,7 +91,7 @@ absl::Status ThreadRegistry::UnregisterCurrentThread(
     SafepointSlow(m);
     std::lock_guard<std::mutex> lock(world_mu_);
     if (collecting_) continue;
-    before_removal(m);
+    if (config_.before_removal) config_.before_removal(m);
     std::erase(mutators_, m);
     break;
   }
@@ -75,6 +99,17 @@ absl::Status ThreadRegistry::UnregisterCurrentThread(
   tls_registry = nullptr;
   delete m;
   return absl::OkStatus();
+}
+
+void ThreadRegistry::UnregisterExitingThread(Mutator* m) {
+  std::fprintf(stderr,
+               "mosaic: thread #%llu (tid %d) exited while registered with a heap; unregistering "
+               "it (call Heap::UnregisterCurrentThread, or use MutatorScope, before a thread "
+               "exits)\n",
+               static_cast<unsigned long long>(m->id), static_cast<int>(m->tid));
+  if (m->state.load() == MutatorState::kNative) LeaveNative(m);
+  absl::Status status = UnregisterCurrentThread();
+  MOSAIC_CHECK(status.ok(), "unregistering an exiting thread: %s", status.ToString());
 }
 
 size_t ThreadRegistry::Count() const {
@@ -106,9 +141,10 @@ void ThreadRegistry::SafepointSlow(Mutator* self, bool leaving_native) {
         auto* a = static_cast<Args*>(p);
         std::unique_lock<std::mutex> lock(a->registry->world_mu_);
         if (!a->registry->collecting_) return;
-        // A thread on its way out of a native region keeps the stack top it recorded on the way
-        // in: the collector may be scanning from it right now, and nothing the thread did since
-        // put a new reference on its stack (native regions do not touch the heap).
+        // A thread on its way out of a native region keeps the stack top (and the registers) it
+        // recorded on the way in: the collector may be scanning from it right now, and nothing
+        // the thread did since put a new reference on its stack (native regions do not touch the
+        // heap).
         if (!a->leaving_native) {
           a->self->RecordStackTop(top, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
         }
@@ -128,6 +164,10 @@ void ThreadRegistry::EnterNative(Mutator* self) {
       [](void* p, uintptr_t top) {
         auto* a = static_cast<Args*>(p);
         a->self->RecordStackTop(top, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+        // `top` is where SpillRegistersAndCall stored the callee-saved registers: copy them out
+        // of this frame, which the native code will overwrite.
+        std::memcpy(a->self->native_registers, reinterpret_cast<const void*>(top),
+                    sizeof(a->self->native_registers));
         a->self->state.store(MutatorState::kNative, std::memory_order_seq_cst);
         if (a->registry->safepoint_flag_.load(std::memory_order_seq_cst) != 0) {
           // A collector may be waiting for us: tell it we no longer count.
@@ -174,6 +214,11 @@ bool ThreadRegistry::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns)
                    "safepoint; a registered thread that blocks must use EnterNative/NativeScope\n",
                    waited_ms / 1000.0, static_cast<unsigned long long>(waiting_for->id),
                    static_cast<int>(waiting_for->tid));
+      MOSAIC_CHECK(!config_.watchdog_abort,
+                   "watchdog-action=abort: thread #%llu (tid %d) did not reach a safepoint within "
+                   "watchdog-ms=%u",
+                   static_cast<unsigned long long>(waiting_for->id),
+                   static_cast<int>(waiting_for->tid), config_.watchdog_ms);
     }
   }
   *time_to_safepoint_ns = NowNanos() - start;

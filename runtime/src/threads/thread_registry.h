@@ -19,11 +19,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "threads/mutator.h"
 
@@ -33,6 +33,10 @@ class ThreadRegistry {
  public:
   struct Config {
     uint32_t watchdog_ms = 2000;  // name a thread that has not parked after this long; 0: never
+    bool watchdog_abort = false;  // and then abort instead of waiting on
+    // Called for each thread that leaves (by unregistering, or by exiting while registered),
+    // under the registry's lock with no collection running.
+    std::function<void(Mutator*)> before_removal;
   };
 
   explicit ThreadRegistry(Config config) : config_(config) {}
@@ -44,9 +48,11 @@ class ThreadRegistry {
   // Registers the calling thread for `heap` and makes it the current mutator. AlreadyExists if
   // it is registered with this registry, FailedPrecondition if with another.
   absl::StatusOr<Mutator*> RegisterCurrentThread(HeapImpl* heap);
-  // Parks for as long as collections are running, then calls `before_removal` (under the
-  // registry's lock, no collection running) and forgets the thread.
-  absl::Status UnregisterCurrentThread(absl::FunctionRef<void(Mutator*)> before_removal);
+  // Parks for as long as collections are running, then calls Config::before_removal and forgets
+  // the thread. A thread that exits while registered is unregistered this way on its way out
+  // (from a thread_local destructor), with a warning: otherwise every later collection would
+  // wait for it for ever.
+  absl::Status UnregisterCurrentThread();
   size_t Count() const;
 
   // The flag inline code polls: non-zero while a collection wants the world stopped.
@@ -68,7 +74,10 @@ class ThreadRegistry {
   void ResumeTheWorld();
 
  private:
+  friend class ThreadExitGuard;
   void ParkLocked(Mutator* self, std::unique_lock<std::mutex>& lock);
+  // The calling thread is exiting while registered.
+  void UnregisterExitingThread(Mutator* m);
 
   const Config config_;
   mutable std::mutex world_mu_;

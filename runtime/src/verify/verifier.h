@@ -3,8 +3,9 @@
 //   - block metadata: magic, side-table state, size class, mark bits clear;
 //   - every allocated object has a registered kind (pairs excepted);
 //   - every reference in an allocated object, and every precise root (handles, globals, root
-//     cells, objects awaiting finalization), lands on the start of an allocated object of the
-//     right shape (a pair tag on a pair, an object tag on a non-pair);
+//     cells, objects awaiting finalization, and the precise slots the stack walker reports from
+//     stack maps), lands on the start of an allocated object of the right shape (a pair tag on a
+//     pair, an object tag on a non-pair; a stack slot may also hold an untagged start);
 //   - every free cell, and every word of an empty block, still holds the poison the sweeper
 //     wrote (or was never used: zero).
 #ifndef MOSAIC_SRC_VERIFY_VERIFIER_H_
@@ -32,8 +33,10 @@ class Verifier {
   };
   Verifier(const Heap& heap, const char* when) : heap_(heap), when_(when) {}
   void VerifyHeap(const std::vector<Mutator*>& mutators);
-  // Checks one reference; `where` describes the slot for the message.
-  void CheckReference(uint64_t word, const char* what, uintptr_t holder, size_t field);
+  // Checks one reference; `what`, `holder` and `field` describe the slot for the message.
+  // `untagged_start_ok`: an object tag on a pair's start is accepted (precise stack slots).
+  void CheckReference(uint64_t word, const char* what, uintptr_t holder, size_t field,
+                      bool untagged_start_ok = false);
 
  private:
   void VerifyBlock(BlockHeader* block, size_t index);

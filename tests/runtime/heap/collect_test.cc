@@ -1,6 +1,7 @@
 // Reachability, freeing, large objects, finalizers, mark-stack overflow, blacklisting, the heap
 // limit, statistics and listeners.
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -361,6 +362,32 @@ TEST_F(CollectTest, StatsAndListenersReportCollections) {
   EXPECT_LE(s.p99_pause_ns, s.max_pause_ns);
   EXPECT_GE(s.bytes_allocated, 1000u * 24);
   EXPECT_NE(s.ToJson().find("\"collections\": "), std::string::npos);
+}
+
+// The allocation counters cover what was allocated since the last collection and what threads
+// that have left allocated; the committed peak covers large objects.
+TEST_F(CollectTest, StatsCountEverythingAllocated) {
+  HeapOptions options;
+  options.gc_min = 256 << 20;  // no collection on the way (stress runs collect anyway)
+  CreateHeap(options);
+  uint64_t before = heap().Stats().bytes_allocated;
+  for (int i = 0; i < 10'000; ++i) AllocatePair(Value::Fixnum(i), Value::Nil());
+  uint64_t mine = heap().Stats().bytes_allocated - before;
+  EXPECT_GE(mine, 10'000u * 16) << "pairs allocated since the last collection are missing";
+  std::thread other_thread([this] {
+    MutatorScope other(heap());
+    for (int i = 0; i < 20'000; ++i) AllocatePair(Value::Fixnum(i), Value::Nil());
+  });
+  {
+    NativeScope native;  // joining blocks: the other thread may collect meanwhile
+    other_thread.join();
+  }
+  EXPECT_GE(heap().Stats().bytes_allocated - before, 30'000u * 16)
+      << "what a thread allocated before it left is missing";
+  uint64_t peak = heap().Stats().peak_committed_bytes;
+  [&]() __attribute__((noinline)) { Allocate(bytes_kind_, 8 << 20); }();
+  EXPECT_GE(heap().Stats().peak_committed_bytes, peak + (8 << 20))
+      << "a large object's pages are missing from the peak";
 }
 
 TEST_F(CollectTest, AllocationPastTheThresholdCollectsByItself) {

@@ -18,6 +18,38 @@ void PlantDanglingReferenceAndCollect() {
   (*heap)->Collect();
 }
 
+// A stack walker that reports one precise slot: a reference into the middle of an object, as a
+// stack map pointing at the wrong slot would.
+class BadSlotWalker final : public StackWalker {
+ public:
+  void WalkStack(const ThreadStack& stack, RootVisitor& visitor) override {
+    visitor.VisitConservativeRange(stack.top, stack.base);
+    visitor.VisitPrecise(bad);
+  }
+  Value bad;
+};
+
+void ReportAnInteriorReferenceAsAPreciseStackSlot() {
+  HeapOptions options;
+  options.verify = true;
+  auto heap = Heap::Create(options);
+  MutatorScope scope(**heap);
+  KindId vector = *(*heap)->RegisterKind({"vector", TracePolicy::kAllValues});
+  HandleScope handles;
+  Handle object(Value::Object(Allocate(vector, 8 * 4, 3)));
+  BadSlotWalker walker;
+  walker.bad = Value::FromBits(object.get().bits() + 16);  // object-tagged, but interior
+  (*heap)->SetStackWalker(&walker);
+  (*heap)->Collect();
+}
+
+TEST(VerifyDeathTest, ABadPreciseStackSlotIsCaught) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(ReportAnInteriorReferenceAsAPreciseStackSlot(),
+               "verify .*precise stack slot \\(stack map\\).*not the start of an allocated "
+               "object");
+}
+
 TEST(VerifyDeathTest, DanglingReferenceIsCaught) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(PlantDanglingReferenceAndCollect(), "verify .*dangling reference");

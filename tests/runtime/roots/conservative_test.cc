@@ -4,8 +4,12 @@
 //
 // A test walker wraps the default scan and records whether the needle's word was inside the
 // scanned range; that is what could fail if registers were not spilled or the range were wrong.
+#include <algorithm>
+#include <thread>
+
 #include "gtest/gtest.h"
 #include "test_support.h"
+#include "threads/mutator.h"
 
 namespace mosaic::testing {
 namespace {
@@ -113,7 +117,125 @@ TEST_F(ConservativeTest, NeedleInEachCalleeSavedRegisterIsFound) {
     EXPECT_EQ(Slots(v)[0], Value::Fixnum(4242));
   }
 }
-#endif
+
+// The mechanism behind the test above, on its own: SpillRegistersAndCall must store every
+// callee-saved register into the words at `top`. (The test above cannot tell on its own: the
+// functions between a test frame and the spill save some of those registers in their prologues
+// anyway.) A shim sets each register to a known value and calls it directly.
+extern "C" void SpillWithKnownRegistersForTesting(void (*spill)(void (*)(void*, uintptr_t), void*),
+                                                 void (*fn)(void*, uintptr_t), void* arg);
+asm(R"(
+  .text
+  .globl SpillWithKnownRegistersForTesting
+  .hidden SpillWithKnownRegistersForTesting
+  .type SpillWithKnownRegistersForTesting, @function
+SpillWithKnownRegistersForTesting:
+  push %rbx
+  push %r12
+  push %r13
+  push %r14
+  push %r15
+  movabs $0x1111111111111111, %rbx
+  movabs $0x2222222222222222, %r12
+  movabs $0x3333333333333333, %r13
+  movabs $0x4444444444444444, %r14
+  movabs $0x5555555555555555, %r15
+  mov %rdi, %rax
+  mov %rsi, %rdi
+  mov %rdx, %rsi
+  call *%rax
+  pop %r15
+  pop %r14
+  pop %r13
+  pop %r12
+  pop %rbx
+  ret
+  .size SpillWithKnownRegistersForTesting, .-SpillWithKnownRegistersForTesting
+)");
+
+TEST(SpillTest, EveryCalleeSavedRegisterIsStoredWhereTheScanStarts) {
+  uint64_t spilled[internal::Mutator::kSavedRegisters] = {};
+  SpillWithKnownRegistersForTesting(
+      &internal::SpillRegistersAndCall,
+      [](void* arg, uintptr_t top) {
+        std::copy_n(reinterpret_cast<const uint64_t*>(top), internal::Mutator::kSavedRegisters,
+                    static_cast<uint64_t*>(arg));
+      },
+      spilled);
+  for (uint64_t expected : {0x1111111111111111ull, 0x2222222222222222ull, 0x3333333333333333ull,
+                            0x4444444444444444ull, 0x5555555555555555ull}) {
+    EXPECT_NE(std::find(std::begin(spilled), std::end(spilled), expected), std::end(spilled))
+        << std::hex << expected << " was not spilled";
+  }
+}
+
+// An object referenced only from a callee-saved register of the frame that enters a native
+// region must survive a collection during the region, even though the native code reuses the
+// stack where EnterNative spilled that register. The shim wipes the 4 KiB below its frame
+// (where EnterNative's frames were) and runs the native code's frames 8 KiB further down: deeper
+// than the stack top EnterNative recorded, as native code that saves the register in its own
+// frames would be.
+extern "C" uintptr_t HoldInRbxAcrossNativeRegionForTesting(uintptr_t hidden, uintptr_t mask,
+                                                           void (*during)());
+extern "C" void EnterNativeForTesting() { EnterNative(); }
+extern "C" void LeaveNativeForTesting() { LeaveNative(); }
+asm(R"(
+  .text
+  .globl HoldInRbxAcrossNativeRegionForTesting
+  .hidden HoldInRbxAcrossNativeRegionForTesting
+  .type HoldInRbxAcrossNativeRegionForTesting, @function
+HoldInRbxAcrossNativeRegionForTesting:
+  push %rbx
+  push %r12
+  push %r13
+  mov %rdi, %rbx
+  xor %rsi, %rbx
+  xor %edi, %edi
+  xor %esi, %esi
+  mov %rdx, %r12
+  call EnterNativeForTesting@PLT
+  lea -4096(%rsp), %rdi
+  mov $512, %ecx
+  movabs $0x0123456789abcdef, %rax
+  rep stosq
+  sub $8192, %rsp
+  call *%r12
+  add $8192, %rsp
+  call LeaveNativeForTesting@PLT
+  mov %rbx, %rax
+  pop %r13
+  pop %r12
+  pop %rbx
+  ret
+  .size HoldInRbxAcrossNativeRegionForTesting, .-HoldInRbxAcrossNativeRegionForTesting
+)");
+
+// The native code of the test (the shim has overwritten the 4 KiB of stack below it, where
+// EnterNative spilled the registers): lets another thread collect.
+Heap* g_native_heap = nullptr;
+__attribute__((noinline)) void LetAnotherThreadCollect() {
+  std::thread([] {
+    MutatorScope mutator(*g_native_heap);
+    g_native_heap->Collect();
+  }).join();
+}
+
+TEST_F(ConservativeTest, RegistersHeldAcrossANativeRegionAreScanned) {
+  heap().SetStackWalker(nullptr);
+  g_native_heap = &heap();
+  ClearStackBelow();
+  uintptr_t hidden = NewHiddenObject();
+  uint64_t before = heap().Stats().collections;
+  uintptr_t back = HoldInRbxAcrossNativeRegionForTesting(
+      hidden, kHideMask, &LetAnotherThreadCollect);
+  EXPECT_EQ(heap().Stats().collections, before + 1);
+  Value v = Value::FromBits(back);
+  ASSERT_EQ(v, Unhide(hidden));
+  ASSERT_TRUE(IsLive(v)) << "the object held only in rbx was freed during the native region";
+  EXPECT_EQ(Slots(v)[0], Value::Fixnum(4242));
+}
+
+#endif  // defined(__x86_64__)
 
 TEST_F(ConservativeTest, InteriorStackWordsKeepObjectsAlive) {
   ClearStackBelow();

@@ -11,20 +11,21 @@ namespace mosaic::internal {
 namespace {
 
 TEST(ThreadRegistryTest, RegistrationErrorsAreStatuses) {
-  ThreadRegistry registry({});
+  int removed = 0;
+  ThreadRegistry registry({.before_removal = [&removed](Mutator*) { ++removed; }});
   ThreadRegistry other({});
-  EXPECT_EQ(registry.UnregisterCurrentThread([](Mutator*) {}).code(),
+  EXPECT_EQ(registry.UnregisterCurrentThread().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(registry.RegisterCurrentThread(nullptr).ok());
   EXPECT_EQ(registry.RegisterCurrentThread(nullptr).status().code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(other.RegisterCurrentThread(nullptr).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(other.UnregisterCurrentThread([](Mutator*) {}).code(),
+  EXPECT_EQ(other.UnregisterCurrentThread().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(registry.Count(), 1u);
-  int removed = 0;
-  ASSERT_TRUE(registry.UnregisterCurrentThread([&removed](Mutator*) { ++removed; }).ok());
+  EXPECT_EQ(removed, 0);
+  ASSERT_TRUE(registry.UnregisterCurrentThread().ok());
   EXPECT_EQ(removed, 1);
   EXPECT_EQ(registry.Count(), 0u);
   EXPECT_EQ(tls_mutator, nullptr);
@@ -42,7 +43,7 @@ TEST(ThreadRegistryTest, StopTheWorldWaitsForARunningThreadToPoll) {
     while (!release_poll.load()) std::this_thread::yield();
     while (!registry.StopRequested()) std::this_thread::yield();
     registry.SafepointSlow(other.load());
-    ASSERT_TRUE(registry.UnregisterCurrentThread([](Mutator*) {}).ok());
+    ASSERT_TRUE(registry.UnregisterCurrentThread().ok());
     done = true;
   });
   while (!registered.load()) std::this_thread::yield();
@@ -63,7 +64,7 @@ TEST(ThreadRegistryTest, StopTheWorldWaitsForARunningThreadToPoll) {
   registry.ResumeTheWorld();
   t.join();
   EXPECT_TRUE(done.load());
-  ASSERT_TRUE(registry.UnregisterCurrentThread([](Mutator*) {}).ok());
+  ASSERT_TRUE(registry.UnregisterCurrentThread().ok());
 }
 
 TEST(ThreadRegistryTest, AThreadInANativeRegionDoesNotHoldUpTheWorld) {
@@ -77,7 +78,7 @@ TEST(ThreadRegistryTest, AThreadInANativeRegionDoesNotHoldUpTheWorld) {
     while (!leave.load()) std::this_thread::yield();
     registry.LeaveNative(m);  // parks here while the world is stopped
     left = true;
-    ASSERT_TRUE(registry.UnregisterCurrentThread([](Mutator*) {}).ok());
+    ASSERT_TRUE(registry.UnregisterCurrentThread().ok());
   });
   while (!in_native.load()) std::this_thread::yield();
   uint64_t tts = 0;
@@ -88,7 +89,7 @@ TEST(ThreadRegistryTest, AThreadInANativeRegionDoesNotHoldUpTheWorld) {
   registry.ResumeTheWorld();
   t.join();
   EXPECT_TRUE(left.load());
-  ASSERT_TRUE(registry.UnregisterCurrentThread([](Mutator*) {}).ok());
+  ASSERT_TRUE(registry.UnregisterCurrentThread().ok());
 }
 
 }  // namespace

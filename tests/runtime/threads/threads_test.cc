@@ -241,17 +241,6 @@ TEST(ThreadsDeathTest, AllocatingFromAnUnregisteredThreadIsAClearError) {
   EXPECT_DEATH(Safepoint(), "not registered with a heap");
 }
 
-TEST(ThreadsDeathTest, WritingARootCellFromAnUnregisteredThreadIsCaughtInDebugBuilds) {
-#ifdef NDEBUG
-  GTEST_SKIP() << "the writer check is a debug-build check";
-#else
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
-  auto heap_or = Heap::Create();
-  RootCell* cell = (*heap_or)->NewRootCell();
-  EXPECT_DEATH(cell->Store(Value::Fixnum(1)), "not registered");
-#endif
-}
-
 TEST(ThreadsTest, WatchdogNamesAThreadThatDoesNotReachASafepoint) {
   HeapOptions options;
   options.watchdog_ms = 100;

@@ -41,8 +41,9 @@ inline constexpr size_t kMutatorSafepointFlagOffset = offsetof(MutatorLayout, sa
 extern MOSAIC_EXPORT thread_local MutatorLayout* tls_mutator;
 
 // The slow paths behind the inline fast paths (mosaic/internal/allocate_inline.h).
-MOSAIC_EXPORT void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux, bool may_fail);
-MOSAIC_EXPORT void* AllocatePairSlow();
+MOSAIC_EXPORT void *AllocateSlow(int size_class, size_t bytes, uint16_t kind,
+                                 uint64_t aux, bool may_fail);
+MOSAIC_EXPORT void *AllocatePairSlow();
 
 }  // namespace mosaic::internal
 
