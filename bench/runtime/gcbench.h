@@ -12,6 +12,8 @@
 // A policy supplies:
 //   using Node;  Node has members `left` and `right` (Node*)
 //   static Node* New(Node* left, Node* right);
+//   static void SetLeft(Node* node, Node* child);   // and SetRight: a store into an existing
+//                                                   // node (Mosaic's goes through WriteField)
 //   static void Release(Node* tree);       // frees a whole tree (malloc) or does nothing (GCs)
 //   static double* NewDoubles(size_t n);  static void ReleaseDoubles(double*);
 #ifndef MOSAIC_BENCH_RUNTIME_GCBENCH_H_
@@ -57,8 +59,9 @@ class GcBench {
   static void Populate(int depth, Node* node) {
     if (depth <= 0) return;
     --depth;
-    node->left = P::New(nullptr, nullptr);
-    node->right = P::New(nullptr, nullptr);
+    // `node` may have survived a collection by now: the stores go through the policy's barrier.
+    P::SetLeft(node, P::New(nullptr, nullptr));
+    P::SetRight(node, P::New(nullptr, nullptr));
     Populate(depth, node->left);
     Populate(depth, node->right);
   }

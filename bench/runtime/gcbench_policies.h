@@ -27,6 +27,8 @@ struct MallocPolicy {
     n->j = 0;
     return n;
   }
+  static void SetLeft(Node* node, Node* child) { node->left = child; }
+  static void SetRight(Node* node, Node* child) { node->right = child; }
   static void Release(Node* tree) {
     if (tree == nullptr) return;
     Release(tree->left);
@@ -48,6 +50,8 @@ struct BoehmPolicy {
     n->j = 0;
     return n;
   }
+  static void SetLeft(Node* node, Node* child) { node->left = child; }
+  static void SetRight(Node* node, Node* child) { node->right = child; }
   static void Release(Node*) {}
   static double* NewDoubles(size_t n) { return static_cast<double*>(GC_MALLOC_ATOMIC(n * 8)); }
   static void ReleaseDoubles(double*) {}
@@ -75,6 +79,13 @@ struct MosaicPolicy {
     n->right = right;
     n->ij = Value::Fixnum(0).bits();
     return n;
+  }
+  // The write barrier: with generational=on a store into a node that may be old is recorded.
+  static void SetLeft(Node* node, Node* child) {
+    WriteField(reinterpret_cast<Value*>(&node->left), Value::Object(child));
+  }
+  static void SetRight(Node* node, Node* child) {
+    WriteField(reinterpret_cast<Value*>(&node->right), Value::Object(child));
   }
   static void Release(Node*) {}
   static double* NewDoubles(size_t n) {

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "mosaic/export.h"
+#include "mosaic/internal/write_barrier.h"
 #include "mosaic/object.h"
 #include "mosaic/options.h"
 #include "mosaic/roots.h"
@@ -63,8 +64,9 @@ class MOSAIC_EXPORT Heap {
   size_t RegisteredThreadCount() const;
 
   // Stops the world, collects, and runs pending finalizers (after the pause). Must be called from
-  // a registered thread (a fatal error otherwise).
-  void Collect();
+  // a registered thread (a fatal error otherwise). A major collection by default; kMinor asks
+  // for a minor one (major anyway without generational=on).
+  void Collect(CollectionKind kind = CollectionKind::kMajor);
 
   // Precise roots.
   void AddGlobalRoot(Value* slot);
@@ -137,6 +139,19 @@ inline void* Allocate(KindId kind, size_t bytes, uint64_t aux = 0);
 // As Allocate, but returns nullptr when the heap limit is reached instead of calling the handler.
 inline void* TryAllocate(KindId kind, size_t bytes, uint64_t aux = 0);
 inline Value AllocatePair(Value car, Value cdr);
+
+// The write barrier: stores `value` into `field`, a field of an existing heap object (a vector
+// slot, a pair's car or cdr, a closure's box...), and records the store, so that a minor
+// collection finds an old object's new reference to a young one. With generational=on every
+// store of a reference into an object that may have survived a collection must go through it;
+// a store into an object allocated since the last allocation or safepoint of this thread needs
+// none (the object is young), nor does a store of a fixnum or an immediate. Forgetting it frees
+// live objects; verify=1 names the object and field before the next minor collection.
+// docs/embedding.md, "The write barrier". Requires a registered thread.
+inline void WriteField(Value* field, Value value) {
+  *field = value;
+  internal::RecordWrite(field);
+}
 
 // Collects on the current thread's heap.
 MOSAIC_EXPORT void Collect();

@@ -107,15 +107,43 @@ static inline mosaic_value* mosaic_object_fields(mosaic_value v) {
   return (mosaic_value*)(uintptr_t)v + 1;
 }
 
-/* Pairs (requires mosaic_is_pair). The heap never moves objects and has no write barrier:
- * plain stores are correct. */
+/* ---- Stores into objects: the write barrier ----------------------------------------------
+ * The heap never moves objects. With generational=on (docs/options.md) every store of a
+ * reference into a field of an object that may have survived a collection must be recorded, so
+ * that a minor collection finds old objects' references to young ones: mosaic_store_field does
+ * the store and records it. A store into an object this thread allocated since its last
+ * allocation or safepoint needs no record (the object is young), nor does a store of a fixnum or
+ * an immediate. Forgetting it frees live objects; with verify=1 the collector names the object
+ * and field before the next minor collection. Requires a registered thread.
+ *
+ * The inline form, for interpreters and JITs: fetch this thread's card table once with
+ * mosaic_card_table() (it does not change while the thread is registered), then
+ *   mosaic_store_field_with(cards, field, value)
+ * which is a store, a shift and a byte store. */
+#define MOSAIC_CARD_SHIFT 9
+MOSAIC_EXPORT void mosaic_store_field(mosaic_value* field, mosaic_value value);
+/* The calling thread's card table, biased: cards[(uintptr_t)field >> MOSAIC_CARD_SHIFT] is the
+ * card of `field`. NULL on an unregistered thread. */
+MOSAIC_EXPORT uint8_t* mosaic_card_table(void);
+static inline void mosaic_store_field_with(uint8_t* cards, mosaic_value* field,
+                                           mosaic_value value) {
+  *field = value;
+  cards[(uintptr_t)field >> MOSAIC_CARD_SHIFT] = 1;
+}
+
+/* Pairs (requires mosaic_is_pair). */
 static inline mosaic_value* mosaic_pair_cell(mosaic_value v) {
   return (mosaic_value*)(uintptr_t)(v - 2);
 }
 static inline mosaic_value mosaic_car(mosaic_value v) { return mosaic_pair_cell(v)[0]; }
 static inline mosaic_value mosaic_cdr(mosaic_value v) { return mosaic_pair_cell(v)[1]; }
-static inline void mosaic_set_car(mosaic_value p, mosaic_value v) { mosaic_pair_cell(p)[0] = v; }
-static inline void mosaic_set_cdr(mosaic_value p, mosaic_value v) { mosaic_pair_cell(p)[1] = v; }
+/* Through the write barrier (above). */
+static inline void mosaic_set_car(mosaic_value p, mosaic_value v) {
+  mosaic_store_field(&mosaic_pair_cell(p)[0], v);
+}
+static inline void mosaic_set_cdr(mosaic_value p, mosaic_value v) {
+  mosaic_store_field(&mosaic_pair_cell(p)[1], v);
+}
 
 /* ---- Heaps and threads -------------------------------------------------------------------
  * Order: create; register kinds; register threads; allocate and collect; unregister every
@@ -133,11 +161,9 @@ MOSAIC_EXPORT mosaic_status mosaic_heap_destroy(mosaic_heap* heap);
 /* The effective options, in the form mosaic_heap_create accepts. Copies at most `capacity`
  * bytes including the terminating NUL; *length (if not NULL) receives the full length without
  * the NUL. BUFFER_TOO_SMALL if it did not fit (the buffer then holds a truncated string). */
-MOSAIC_EXPORT mosaic_status mosaic_heap_options(const mosaic_heap *heap,
-                                                char *buffer, size_t capacity,
-                                                size_t *length);
-/* A thread registers before it touches the heap and unregisters before it
- * exits. */
+MOSAIC_EXPORT mosaic_status mosaic_heap_options(const mosaic_heap* heap, char* buffer,
+                                                size_t capacity, size_t* length);
+/* A thread registers before it touches the heap and unregisters before it exits. */
 MOSAIC_EXPORT mosaic_status mosaic_thread_register(mosaic_heap* heap);
 /* FAILED_PRECONDITION inside a native region or with a handle scope still open. */
 MOSAIC_EXPORT mosaic_status mosaic_thread_unregister(mosaic_heap* heap);
@@ -162,15 +188,14 @@ typedef struct mosaic_tracer mosaic_tracer;
  * objects. */
 typedef void (*mosaic_trace_fn)(const void* object, mosaic_tracer* tracer, void* user_data);
 MOSAIC_EXPORT void mosaic_trace(mosaic_tracer* tracer, mosaic_value value);
-MOSAIC_EXPORT void mosaic_trace_range(mosaic_tracer *tracer,
-                                      const mosaic_value *values, size_t count);
+MOSAIC_EXPORT void mosaic_trace_range(mosaic_tracer* tracer, const mosaic_value* values,
+                                      size_t count);
 
-/* `trace` is required for MOSAIC_TRACE_CUSTOM and must be NULL otherwise. At
- * most 1024 distinct (trace, user_data) pairs per process (RESOURCE_EXHAUSTED
- * beyond). */
+/* `trace` is required for MOSAIC_TRACE_CUSTOM and must be NULL otherwise. At most 1024
+ * distinct (trace, user_data) pairs per process (RESOURCE_EXHAUSTED beyond). */
 MOSAIC_EXPORT mosaic_status mosaic_register_kind(mosaic_heap* heap, const char* name,
-                                   mosaic_trace_policy policy, mosaic_trace_fn trace,
-                                   void* user_data, mosaic_kind* out);
+                                                 mosaic_trace_policy policy, mosaic_trace_fn trace,
+                                                 void* user_data, mosaic_kind* out);
 /* The kind's name, or NULL if `kind` is not registered with `heap`. */
 MOSAIC_EXPORT const char* mosaic_kind_name(const mosaic_heap* heap, mosaic_kind kind);
 
@@ -178,17 +203,15 @@ MOSAIC_EXPORT const char* mosaic_kind_name(const mosaic_heap* heap, mosaic_kind 
 
 /* `bytes` includes the 8-byte header (so at least 8); the object is zeroed and its header
  * written with `kind` and `aux` (<= MOSAIC_AUX_MAX). OUT_OF_MEMORY at the heap limit. */
-MOSAIC_EXPORT mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes,
-                                         uint64_t aux, mosaic_value *out);
-MOSAIC_EXPORT mosaic_status mosaic_alloc_pair(mosaic_value car,
-                                              mosaic_value cdr,
-                                              mosaic_value *out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc(mosaic_kind kind, size_t bytes, uint64_t aux,
+                                         mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_alloc_pair(mosaic_value car, mosaic_value cdr,
+                                              mosaic_value* out);
 
-/* ---- Roots
- * -------------------------------------------------------------------------------
- * Values in the locals of a registered thread are found by the conservative
- * stack scan. Use handles, global roots or root cells for values kept where the
- * collector does not look (malloc'ed memory, another runtime's objects). */
+/* ---- Roots -------------------------------------------------------------------------------
+ * Values in the locals of a registered thread are found by the conservative stack scan. Use
+ * handles, global roots or root cells for values kept where the collector does not look
+ * (malloc'ed memory, another runtime's objects). */
 
 /* Handle scopes: open and close strictly nested on one thread. A scope lives in the caller's
  * memory (usually a local); its contents are private. */
@@ -218,18 +241,18 @@ MOSAIC_EXPORT mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_
  * never came from mosaic_root_cell_new is checked exactly only by mosaic_root_cell_free. */
 typedef struct mosaic_root_cell mosaic_root_cell;
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
-                                   mosaic_root_cell** out);
+                                                 mosaic_root_cell** out);
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell);
 MOSAIC_EXPORT size_t mosaic_root_cell_count(const mosaic_heap* heap);
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_load(const mosaic_root_cell* cell, mosaic_value* out);
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_store(mosaic_root_cell* cell, mosaic_value value);
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mosaic_value value,
-                                        mosaic_value* old_value);
+                                                      mosaic_value* old_value);
 /* Strong compare-exchange: *exchanged is 1 if the cell held *expected and now holds
  * `desired`; otherwise 0 and *expected receives the current value. */
-MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(
-    mosaic_root_cell *cell, mosaic_value *expected, mosaic_value desired,
-    int *exchanged);
+MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell,
+                                                              mosaic_value* expected,
+                                                              mosaic_value desired, int* exchanged);
 
 /* ---- Safepoints and native regions ------------------------------------------------------- */
 
@@ -264,7 +287,7 @@ MOSAIC_EXPORT mosaic_status mosaic_collect(mosaic_heap* heap);
  * for the same object replaces the earlier finalizer. */
 typedef void (*mosaic_finalizer_fn)(mosaic_value object, void* user_data);
 MOSAIC_EXPORT mosaic_status mosaic_register_finalizer(mosaic_heap* heap, mosaic_value object,
-                                        mosaic_finalizer_fn fn, void* user_data);
+                                                      mosaic_finalizer_fn fn, void* user_data);
 MOSAIC_EXPORT size_t mosaic_pending_finalizer_count(const mosaic_heap* heap);
 MOSAIC_EXPORT mosaic_status mosaic_run_pending_finalizers(mosaic_heap* heap);
 
@@ -288,13 +311,16 @@ typedef struct mosaic_gc_stats {
   uint64_t blocks_quarantined, blocks_released, mark_stack_overflows, finalizers_run;
   uint64_t heap_base;
   int heap_at_hint;
+  /* Generations: minor and major collections and their pauses apart (see mosaic::GcStats). */
+  uint64_t minor_collections, major_collections;
+  uint64_t total_minor_pause_ns, max_minor_pause_ns, p50_minor_pause_ns, p99_minor_pause_ns;
+  uint64_t total_major_pause_ns, max_major_pause_ns, p50_major_pause_ns, p99_major_pause_ns;
+  uint64_t minor_root_ns, remembered_cards, promoted_bytes;
 } mosaic_gc_stats;
 MOSAIC_EXPORT mosaic_status mosaic_heap_stats(const mosaic_heap* heap, mosaic_gc_stats* out);
 /* The same as a JSON object; buffer conventions as for mosaic_heap_options. */
-MOSAIC_EXPORT mosaic_status mosaic_heap_stats_json(const mosaic_heap *heap,
-                                                   char *buffer,
-                                                   size_t capacity,
-                                                   size_t *length);
+MOSAIC_EXPORT mosaic_status mosaic_heap_stats_json(const mosaic_heap* heap, char* buffer,
+                                                   size_t capacity, size_t* length);
 
 typedef enum mosaic_collect_reason {
   MOSAIC_REASON_EXPLICIT = 0,
@@ -304,18 +330,22 @@ typedef enum mosaic_collect_reason {
 } mosaic_collect_reason;
 MOSAIC_EXPORT const char* mosaic_collect_reason_name(mosaic_collect_reason reason);
 
+typedef enum mosaic_collection_kind {
+  MOSAIC_COLLECTION_MINOR = 0,
+  MOSAIC_COLLECTION_MAJOR = 1
+} mosaic_collection_kind;
+
 typedef struct mosaic_gc_event {
   uint64_t index; /* 1 for the first collection */
   mosaic_collect_reason reason;
   uint64_t pause_ns, time_to_safepoint_ns, live_bytes, freed_bytes, mutators;
+  mosaic_collection_kind kind;
 } mosaic_gc_event;
 /* Runs after each collection, outside the pause, with no runtime lock held. */
 typedef void (*mosaic_event_fn)(const mosaic_gc_event* event, void* user_data);
-MOSAIC_EXPORT mosaic_status mosaic_add_event_listener(mosaic_heap *heap,
-                                                      mosaic_event_fn fn,
-                                                      void *user_data, int *id);
-MOSAIC_EXPORT mosaic_status mosaic_remove_event_listener(mosaic_heap *heap,
-                                                         int id);
+MOSAIC_EXPORT mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn,
+                                                      void* user_data, int* id);
+MOSAIC_EXPORT mosaic_status mosaic_remove_event_listener(mosaic_heap* heap, int id);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -43,6 +43,15 @@ struct MOSAIC_EXPORT HeapOptions {
   // times its live size between collections (docs/options.md has the time/memory figures).
   size_t gc_min = size_t{8} << 20;
   double gc_growth = 2.0;
+  // Generations (docs/design/runtime.md, "Generations"): objects that survived a collection are
+  // old; a minor collection marks only young objects, from the roots and the old objects whose
+  // cards the write barrier dirtied. Needs every store of a reference into an existing object to
+  // go through the barrier (mosaic::WriteField, mosaic_store_field). Off: every collection marks
+  // the whole heap.
+  bool generational = false;
+  // Generational: a minor collection every `nursery` bytes allocated; a major one when the old
+  // generation has grown by gc-growth times its size after the last major collection.
+  size_t nursery = size_t{16} << 20;
   // Collect every N allocations (0: off). Forces every allocation through the slow path.
   uint64_t stress = 0;
   // Run the heap verifier before and after every collection, and poison freed cells.

@@ -12,6 +12,12 @@ namespace mosaic {
 enum class CollectReason : uint8_t { kExplicit, kThreshold, kHeapLimit, kStress };
 MOSAIC_EXPORT const char* CollectReasonName(CollectReason reason);
 
+// A minor collection marks only young objects (those allocated since the last collection), from
+// the roots and the remembered old objects; a major one marks the whole heap. Without
+// generational=on every collection is major.
+enum class CollectionKind : uint8_t { kMinor, kMajor };
+MOSAIC_EXPORT const char* CollectionKindName(CollectionKind kind);
+
 struct MOSAIC_EXPORT GcStats {
   uint64_t collections = 0;
   // Pauses: from the moment the collector asked the world to stop to the moment it resumed it.
@@ -26,6 +32,21 @@ struct MOSAIC_EXPORT GcStats {
   // Time spent finding and visiting roots (all kinds), in total.
   uint64_t total_root_ns = 0;
   uint64_t root_cell_ns = 0;
+
+  // Generations: how many of the collections were minor and major, and their pauses apart.
+  uint64_t minor_collections = 0;
+  uint64_t major_collections = 0;
+  uint64_t total_minor_pause_ns = 0;
+  uint64_t max_minor_pause_ns = 0;
+  uint64_t p50_minor_pause_ns = 0;
+  uint64_t p99_minor_pause_ns = 0;
+  uint64_t total_major_pause_ns = 0;
+  uint64_t max_major_pause_ns = 0;
+  uint64_t p50_major_pause_ns = 0;
+  uint64_t p99_major_pause_ns = 0;
+  uint64_t minor_root_ns = 0;       // root time of minor collections (stacks, cells, globals)
+  uint64_t remembered_cards = 0;    // dirty cards scanned by minor collections
+  uint64_t promoted_bytes = 0;      // young bytes that survived a minor collection
 
   uint64_t bytes_allocated = 0;     // since the heap was created
   uint64_t objects_allocated = 0;   // counted on the slow path: exact only under stress
@@ -57,6 +78,7 @@ struct MOSAIC_EXPORT GcStats {
 struct GcEvent {
   uint64_t index = 0;  // 1 for the first collection
   CollectReason reason = CollectReason::kExplicit;
+  CollectionKind kind = CollectionKind::kMajor;
   uint64_t pause_ns = 0;
   uint64_t time_to_safepoint_ns = 0;
   uint64_t live_bytes = 0;

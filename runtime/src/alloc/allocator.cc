@@ -49,6 +49,7 @@ bool Allocator::RefillFromBlock(Mutator* self, int cls) {
   }
   if (config_.stress != 0) end = begin + 1;  // every allocation takes the slow path
   BlockHeader::SetRange(block->alloc, begin, end);
+  block->has_young = true;
   uintptr_t lo = block->CellAddress(begin);
   uintptr_t hi = block->CellAddress(end);
   // Pair cells need no zeroing: both allocation fast paths (AllocatePair and the JIT's inline

@@ -40,6 +40,7 @@ void BlockHeader::Init(int cls, bool is_fresh) {
   magic = kBlockMagic;
   size_class = static_cast<uint8_t>(cls);
   fresh = is_fresh;
+  has_young = false;
   cell_bytes = static_cast<uint32_t>(ClassCellBytes(cls));
   num_cells = static_cast<uint32_t>((kBlockSize - kBlockHeaderBytes) / cell_bytes);
   reciprocal = static_cast<uint32_t>(((uint64_t{1} << 32) + cell_bytes - 1) / cell_bytes);

@@ -4,12 +4,13 @@
 //
 // Bitmaps are indexed by cell number:
 //   alloc  the cell holds an object (or is part of a hole handed to a thread's buffer)
-//   mark   set during marking; empty outside a collection
+//   mark   sticky: set when the object survived a collection, so it is old. A minor collection
+//          marks only young objects (alloc set, mark clear); a major one clears every mark first.
 //
-// Invariants outside a collection: mark is all zero; alloc bits of cells in a thread's live
-// buffer are set (the cells are zero until bumped, except pair cells, whose two words the
-// allocation fast paths always store); every other cell with its alloc bit set holds
-// an initialised object.
+// Invariants outside a collection: mark is a subset of alloc; alloc bits of cells in a thread's
+// live buffer are set (the cells are zero until bumped, except pair cells, whose two words the
+// allocation fast paths always store); every other cell with its alloc bit set holds an
+// initialised object.
 #ifndef MOSAIC_SRC_BLOCK_BLOCK_H_
 #define MOSAIC_SRC_BLOCK_BLOCK_H_
 
@@ -33,7 +34,8 @@ struct BlockHeader {
   uint32_t magic;
   uint8_t size_class;
   bool fresh;  // never handed out since committed: cells are known zero
-  uint16_t unused_;
+  bool has_young;  // a hole was handed out since the last collection: young objects may be here
+  uint8_t unused_;
   uint32_t cell_bytes;
   uint32_t num_cells;
   uint32_t reciprocal;  // ceil(2^32 / cell_bytes): cell index = (offset * reciprocal) >> 32

@@ -455,6 +455,17 @@ mosaic_status mosaic_leave_native(void) {
   return MOSAIC_OK;
 }
 
+// ---- The write barrier ----------------------------------------------------------------------
+
+void mosaic_store_field(mosaic_value* field, mosaic_value value) {
+  mosaic::WriteField(reinterpret_cast<Value*>(field), Value::FromBits(value));
+}
+
+uint8_t* mosaic_card_table(void) {
+  mosaic::internal::Mutator* m = mosaic::internal::CurrentMutator();
+  return m == nullptr ? nullptr : m->card_table;
+}
+
 // ---- Collection and finalizers --------------------------------------------------------------
 
 mosaic_status mosaic_collect(mosaic_heap* heap) {
@@ -550,6 +561,19 @@ mosaic_status mosaic_heap_stats(const mosaic_heap* heap, mosaic_gc_stats* out) {
   out->finalizers_run = s.finalizers_run;
   out->heap_base = s.heap_base;
   out->heap_at_hint = s.heap_at_hint ? 1 : 0;
+  out->minor_collections = s.minor_collections;
+  out->major_collections = s.major_collections;
+  out->total_minor_pause_ns = s.total_minor_pause_ns;
+  out->max_minor_pause_ns = s.max_minor_pause_ns;
+  out->p50_minor_pause_ns = s.p50_minor_pause_ns;
+  out->p99_minor_pause_ns = s.p99_minor_pause_ns;
+  out->total_major_pause_ns = s.total_major_pause_ns;
+  out->max_major_pause_ns = s.max_major_pause_ns;
+  out->p50_major_pause_ns = s.p50_major_pause_ns;
+  out->p99_major_pause_ns = s.p99_major_pause_ns;
+  out->minor_root_ns = s.minor_root_ns;
+  out->remembered_cards = s.remembered_cards;
+  out->promoted_bytes = s.promoted_bytes;
   return MOSAIC_OK;
 }
 
@@ -589,6 +613,8 @@ mosaic_status mosaic_add_event_listener(mosaic_heap* heap, mosaic_event_fn fn, v
     event.time_to_safepoint_ns = e.time_to_safepoint_ns;
     event.live_bytes = e.live_bytes;
     event.freed_bytes = e.freed_bytes;
+    event.kind = e.kind == mosaic::CollectionKind::kMinor ? MOSAIC_COLLECTION_MINOR
+                                                          : MOSAIC_COLLECTION_MAJOR;
     event.mutators = e.mutators;
     mosaic::capi::UserCallback callback;
     fn(&event, user_data);

@@ -4,7 +4,6 @@
 #include <new>
 
 #include "absl/strings/str_format.h"
-
 #include "common/clock.h"
 #include "mark/marker.h"
 #include "mark/root_marking_visitor.h"
@@ -28,13 +27,22 @@ absl::Status Collector::Init() {
   return absl::OkStatus();
 }
 
-void Collector::Collect(Mutator* self, CollectReason reason) {
+void Collector::Collect(Mutator* self, CollectReason reason, CollectionKind kind) {
+  Collect(self, reason, kind == CollectionKind::kMinor ? Request::kMinor : Request::kMajor);
+}
+
+void Collector::CollectForAllocation(Mutator* self, CollectReason reason) {
+  Collect(self, reason, reason == CollectReason::kHeapLimit ? Request::kMajor : Request::kPolicy);
+}
+
+void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
   struct Args {
     Collector* collector;
     Mutator* self;
     CollectReason reason;
+    Request request;
     bool collected;
-  } args{this, self, reason, false};
+  } args{this, self, reason, request, false};
   SpillRegistersAndCall(
       [](void* p, uintptr_t top) {
         auto* a = static_cast<Args*>(p);
@@ -42,7 +50,7 @@ void Collector::Collect(Mutator* self, CollectReason reason) {
         a->self->RecordStackTop(top, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
         uint64_t tts = 0;
         if (!a->collector->parts_.threads.StopTheWorld(a->self, &tts)) return;
-        a->collector->CollectStopped(a->self, a->reason, tts, pause_start);
+        a->collector->CollectStopped(a->self, a->reason, a->request, tts, pause_start);
         a->collected = true;
       },
       &args);
@@ -50,12 +58,47 @@ void Collector::Collect(Mutator* self, CollectReason reason) {
   RunFinalizers(self);
 }
 
-void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t time_to_safepoint_ns,
-                               uint64_t pause_start) {
+CollectionKind Collector::Choose(CollectReason reason, Request request) const {
+  if (!options_.generational || request == Request::kMajor) return CollectionKind::kMajor;
+  if (request == Request::kMinor) return CollectionKind::kMinor;
+  uint64_t growth = std::max<uint64_t>(
+      options_.gc_min, static_cast<uint64_t>(options_.gc_growth * live_after_major_));
+  return old_bytes_ > live_after_major_ + growth ? CollectionKind::kMajor
+                                                 : CollectionKind::kMinor;
+}
+
+void Collector::StartMajor() {
+  for (BlockHeader* block : parts_.spaces.blocks().used_blocks()) {
+    std::memset(block->mark, 0, (block->num_cells + 63) / 64 * sizeof(uint64_t));
+  }
+  parts_.spaces.large().ClearMarks();
+}
+
+uint64_t Collector::TakeRememberedSet(Marker& marker, CollectionKind kind) {
+  CardTable& cards = parts_.cards;
+  uint64_t dirty = 0;
+  auto scan = [&](uintptr_t card) {
+    ++dirty;
+    if (kind == CollectionKind::kMinor) marker.ScanDirtyCard(card, CardTable::kCardBytes);
+  };
+  for (BlockHeader* block : parts_.spaces.blocks().used_blocks()) {
+    cards.TakeDirty(block->start(), block->start() + kBlockSize, scan);
+  }
+  for (LargeHeader* h : parts_.spaces.large().objects()) {
+    uintptr_t begin = reinterpret_cast<uintptr_t>(h);
+    cards.TakeDirty(begin, begin + uint64_t{h->pages} * kPageSize, scan);
+  }
+  return dirty;
+}
+
+void Collector::CollectStopped(Mutator* self, CollectReason reason, Request request,
+                               uint64_t time_to_safepoint_ns, uint64_t pause_start) {
   const std::vector<Mutator*> mutators = parts_.threads.Snapshot();
   Allocator& allocator = parts_.allocator;
   CycleRecord cycle;
   cycle.reason = reason;
+  cycle.kind = Choose(reason, request);
+  const bool minor = cycle.kind == CollectionKind::kMinor;
   cycle.time_to_safepoint_ns = time_to_safepoint_ns;
   cycle.mutators = mutators.size();
   for (Mutator* m : mutators) allocator.RetireBuffers(m);
@@ -66,9 +109,15 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t tim
   bytes_at_last_cycle_ = total_bytes;
   slow_at_last_cycle_ = total_slow;
 
-  const Verifier::Heap verified{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers};
-  if (options_.verify) Verifier(verified, "before collection").VerifyHeap(mutators);
+  const Verifier::Heap verified{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers,
+                                parts_.cards};
+  if (options_.verify) {
+    Verifier verifier(verified, minor ? "before minor collection" : "before major collection");
+    verifier.VerifyHeap(mutators);
+    if (options_.generational) verifier.VerifyRememberedSet();
+  }
 
+  if (!minor) StartMajor();
   parts_.spaces.blocks().ClearBlacklist();
   Marker marker(parts_.spaces, parts_.kinds, mark_stack_.get(), options_.mark_stack);
 
@@ -102,19 +151,34 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, uint64_t tim
   cycle.precise_roots += cycle.root_cells;
   parts_.finalizers.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
   cycle.root_ns = NowNanos() - roots_start;
+  // The remembered set is drained as it is scanned; without generations no card is ever dirty.
+  if (options_.generational) cycle.remembered_cards = TakeRememberedSet(marker, cycle.kind);
   marker.Finish();
 
   // Unreachable objects with finalizers: queue them, and keep them and what they reference
-  // alive until their finalizers have run.
+  // alive until their finalizers have run. (Old objects cannot die in a minor collection: they
+  // are marked.)
   parts_.finalizers.QueueUnreachable([&](Value object) { return marker.IsMarked(object); },
                                      [&](Value object) { marker.MarkPrecise(object); });
   marker.Finish();
 
-  cycle.live_bytes = Sweeper(parts_.spaces, options_.verify).Sweep();
-  if (options_.verify) Verifier(verified, "after collection").VerifyHeap(mutators);
+  cycle.live_bytes = Sweeper(parts_.spaces, options_.verify, minor).Sweep();
+  if (options_.verify) {
+    Verifier(verified, minor ? "after minor collection" : "after major collection")
+        .VerifyHeap(mutators);
+  }
 
-  allocator.StartCycle(std::max<uint64_t>(
-      options_.gc_min, static_cast<uint64_t>(options_.gc_growth * cycle.live_bytes)));
+  // Policy.
+  if (minor) {
+    cycle.promoted_bytes = cycle.live_bytes > old_bytes_ ? cycle.live_bytes - old_bytes_ : 0;
+  } else {
+    live_after_major_ = cycle.live_bytes;
+  }
+  old_bytes_ = cycle.live_bytes;
+  const uint64_t full_threshold = std::max<uint64_t>(
+      options_.gc_min, static_cast<uint64_t>(options_.gc_growth * cycle.live_bytes));
+  allocator.StartCycle(options_.generational ? std::min<uint64_t>(options_.nursery, full_threshold)
+                                             : full_threshold);
   cycle.conservative_words_examined = marker.words_examined();
   cycle.conservative_words_accepted = marker.words_accepted();
   cycle.mark_stack_overflows = marker.overflows();

@@ -2,17 +2,30 @@
 //
 //   1. Stop the world (threads/): every other mutator parked or in native code.
 //   2. Retire every thread's allocation buffers (alloc/): unused cells lose their alloc bits.
-//   3. Verify (verify=1, verify/).
-//   4. Mark (mark/) from the roots: each thread's stack — through the StackWalker if one is
-//      installed (precise JIT frames, conservative native spans), else conservatively — and its
-//      handles; the global slots and live root cells (roots/); objects queued for finalization.
-//   5. Queue unreachable objects that have finalizers (finalizers/), and mark them and what they
+//   3. Verify (verify=1, verify/); before a minor collection, also that the write barrier
+//      recorded every old-to-young reference.
+//   4. Choose minor or major (the policy below). A major collection clears every mark bit: marks
+//      are sticky, so a marked object is an old one, and a minor collection marks only young ones.
+//   5. Mark (mark/) from the roots: each thread's stack — through the StackWalker if one is
+//      installed (precise JIT frames, conservative native spans), else conservatively — its
+//      handles and native-region registers; the global slots and live root cells (roots/);
+//      objects queued for finalization; in a minor collection, the old objects on dirty cards
+//      (cards/). Every card is clean afterwards.
+//   6. Queue unreachable objects that have finalizers (finalizers/), and mark them and what they
 //      reference so that their finalizers see them intact.
-//   6. Sweep (sweep/, block_pool/, large_objects/); verify again.
-//   7. Record the cycle (stats/), set the next allocation threshold, resume the world.
+//   7. Sweep (sweep/, block_pool/, large_objects/); verify again.
+//   8. Record the cycle (stats/), set the next allocation threshold, resume the world.
 //
 // Then, outside the pause and with no lock held, on the thread that collected: event listeners,
 // then queued finalizers.
+//
+// Policy (generational=on): a collection that allocation starts is minor, unless the old
+// generation (everything marked: live after the last collection) has grown past
+// max(gc-min, gc-growth x live after the last major collection) beyond that live size; then it
+// is major. Collections for the heap limit and explicit ones are major unless a minor one is
+// asked for. With generational=off every collection is major and is due after
+// max(gc-min, gc-growth x live) bytes; with generations, after `nursery` bytes or that, whichever
+// comes first.
 #ifndef MOSAIC_SRC_COLLECTOR_COLLECTOR_H_
 #define MOSAIC_SRC_COLLECTOR_COLLECTOR_H_
 
@@ -22,6 +35,7 @@
 #include "absl/status/status.h"
 #include "alloc/allocator.h"
 #include "alloc/gc_trigger.h"
+#include "cards/card_table.h"
 #include "finalizers/finalizer_queue.h"
 #include "kinds/kind_table.h"
 #include "mosaic/options.h"
@@ -43,6 +57,7 @@ class Collector final : public GcTrigger {
     RootSet& roots;
     FinalizerQueue& finalizers;
     StatsRecorder& stats;
+    CardTable& cards;
   };
 
   Collector(const HeapOptions& options, const Parts& parts);
@@ -53,17 +68,25 @@ class Collector final : public GcTrigger {
 
   // Stops the world and collects (or, if another thread is collecting, parks for that
   // collection), then runs listeners and queued finalizers. `self` holds no runtime lock.
-  void Collect(Mutator* self, CollectReason reason);
-  void CollectForAllocation(Mutator* self, CollectReason reason) override {
-    Collect(self, reason);
-  }
+  // `kind` is what the caller asks for; kMinor is major anyway without generations.
+  void Collect(Mutator* self, CollectReason reason, CollectionKind kind);
+  // An allocation's collection: the policy chooses minor or major.
+  void CollectForAllocation(Mutator* self, CollectReason reason) override;
   // Runs finalizers queued by earlier collections; a finalizer that collects only queues more
   // for the loop already running.
   void RunFinalizers(Mutator* self);
 
  private:
-  void CollectStopped(Mutator* self, CollectReason reason, uint64_t time_to_safepoint_ns,
-                      uint64_t pause_start);
+  // What was asked, before the policy decides.
+  enum class Request : uint8_t { kMinor, kMajor, kPolicy };
+  void CollectStopped(Mutator* self, CollectReason reason, Request request,
+                      uint64_t time_to_safepoint_ns, uint64_t pause_start);
+  CollectionKind Choose(CollectReason reason, Request request) const;
+  // Minor: traces the old objects on dirty cards; major: clears the cards. Either way every card
+  // of the heap's objects is clean afterwards. Returns the dirty cards seen.
+  uint64_t TakeRememberedSet(class Marker& marker, CollectionKind kind);
+  void StartMajor();
+  void Collect(Mutator* self, CollectReason reason, Request request);
 
   const HeapOptions& options_;
   const Parts parts_;
@@ -72,6 +95,9 @@ class Collector final : public GcTrigger {
   // The allocator's totals at the last collection, for the bytes allocated in between.
   uint64_t bytes_at_last_cycle_ = 0;
   uint64_t slow_at_last_cycle_ = 0;
+  // Generations (changed only inside the pause).
+  uint64_t live_after_major_ = 0;
+  uint64_t old_bytes_ = 0;  // everything marked: live after the last collection
 };
 
 }  // namespace mosaic::internal

@@ -54,11 +54,11 @@ absl::Status Heap::RegisterCurrentThread() { return impl_->RegisterCurrentThread
 absl::Status Heap::UnregisterCurrentThread() { return impl_->UnregisterCurrentThread(); }
 size_t Heap::RegisteredThreadCount() const { return impl_->threads().Count(); }
 
-void Heap::Collect() {
+void Heap::Collect(CollectionKind kind) {
   Mutator* m = RequireMutator("Heap::Collect");
   MOSAIC_CHECK(m->heap == impl_.get(), "Heap::Collect called on a thread registered with another "
                                        "heap");
-  impl_->collector().Collect(m, CollectReason::kExplicit);
+  impl_->collector().Collect(m, CollectReason::kExplicit, kind);
 }
 
 void Heap::AddGlobalRoot(Value* slot) { impl_->roots().AddGlobal(slot); }
@@ -127,7 +127,7 @@ Heap* CurrentHeap() {
 
 void Collect() {
   Mutator* m = RequireMutator("Collect");
-  m->heap->collector().Collect(m, CollectReason::kExplicit);
+  m->heap->collector().Collect(m, CollectReason::kExplicit, CollectionKind::kMajor);
 }
 
 void Safepoint() {

@@ -28,18 +28,23 @@ absl::StatusOr<std::unique_ptr<HeapImpl>> HeapImpl::Create(Heap* owner,
   size_t half = RoundUp(options.heap_max, kBlockSize);
   auto reservation = Reservation::Create(options.heap_hint, 2 * half, kBlockSize);
   if (!reservation.ok()) return reservation.status();
-  auto impl = std::unique_ptr<HeapImpl>(new HeapImpl(owner, options, *std::move(reservation)));
+  auto cards = CardTable::Create(LayoutOf(*reservation));
+  if (!cards.ok()) return cards.status();
+  auto impl = std::unique_ptr<HeapImpl>(
+      new HeapImpl(owner, options, *std::move(reservation), *std::move(cards)));
   absl::Status ready = impl->collector_.Init();
   if (!ready.ok()) return ready;
   return impl;
 }
 
-HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation)
+HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation,
+                   CardTable cards)
     : owner_(owner),
       options_(options),
       reservation_(std::move(reservation)),
       layout_(LayoutOf(reservation_)),
       budget_(options.heap_max),
+      cards_(std::move(cards)),
       blocks_(layout_, budget_,
               BlockPool::Config{options.blacklist, options.retain_blocks, options.verify}),
       large_(layout_.large_base(), layout_.large_size(), budget_),
@@ -54,11 +59,12 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
                                    options.oom_handler},
                  blocks_, large_, budget_, threads_, trigger_),
       collector_(options_, Collector::Parts{threads_, allocator_, spaces_, kinds_, roots_,
-                                            finalizers_, stats_}) {}
+                                            finalizers_, stats_, cards_}) {}
 
 absl::Status HeapImpl::RegisterCurrentThread() {
   absl::StatusOr<Mutator*> m = threads_.RegisterCurrentThread(this);
   if (!m.ok()) return m.status();
+  (*m)->card_table = cards_.biased();
   allocator_.InitThread(*m);
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 //   block/        BlockHeader (bitmaps), the side-table states
 //   kinds/        KindTable                                     components: own state, own lock
 //   block_pool/   BlockPool (blocks, quarantine, commit/decommit)
+//   cards/        CardTable (the write barrier's remembered set)
 //   large_objects/LargeObjectSpace
 //   threads/      ThreadRegistry (registration, safepoints, native regions, watchdog)
 //   roots/        RootSet (globals, root cells, the stack-walker hook)
@@ -26,6 +27,7 @@
 #include "address/reservation.h"
 #include "alloc/allocator.h"
 #include "block_pool/block_pool.h"
+#include "cards/card_table.h"
 #include "collector/collector.h"
 #include "finalizers/finalizer_queue.h"
 #include "kinds/kind_table.h"
@@ -62,13 +64,14 @@ class HeapImpl {
   GcStats Stats();
 
  private:
-  HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation);
+  HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservation, CardTable cards);
 
   Heap* const owner_;
   const HeapOptions options_;
   const Reservation reservation_;
   const HeapLayout layout_;
   CommitBudget budget_;
+  CardTable cards_;
   KindTable kinds_;
   BlockPool blocks_;
   LargeObjectSpace large_;
@@ -83,7 +86,7 @@ class HeapImpl {
    public:
     explicit Trigger(HeapImpl& heap) : heap_(heap) {}
     void CollectForAllocation(Mutator* self, CollectReason reason) override {
-      heap_.collector_.Collect(self, reason);
+      heap_.collector_.CollectForAllocation(self, reason);
     }
 
    private:

@@ -73,7 +73,6 @@ size_t LargeObjectSpace::Sweep() {
   for (size_t i = 0; i < objects_.size();) {
     LargeHeader* h = objects_[i];
     if (h->marked) {
-      h->marked = false;
       live += h->pages * kPageSize;
       ++i;
     } else {
@@ -81,6 +80,11 @@ size_t LargeObjectSpace::Sweep() {
     }
   }
   return live;
+}
+
+void LargeObjectSpace::ClearMarks() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (LargeHeader* h : objects_) h->marked = false;
 }
 
 size_t LargeObjectSpace::committed_bytes() const {

@@ -69,9 +69,11 @@ class LargeObjectSpace {
   }
   size_t committed_bytes() const;
 
-  // Inside the pause: frees every unmarked object and clears the marks of the rest. Returns the
-  // bytes (whole pages) still live.
+  // Inside the pause: frees every unmarked object; the marks of the rest stay (sticky: they are
+  // old now). Returns the bytes (whole pages) still live.
   size_t Sweep();
+  // Inside the pause, before a major collection marks: every object is unmarked again.
+  void ClearMarks();
 
  private:
   void Free(LargeHeader* header) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

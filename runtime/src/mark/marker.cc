@@ -1,5 +1,7 @@
 #include "mark/marker.h"
 
+#include <algorithm>
+
 #include "common/check.h"
 
 namespace mosaic::internal {
@@ -158,6 +160,41 @@ void Marker::Trace(uintptr_t start) {
       return;
     }
   }
+}
+
+void Marker::ScanDirtyCard(uintptr_t card, size_t card_bytes) {
+  const HeapLayout& layout = spaces_.layout();
+  if (layout.InSmallRegion(card)) {
+    if (StateOf(block_state_[layout.BlockIndex(card)]) != kBlockInUse) return;
+    BlockHeader* block = BlockHeader::Of(card);
+    uintptr_t lo = std::max(card, block->cells_start());
+    uintptr_t hi = std::min(card + card_bytes, block->CellAddress(block->num_cells));
+    if (lo >= hi) return;  // the header, or the slack at the end
+    auto first = static_cast<uint32_t>(block->CellIndex(lo));
+    auto last = static_cast<uint32_t>(block->CellIndex(hi - 1));
+    for (uint32_t cell = first; cell <= last; ++cell) {
+      // Old objects only: a young object on the card is traced if something reaches it.
+      if (block->IsAllocated(cell) && block->IsMarked(cell)) Trace(block->CellAddress(cell));
+    }
+    Drain();
+    return;
+  }
+  if (!spaces_.large().InRegion(card)) return;
+  LargeHeader* h = spaces_.large().HeaderFor(card);
+  if (h == nullptr || !h->marked) return;
+  const auto* words = reinterpret_cast<const uint64_t*>(h->object());
+  const KindDescriptor* descriptor = kinds_.Find(ObjectHeader::Kind(words[0]));
+  if (descriptor == nullptr) return;
+  if (descriptor->policy == TracePolicy::kAllValues) {
+    uintptr_t lo = std::max(card, h->object() + 8);
+    uintptr_t hi = std::min(card + card_bytes, h->object() + h->object_bytes);
+    if (lo < hi) {
+      TraceWords(reinterpret_cast<const uint64_t*>(lo), reinterpret_cast<const uint64_t*>(hi));
+    }
+  } else if (descriptor->policy == TracePolicy::kCustom) {
+    Trace(h->object());
+  }
+  Drain();
 }
 
 void Marker::Finish() {

@@ -41,6 +41,10 @@ class Marker {
   // A precise root or field: the tag rule decides whether it is a reference; untagged object
   // starts are accepted.
   void MarkPrecise(Value value);
+  // A minor collection's remembered set: traces the fields of the old (marked) objects that lie
+  // on the dirty card [card, card + card_bytes), so that the young objects they reference are
+  // marked. A large object is traced only over the card's part of it (a custom-traced one whole).
+  void ScanDirtyCard(uintptr_t card, size_t card_bytes);
   // Drains the stack and recovers from overflow.
   void Finish();
 

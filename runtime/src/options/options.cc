@@ -82,6 +82,12 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
         return Bad(key, value, "a number from 0 to 1000");
       }
       o.gc_growth = g;
+    } else if (key == "generational") {
+      if (!ParseBool(value, &flag)) return Bad(key, value, "on or off");
+      o.generational = flag;
+    } else if (key == "nursery") {
+      if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a size such as 16M");
+      o.nursery = size;
     } else if (key == "stress") {
       if (!absl::SimpleAtoi(value, &number)) return Bad(key, value, "a count (0: off)");
       o.stress = number;
@@ -112,8 +118,8 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown GC option '", key,
-          "' (known: heap-max, heap-hint, gc-min, gc-growth, stress, verify, mark-stack, "
-          "blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
+          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, stress, "
+          "verify, mark-stack, blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
     }
   }
   absl::Status valid = o.Validate();
@@ -135,6 +141,7 @@ absl::Status HeapOptions::Validate() const {
         "marking falls back to rescanning; it never limits what can be marked)",
         mark_stack));
   }
+  if (nursery < 1) return absl::InvalidArgumentError("nursery must be at least 1 byte");
   if (!(gc_growth >= 0.0) || gc_growth > 1000.0) {
     return absl::InvalidArgumentError(
         absl::StrFormat("gc-growth=%g is out of range: it must be from 0 to 1000", gc_growth));
@@ -163,9 +170,10 @@ absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
 
 std::string HeapOptions::ToString() const {
   return absl::StrFormat(
-      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,stress=%u,verify=%d,mark-stack=%u,"
-      "blacklist=%d,retain-blocks=%u,watchdog-ms=%u,watchdog-action=%s",
-      heap_max, heap_hint, gc_min, gc_growth, stress, verify ? 1 : 0, mark_stack,
+      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,stress=%u,"
+      "verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,watchdog-action=%s",
+      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, stress,
+      verify ? 1 : 0, mark_stack,
       blacklist ? 1 : 0, retain_blocks, watchdog_ms,
       watchdog_action == WatchdogAction::kAbort ? "abort" : "warn");
 }

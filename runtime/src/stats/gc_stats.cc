@@ -18,6 +18,10 @@ const char* CollectReasonName(CollectReason reason) {
   return "unknown";
 }
 
+const char* CollectionKindName(CollectionKind kind) {
+  return kind == CollectionKind::kMinor ? "minor" : "major";
+}
+
 namespace {
 
 std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
@@ -32,6 +36,19 @@ std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
       {"total_time_to_safepoint_ns", s.total_time_to_safepoint_ns},
       {"total_root_ns", s.total_root_ns},
       {"root_cell_ns", s.root_cell_ns},
+      {"minor_collections", s.minor_collections},
+      {"major_collections", s.major_collections},
+      {"total_minor_pause_ns", s.total_minor_pause_ns},
+      {"max_minor_pause_ns", s.max_minor_pause_ns},
+      {"p50_minor_pause_ns", s.p50_minor_pause_ns},
+      {"p99_minor_pause_ns", s.p99_minor_pause_ns},
+      {"total_major_pause_ns", s.total_major_pause_ns},
+      {"max_major_pause_ns", s.max_major_pause_ns},
+      {"p50_major_pause_ns", s.p50_major_pause_ns},
+      {"p99_major_pause_ns", s.p99_major_pause_ns},
+      {"minor_root_ns", s.minor_root_ns},
+      {"remembered_cards", s.remembered_cards},
+      {"promoted_bytes", s.promoted_bytes},
       {"bytes_allocated", s.bytes_allocated},
       {"objects_allocated_slow_path", s.objects_allocated},
       {"live_bytes", s.live_bytes},

@@ -33,34 +33,66 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.root_cells_visited += c.root_cells;
   s.jit_frames_visited += c.jit_frames;
   s.mark_stack_overflows += c.mark_stack_overflows;
+  if (c.kind == CollectionKind::kMinor) {
+    ++s.minor_collections;
+    s.total_minor_pause_ns += c.pause_ns;
+    s.max_minor_pause_ns = std::max(s.max_minor_pause_ns, c.pause_ns);
+    s.minor_root_ns += c.root_ns;
+    s.remembered_cards += c.remembered_cards;
+    s.promoted_bytes += c.promoted_bytes;
+  } else {
+    ++s.major_collections;
+    s.total_major_pause_ns += c.pause_ns;
+    s.max_major_pause_ns = std::max(s.max_major_pause_ns, c.pause_ns);
+  }
   // Keep a bounded sample of pauses: past the cap, drop every other one (older pauses thin
   // out, the distribution's shape stays).
-  if (pauses_ns_.size() >= 100'000) {
+  std::vector<uint64_t>& pauses = pauses_ns_[static_cast<int>(c.kind)];
+  if (pauses.size() >= 100'000) {
     size_t j = 0;
-    for (size_t i = 0; i < pauses_ns_.size(); i += 2) pauses_ns_[j++] = pauses_ns_[i];
-    pauses_ns_.resize(j);
+    for (size_t i = 0; i < pauses.size(); i += 2) pauses[j++] = pauses[i];
+    pauses.resize(j);
   }
-  pauses_ns_.push_back(c.pause_ns);
-  last_event_ = GcEvent{s.collections, c.reason,    c.pause_ns, c.time_to_safepoint_ns,
-                        c.live_bytes,  freed,       c.mutators};
+  pauses.push_back(c.pause_ns);
+  last_event_ = GcEvent{};
+  last_event_.index = s.collections;
+  last_event_.reason = c.reason;
+  last_event_.kind = c.kind;
+  last_event_.pause_ns = c.pause_ns;
+  last_event_.time_to_safepoint_ns = c.time_to_safepoint_ns;
+  last_event_.live_bytes = c.live_bytes;
+  last_event_.freed_bytes = freed;
+  last_event_.mutators = c.mutators;
 }
+
+namespace {
+
+uint64_t Percentile(std::vector<uint64_t>& pauses, double q) {
+  if (pauses.empty()) return 0;
+  size_t k = static_cast<size_t>(q * static_cast<double>(pauses.size() - 1));
+  std::nth_element(pauses.begin(), pauses.begin() + static_cast<ptrdiff_t>(k), pauses.end());
+  return pauses[k];
+}
+
+}  // namespace
 
 GcStats StatsRecorder::Snapshot() const {
   GcStats s;
-  std::vector<uint64_t> pauses;
+  std::vector<uint64_t> minor, major;
   {
     std::lock_guard<std::mutex> lock(mu_);
     s = stats_;
-    pauses = pauses_ns_;
+    minor = pauses_ns_[static_cast<int>(CollectionKind::kMinor)];
+    major = pauses_ns_[static_cast<int>(CollectionKind::kMajor)];
   }
-  auto percentile = [&pauses](double q) -> uint64_t {
-    if (pauses.empty()) return 0;
-    size_t k = static_cast<size_t>(q * static_cast<double>(pauses.size() - 1));
-    std::nth_element(pauses.begin(), pauses.begin() + static_cast<ptrdiff_t>(k), pauses.end());
-    return pauses[k];
-  };
-  s.p50_pause_ns = percentile(0.50);
-  s.p99_pause_ns = percentile(0.99);
+  s.p50_minor_pause_ns = Percentile(minor, 0.50);
+  s.p99_minor_pause_ns = Percentile(minor, 0.99);
+  s.p50_major_pause_ns = Percentile(major, 0.50);
+  s.p99_major_pause_ns = Percentile(major, 0.99);
+  std::vector<uint64_t> all = std::move(minor);
+  all.insert(all.end(), major.begin(), major.end());
+  s.p50_pause_ns = Percentile(all, 0.50);
+  s.p99_pause_ns = Percentile(all, 0.99);
   return s;
 }
 

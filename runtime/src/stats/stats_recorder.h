@@ -21,6 +21,7 @@ namespace mosaic::internal {
 // What one collection did.
 struct CycleRecord {
   CollectReason reason = CollectReason::kExplicit;
+  CollectionKind kind = CollectionKind::kMajor;
   uint64_t pause_ns = 0;
   uint64_t time_to_safepoint_ns = 0;
   uint64_t root_ns = 0;
@@ -36,6 +37,8 @@ struct CycleRecord {
   uint64_t jit_frames = 0;
   uint64_t mark_stack_overflows = 0;
   uint64_t mutators = 0;
+  uint64_t remembered_cards = 0;  // minor: dirty cards scanned
+  uint64_t promoted_bytes = 0;    // minor: young bytes that survived
 };
 
 class StatsRecorder {
@@ -61,7 +64,8 @@ class StatsRecorder {
  private:
   mutable std::mutex mu_;
   GcStats stats_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint64_t> pauses_ns_ ABSL_GUARDED_BY(mu_);
+  // Pauses of each kind, for percentiles (index: CollectionKind).
+  std::vector<uint64_t> pauses_ns_[2] ABSL_GUARDED_BY(mu_);
   GcEvent last_event_ ABSL_GUARDED_BY(mu_);
 
   std::mutex listeners_mu_;

@@ -12,8 +12,15 @@ uint64_t Sweeper::Sweep() {
 }
 
 uint32_t Sweeper::SweepBlock(BlockHeader* block) {
+  if (minor_ && !block->has_young) {
+    // Nothing was allocated here since the last collection, and old objects do not die in a
+    // minor collection: the block is as the last sweep left it.
+    live_bytes_ += uint64_t{block->live_cells} * block->cell_bytes;
+    return block->live_cells;
+  }
   const uint32_t words = (block->num_cells + 63) / 64;
   uint32_t live = block->CountMarked();
+  block->has_young = false;
   if (live == 0) return 0;  // the pool releases it whole
   if (verify_) {
     for (uint32_t w = 0; w < words; ++w) {
@@ -27,7 +34,6 @@ uint32_t Sweeper::SweepBlock(BlockHeader* block) {
     }
   }
   std::memcpy(block->alloc, block->mark, words * sizeof(uint64_t));
-  std::memset(block->mark, 0, words * sizeof(uint64_t));
   block->live_cells = live;
   block->fresh = false;
   live_bytes_ += uint64_t{live} * block->cell_bytes;

@@ -90,8 +90,9 @@ void Verifier::VerifyBlock(BlockHeader* block, size_t index) {
                "verify (%s): block %#x has an invalid size class", when_, block->start());
   const size_t cell_words = block->cell_bytes / 8;
   for (uint32_t cell = 0; cell < block->num_cells; ++cell) {
-    MOSAIC_CHECK(!block->IsMarked(cell), "verify (%s): block %#x cell %u is marked outside marking",
-                 when_, block->start(), cell);
+    MOSAIC_CHECK(!block->IsMarked(cell) || block->IsAllocated(cell),
+                 "verify (%s): block %#x cell %u is marked (old) but not allocated", when_,
+                 block->start(), cell);
     uintptr_t start = block->CellAddress(cell);
     const auto* words = reinterpret_cast<const uint64_t*>(start);
     if (block->IsAllocated(cell)) {
@@ -124,6 +125,87 @@ void Verifier::VerifyEmptyBlock(size_t index) {
   }
 }
 
+namespace {
+
+// Checks each reference field of one old object: a young target needs a dirty card.
+class RememberedSetTracer final : public Tracer {
+ public:
+  explicit RememberedSetTracer(Verifier& verifier) : verifier_(verifier) {}
+  void Trace(Value value) override { young |= verifier_.IsYoung(value); }
+  bool young = false;
+
+ private:
+  Verifier& verifier_;
+};
+
+}  // namespace
+
+bool Verifier::IsYoung(Value value) const {
+  if (!value.IsHeapReference()) return false;
+  ObjectLocation loc;
+  return heap_.spaces.Locate(reinterpret_cast<uintptr_t>(value.ObjectAddress()), &loc) &&
+         !loc.IsMarked();
+}
+
+void Verifier::CheckRemembered(uintptr_t object, const KindDescriptor& kind, const uint64_t* field,
+                               size_t index) {
+  Value value = Value::FromBits(*field);
+  if (!IsYoung(value) || heap_.cards.IsDirty(reinterpret_cast<uintptr_t>(field))) return;
+  Fatal("verify (%s): old object %#x (kind '%s') field %zu holds %#x, a young object, but its "
+        "card is clean: a store into this object skipped the write barrier (mosaic::WriteField, "
+        "mosaic_store_field)",
+        when_, object, kind.name, index, value.bits());
+}
+
+void Verifier::VerifyRememberedSet() {
+  auto check_object = [&](uintptr_t start, size_t bytes) {
+    const auto* words = reinterpret_cast<const uint64_t*>(start);
+    const KindDescriptor* kind = heap_.kinds.Find(ObjectHeader::Kind(words[0]));
+    if (kind == nullptr) return;  // VerifyHeap reports it
+    switch (kind->policy) {
+      case TracePolicy::kNoReferences:
+        return;
+      case TracePolicy::kAllValues:
+        for (size_t i = 1; i < bytes / 8; ++i) CheckRemembered(start, *kind, &words[i], i);
+        return;
+      case TracePolicy::kCustom: {
+        // The tracer sees values, not fields: some card of the object must be dirty.
+        RememberedSetTracer tracer(*this);
+        kind->trace(words, tracer);
+        bool dirty = false;
+        for (uintptr_t a = start & ~(CardTable::kCardBytes - 1); a < start + bytes;
+             a += CardTable::kCardBytes) {
+          dirty |= heap_.cards.IsDirty(a);
+        }
+        if (tracer.young && !dirty) {
+          Fatal("verify (%s): old object %#x (kind '%s', custom-traced) references a young "
+                "object, but none of its cards is dirty: a store into it skipped the write "
+                "barrier",
+                when_, start, kind->name);
+        }
+        return;
+      }
+    }
+  };
+  const KindDescriptor pair_kind{"pair", TracePolicy::kAllValues};
+  for (BlockHeader* block : heap_.spaces.blocks().used_blocks()) {
+    for (uint32_t cell = 0; cell < block->num_cells; ++cell) {
+      if (!block->IsAllocated(cell) || !block->IsMarked(cell)) continue;  // young or free
+      uintptr_t start = block->CellAddress(cell);
+      if (block->size_class == kPairClass) {
+        const auto* words = reinterpret_cast<const uint64_t*>(start);
+        CheckRemembered(start, pair_kind, &words[0], 0);
+        CheckRemembered(start, pair_kind, &words[1], 1);
+      } else {
+        check_object(start, block->cell_bytes);
+      }
+    }
+  }
+  for (LargeHeader* h : heap_.spaces.large().objects()) {
+    if (h->marked) check_object(h->object(), h->object_bytes);
+  }
+}
+
 void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
   const BlockPool& blocks = heap_.spaces.blocks();
   for (BlockHeader* block : blocks.used_blocks()) {
@@ -132,7 +214,7 @@ void Verifier::VerifyHeap(const std::vector<Mutator*>& mutators) {
   for (size_t index : blocks.free_blocks()) VerifyEmptyBlock(index);
   for (size_t index : blocks.quarantined_blocks()) VerifyEmptyBlock(index);
   for (LargeHeader* h : heap_.spaces.large().objects()) {
-    MOSAIC_CHECK(h->magic == kLargeMagic && !h->marked,
+    MOSAIC_CHECK(h->magic == kLargeMagic,
                  "verify (%s): large object header %p is corrupt", when_, h);
     VerifyObject(h->object(), h->object_bytes / 8);
   }

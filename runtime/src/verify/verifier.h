@@ -7,13 +7,16 @@
 //     stack maps), lands on the start of an allocated object of the right shape (a pair tag on a
 //     pair, an object tag on a non-pair; a stack slot may also hold an untagged start);
 //   - every free cell, and every word of an empty block, still holds the poison the sweeper
-//     wrote (or was never used: zero).
+//     wrote (or was never used: zero); mark bits (old objects) only on allocated cells;
+//   - with generations, before a minor collection: every old-to-young reference lies on a dirty
+//     card (VerifyRememberedSet).
 #ifndef MOSAIC_SRC_VERIFY_VERIFIER_H_
 #define MOSAIC_SRC_VERIFY_VERIFIER_H_
 
 #include <string>
 #include <vector>
 
+#include "cards/card_table.h"
 #include "finalizers/finalizer_queue.h"
 #include "kinds/kind_table.h"
 #include "roots/root_set.h"
@@ -30,9 +33,14 @@ class Verifier {
     const KindTable& kinds;
     RootSet& roots;
     const FinalizerQueue& finalizers;
+    const CardTable& cards;
   };
   Verifier(const Heap& heap, const char* when) : heap_(heap), when_(when) {}
   void VerifyHeap(const std::vector<Mutator*>& mutators);
+  // Before a minor collection: every old object that holds a reference to a young one has the
+  // field's card dirty (the write barrier recorded the store). Names the object's kind and field.
+  void VerifyRememberedSet();
+  bool IsYoung(Value value) const;
   // Checks one reference; `what`, `holder` and `field` describe the slot for the message.
   // `untagged_start_ok`: an object tag on a pair's start is accepted (precise stack slots).
   void CheckReference(uint64_t word, const char* what, uintptr_t holder, size_t field,
@@ -42,6 +50,8 @@ class Verifier {
   void VerifyBlock(BlockHeader* block, size_t index);
   void VerifyEmptyBlock(size_t index);
   void VerifyObject(uintptr_t start, size_t cell_words);
+  void CheckRemembered(uintptr_t object, const KindDescriptor& kind, const uint64_t* field,
+                       size_t index);
 
   const Heap heap_;
   const char* when_;

@@ -25,7 +25,8 @@ __attribute__((noinline)) void AllocateJunk(AllocatorTest* t, Value keep, size_t
     auto* words = static_cast<uint64_t*>(p);
     for (size_t w = 1; w < bytes / 8; ++w) words[w] = 0x1234'5678'9abc'def1ull;
     if (i % keep_every == 0) {
-      reinterpret_cast<Value*>(keep.ObjectWords() + 1)[i / keep_every] = Value::Object(p);
+      WriteField(&reinterpret_cast<Value*>(keep.ObjectWords() + 1)[i / keep_every],
+                 Value::Object(p));
     }
   }
   (void)t;

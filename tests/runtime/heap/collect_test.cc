@@ -61,7 +61,7 @@ TEST_F(CollectTest, ObjectsReachableFromHandlesGlobalsAndFieldsSurvive) {
   Value inner = NewVector(1);
   Slots(inner)[0] = Value::Fixnum(3);
   Value pair = AllocatePair(inner, Value::Nil());
-  Slots(from_handle.get())[0] = pair;
+  WriteField(&Slots(from_handle.get())[0], pair);
   uintptr_t hidden_inner = Hide(inner);
   inner = pair = Value();
   std::vector<uintptr_t> dead = AllocateGarbage(10'000, 1);
@@ -106,7 +106,7 @@ TEST_F(CollectTest, LargeObjectsAreKeptOrFreed) {
       static_cast<char*>(big.ObjectAddress())[bytes - 1] = static_cast<char>(i);
       big.ObjectWords()[1] = 0xb16b00b5000ull + static_cast<uint64_t>(i);  // unique stamp
       if (i % 10 == 0) {
-        Slots(keep.get())[i / 10] = big;
+        WriteField(&Slots(keep.get())[i / 10], big);
       } else {
         dropped.push_back(Hide(big));
         dropped_stamps.push_back(big.ObjectWords()[1]);
@@ -143,7 +143,7 @@ TEST_F(CollectTest, CustomTraceKindsAreTraced) {
   Handle root(Value::Object(Allocate(node_kind, sizeof(Node))));
   Value child = NewVector(1);
   Slots(child)[0] = Value::Fixnum(99);
-  static_cast<Node*>(root.get().ObjectAddress())->child = child;
+  WriteField(&static_cast<Node*>(root.get().ObjectAddress())->child, child);
   uintptr_t hidden = Hide(child);
   child = Value();
   PreciseCollect();
@@ -217,7 +217,7 @@ TEST_F(CollectTest, FinalizableObjectKeepsWhatItReferencesUntilItRuns) {
       Value parent = NewVector(2);
       Value child = NewVector(1);
       Slots(child)[0] = Value::Fixnum(1000 + i);
-      Slots(parent)[0] = child;
+      WriteField(&Slots(parent)[0], child);
       Slots(parent)[1] = Value::Fixnum(i);
       heap().RegisterFinalizer(parent, [](Value object) {
         const Value* slots = reinterpret_cast<Value*>(object.ObjectWords() + 1);
@@ -259,7 +259,9 @@ TEST_F(TinyMarkStackTest, OverflowFallsBackAndMarksEverything) {
   int counter = 0;
   Handle tree(BuildTree(this, 12, &counter));
   Handle wide(NewVector(500));
-  for (int i = 0; i < 500; ++i) Slots(wide.get())[i] = AllocatePair(Value::Fixnum(i), Value::Nil());
+  for (int i = 0; i < 500; ++i) {
+    WriteField(&Slots(wide.get())[i], AllocatePair(Value::Fixnum(i), Value::Nil()));
+  }
   PreciseCollect();
   PreciseCollect();
   counter = 0;

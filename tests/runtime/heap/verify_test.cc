@@ -92,7 +92,8 @@ TEST(VerifyTest, HealthyHeapPassesTheVerifier) {
   for (int i = 0; i < 10'000; ++i) {
     auto* v = static_cast<uint64_t*>(Allocate(vector, 24, 2));
     reinterpret_cast<Value*>(v)[1] = list.get();
-    reinterpret_cast<Value*>(v)[2] = AllocatePair(Value::Fixnum(i), Value::Nil());
+    // The pair's allocation may collect, after which `v` is old: the store needs the barrier.
+    WriteField(&reinterpret_cast<Value*>(v)[2], AllocatePair(Value::Fixnum(i), Value::Nil()));
     if (i % 3 == 0) list.set(Value::Object(v));
   }
   (*heap)->Collect();

@@ -38,7 +38,7 @@ class MarkerTest : public HeapTest {
     std::vector<size_t> sizes = EverySize();
     for (size_t i = sizes.size(); i-- > 0;) {
       Value v = NewStampedVector(sizes[i], static_cast<int64_t>(i));
-      Slots(v)[LastSlot(sizes[i])] = head.get();
+      WriteField(&Slots(v)[LastSlot(sizes[i])], head.get());
       head.set(AllocatePair(Value::Fixnum(static_cast<int64_t>(i)), v));
     }
     return head.get();
@@ -91,10 +91,10 @@ TEST_F(MarkerTest, TaggedAndUntaggedPairReferencesBothMarkThePair) {
   HandleScope scope;
   Handle holder(NewVector(2));
   Value pair = AllocatePair(Value::Fixnum(7), Value::Nil());
-  Slots(holder.get())[0] = pair;
+  WriteField(&Slots(holder.get())[0], pair);
   // An untagged pair start in a precise slot: LLVM may spill an allocation before tagging it.
   Value other = AllocatePair(Value::Fixnum(8), Value::Nil());
-  Slots(holder.get())[1] = Value::Object(other.ObjectAddress());
+  WriteField(&Slots(holder.get())[1], Value::Object(other.ObjectAddress()));
   uintptr_t hidden_pair = Hide(pair);
   uintptr_t hidden_other = Hide(other);
   pair = other = Value();

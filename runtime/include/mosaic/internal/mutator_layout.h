@@ -28,6 +28,9 @@ struct MutatorLayout {
   void* activations;
   // Points at the heap's safepoint flag (non-zero: park at the next poll).
   const volatile uint32_t* safepoint_flag;
+  // The heap's card table, biased so that card_table[address >> kCardShift] is the card of any
+  // address in the heap (mosaic/internal/write_barrier.h).
+  uint8_t* card_table;
 };
 
 inline constexpr size_t kAllocBufferCursorOffset = offsetof(AllocBuffer, cursor);
@@ -36,14 +39,15 @@ inline constexpr size_t kAllocBufferSize = sizeof(AllocBuffer);
 inline constexpr size_t kMutatorBuffersOffset = offsetof(MutatorLayout, buffers);
 inline constexpr size_t kMutatorActivationsOffset = offsetof(MutatorLayout, activations);
 inline constexpr size_t kMutatorSafepointFlagOffset = offsetof(MutatorLayout, safepoint_flag);
+inline constexpr size_t kMutatorCardTableOffset = offsetof(MutatorLayout, card_table);
 
 // The current thread's state, or nullptr when it is not registered.
 extern MOSAIC_EXPORT thread_local MutatorLayout* tls_mutator;
 
 // The slow paths behind the inline fast paths (mosaic/internal/allocate_inline.h).
-MOSAIC_EXPORT void *AllocateSlow(int size_class, size_t bytes, uint16_t kind,
-                                 uint64_t aux, bool may_fail);
-MOSAIC_EXPORT void *AllocatePairSlow();
+MOSAIC_EXPORT void* AllocateSlow(int size_class, size_t bytes, uint16_t kind, uint64_t aux,
+                                 bool may_fail);
+MOSAIC_EXPORT void* AllocatePairSlow();
 
 }  // namespace mosaic::internal
 
