@@ -35,6 +35,7 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/activation.h"
 #include "mosaic/stackmaps/index.h"
 #include "mosaic/stackmaps/orc_support.h"
@@ -48,9 +49,9 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 
 // Top-level thunks run once and contain no loop (toylang loops are lambdas), so they are not
 // worth optimising: their module is compiled at O0 whatever the engine's level.
-constexpr mosaic::stackmaps::OptLevel kThunkLevel = mosaic::stackmaps::OptLevel::kO0;
+constexpr mosaic::jit::OptLevel kThunkLevel = mosaic::jit::OptLevel::kO0;
 // See SetInteractiveOptLevel.
-std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
+std::atomic<mosaic::jit::OptLevel> interactive_opt_level{mosaic::jit::OptLevel::kO0};
 
 // Restores the engine's current error site when a call-back or a closure call made from C++
 // returns or unwinds.
@@ -291,12 +292,12 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     runtime_ = std::move(*runtime);
     InstallBuiltins();
     stack_limit_ = toylang::StackLimit();
-    mosaic::stackmaps::GcJitOptions jit_options;
+    mosaic::jit::GcJitOptions jit_options;
     jit_options.statepoints = precise;
     if (options_.interactive) jit_options.opt_level = interactive_opt_level.load();
     // REPL forms are not cached: each is small, O0 and rarely typed twice.
     if (!options_.jit_cache.empty() && !options_.interactive) {
-      auto cache = mosaic::stackmaps::CodeCache::Open(options_.jit_cache);
+      auto cache = mosaic::jit::CodeCache::Open(options_.jit_cache);
       if (cache.ok()) {
         jit_options.code_cache = std::move(*cache);
         // Heap objects (global boxes) are placed the same way in every run at the heap's hint.
@@ -307,7 +308,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
         stats_.code_cache_unusable = 1;
       }
     }
-    auto jit = mosaic::stackmaps::GcJit::Create(index_, jit_options);
+    auto jit = mosaic::jit::GcJit::Create(index_, jit_options);
     if (!jit.ok()) return jit.status();
     jit_ = std::move(*jit);
     // Toylang errors are C++ exceptions that unwind through JIT frames: register every
@@ -460,7 +461,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   std::unique_ptr<Runtime> runtime_;
   mosaic::stackmaps::StackMapIndex index_;
   std::unique_ptr<mosaic::stackmaps::HybridStackWalker> walker_;
-  std::unique_ptr<mosaic::stackmaps::GcJit> jit_;
+  std::unique_ptr<mosaic::jit::GcJit> jit_;
   EnterFn enter_ = nullptr;
   std::deque<JitProc> procs_;
   std::deque<Value> constants_;  // each slot a global root
@@ -491,9 +492,9 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& opt
 void RegisterJitEngine() { SetJitEngineFactory(&CreateJitEngine); }
 
 absl::Status SetInteractiveOptLevel(int level) {
-  static constexpr mosaic::stackmaps::OptLevel kLevels[] = {
-      mosaic::stackmaps::OptLevel::kO0, mosaic::stackmaps::OptLevel::kO1,
-      mosaic::stackmaps::OptLevel::kO2, mosaic::stackmaps::OptLevel::kO3};
+  static constexpr mosaic::jit::OptLevel kLevels[] = {
+      mosaic::jit::OptLevel::kO0, mosaic::jit::OptLevel::kO1,
+      mosaic::jit::OptLevel::kO2, mosaic::jit::OptLevel::kO3};
   if (level < 0 || level > 3) {
     return absl::InvalidArgumentError(
         absl::StrCat("JIT optimisation level must be 0..3, not ", level));

@@ -150,8 +150,8 @@ std::string ResolveJitCache(const std::optional<std::string>& flag, const char* 
   } else if (env != nullptr && env[0] != '\0') {
     setting = env;
   } else {
-    // As mosaic::stackmaps::CodeCache::DefaultDirectory(), which a build without the JIT
-    // does not have.
+    // As mosaic::jit::CodeCache::DefaultDirectory(), which a build without the JIT does not
+    // have.
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
       return absl::StrCat(xdg, "/mosaic/jit");
     }

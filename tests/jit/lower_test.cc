@@ -19,8 +19,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/index.h"
-#include "mosaic/stackmaps/orc_support.h"
 
 namespace toylang::jit {
 namespace {
@@ -148,7 +148,7 @@ TEST_F(LowerTest, TailCallsAreMustTailAndOthersAreNot) {
 
 TEST_F(LowerTest, PipelineKeepsTailCallsOutOfStatepoints) {
   mosaic::stackmaps::StackMapIndex index;
-  auto jit = mosaic::stackmaps::GcJit::Create(index).value();
+  auto jit = mosaic::jit::GcJit::Create(index).value();
   std::vector<LoweredProc> procs = Lower("(define (g f x) (begin (f x) (f x x)))");
   ASSERT_TRUE(jit->PrepareModule(*module_).ok());
   llvm::Function* g = module_->getFunction(procs.at(1).symbol);
