@@ -89,9 +89,9 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
     } else if (flag.name == "--engine") {
       if (!flag.value) return absl::InvalidArgumentError("--engine: expected --engine=interp|jit");
       if (*flag.value == "interp") {
-        options.engine.engine = EngineKind::kInterp;
+        options.engine_kind = EngineKind::kInterp;
       } else if (*flag.value == "jit") {
-        options.engine.engine = EngineKind::kJit;
+        options.engine_kind = EngineKind::kJit;
       } else {
         return BadValue("--engine", "interp or jit", *flag.value);
       }

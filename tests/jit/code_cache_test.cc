@@ -68,7 +68,6 @@ class CodeCacheTest : public testing::Test {
                  const std::string& gc_options = "") {
     std::ostringstream out;
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.roots = roots;
     options.gc_options = gc_options;
     options.jit_cache = cache_dir;
@@ -225,7 +224,6 @@ TEST_F(CodeCacheTest, UnusableDirectoryRunsWithoutCaching) {
 
 TEST_F(CodeCacheTest, InteractiveEnginesDoNotUseTheCache) {
   EngineOptions options;
-  options.engine = EngineKind::kJit;
   options.interactive = true;
   options.jit_cache = dir_;
   std::ostringstream out;
