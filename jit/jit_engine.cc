@@ -24,8 +24,10 @@
 #include "frontend/builtins/builtins.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
+#include "frontend/engine/global_boxes.h"
 #include "frontend/engine/pipeline.h"
 #include "frontend/engine/setup.h"
+#include "frontend/engine/side_table.h"
 #include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
 #include "jit/compile_unit.h"
@@ -159,29 +161,28 @@ class JitEngine final : public Engine,
 
   // LowerEnv.
   JitProc* ProcFor(const ir::Lambda& lambda) override {
-    if (lambda.engine_data == nullptr) {
+    JitProc* proc = proc_of_.Find(lambda.id);
+    if (proc == nullptr) {
       JitProc& p = procs_.emplace_back();
       p.name = lambda.name;
       p.min_args = p.min32 = lambda.min_args();
       p.max_args = p.max32 = lambda.max_args();
       p.lambda = &lambda;
-      lambda.engine_data = &p;
+      proc_of_[lambda.id] = proc = &p;
     }
-    return static_cast<JitProc*>(lambda.engine_data);
+    return proc;
   }
   const Value* ConstantSlot(const ir::Const& c) override {
-    if (c.pool_index < 0) {
-      Value& slot = constants_.emplace_back(Value::False());
-      heap_->AddGlobalRoot(&slot);
-      slot = DatumToValue(*c.datum);
-      c.pool_index = static_cast<int>(constants_.size() - 1);
+    Value* slot = constant_slot_of_.Find(c.id);
+    if (slot == nullptr) {
+      slot = &constants_.emplace_back(Value::False());
+      heap_->AddGlobalRoot(slot);
+      *slot = DatumToValue(*c.datum);
+      constant_slot_of_[c.id] = slot;
     }
-    return &constants_[c.pool_index];
+    return slot;
   }
-  Value GlobalBoxFor(const ir::Global& g) override {
-    if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
-    return g.box;
-  }
+  Value GlobalBoxFor(const ir::Global& g) override { return globals_.For(g); }
   const ErrorSite* Site(const SourcePos& pos, std::string message) override {
     return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
   }
@@ -394,6 +395,10 @@ class JitEngine final : public Engine,
   std::unique_ptr<mosaic::stackmaps::HybridStackWalker> walker_;
   std::unique_ptr<mosaic::jit::GcJit> jit_;
   EnterFn enter_ = nullptr;
+  // Per-node state, by the numbers analysis gave the nodes (frontend/engine/side_table.h).
+  SideTable<JitProc*> proc_of_;            // ir::Lambda::id -> its record in procs_
+  SideTable<Value*> constant_slot_of_;     // ir::Const::id -> its slot in constants_
+  GlobalBoxes globals_;                    // ir::Global::id -> the global's box
   std::deque<JitProc> procs_;
   std::deque<Value> constants_;  // each slot a global root
   std::deque<ErrorSite> sites_;

@@ -33,7 +33,7 @@ absl::StatusOr<mosaic::Value> Pipeline::Eval(std::string_view source, std::strin
       try {
         Expander expander;
         CorePtr core = expander.ExpandToplevel(forms[next]);
-        code_.push_back(Analyze(*core));
+        code_.push_back(Analyze(*core, ids_));
       } catch (const Error& e) {
         analysis_error = absl::InvalidArgumentError(e.Format());
         break;

@@ -86,6 +86,8 @@ class Pipeline {
   absl::StatusOr<mosaic::Value> Run(const AnalysedUnit& unit);
 
   UnitRunner& runner_;
+  // Numbers the nodes of every form this engine analyses (the keys of its side tables).
+  ir::Numbering ids_;
   // Every form analysed so far, kept for the engine's life: closures point into the IR.
   std::vector<std::unique_ptr<ir::Lambda>> code_;
   int exit_code_ = 0;
