@@ -1,6 +1,7 @@
 // The evaluation pipeline both engines share: source text -> datums (frontend/reader) -> core
 // forms (frontend/expander) -> IR (frontend/analysis) -> run by the engine, and the mapping of
-// every phase's errors to Engine::Eval's statuses (docs/design/frontend.md, "Errors"):
+// every phase's errors to Engine::Eval's statuses (docs/design/frontend.md, "The evaluation
+// pipeline"):
 //
 //   reader: the input ends inside a datum      OUT_OF_RANGE (the REPL reads another line)
 //   reader, anything else; expander            INVALID_ARGUMENT

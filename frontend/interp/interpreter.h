@@ -18,7 +18,7 @@
 //
 // Usage (on the registered mutator thread, with a current toylang::Runtime):
 //   Interpreter interp(heap, &std::cout);
-//   Value v = interp.Run(*Analyze(*core));
+//   Value v = interp.Run(*Analyze(*core, ids));  // ids: one ir::Numbering for all forms
 #ifndef TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
 #define TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
 
