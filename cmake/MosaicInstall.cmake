@@ -58,14 +58,21 @@ install(EXPORT MosaicRuntimeTargets
   COMPONENT mosaic_runtime)
 
 # Optional components, for JIT writers: installed when their targets exist in this build.
-# Their headers live in <component>/include; their CMake lists name plain source paths, so the
-# install interface is set here.
+#   stackmaps  mosaic_stackmaps, mosaic_stackmaps_orc (stackmaps/): sections, index, walker, plugin
+#   jit        mosaic_jit (jit/orc/): GcJit, its IR pipeline, the code cache; needs stackmaps
+# Each target's headers live in include/ beside its CMakeLists.txt; the lists name plain source
+# paths, so the install interface is set here.
 set(MOSAIC_INSTALLED_COMPONENTS runtime)
 foreach(component stackmaps jit)
   set(_targets)
+  set(_header_dirs)
   foreach(t mosaic_${component} mosaic_${component}_orc)
     if(TARGET ${t})
       list(APPEND _targets ${t})
+      get_target_property(_source_dir ${t} SOURCE_DIR)
+      if(EXISTS ${_source_dir}/include/mosaic)
+        list(APPEND _header_dirs ${_source_dir}/include/mosaic)
+      endif()
       string(REPLACE "mosaic_" "" _export_name ${t})
       set_target_properties(${t} PROPERTIES EXPORT_NAME ${_export_name})
       get_target_property(_dirs ${t} INTERFACE_INCLUDE_DIRECTORIES)
@@ -91,12 +98,13 @@ foreach(component stackmaps jit)
       ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_${component}
       LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT mosaic_${component}
       INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-    if(EXISTS ${PROJECT_SOURCE_DIR}/${component}/include/mosaic)
-      install(DIRECTORY ${PROJECT_SOURCE_DIR}/${component}/include/mosaic
+    list(REMOVE_DUPLICATES _header_dirs)
+    foreach(dir IN LISTS _header_dirs)
+      install(DIRECTORY ${dir}
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         COMPONENT mosaic_${component}
         FILES_MATCHING PATTERN "*.h")
-    endif()
+    endforeach()
     install(EXPORT Mosaic${_Component}Targets
       NAMESPACE Mosaic::
       FILE Mosaic${_Component}Targets.cmake

@@ -1,15 +1,16 @@
-// The JIT engine: Eval reads, expands and analyses the forms like the interpreter, lowers them
-// (jit/lower.cc) into one LLVM module per compilation unit (a whole file, or one REPL form),
-// links it through GcJit, calls each form's top level through CallJit and then removes the top
-// levels' code (docs/design/jit.md, "Compilation unit, tiers and code removal"). Native helpers
-// (jit/helpers.cc, extern "C", each starting with MOSAIC_JIT_EXIT_SCOPE) do what the generated
-// code does not do inline: built-ins, allocation slow paths, errors, the safepoint.
+// The JIT engine: the shared pipeline (frontend/engine/pipeline.h) reads, expands and analyses
+// the forms; this engine's UnitRunner lowers a unit (jit/lower.cc) into one LLVM module (a
+// whole file, or one REPL form), links it through GcJit, calls each form's top level through
+// CallJit and then removes the top levels' code (docs/design/jit.md, "Compilation unit, tiers
+// and code removal"). Native helpers (jit/helpers.cc, extern "C", each starting with
+// MOSAIC_JIT_EXIT_SCOPE) do what the generated code does not do inline: built-ins, allocation
+// slow paths, errors, the safepoint.
 #include "jit/jit_engine.h"
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <deque>
-#include <exception>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,15 +20,16 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "frontend/analysis/analysis.h"
+#include "frontend/analysis/ir.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
-#include "frontend/expander/expander.h"
+#include "frontend/engine/global_boxes.h"
+#include "frontend/engine/pipeline.h"
+#include "frontend/engine/setup.h"
+#include "frontend/engine/side_table.h"
 #include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
-#include "frontend/objects/runtime.h"
-#include "frontend/reader/reader.h"
 #include "jit/compile_unit.h"
 #include "jit/helpers.h"
 #include "jit/lower.h"
@@ -35,6 +37,7 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/activation.h"
 #include "mosaic/stackmaps/index.h"
 #include "mosaic/stackmaps/orc_support.h"
@@ -48,9 +51,9 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 
 // Top-level thunks run once and contain no loop (toylang loops are lambdas), so they are not
 // worth optimising: their module is compiled at O0 whatever the engine's level.
-constexpr mosaic::stackmaps::OptLevel kThunkLevel = mosaic::stackmaps::OptLevel::kO0;
+constexpr mosaic::jit::OptLevel kThunkLevel = mosaic::jit::OptLevel::kO0;
 // See SetInteractiveOptLevel.
-std::atomic<mosaic::stackmaps::OptLevel> interactive_opt_level{mosaic::stackmaps::OptLevel::kO0};
+std::atomic<mosaic::jit::OptLevel> interactive_opt_level{mosaic::jit::OptLevel::kO0};
 
 // Restores the engine's current error site when a call-back or a closure call made from C++
 // returns or unwinds.
@@ -66,7 +69,11 @@ class SiteScope {
   const ErrorSite* saved_;
 };
 
-class JitEngine final : public Engine, public CallContext, public LowerEnv, public HelperHost {
+class JitEngine final : public Engine,
+                        public CallContext,
+                        public LowerEnv,
+                        public HelperHost,
+                        private UnitRunner {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options) {
     absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
@@ -79,63 +86,16 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   ~JitEngine() override {
     if (CurrentHelperHost() == this) CurrentHelperHost() = previous_host_;
     for (Value& v : constants_) heap_->RemoveGlobalRoot(&v);
-    runtime_.reset();
-    if (registered_) (void)heap_->UnregisterCurrentThread();
+    thread_.reset();  // the runtime, then the thread's registration
     heap_->SetStackWalker(nullptr);
     // The JIT (and its code) goes before the heap; no frame can return into it any more.
     jit_.reset();
   }
 
-  // A file (or -e) is one compilation unit: every form is expanded and analysed first, then
-  // they are compiled as one module and run in order. A form that does not expand or analyse
-  // ends the unit before it: the forms before it run (and print) first, then its error is
-  // reported, as the interpreter does. Interactive sessions compile each form on its own, at
-  // the faster optimisation level the JIT was created with.
   absl::StatusOr<Value> Eval(std::string_view source, std::string_view file) override {
     interrupt_.store(0, std::memory_order_relaxed);
     current_site_ = nullptr;  // an error may have left it set
-    std::vector<DatumPtr> forms;
-    try {
-      forms = ReadAll(source, file);
-    } catch (const ReadError& e) {
-      if (e.incomplete()) return absl::OutOfRangeError(e.Format());
-      return absl::InvalidArgumentError(e.Format());
-    } catch (const Error& e) {
-      return absl::InvalidArgumentError(e.Format());
-    }
-    Value result = Value::Unspecified();
-    size_t next = 0;
-    while (next < forms.size()) {
-      const size_t limit = options_.interactive ? next + 1 : forms.size();
-      std::vector<const ir::Lambda*> unit;
-      std::vector<SourcePos> positions;
-      absl::Status analysis_error;
-      for (; next < limit; ++next) {
-        try {
-          Expander expander;
-          CorePtr core = expander.ExpandToplevel(forms[next]);
-          code_.push_back(Analyze(*core));
-        } catch (const Error& e) {
-          analysis_error = absl::InvalidArgumentError(e.Format());
-          break;
-        }
-        unit.push_back(code_.back().get());
-        positions.push_back(forms[next]->pos);
-      }
-      if (!unit.empty()) {
-        absl::StatusOr<CompiledUnit> compiled = CompileUnit(unit);
-        if (!compiled.ok()) {
-          return absl::InternalError(absl::StrCat(FormatPos(positions.front()),
-                                                  ": JIT compilation failed: ",
-                                                  compiled.status().message()));
-        }
-        absl::StatusOr<Value> ran = RunUnit(*compiled, positions);
-        if (!ran.ok()) return ran.status();
-        result = *ran;
-      }
-      if (!analysis_error.ok()) return analysis_error;
-    }
-    return result;
+    return pipeline_.Eval(source, file);
   }
 
   EngineStats Stats() const override {
@@ -152,7 +112,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   size_t LiveStackMapRecords() const { return index_.SafepointCount(); }
 
   std::string Write(Value v) override { return WriteString(v); }
-  int ExitCode() const override { return exit_code_; }
+  int ExitCode() const override { return pipeline_.exit_code(); }
   void RequestInterrupt() override { interrupt_.store(1, std::memory_order_relaxed); }
   mosaic::Heap& heap() override { return *heap_; }
 
@@ -201,29 +161,28 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
 
   // LowerEnv.
   JitProc* ProcFor(const ir::Lambda& lambda) override {
-    if (lambda.engine_data == nullptr) {
+    JitProc* proc = proc_of_.Find(lambda.id);
+    if (proc == nullptr) {
       JitProc& p = procs_.emplace_back();
       p.name = lambda.name;
       p.min_args = p.min32 = lambda.min_args();
       p.max_args = p.max32 = lambda.max_args();
       p.lambda = &lambda;
-      lambda.engine_data = &p;
+      proc_of_[lambda.id] = proc = &p;
     }
-    return static_cast<JitProc*>(lambda.engine_data);
+    return proc;
   }
   const Value* ConstantSlot(const ir::Const& c) override {
-    if (c.pool_index < 0) {
-      Value& slot = constants_.emplace_back(Value::False());
-      heap_->AddGlobalRoot(&slot);
-      slot = DatumToValue(*c.datum);
-      c.pool_index = static_cast<int>(constants_.size() - 1);
+    Value* slot = constant_slot_of_.Find(c.id);
+    if (slot == nullptr) {
+      slot = &constants_.emplace_back(Value::False());
+      heap_->AddGlobalRoot(slot);
+      *slot = DatumToValue(*c.datum);
+      constant_slot_of_[c.id] = slot;
     }
-    return &constants_[c.pool_index];
+    return slot;
   }
-  Value GlobalBoxFor(const ir::Global& g) override {
-    if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
-    return g.box;
-  }
+  Value GlobalBoxFor(const ir::Global& g) override { return globals_.For(g); }
   const ErrorSite* Site(const SourcePos& pos, std::string message) override {
     return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
   }
@@ -236,7 +195,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   const ErrorSite** CurrentSiteSlot() override { return &current_site_; }
   uint64_t* PendingCall() override { return pending_; }
   mosaic::internal::MutatorLayout* MutatorState() override { return mutator_; }
-  mosaic::KindId KindFor(ObjType type) override { return runtime_->kind(type); }
+  mosaic::KindId KindFor(ObjType type) override { return thread_->runtime().kind(type); }
   void KeepAlive(Value v) override { NewRootSlot(v); }
   Value* NewRootSlot(Value initial) override {
     Value& slot = constants_.emplace_back(initial);
@@ -269,6 +228,14 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
   JitEngine(std::unique_ptr<mosaic::Heap> heap, const EngineOptions& options)
       : heap_(std::move(heap)), options_(options) {}
 
+  // A compiled unit, run form by form; its top-level code goes when it is destroyed.
+  class JitUnit;
+
+  // UnitRunner. A file (or -e) is one compilation unit; interactive sessions compile each form
+  // on its own, at the faster optimisation level the JIT was created with.
+  size_t MaxUnitForms() const override { return options_.interactive ? 1 : SIZE_MAX; }
+  absl::StatusOr<std::unique_ptr<PreparedUnit>> Prepare(const AnalysedUnit& unit) override;
+
   absl::Status Init() {
     static const bool initialised = [] {
       llvm::InitializeNativeTarget();
@@ -281,22 +248,19 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
         index_, precise ? mosaic::stackmaps::WalkMode::kPrecise
                         : mosaic::stackmaps::WalkMode::kConservative);
     heap_->SetStackWalker(walker_.get());
-    if (absl::Status s = heap_->RegisterCurrentThread(); !s.ok()) return s;
-    registered_ = true;
+    absl::StatusOr<std::unique_ptr<EngineThread>> thread = EngineThread::Start(*heap_);
+    if (!thread.ok()) return thread.status();
+    thread_ = std::move(*thread);
     // JIT code allocates inline from this thread's buffers (their address is a constant in the
     // code): the engine's mutator is the thread that creates it, for the engine's life.
     mutator_ = mosaic::internal::tls_mutator;
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Create(*heap_);
-    if (!runtime.ok()) return runtime.status();
-    runtime_ = std::move(*runtime);
-    InstallBuiltins();
     stack_limit_ = toylang::StackLimit();
-    mosaic::stackmaps::GcJitOptions jit_options;
+    mosaic::jit::GcJitOptions jit_options;
     jit_options.statepoints = precise;
     if (options_.interactive) jit_options.opt_level = interactive_opt_level.load();
     // REPL forms are not cached: each is small, O0 and rarely typed twice.
     if (!options_.jit_cache.empty() && !options_.interactive) {
-      auto cache = mosaic::stackmaps::CodeCache::Open(options_.jit_cache);
+      auto cache = mosaic::jit::CodeCache::Open(options_.jit_cache);
       if (cache.ok()) {
         jit_options.code_cache = std::move(*cache);
         // Heap objects (global boxes) are placed the same way in every run at the heap's hint.
@@ -307,7 +271,7 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
         stats_.code_cache_unusable = 1;
       }
     }
-    auto jit = mosaic::stackmaps::GcJit::Create(index_, jit_options);
+    auto jit = mosaic::jit::GcJit::Create(index_, jit_options);
     if (!jit.ok()) return jit.status();
     jit_ = std::move(*jit);
     // Toylang errors are C++ exceptions that unwind through JIT frames: register every
@@ -409,36 +373,6 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
     return unit;
   }
 
-  // Runs the unit's thunks in order and stops at the first error; removes the thunks' code
-  // afterwards in every case (no frame can return into it once its thunk has returned or
-  // unwound: Fact 10).
-  absl::StatusOr<Value> RunUnit(CompiledUnit& unit, const std::vector<SourcePos>& positions) {
-    struct Remover {
-      JitEngine& engine;
-      CompiledUnit& unit;
-      ~Remover() { engine.RemoveThunks(unit); }
-    } remover{*this, unit};
-    Value result = Value::Unspecified();
-    for (size_t i = 0; i < unit.thunks.size(); ++i) {
-      try {
-        Value u = Value::Unspecified();
-        result = Value::FromBits(mosaic::stackmaps::CallJit(
-            enter_, unit.thunks[i]->code, uint64_t{0}, int64_t{0}, u.bits(), u.bits(), u.bits(),
-            u.bits(), u.bits(), u.bits(), Value::Nil().bits()));
-      } catch (Error& e) {
-        if (!e.has_pos()) e.SetPosIfMissing(positions[i]);
-        return absl::AbortedError(e.Format());
-      } catch (const ExitRequest& exit) {
-        exit_code_ = exit.code;
-        return absl::CancelledError("exit");
-      } catch (const std::exception& e) {
-        return absl::InternalError(
-            absl::StrCat(FormatPos(positions[i]), ": internal error: ", e.what()));
-      }
-    }
-    return result;
-  }
-
   void RemoveThunks(CompiledUnit& unit) {
     if (!unit.thunk_tracker) return;
     for (JitProc* thunk : unit.thunks) thunk->code = nullptr;
@@ -456,22 +390,24 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
 
   std::unique_ptr<mosaic::Heap> heap_;
   EngineOptions options_;
-  bool registered_ = false;
-  std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<EngineThread> thread_;
   mosaic::stackmaps::StackMapIndex index_;
   std::unique_ptr<mosaic::stackmaps::HybridStackWalker> walker_;
-  std::unique_ptr<mosaic::stackmaps::GcJit> jit_;
+  std::unique_ptr<mosaic::jit::GcJit> jit_;
   EnterFn enter_ = nullptr;
+  // Per-node state, by the numbers analysis gave the nodes (frontend/engine/side_table.h).
+  SideTable<JitProc*> proc_of_;            // ir::Lambda::id -> its record in procs_
+  SideTable<Value*> constant_slot_of_;     // ir::Const::id -> its slot in constants_
+  GlobalBoxes globals_;                    // ir::Global::id -> the global's box
   std::deque<JitProc> procs_;
   std::deque<Value> constants_;  // each slot a global root
   std::deque<ErrorSite> sites_;
-  std::vector<std::unique_ptr<ir::Lambda>> code_;
+  Pipeline pipeline_{*this};
   std::atomic<uint8_t> interrupt_{0};
   uintptr_t stack_limit_ = 0;
   int next_module_ = 0;
   EngineStats stats_;                  // code_bytes comes from code_size_
   CodeSizePlugin* code_size_ = nullptr;  // owned by the object linking layer
-  int exit_code_ = 0;
   HelperHost* previous_host_ = nullptr;
   const ErrorSite* current_site_ = nullptr;
   uint64_t pending_[kPendingCallWords] = {};
@@ -482,18 +418,45 @@ class JitEngine final : public Engine, public CallContext, public LowerEnv, publ
 
 absl::Status JitEngine::DefineHelpers() { return jit_->DefineAbsolute(HelperSymbols()); }
 
+// Runs the unit's thunks through CallJit; destroying it removes the thunks' code, whether they
+// all ran or one stopped at an error (no frame can return into a thunk that has returned or
+// unwound: Fact 10).
+class JitEngine::JitUnit final : public PreparedUnit {
+ public:
+  JitUnit(JitEngine& engine, CompiledUnit unit) : engine_(engine), unit_(std::move(unit)) {}
+  ~JitUnit() override { engine_.RemoveThunks(unit_); }
+
+  Value RunForm(size_t i) override {
+    Value u = Value::Unspecified();
+    return Value::FromBits(mosaic::stackmaps::CallJit(
+        engine_.enter_, unit_.thunks[i]->code, uint64_t{0}, int64_t{0}, u.bits(), u.bits(),
+        u.bits(), u.bits(), u.bits(), u.bits(), Value::Nil().bits()));
+  }
+
+ private:
+  JitEngine& engine_;
+  CompiledUnit unit_;
+};
+
+absl::StatusOr<std::unique_ptr<PreparedUnit>> JitEngine::Prepare(const AnalysedUnit& unit) {
+  absl::StatusOr<CompiledUnit> compiled = CompileUnit(unit.forms);
+  if (!compiled.ok()) {
+    return absl::InternalError(
+        absl::StrCat("JIT compilation failed: ", compiled.status().message()));
+  }
+  return std::make_unique<JitUnit>(*this, std::move(*compiled));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& options) {
   return JitEngine::Create(options);
 }
 
-void RegisterJitEngine() { SetJitEngineFactory(&CreateJitEngine); }
-
 absl::Status SetInteractiveOptLevel(int level) {
-  static constexpr mosaic::stackmaps::OptLevel kLevels[] = {
-      mosaic::stackmaps::OptLevel::kO0, mosaic::stackmaps::OptLevel::kO1,
-      mosaic::stackmaps::OptLevel::kO2, mosaic::stackmaps::OptLevel::kO3};
+  static constexpr mosaic::jit::OptLevel kLevels[] = {
+      mosaic::jit::OptLevel::kO0, mosaic::jit::OptLevel::kO1,
+      mosaic::jit::OptLevel::kO2, mosaic::jit::OptLevel::kO3};
   if (level < 0 || level > 3) {
     return absl::InvalidArgumentError(
         absl::StrCat("JIT optimisation level must be 0..3, not ", level));
@@ -506,9 +469,5 @@ size_t LiveStackMapRecordsForTesting(const Engine& engine) {
   const auto* jit = dynamic_cast<const JitEngine*>(&engine);
   return jit != nullptr ? jit->LiveStackMapRecords() : 0;
 }
-
-namespace {
-[[maybe_unused]] const bool registered_at_startup = (RegisterJitEngine(), true);
-}  // namespace
 
 }  // namespace toylang::jit

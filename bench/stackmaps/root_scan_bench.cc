@@ -25,6 +25,7 @@
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/SourceMgr.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/activation.h"
 #include "mosaic/stackmaps/index.h"
 #include "mosaic/stackmaps/orc_support.h"
@@ -32,6 +33,8 @@
 
 namespace mosaic::stackmaps {
 namespace {
+
+using ::mosaic::jit::GcJit;
 
 constexpr const char* kIr = R"IR(
 @mosaic_safepoint_flag = external global i32

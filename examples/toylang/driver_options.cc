@@ -89,9 +89,9 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
     } else if (flag.name == "--engine") {
       if (!flag.value) return absl::InvalidArgumentError("--engine: expected --engine=interp|jit");
       if (*flag.value == "interp") {
-        options.engine.engine = EngineKind::kInterp;
+        options.engine_kind = EngineKind::kInterp;
       } else if (*flag.value == "jit") {
-        options.engine.engine = EngineKind::kJit;
+        options.engine_kind = EngineKind::kJit;
       } else {
         return BadValue("--engine", "interp or jit", *flag.value);
       }
@@ -150,8 +150,8 @@ std::string ResolveJitCache(const std::optional<std::string>& flag, const char* 
   } else if (env != nullptr && env[0] != '\0') {
     setting = env;
   } else {
-    // As mosaic::stackmaps::CodeCache::DefaultDirectory(), which a build without the JIT
-    // does not have.
+    // As mosaic::jit::CodeCache::DefaultDirectory(), which a build without the JIT does not
+    // have.
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
       return absl::StrCat(xdg, "/mosaic/jit");
     }

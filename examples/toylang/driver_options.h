@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "frontend/interp/engine.h"
+#include "frontend/engine/engine.h"
 
 namespace toylang {
 
 enum class GcStatsFormat { kNone, kSummary, kText, kJson };
+
+// Which engine `toylang` runs (--engine): main() creates it with CreateInterpEngine or
+// jit::CreateJitEngine.
+enum class EngineKind { kInterp, kJit };
 
 // The engine `toylang` runs when --engine is not given: the JIT when the program was built with
 // it (TOYLANG_WITH_JIT), the interpreter otherwise.
@@ -24,7 +28,7 @@ inline constexpr EngineKind kDefaultEngine = EngineKind::kInterp;
 #endif
 
 struct DriverOptions {
-  DriverOptions() { engine.engine = kDefaultEngine; }
+  EngineKind engine_kind = kDefaultEngine;
   EngineOptions engine;
   GcStatsFormat gc_stats = GcStatsFormat::kNone;
   std::optional<std::string> expression;  // -e EXPR

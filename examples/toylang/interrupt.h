@@ -5,7 +5,7 @@
 #ifndef TOYLANG_EXAMPLES_TOYLANG_INTERRUPT_H_
 #define TOYLANG_EXAMPLES_TOYLANG_INTERRUPT_H_
 
-#include "frontend/interp/engine.h"
+#include "frontend/engine/engine.h"
 
 namespace toylang {
 

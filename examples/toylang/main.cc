@@ -25,7 +25,8 @@
 #include "examples/toylang/driver_options.h"
 #include "examples/toylang/interrupt.h"
 #include "examples/toylang/repl.h"
-#include "frontend/interp/engine.h"
+#include "frontend/engine/engine.h"
+#include "frontend/interp/interp_engine.h"
 #include "mosaic/heap.h"
 #ifdef TOYLANG_WITH_JIT
 #include "jit/jit_engine.h"
@@ -197,13 +198,28 @@ int RunSource(Engine& engine, const std::string& source, const std::string& file
   return 0;
 }
 
+// The engine --engine asked for. A build without the LLVM parts has no JIT: Unimplemented.
+absl::StatusOr<std::unique_ptr<Engine>> CreateEngine(const DriverOptions& options) {
+  switch (options.engine_kind) {
+    case EngineKind::kInterp:
+      return CreateInterpEngine(options.engine);
+    case EngineKind::kJit:
+#ifdef TOYLANG_WITH_JIT
+      return jit::CreateJitEngine(options.engine);
+#else
+      return absl::UnimplementedError("this build of toylang has no JIT engine");
+#endif
+  }
+  return absl::InvalidArgumentError("unknown engine");
+}
+
 // Everything that needs the engine; runs on the big-stack thread.
 int RunEngine(const DriverOptions& options, const std::string& file_source) {
-  absl::StatusOr<std::unique_ptr<Engine>> created = Engine::Create(options.engine);
+  absl::StatusOr<std::unique_ptr<Engine>> created = CreateEngine(options);
   if (!created.ok()) {
     const absl::Status& status = created.status();
     if (status.code() == absl::StatusCode::kUnimplemented &&
-        options.engine.engine == EngineKind::kJit) {
+        options.engine_kind == EngineKind::kJit) {
       std::cerr << "toylang: this build of toylang has no JIT engine (built without LLVM); "
                    "use --engine=interp"
                 << std::endl;
@@ -243,9 +259,6 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   DriverOptions& options = *parsed;
-#ifdef TOYLANG_WITH_JIT
-  toylang::jit::RegisterJitEngine();
-#endif
   // Neither a file nor -e: the REPL, where every form is compiled on its own.
   options.engine.interactive = !options.file.has_value() && !options.expression.has_value();
   if (!options.engine.interactive) {

@@ -3,7 +3,7 @@
 #ifndef TOYLANG_EXAMPLES_TOYLANG_REPL_H_
 #define TOYLANG_EXAMPLES_TOYLANG_REPL_H_
 
-#include "frontend/interp/engine.h"
+#include "frontend/engine/engine.h"
 
 namespace toylang {
 

@@ -50,9 +50,12 @@ struct FnCtx {
 
 class Analyzer {
  public:
+  explicit Analyzer(ir::Numbering& ids) : ids_(ids) {}
+
   std::unique_ptr<ir::Lambda> Run(const Core& toplevel) {
     auto lambda = std::make_unique<ir::Lambda>(toplevel.pos);
     lambda->name = "toplevel";
+    lambda->id = ids_.NextLambdaId();
     FnCtx ctx;
     ctx.lambda = lambda.get();
     fn_ = &ctx;
@@ -118,6 +121,7 @@ class Analyzer {
       case CoreKind::kDefine: {
         auto g = std::make_unique<ir::Global>(NodeKind::kGlobalDefine, c.pos);
         g->name = c.name;
+        g->id = ids_.GlobalId(c.name);
         g->value = Gen(*c.kids[0], false);
         return g;
       }
@@ -163,6 +167,7 @@ class Analyzer {
       n->is_immediate = true;
       n->immediate = mosaic::Value::Nil();
     }
+    if (!n->is_immediate) n->id = ids_.NextConstId();
     return n;
   }
 
@@ -171,6 +176,7 @@ class Analyzer {
     if (v == nullptr) {
       auto g = std::make_unique<ir::Global>(NodeKind::kGlobalRef, c.pos);
       g->name = c.name;
+      g->id = ids_.GlobalId(c.name);
       return g;
     }
     bool local = v->fn == fn_;
@@ -188,6 +194,7 @@ class Analyzer {
     if (v == nullptr) {
       auto g = std::make_unique<ir::Global>(NodeKind::kGlobalSet, c.pos);
       g->name = c.name;
+      g->id = ids_.GlobalId(c.name);
       g->value = std::move(value);
       return g;
     }
@@ -204,6 +211,7 @@ class Analyzer {
   NodePtr GenLambda(const Core& c, LetrecGroup* direct_group, int direct_index) {
     auto lambda = std::make_unique<ir::Lambda>(c.pos);
     lambda->name = c.name;
+    lambda->id = ids_.NextLambdaId();
     lambda->params = c.params;
     lambda->has_rest = c.has_rest;
     lambda->rest = c.rest;
@@ -320,6 +328,7 @@ class Analyzer {
     }
   }
 
+  ir::Numbering& ids_;
   FnCtx* fn_ = nullptr;
   std::vector<std::pair<std::string, Var*>> env_;
   std::deque<Var> vars_;
@@ -333,6 +342,8 @@ class Analyzer {
 
 }  // namespace
 
-std::unique_ptr<ir::Lambda> Analyze(const Core& toplevel) { return Analyzer().Run(toplevel); }
+std::unique_ptr<ir::Lambda> Analyze(const Core& toplevel, ir::Numbering& ids) {
+  return Analyzer(ids).Run(toplevel);
+}
 
 }  // namespace toylang

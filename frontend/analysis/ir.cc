@@ -145,4 +145,9 @@ std::string Dump(const Node& node) {
   return out;
 }
 
+int Numbering::GlobalId(const std::string& name) {
+  auto [it, inserted] = globals_.try_emplace(name, static_cast<int>(globals_.size()));
+  return it->second;
+}
+
 }  // namespace toylang::ir

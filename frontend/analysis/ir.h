@@ -34,6 +34,11 @@
 //                 known: the callee is a let/letrec-bound lambda that is never assigned
 //   kLet          bindings evaluated in order, outside each other's scope, then the body
 //   kLetrec       letrec* semantics, with fixups as described above
+//
+// The IR is what analysis made and engines only read. What an engine attaches to a node (a
+// procedure's record, a literal built on the heap, a global's box) lives in the engine's own
+// side tables (frontend/engine/side_table.h), indexed by the numbers analysis gives those nodes
+// (Lambda::id, Const::id, Global::id; see Numbering).
 #ifndef TOYLANG_FRONTEND_ANALYSIS_IR_H_
 #define TOYLANG_FRONTEND_ANALYSIS_IR_H_
 
@@ -41,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "frontend/common/error.h"
 #include "frontend/reader/datum.h"
 #include "mosaic/value.h"
@@ -74,12 +80,12 @@ using NodePtr = std::unique_ptr<Node>;
 
 // A literal. Immediates (fixnums, booleans, characters, '(), unspecified) are in `immediate`;
 // anything else (strings, symbols, flonums, lists, vectors) is built from `datum` by the engine
-// the first time it is needed and kept in the engine's rooted constant pool at `pool_index`.
+// the first time it is needed and kept in the engine's rooted constant pool, by `id`.
 struct Const : Node {
   DatumPtr datum;          // nullptr for the unspecified value
   bool is_immediate = false;
   mosaic::Value immediate;
-  mutable int pool_index = -1;  // engine-owned cache
+  int id = -1;             // not immediate: this literal's number (Numbering); -1 otherwise
   explicit Const(SourcePos p) : Node(NodeKind::kConst, p) {}
 };
 
@@ -101,13 +107,12 @@ struct VarSet : Node {
   VarSet(NodeKind k, SourcePos p) : Node(k, p) {}
 };
 
-// kGlobalRef, kGlobalSet, kGlobalDefine. `box` is the global's box (GlobalBox(Intern(name))),
-// resolved by the engine on first use; it is reachable from the symbol table, so this cached
-// copy outside the heap is never the only one.
+// kGlobalRef, kGlobalSet, kGlobalDefine. Engines go through the global's box
+// (GlobalBox(Intern(name))), which they find on first use and keep by `id`.
 struct Global : Node {
   std::string name;
+  int id = 0;     // the global's number (Numbering): the same in every node that names it
   NodePtr value;  // kGlobalSet / kGlobalDefine
-  mutable mosaic::Value box;
   Global(NodeKind k, SourcePos p) : Node(k, p) {}
 };
 
@@ -137,7 +142,7 @@ struct Lambda : Node {
   std::vector<CaptureSource> captures;  // the free variables, in capture-index order
   std::vector<int> boxed_params;     // parameter slots to wrap in a box on entry
   NodePtr body;
-  mutable void* engine_data = nullptr;  // the engine's per-procedure record (owned by it)
+  int id = 0;                        // the procedure's number (Numbering)
   explicit Lambda(SourcePos p) : Node(NodeKind::kLambda, p) {}
   int min_args() const { return static_cast<int>(params.size()); }
   int max_args() const { return has_rest ? -1 : static_cast<int>(params.size()); }
@@ -172,6 +177,23 @@ struct Let : Node {
   std::vector<Fixup> fixups;  // kLetrec only, ordered by value_binding
   NodePtr body;
   Let(NodeKind k, SourcePos p) : Node(k, p) {}
+};
+
+// The numbers analysis gives the nodes that engines attach state to: every Lambda, every
+// literal that is not an immediate, and every global name. They are dense from 0 over all the
+// forms analysed with one Numbering, so an engine's side table for them is a vector; each
+// engine's pipeline (frontend/engine/pipeline.h) keeps one Numbering for its whole life.
+class Numbering {
+ public:
+  int NextLambdaId() { return lambdas_++; }
+  int NextConstId() { return constants_++; }
+  // The same number for every node that names `name`, in every form.
+  int GlobalId(const std::string& name);
+
+ private:
+  int lambdas_ = 0;
+  int constants_ = 0;
+  absl::flat_hash_map<std::string, int> globals_;
 };
 
 // Casts with a kind check in debug builds.

@@ -111,7 +111,7 @@ void InstallBuiltins() {
   for (const Builtin& b : AllBuiltins()) {
     Value sym = Intern(b.name);
     Value box = GlobalBox(sym);
-    Value prim = MakePrimitive(&b);
+    Value prim = MakePrimitive(&b, b.name);
     BoxSet(box, prim);
   }
 }

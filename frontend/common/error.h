@@ -1,8 +1,9 @@
 // Source positions and the one error type of the toylang pipeline and its engines.
 //
-// Every phase (reader, expander, analysis, interpreter, built-ins) reports a user's mistake by
-// throwing toylang::Error; the Engine catches it at its boundary and turns it into an
-// absl::Status whose message is Error::Format():
+// Every phase (reader, expander, analysis, the engines, built-ins) reports a user's mistake by
+// throwing toylang::Error; the evaluation pipeline behind Engine::Eval
+// (frontend/engine/pipeline.h) catches it and turns it into an absl::Status whose message is
+// Error::Format():
 //
 //   throw toylang::Error("car: expected a pair, got 42", pos);
 //   ...
@@ -44,7 +45,8 @@ class Error : public std::exception {
   SourcePos pos_;
 };
 
-// Thrown by the `exit` built-in and caught by Engine::Eval (which returns CANCELLED).
+// Thrown by the `exit` built-in and caught by the pipeline behind Engine::Eval (which returns
+// CANCELLED).
 struct ExitRequest {
   int code;
 };

@@ -25,7 +25,7 @@ Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
       stack_limit_(StackLimit()),
       last_resort_limit_(StackLastResortLimit()),
       apply_builtin_(FindBuiltin("apply")) {
-  constants_ = MakeVector(64, Value::False());
+  constants_ = MakeVector(64, Value());
   heap_.AddGlobalRoot(&constants_);
 }
 
@@ -74,15 +74,16 @@ Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
 // --- Closures, constants, globals ---------------------------------------------------------------
 
 const InterpProc* Interpreter::ProcFor(const ir::Lambda& lambda) {
-  if (lambda.engine_data == nullptr) {
+  const InterpProc* proc = proc_of_.Find(lambda.id);
+  if (proc == nullptr) {
     InterpProc& p = procs_.emplace_back();
     p.name = lambda.name;
     p.min_args = lambda.min_args();
     p.max_args = lambda.max_args();
     p.lambda = &lambda;
-    lambda.engine_data = &p;
+    proc_of_[lambda.id] = proc = &p;
   }
-  return static_cast<const InterpProc*>(lambda.engine_data);
+  return proc;
 }
 
 Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure) {
@@ -95,22 +96,20 @@ Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, 
 }
 
 Value Interpreter::ConstantValue(const ir::Const& c) {
-  if (c.pool_index < 0) {
-    Value v = DatumToValue(*c.datum);
-    if (constants_used_ == VectorLength(constants_)) {
-      Value bigger = MakeVector(2 * constants_used_, Value::False());
-      for (size_t i = 0; i < constants_used_; ++i) VectorSet(bigger, i, VectorRef(constants_, i));
-      constants_ = bigger;
-    }
-    VectorSet(constants_, constants_used_, v);
-    c.pool_index = static_cast<int>(constants_used_++);
+  const size_t index = static_cast<size_t>(c.id);
+  size_t length = VectorLength(constants_);
+  if (index < length) {
+    Value v = VectorRef(constants_, index);
+    if (v.bits() != 0) return v;
   }
-  return VectorRef(constants_, c.pool_index);
-}
-
-inline Value Interpreter::GlobalBoxFor(const ir::Global& g) {
-  if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
-  return g.box;
+  Value v = DatumToValue(*c.datum);
+  if (index >= length) {
+    Value bigger = MakeVector(std::max(2 * length, index + 1), Value());
+    for (size_t i = 0; i < length; ++i) VectorSet(bigger, i, VectorRef(constants_, i));
+    constants_ = bigger;
+  }
+  VectorSet(constants_, index, v);
+  return v;
 }
 
 // --- Entry points -------------------------------------------------------------------------------
@@ -164,9 +163,9 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
       break;
     }
     case NodeKind::kGlobalRef: {
-      const auto& g = ir::As<ir::Global>(*node);
-      if (g.box.bits() != 0) {
-        Value v = BoxRef(g.box);
+      Value box = globals_.Found(ir::As<ir::Global>(*node));
+      if (box.bits() != 0) {
+        Value v = BoxRef(box);
         if (!v.IsUndefined()) return v;
       }
       break;
@@ -220,7 +219,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       }
       case NodeKind::kGlobalRef: {
         const auto& g = ir::As<ir::Global>(*node);
-        Value v = BoxRef(GlobalBoxFor(g));
+        Value v = BoxRef(globals_.For(g));
         if (v.IsUndefined()) throw Error(absl::StrCat("unbound variable: ", g.name), node->pos);
         return v;
       }
@@ -243,7 +242,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       case NodeKind::kGlobalDefine: {
         const auto& g = ir::As<ir::Global>(*node);
         Value v = Exec(g.value.get(), frame, frame_cap, closure);
-        Value box = GlobalBoxFor(g);
+        Value box = globals_.For(g);
         if (node->kind == NodeKind::kGlobalSet && BoxRef(box).IsUndefined()) {
           throw Error(absl::StrCat("set!: unbound variable: ", g.name), node->pos);
         }

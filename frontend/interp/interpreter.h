@@ -5,8 +5,10 @@
 //
 //   - a toylang procedure's frame is an array of Values alloca'd in the C++ frame of Exec, so
 //     the scan sees every local; nothing is kept in malloc'd memory;
-//   - the constant pool (quoted data materialised on first use) is a heap vector whose only
-//     reference lives in a slot registered with Heap::AddGlobalRoot;
+//   - the constant pool (quoted data materialised on first use, by ir::Const::id) is a heap
+//     vector whose only reference lives in a slot registered with Heap::AddGlobalRoot;
+//   - the global boxes it keeps outside the heap (GlobalBoxes) are reachable from the symbol
+//     table too;
 //   - closures hold their captured values in the heap object itself.
 //
 // Tail calls reuse the current Exec activation: Exec keeps two frame buffers, evaluates the
@@ -16,7 +18,7 @@
 //
 // Usage (on the registered mutator thread, with a current toylang::Runtime):
 //   Interpreter interp(heap, &std::cout);
-//   Value v = interp.Run(*Analyze(*core));
+//   Value v = interp.Run(*Analyze(*core, ids));  // ids: one ir::Numbering for all forms
 #ifndef TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
 #define TOYLANG_FRONTEND_INTERP_INTERPRETER_H_
 
@@ -27,6 +29,8 @@
 
 #include "frontend/analysis/ir.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/engine/global_boxes.h"
+#include "frontend/engine/side_table.h"
 #include "frontend/objects/objects.h"
 #include "mosaic/heap.h"
 
@@ -71,15 +75,17 @@ class Interpreter final : public CallContext {
   Value MakeClosureFor(const ir::Lambda& lambda, const Value* frame, Value closure);
   const InterpProc* ProcFor(const ir::Lambda& lambda);
   Value ConstantValue(const ir::Const& c);
-  Value GlobalBoxFor(const ir::Global& g);
   [[noreturn]] void NotAProcedure(Value v, const SourcePos& pos);
   [[noreturn]] void ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos);
 
   mosaic::Heap& heap_;
   std::ostream* out_;
-  // The constant pool: a heap vector (rooted through &constants_) and how much of it is used.
+  // The constant pool: a heap vector (rooted through &constants_) indexed by ir::Const::id; a
+  // slot whose bits are 0 holds no constant yet.
   Value constants_;
-  size_t constants_used_ = 0;
+  GlobalBoxes globals_;
+  // Each lambda's record, by ir::Lambda::id; the records live in procs_.
+  SideTable<const InterpProc*> proc_of_;
   std::deque<InterpProc> procs_;
   std::atomic<bool> interrupt_{false};
   const volatile uint32_t* safepoint_flag_;

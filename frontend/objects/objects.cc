@@ -3,7 +3,6 @@
 
 #include <cstring>
 
-#include "frontend/builtins/builtins.h"
 #include "frontend/objects/runtime.h"
 
 namespace toylang {
@@ -87,11 +86,11 @@ Value MakeClosure(const ProcedureInfo* info, size_t num_captures) {
   return Value::Object(words);
 }
 
-Value MakePrimitive(const Builtin* builtin) {
-  Value name = Intern(builtin->name);
+Value MakePrimitive(const Builtin* builtin, std::string_view name) {
+  Value symbol = Intern(name);
   uint64_t* words = NewObject(ObjType::kPrimitive, 2, 0);
   words[1] = CodeWord(builtin);
-  words[2] = name.bits();
+  words[2] = symbol.bits();
   return Value::Object(words);
 }
 

@@ -189,8 +189,10 @@ inline size_t ClosureCaptureCount(Value c) { return LengthOf(c); }
 inline Value ClosureCapture(Value c, size_t i) { return Value::FromBits(c.ObjectWords()[2 + i]); }
 inline void SetClosureCapture(Value c, size_t i, Value v) { c.ObjectWords()[2 + i] = v.bits(); }
 
-// A procedure object for a built-in; `builtin` must outlive the heap (AllBuiltins() is static).
-Value MakePrimitive(const Builtin* builtin);
+// A procedure object called `name` whose code word is `builtin`, which must outlive the heap
+// (AllBuiltins() is static). The object model only keeps the pointer: what a Builtin is, and
+// how one is called, is frontend/builtins' business.
+Value MakePrimitive(const Builtin* builtin, std::string_view name);
 inline const Builtin* PrimitiveBuiltin(Value p) {
   return reinterpret_cast<const Builtin*>(p.ObjectWords()[1] & ~uint64_t{1});
 }

@@ -16,8 +16,8 @@
 #include "jit/jit_engine.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/Support/SourceMgr.h"
-#include "mosaic/stackmaps/code_cache.h"
-#include "mosaic/stackmaps/orc_support.h"
+#include "mosaic/jit/code_cache.h"
+#include "mosaic/jit/gc_jit.h"
 
 namespace toylang::jit {
 namespace {
@@ -68,7 +68,6 @@ class CodeCacheTest : public testing::Test {
                  const std::string& gc_options = "") {
     std::ostringstream out;
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.roots = roots;
     options.gc_options = gc_options;
     options.jit_cache = cache_dir;
@@ -225,7 +224,6 @@ TEST_F(CodeCacheTest, UnusableDirectoryRunsWithoutCaching) {
 
 TEST_F(CodeCacheTest, InteractiveEnginesDoNotUseTheCache) {
   EngineOptions options;
-  options.engine = EngineKind::kJit;
   options.interactive = true;
   options.jit_cache = dir_;
   std::ostringstream out;
@@ -242,14 +240,14 @@ TEST_F(CodeCacheTest, InteractiveEnginesDoNotUseTheCache) {
 
 // GcJit directly: the level is part of the key.
 TEST_F(CodeCacheTest, OptimisationLevelsDoNotShareEntries) {
-  auto cache = mosaic::stackmaps::CodeCache::Open(dir_);
+  auto cache = mosaic::jit::CodeCache::Open(dir_);
   ASSERT_TRUE(cache.ok()) << cache.status();
-  std::shared_ptr<mosaic::stackmaps::CodeCache> shared = std::move(*cache);
-  auto add = [&](mosaic::stackmaps::OptLevel level, uint64_t* hits, uint64_t* result) {
+  std::shared_ptr<mosaic::jit::CodeCache> shared = std::move(*cache);
+  auto add = [&](mosaic::jit::OptLevel level, uint64_t* hits, uint64_t* result) {
     mosaic::stackmaps::StackMapIndex index;
-    mosaic::stackmaps::GcJitOptions options;
+    mosaic::jit::GcJitOptions options;
     options.code_cache = shared;
-    auto jit = mosaic::stackmaps::GcJit::Create(index, options);
+    auto jit = mosaic::jit::GcJit::Create(index, options);
     ASSERT_TRUE(jit.ok()) << jit.status();
     auto context = std::make_unique<llvm::LLVMContext>();
     llvm::SMDiagnostic diag;
@@ -270,13 +268,13 @@ TEST_F(CodeCacheTest, OptimisationLevelsDoNotShareEntries) {
     *hits = (*jit)->code_cache_hits();
   };
   uint64_t hits = 0, result = 0;
-  add(mosaic::stackmaps::OptLevel::kO2, &hits, &result);
+  add(mosaic::jit::OptLevel::kO2, &hits, &result);
   EXPECT_EQ(hits, 0u);
   EXPECT_EQ(result, 123456789054u);
-  add(mosaic::stackmaps::OptLevel::kO2, &hits, &result);
+  add(mosaic::jit::OptLevel::kO2, &hits, &result);
   EXPECT_EQ(hits, 1u);
   EXPECT_EQ(result, 123456789054u);
-  add(mosaic::stackmaps::OptLevel::kO0, &hits, &result);
+  add(mosaic::jit::OptLevel::kO0, &hits, &result);
   EXPECT_EQ(hits, 0u);
   EXPECT_EQ(result, 123456789054u);
   EXPECT_EQ(shared->Stats().stores, 2u);

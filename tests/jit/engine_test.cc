@@ -18,7 +18,6 @@ class JitEngineTest : public testing::TestWithParam<RootsMode> {
  protected:
   void SetUp() override {
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.roots = GetParam();
     options.out = &out_;
     auto engine = CreateJitEngine(options);
@@ -110,16 +109,16 @@ TEST_P(JitEngineTest, CollectionFromAnotherThreadStopsALoop) {
 }
 
 TEST(EngineCreate, JitKindConstructsTheJitEngine) {
-  // Through the interpreter library's Engine::Create, registered by jit/ at start-up.
+  // A program picks the JIT by calling its constructor: nothing is registered anywhere.
   EngineOptions options;
-  options.engine = EngineKind::kJit;
   std::ostringstream out;
   options.out = &out;
-  auto engine = Engine::Create(options);
+  auto engine = CreateJitEngine(options);
   ASSERT_TRUE(engine.ok()) << engine.status();
   absl::StatusOr<mosaic::Value> v = (*engine)->Eval("(display (* 6 7))", "t.scm");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(out.str(), "42");
+  EXPECT_GT((*engine)->Stats().modules_compiled, 0u);  // compiled, not interpreted
 }
 
 TEST_P(JitEngineTest, InterruptStopsAnEndlessLoop) {

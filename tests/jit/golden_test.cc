@@ -119,7 +119,6 @@ TEST_P(GoldenTest, MatchesExpected) {
   int status = 0;
   RunOnBigStack(stack_bytes, [&] {
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.roots = c.mode.rfind("precise", 0) == 0 ? RootsMode::kPrecise : RootsMode::kConservative;
     options.gc_options = gc_options;
     options.out = &out;

@@ -10,6 +10,8 @@
 
 #include "frontend/analysis/analysis.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/engine/global_boxes.h"
+#include "frontend/engine/side_table.h"
 #include "frontend/expander/expander.h"
 #include "frontend/objects/runtime.h"
 #include "frontend/reader/reader.h"
@@ -19,8 +21,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/index.h"
-#include "mosaic/stackmaps/orc_support.h"
 
 namespace toylang::jit {
 namespace {
@@ -28,19 +30,16 @@ namespace {
 class FakeEnv : public LowerEnv {
  public:
   JitProc* ProcFor(const ir::Lambda& lambda) override {
-    if (lambda.engine_data == nullptr) {
-      JitProc& p = procs_.emplace_back();
-      p.min32 = p.min_args = lambda.min_args();
-      p.max32 = p.max_args = lambda.max_args();
-      lambda.engine_data = &p;
+    JitProc*& proc = proc_of_[lambda.id];
+    if (proc == nullptr) {
+      proc = &procs_.emplace_back();
+      proc->min32 = proc->min_args = lambda.min_args();
+      proc->max32 = proc->max_args = lambda.max_args();
     }
-    return static_cast<JitProc*>(lambda.engine_data);
+    return proc;
   }
   const Value* ConstantSlot(const ir::Const&) override { return &constant_; }
-  Value GlobalBoxFor(const ir::Global& g) override {
-    if (g.box.bits() == 0) g.box = GlobalBox(Intern(g.name));
-    return g.box;
-  }
+  Value GlobalBoxFor(const ir::Global& g) override { return globals_.For(g); }
   const ErrorSite* Site(const SourcePos& pos, std::string message) override {
     return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
   }
@@ -64,6 +63,8 @@ class FakeEnv : public LowerEnv {
  private:
   std::map<std::string, JitProc*> hints_;
   std::deque<Value> slots_;  // the tests run no code that stores into them
+  SideTable<JitProc*> proc_of_;
+  GlobalBoxes globals_;
   std::deque<JitProc> procs_;
   std::deque<ErrorSite> sites_;
   Value constant_ = Value::Nil();
@@ -93,7 +94,7 @@ class LowerTest : public testing::Test {
   std::vector<LoweredProc> Lower(const std::string& source) {
     std::vector<DatumPtr> forms = ReadAll(source, "t.scm");
     Expander expander;
-    code_.push_back(Analyze(*expander.ExpandToplevel(forms.at(0))));
+    code_.push_back(Analyze(*expander.ExpandToplevel(forms.at(0)), ids_));
     module_ = std::make_unique<llvm::Module>("t", context_);
     return LowerToplevel(env_, *code_.back(), "t", *module_);
   }
@@ -114,6 +115,7 @@ class LowerTest : public testing::Test {
   std::unique_ptr<mosaic::Heap> heap_;
   std::unique_ptr<Runtime> runtime_;
   FakeEnv env_;
+  ir::Numbering ids_;
   std::vector<std::unique_ptr<ir::Lambda>> code_;
   llvm::LLVMContext context_;
   std::unique_ptr<llvm::Module> module_;
@@ -148,7 +150,7 @@ TEST_F(LowerTest, TailCallsAreMustTailAndOthersAreNot) {
 
 TEST_F(LowerTest, PipelineKeepsTailCallsOutOfStatepoints) {
   mosaic::stackmaps::StackMapIndex index;
-  auto jit = mosaic::stackmaps::GcJit::Create(index).value();
+  auto jit = mosaic::jit::GcJit::Create(index).value();
   std::vector<LoweredProc> procs = Lower("(define (g f x) (begin (f x) (f x x)))");
   ASSERT_TRUE(jit->PrepareModule(*module_).ok());
   llvm::Function* g = module_->getFunction(procs.at(1).symbol);

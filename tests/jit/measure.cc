@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 
+#include "frontend/interp/interp_engine.h"
 #include "jit/jit_engine.h"
 
 int main(int argc, char** argv) {
@@ -24,8 +25,8 @@ int main(int argc, char** argv) {
   bool jit = kind.rfind("jit", 0) == 0;
   options.interactive = kind == "jit-forms" || kind == "jit-repl";
   if (kind == "jit-forms") (void)toylang::jit::SetInteractiveOptLevel(2);
-  options.engine = jit ? toylang::EngineKind::kJit : toylang::EngineKind::kInterp;
-  auto engine = jit ? toylang::jit::CreateJitEngine(options) : toylang::Engine::Create(options);
+  auto engine =
+      jit ? toylang::jit::CreateJitEngine(options) : toylang::CreateInterpEngine(options);
   if (!engine.ok()) {
     std::cerr << engine.status() << "\n";
     return 1;

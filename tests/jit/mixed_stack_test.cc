@@ -9,6 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "jit/jit_engine.h"
+#include "tests/jit/create_engine.h"
 
 namespace toylang::jit {
 namespace {
@@ -22,11 +23,10 @@ Outcome RunIn(EngineKind kind, RootsMode roots, const std::string& source,
               const std::string& gc_options = "") {
   std::ostringstream out;
   EngineOptions options;
-  options.engine = kind;
   options.roots = roots;
   options.gc_options = gc_options;
   options.out = &out;
-  auto engine = kind == EngineKind::kJit ? CreateJitEngine(options) : Engine::Create(options);
+  auto engine = CreateEngine(kind, options);
   if (!engine.ok()) return {std::string(engine.status().message()), ""};
   absl::StatusOr<mosaic::Value> v = (*engine)->Eval(source, "mixed.scm");
   return {v.ok() ? (*engine)->Write(*v) : std::string(v.status().message()), out.str()};
@@ -129,7 +129,6 @@ TEST_P(MixedStackTest, DeepRecursionThroughMapIsAStackOverflowError) {
 TEST_P(MixedStackTest, EngineStaysUsableAfterAnErrorInACallBack) {
   std::ostringstream out;
   EngineOptions options;
-  options.engine = EngineKind::kJit;
   options.roots = GetParam();
   options.out = &out;
   auto engine = CreateJitEngine(options);

@@ -74,7 +74,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   toylang::EngineOptions options;
-  options.engine = toylang::EngineKind::kJit;
   options.interactive = true;
   options.roots = std::string(argv[2]) == "conservative" ? toylang::RootsMode::kConservative
                                                          : toylang::RootsMode::kPrecise;

@@ -24,7 +24,6 @@ class ReplTest : public testing::TestWithParam<Param> {
                                const std::string& gc_options = "") {
     EngineOptions options;
     options.gc_options = gc_options;
-    options.engine = EngineKind::kJit;
     options.roots = roots;
     options.interactive = interactive;
     options.out = &out_;
@@ -184,7 +183,6 @@ TEST(CompilationUnit, AFileIsOneUnitAndAReplFormIsOne) {
   for (bool interactive : {false, true}) {
     std::ostringstream out;
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.interactive = interactive;
     options.out = &out;
     auto engine = CreateJitEngine(options);
@@ -206,7 +204,6 @@ TEST(CompilationUnit, InteractiveOptLevelIsChecked) {
   for (int level : {1, 2, 0}) {  // 0 last: the default
     ASSERT_TRUE(SetInteractiveOptLevel(level).ok());
     EngineOptions options;
-    options.engine = EngineKind::kJit;
     options.interactive = true;
     auto engine = CreateJitEngine(options);
     ASSERT_TRUE(engine.ok()) << engine.status();

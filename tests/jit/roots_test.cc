@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "jit/jit_engine.h"
 #include "mosaic/heap.h"
+#include "tests/jit/create_engine.h"
 
 namespace toylang::jit {
 namespace {
@@ -128,13 +129,11 @@ using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, ca
 
 std::unique_ptr<Engine> MakeEngine(EngineKind kind, RootsMode roots, const std::string& gc,
                                    std::ostream* out) {
-  RegisterJitEngine();  // pulls jit_engine.cc's object into this test binary
   EngineOptions options;
-  options.engine = kind;
   options.roots = roots;
   options.gc_options = gc;
   options.out = out;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  absl::StatusOr<std::unique_ptr<Engine>> engine = CreateEngine(kind, options);
   EXPECT_TRUE(engine.ok()) << engine.status();
   return engine.ok() ? std::move(*engine) : nullptr;
 }

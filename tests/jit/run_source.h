@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "jit/jit_engine.h"
 #include "mosaic/heap.h"
+#include "tests/jit/create_engine.h"
 
 namespace toylang::jit {
 
@@ -27,14 +28,12 @@ struct Outcome {
 // An engine that cannot be created fails the calling test and returns an empty Outcome.
 inline Outcome RunSource(EngineKind kind, RootsMode roots, const std::string& gc_options,
                          const std::string& source, const char* file = "test.scm") {
-  RegisterJitEngine();
   std::ostringstream out;
   EngineOptions options;
-  options.engine = kind;
   options.roots = roots;
   options.gc_options = gc_options;
   options.out = &out;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(options);
+  absl::StatusOr<std::unique_ptr<Engine>> engine = CreateEngine(kind, options);
   EXPECT_TRUE(engine.ok()) << engine.status();
   if (!engine.ok()) return {};
   const uint64_t collections_before = (*engine)->heap().Stats().collections;

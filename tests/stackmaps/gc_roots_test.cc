@@ -16,6 +16,7 @@
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/SourceMgr.h"
 #include "mosaic/heap.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/activation.h"
 #include "mosaic/stackmaps/index.h"
 #include "mosaic/stackmaps/orc_support.h"
@@ -23,6 +24,10 @@
 
 namespace mosaic::stackmaps {
 namespace {
+
+using ::mosaic::jit::GcJit;
+using ::mosaic::jit::GcJitOptions;
+using ::mosaic::jit::OptLevel;
 
 // --- Test state shared with the helpers the JIT code calls ----------------------------------
 

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/SourceMgr.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/index.h"
 #include "mosaic/stackmaps/orc_support.h"
 #include "mosaic/stackmaps/section.h"
@@ -16,6 +17,9 @@
 namespace mosaic::stackmaps {
 namespace {
 
+using ::mosaic::jit::GcJit;
+using ::mosaic::jit::GcJitOptions;
+using ::mosaic::jit::OptLevel;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 

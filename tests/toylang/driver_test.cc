@@ -167,7 +167,7 @@ TEST(DriverTest, BadEnvironmentGcOptionNamesTheVariableNotTheFlag) {
 
 #ifdef TOYLANG_WITH_JIT
 TEST(DriverTest, JitIsTheDefaultEngine) {
-  EXPECT_EQ(ParseDriverOptions({"-e", "1"})->engine.engine, EngineKind::kJit);
+  EXPECT_EQ(ParseDriverOptions({"-e", "1"})->engine_kind, EngineKind::kJit);
   RunResult version = RunToylang({"--version"});
   EXPECT_THAT(version.out, HasSubstr("jit"));
 }
@@ -197,7 +197,7 @@ TEST(DriverTest, JitErrorsCarryPositions) {
 }
 #else
 TEST(DriverTest, JitEngineIsAbsentWithoutLlvm) {
-  EXPECT_EQ(ParseDriverOptions({"-e", "1"})->engine.engine, EngineKind::kInterp);
+  EXPECT_EQ(ParseDriverOptions({"-e", "1"})->engine_kind, EngineKind::kInterp);
   RunResult r = RunToylang({"--engine=jit", "-e", "1"});
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("no JIT engine"));
@@ -306,7 +306,7 @@ TEST(DriverOptionsTest, ParsesEveryFlag) {
       {"--engine=jit", "--roots=conservative", "--gc-stats=json", "--gc-options=stress=1",
        "--stack-size=512M", "prog.scm"});
   ASSERT_TRUE(o.ok()) << o.status();
-  EXPECT_EQ(o->engine.engine, EngineKind::kJit);
+  EXPECT_EQ(o->engine_kind, EngineKind::kJit);
   EXPECT_EQ(o->engine.roots, RootsMode::kConservative);
   EXPECT_EQ(o->gc_stats, GcStatsFormat::kJson);
   EXPECT_EQ(o->engine.gc_options, "stress=1");

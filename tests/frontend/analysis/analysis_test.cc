@@ -19,7 +19,8 @@ std::string Ir(std::string_view source) {
   std::vector<DatumPtr> forms = ReadAll(source, "a.scm");
   EXPECT_EQ(forms.size(), 1u);
   CorePtr core = expander.ExpandToplevel(forms[0]);
-  std::unique_ptr<ir::Lambda> code = Analyze(*core);
+  ir::Numbering ids;
+  std::unique_ptr<ir::Lambda> code = Analyze(*core, ids);
   return ir::Dump(*code);
 }
 
@@ -105,6 +106,35 @@ TEST(AnalysisTest, ShadowingAndGlobalOnlyReferences) {
   EXPECT_EQ(Ir("(lambda (cons) `(,cons))"),
             "(lambda toplevel (frame 0) (lambda - (params cons) (frame 1) "
             "(tail-call (global cons) (local 0 cons) (const '()))))");
+}
+
+// The numbers engines key their side tables by: dense, and shared across forms analysed with one
+// Numbering; one per global name.
+TEST(AnalysisTest, NodesEnginesKeepStateForAreNumbered) {
+  ir::Numbering ids;
+  auto analyze = [&](std::string_view source) {
+    Expander expander;
+    return Analyze(*expander.ExpandToplevel(ReadAll(source, "a.scm").at(0)), ids);
+  };
+  std::unique_ptr<ir::Lambda> first = analyze("(define (f x) (car '(1 2)))");
+  std::unique_ptr<ir::Lambda> second = analyze("(f (lambda () \"s\") 3 'car car)");
+  EXPECT_EQ(first->id, 0);
+  const auto& define = ir::As<ir::Global>(*first->body);
+  const auto& f = ir::As<ir::Lambda>(*define.value);
+  EXPECT_EQ(f.id, 1);
+  const auto& call_car = ir::As<ir::Call>(*f.body);
+  const auto& car = ir::As<ir::Global>(*call_car.fn);
+  EXPECT_EQ(ir::As<ir::Const>(*call_car.args.at(0)).id, 0);  // '(1 2)
+  EXPECT_EQ(second->id, 2);
+  const auto& call_f = ir::As<ir::Call>(*second->body);
+  EXPECT_EQ(ir::As<ir::Global>(*call_f.fn).id, define.id);  // f, in another form
+  const auto& thunk = ir::As<ir::Lambda>(*call_f.args.at(0));
+  EXPECT_EQ(thunk.id, 3);
+  EXPECT_EQ(ir::As<ir::Const>(*thunk.body).id, 1);            // "s"
+  EXPECT_EQ(ir::As<ir::Const>(*call_f.args.at(1)).id, -1);    // 3: an immediate
+  EXPECT_EQ(ir::As<ir::Const>(*call_f.args.at(2)).id, 2);     // 'car
+  EXPECT_EQ(ir::As<ir::Global>(*call_f.args.at(3)).id, car.id);
+  EXPECT_NE(car.id, define.id);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
-#include "frontend/interp/engine.h"
+#include "frontend/interp/interp_engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mosaic/heap.h"
@@ -42,7 +42,7 @@ class InterpTest : public ::testing::Test {
     EngineOptions options;
     options.gc_options = gc_options;
     options.out = &out_;
-    auto engine = Engine::Create(options);
+    auto engine = CreateInterpEngine(options);
     EXPECT_TRUE(engine.ok()) << engine.status();
     return engine.ok() ? std::move(*engine) : nullptr;
   }
@@ -194,12 +194,9 @@ TEST_F(InterpTest, OutputGoesToTheConfiguredStream) {
 }
 
 TEST(InterpEngineTest, CreateOptions) {
-  EngineOptions jit;
-  jit.engine = EngineKind::kJit;
-  EXPECT_EQ(Engine::Create(jit).status().code(), absl::StatusCode::kUnimplemented);
   EngineOptions bad;
   bad.gc_options = "no-such-option=1";
-  auto created = Engine::Create(bad);
+  auto created = CreateInterpEngine(bad);
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(created.status().message(), HasSubstr("no-such-option"));
 }
@@ -209,7 +206,7 @@ TEST(InterpEngineTest, TailCallLoopRunsInConstantStack) {
   std::string result;
   RunOnThread(1 << 20, [&] {
     EngineOptions options;
-    auto engine = Engine::Create(options);
+    auto engine = CreateInterpEngine(options);
     ASSERT_TRUE(engine.ok());
     absl::StatusOr<mosaic::Value> v = (*engine)->Eval(
         "(define (loop i acc) (if (= i 0) acc (loop (- i 1) (+ acc 1))))"
@@ -232,7 +229,7 @@ TEST(InterpEngineTest, MillionDeepRecursion) {
 #endif
   std::string deep;
   RunOnThread(size_t{3} << 30, [&] {
-    auto engine = Engine::Create(EngineOptions{});
+    auto engine = CreateInterpEngine(EngineOptions{});
     ASSERT_TRUE(engine.ok());
     auto v = (*engine)->Eval(
         "(define (count n) (if (= n 0) 0 (+ 1 (count (- n 1))))) (count 1000000)", "deep.scm");
@@ -244,7 +241,7 @@ TEST(InterpEngineTest, MillionDeepRecursion) {
 TEST(InterpEngineTest, StackOverflowIsAnErrorAtTheCall) {
   std::string overflow, after;
   RunOnThread(8 << 20, [&] {
-    auto engine = Engine::Create(EngineOptions{});
+    auto engine = CreateInterpEngine(EngineOptions{});
     ASSERT_TRUE(engine.ok());
     auto v = (*engine)->Eval("(define (runaway n)\n  (+ 1 (runaway n)))\n(runaway 0)", "so.scm");
     overflow = v.ok() ? "no error" : std::string(v.status().message());
@@ -260,7 +257,7 @@ TEST(InterpEngineTest, CollectionInTheMiddleOfMapKeepsLiveData) {
   // closures and between the evaluation of arguments.
   EngineOptions options;
   options.gc_options = "stress=97";
-  auto engine = Engine::Create(options);
+  auto engine = CreateInterpEngine(options);
   ASSERT_TRUE(engine.ok()) << engine.status();
   auto v = (*engine)->Eval(
       "(define (build n) (let loop ((i 0) (acc '())) (if (= i n) acc (loop (+ i 1) (cons (number->string i) acc)))))"
@@ -278,7 +275,7 @@ TEST(InterpEngineTest, CollectionInTheMiddleOfMapKeepsLiveData) {
 TEST(InterpEngineTest, HeapLimitIsAnErrorAndTheEngineSurvives) {
   EngineOptions options;
   options.gc_options = "heap-max=32M";
-  auto engine = Engine::Create(options);
+  auto engine = CreateInterpEngine(options);
   ASSERT_TRUE(engine.ok()) << engine.status();
   auto v = (*engine)->Eval("(define (grow l) (grow (cons (make-vector 100 0) l))) (grow '())", "oom.scm");
   ASSERT_FALSE(v.ok());
@@ -289,7 +286,7 @@ TEST(InterpEngineTest, HeapLimitIsAnErrorAndTheEngineSurvives) {
 }
 
 TEST(InterpEngineTest, InterruptStopsAnInfiniteLoop) {
-  auto engine = Engine::Create(EngineOptions{});
+  auto engine = CreateInterpEngine(EngineOptions{});
   ASSERT_TRUE(engine.ok());
   Engine* e = engine->get();
   std::atomic<bool> done{false};

@@ -1,21 +1,23 @@
 // The Engine: the one interface through which the toylang program (examples/toylang), the golden
-// tests and the benchmarks run toylang code, whichever engine executes it.
+// tests and the benchmarks run toylang code, whichever engine executes it. There are two, and a
+// program picks one by calling its constructor function: CreateInterpEngine
+// (frontend/interp/interp_engine.h) or toylang::jit::CreateJitEngine (jit/jit_engine.h, which
+// needs the LLVM parts).
 //
 //   EngineOptions options;
 //   options.gc_options = "heap-max=1G";
-//   auto engine = toylang::Engine::Create(options).value();   // this thread becomes a mutator
+//   auto engine = toylang::CreateInterpEngine(options).value();  // this thread becomes a mutator
 //   absl::StatusOr<mosaic::Value> v = engine->Eval("(+ 1 2)", "<repl>");
 //   if (v.ok()) std::cout << engine->Write(*v) << "\n";
 //
-// An engine belongs to the thread that created it: Create registers that thread with the heap
-// and the destructor unregisters it; every other call must come from that thread, except
+// An engine belongs to the thread that created it: creating it registers that thread with the
+// heap and the destructor unregisters it; every other call must come from that thread, except
 // RequestInterrupt.
-#ifndef TOYLANG_FRONTEND_INTERP_ENGINE_H_
-#define TOYLANG_FRONTEND_INTERP_ENGINE_H_
+#ifndef TOYLANG_FRONTEND_ENGINE_ENGINE_H_
+#define TOYLANG_FRONTEND_ENGINE_ENGINE_H_
 
 #include <cstdint>
 #include <iostream>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -29,11 +31,9 @@ class Heap;
 
 namespace toylang {
 
-enum class EngineKind { kInterp, kJit };
 enum class RootsMode { kPrecise, kConservative };
 
 struct EngineOptions {
-  EngineKind engine = EngineKind::kInterp;
   RootsMode roots = RootsMode::kPrecise;  // the interpreter is conservative whatever this says
   std::string gc_options;                 // mosaic::HeapOptions::Parse syntax; "" = defaults
   std::ostream* out = &std::cout;
@@ -66,9 +66,7 @@ struct EngineStats {
 
 class Engine {
  public:
-  // Creates the heap and registers the calling thread. kJit: Unimplemented until the JIT lands.
-  static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineOptions& options);
-  virtual ~Engine();
+  virtual ~Engine() = default;
 
   // Reads, expands, analyses and evaluates every form of `source` in the global environment.
   // Returns the last form's value (unspecified when there is none). A toylang error returns a
@@ -85,11 +83,6 @@ class Engine {
   virtual EngineStats Stats() const { return {}; }
 };
 
-// The heap every engine runs on: `options.gc_options` parsed (a bad string is
-// InvalidArgument naming the option), and running out of memory turned into the toylang error
-// "heap limit reached".
-absl::StatusOr<std::unique_ptr<mosaic::Heap>> CreateEngineHeap(const EngineOptions& options);
-
 }  // namespace toylang
 
-#endif  // TOYLANG_FRONTEND_INTERP_ENGINE_H_
+#endif  // TOYLANG_FRONTEND_ENGINE_ENGINE_H_

@@ -7,11 +7,13 @@
 #include "gtest/gtest.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/SourceMgr.h"
+#include "mosaic/jit/gc_jit.h"
 #include "mosaic/stackmaps/index.h"
-#include "mosaic/stackmaps/orc_support.h"
 
-namespace mosaic::stackmaps {
+namespace mosaic::jit {
 namespace {
+
+using ::mosaic::stackmaps::StackMapIndex;
 
 // `keep` stays; `top` (another module, same context) calls it twice: two statepoints.
 constexpr const char* kKeepIr = R"IR(
@@ -137,4 +139,4 @@ TEST(SharedContextTest, AModuleWithoutPollIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace mosaic::stackmaps
+}  // namespace mosaic::jit

@@ -1,6 +1,6 @@
 // The on-disk format and its checks, the key, and the abstraction of host addresses; see
 // code_cache.h and docs/design/jit.md ("Code cache").
-#include "mosaic/stackmaps/code_cache.h"
+#include "mosaic/jit/code_cache.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -28,7 +28,7 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
-namespace mosaic::stackmaps {
+namespace mosaic::jit {
 namespace {
 
 // Entry layout (little-endian): magic, format version, reserved, key, payload length, payload
@@ -489,4 +489,4 @@ void RenameHostSymbols(llvm::Module& module,
   }
 }
 
-}  // namespace mosaic::stackmaps
+}  // namespace mosaic::jit

@@ -11,8 +11,8 @@
 // renamed, so concurrent processes never see half an entry; each starts with a header (magic,
 // format version, key, payload length, SHA-256 of the payload) checked on load. A truncated,
 // corrupt or foreign entry is a miss and is replaced. Thread-safe.
-#ifndef MOSAIC_STACKMAPS_CODE_CACHE_H_
-#define MOSAIC_STACKMAPS_CODE_CACHE_H_
+#ifndef MOSAIC_JIT_CODE_CACHE_H_
+#define MOSAIC_JIT_CODE_CACHE_H_
 
 #include <array>
 #include <atomic>
@@ -29,7 +29,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-namespace mosaic::stackmaps {
+namespace mosaic::jit {
 
 using CodeCacheKey = std::array<uint8_t, 32>;  // SHA-256
 
@@ -118,6 +118,6 @@ void RenameHostSymbols(llvm::Module& module,
                        std::vector<std::pair<std::string, uint64_t>>& symbols,
                        const std::string& from, const std::string& to);
 
-}  // namespace mosaic::stackmaps
+}  // namespace mosaic::jit
 
-#endif  // MOSAIC_STACKMAPS_CODE_CACHE_H_
+#endif  // MOSAIC_JIT_CODE_CACHE_H_
