@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,6 +31,14 @@ absl::Status SetInteractiveOptLevel(int level);
 // The stack-map records registered now in a JIT engine's index (0 for another engine). They
 // leave the index when their code is removed. For tests.
 size_t LiveStackMapRecordsForTesting(const Engine& engine);
+
+// Tests only: code compiled afterwards stores without the write barrier on one path —
+// "set-car!" (and set-cdr!), "vector-set!", "box" (assigned variables), "global", "closure-fixup"
+// (letrec) or "append" — so that a test can show the verifier (verify=1, generational=on)
+// catches a missing barrier. InvalidArgument for another name. Restore with
+// RestoreWriteBarriersForTesting.
+absl::Status SkipWriteBarrierForTesting(std::string_view path);
+void RestoreWriteBarriersForTesting();
 
 }  // namespace toylang::jit
 

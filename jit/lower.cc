@@ -359,13 +359,14 @@ class Lowerer : public Codegen {
         llvm::Value* v = Emit(*s.value);
         if (node.kind == NodeKind::kLocalSet) {
           if (s.boxed) {
-            StoreField(b_.CreateLoad(vt_, slots_[s.index]), layout::kBoxValueOffset, v);
+            StoreFieldRecorded(b_.CreateLoad(vt_, slots_[s.index]), layout::kBoxValueOffset, v,
+                               StorePath::kBox);
           } else {
             b_.CreateStore(v, slots_[s.index]);
           }
         } else {
           llvm::Value* box = LoadField(Closure(), layout::kClosureCapturesOffset + 8 * s.index);
-          StoreField(box, layout::kBoxValueOffset, v);
+          StoreFieldRecorded(box, layout::kBoxValueOffset, v, StorePath::kBox);
         }
         return ConstV(Value::Unspecified());
       }
@@ -382,6 +383,7 @@ class Lowerer : public Codegen {
                   env_.Site(node.pos, absl::StrCat("set!: unbound variable: ", g.name)));
         }
         b_.CreateStore(v, address);
+        RecordWrite(address, StorePath::kGlobal);  // the global's box is a heap object
         return ConstV(Value::Unspecified());
       }
       case NodeKind::kIf: {
@@ -459,7 +461,8 @@ class Lowerer : public Codegen {
       const ir::Binding& bnd = l.bindings[k];
       llvm::Value* v = Emit(*bnd.init);
       if (bnd.boxed) {
-        StoreField(b_.CreateLoad(vt_, slots_[bnd.slot]), layout::kBoxValueOffset, v);
+        StoreFieldRecorded(b_.CreateLoad(vt_, slots_[bnd.slot]), layout::kBoxValueOffset, v,
+                           StorePath::kBox);
       } else {
         b_.CreateStore(v, slots_[bnd.slot]);
       }
@@ -474,7 +477,8 @@ class Lowerer : public Codegen {
         llvm::BasicBlock* done = NewBlock("fixed");
         b_.CreateCondBr(HasType(c, ObjType::kClosure), set, done);
         b_.SetInsertPoint(set);
-        StoreField(c, layout::kClosureCapturesOffset + 8 * f.capture, v);
+        StoreFieldRecorded(c, layout::kClosureCapturesOffset + 8 * f.capture, v,
+                           StorePath::kClosureFixup);
         b_.CreateBr(done);
         b_.SetInsertPoint(done);
       }

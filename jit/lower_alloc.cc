@@ -10,16 +10,35 @@
 // collection nor verify=1 ever sees a half-built object. Stress mode needs nothing here: the
 // runtime then refills a buffer with a single cell, so every other allocation takes the slow
 // path, which counts down to the forced collections exactly as for C++ callers.
+#include <atomic>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "jit/jit_engine.h"
 #include "jit/lower_internal.h"
 #include "mosaic/internal/mutator_layout.h"
 #include "mosaic/internal/size_classes.h"
+#include "mosaic/internal/write_barrier.h"
 #include "mosaic/object.h"
 
 namespace toylang::jit::internal {
 
 namespace mi = mosaic::internal;
+
+// Store paths compiled without the barrier (tests only: SkipWriteBarrierForTesting).
+std::atomic<uint32_t> g_skipped_barriers{0};
+
+void Codegen::RecordWrite(llvm::Value* field, StorePath path) {
+  if (g_skipped_barriers.load(std::memory_order_relaxed) & (1u << static_cast<int>(path))) return;
+  // The thread's card table, loaded from its record (the pointer is a constant of the heap, but
+  // the record is the one place generated code finds per-thread state), then
+  // table[address >> kCardShift] = kCardDirty.
+  llvm::Value* table = b_.CreateLoad(
+      pt_, Address(reinterpret_cast<char*>(env_.MutatorState()) + mi::kMutatorCardTableOffset));
+  llvm::Value* index = b_.CreateLShr(b_.CreatePtrToInt(field, i64_), mi::kCardShift);
+  b_.CreateStore(b_.getInt8(mi::kCardDirty), b_.CreateGEP(b_.getInt8Ty(), table, index));
+}
 
 llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag,
                                    llvm::BasicBlock* slow) {
@@ -157,3 +176,25 @@ llvm::Value* Codegen::AllocClosure(const JitProc* proc, const std::vector<llvm::
 }
 
 }  // namespace toylang::jit::internal
+
+namespace toylang::jit {
+
+absl::Status SkipWriteBarrierForTesting(std::string_view path) {
+  using internal::StorePath;
+  static constexpr std::pair<std::string_view, StorePath> kPaths[] = {
+      {"set-car!", StorePath::kSetCarCdr}, {"vector-set!", StorePath::kVectorSet},
+      {"box", StorePath::kBox},            {"global", StorePath::kGlobal},
+      {"closure-fixup", StorePath::kClosureFixup}, {"append", StorePath::kAppend}};
+  for (const auto& [name, p] : kPaths) {
+    if (name == path) {
+      internal::g_skipped_barriers.fetch_or(1u << static_cast<int>(p));
+      return absl::OkStatus();
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("no store path called '", absl::string_view(path.data(), path.size()), "'"));
+}
+
+void RestoreWriteBarriersForTesting() { internal::g_skipped_barriers.store(0); }
+
+}  // namespace toylang::jit

@@ -307,8 +307,9 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
     case InlineOp::kSetCar:
     case InlineOp::kSetCdr:
       require(is_pair(x));
-      StoreField(args[0], (op == InlineOp::kSetCar ? 0 : 8) - static_cast<int64_t>(Value::kPairTag),
-                 args[1]);
+      StoreFieldRecorded(args[0],
+                         (op == InlineOp::kSetCar ? 0 : 8) - static_cast<int64_t>(Value::kPairTag),
+                         args[1], StorePath::kSetCarCdr);
       return ConstV(Value::Unspecified());
     case InlineOp::kCons:
       // The slow path is the call of `cons` itself, so that an error (heap limit reached) has
@@ -341,7 +342,9 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
     }
     case InlineOp::kVectorSet: {
       llvm::Value* offset = vector_slot();
-      b_.CreateStore(args[2], b_.CreateGEP(b_.getInt8Ty(), args[0], offset));
+      llvm::Value* field = b_.CreateGEP(b_.getInt8Ty(), args[0], offset);
+      b_.CreateStore(args[2], field);
+      RecordWrite(field, StorePath::kVectorSet);
       return ConstV(Value::Unspecified());
     }
     case InlineOp::kVectorLength:
@@ -461,7 +464,8 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       require(b_.CreateAnd(is_pair(list_bits),
                            b_.CreateICmpSLT(n, b_.getInt64(kMaxInlineLengthSteps))));
       llvm::Value* cell = InlinePair(LoadField(list, car_offset), args[1], *fail);
-      StoreField(prev, cdr_offset, cell);
+      // The loop's back-edge may poll, after which `prev` is old: through the barrier.
+      StoreFieldRecorded(prev, cdr_offset, cell, StorePath::kAppend);
       llvm::Value* next = LoadField(list, cdr_offset);
       prev->addIncoming(cell, b_.GetInsertBlock());
       list->addIncoming(next, b_.GetInsertBlock());

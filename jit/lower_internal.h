@@ -30,6 +30,9 @@ enum class InlineOp : uint8_t {
   kAppend,
 };
 
+// The store paths of generated code that need the write barrier (for SetWriteBarrierForTesting).
+enum class StorePath : uint8_t { kSetCarCdr, kVectorSet, kBox, kGlobal, kClosureFixup, kAppend };
+
 // The most pairs an inline `length` walks (or `append` copies); a longer list (or a cyclic
 // one) is left to the built-in, whose Floyd walk reports a cycle as "not a proper list".
 inline constexpr int64_t kMaxInlineLengthSteps = int64_t{1} << 20;
@@ -62,9 +65,20 @@ class Codegen {
   llvm::Value* LoadField(llvm::Value* v, int64_t offset) {
     return b_.CreateLoad(vt_, FieldPtr(v, offset));
   }
+  // A store into an object being initialised (no safepoint since its allocation: it is young).
   void StoreField(llvm::Value* v, int64_t offset, llvm::Value* x) {
     b_.CreateStore(x, FieldPtr(v, offset));
   }
+  // A store into an existing object, through the write barrier (mosaic/internal/
+  // write_barrier.h): the store, then the field's card marked in the engine thread's card
+  // table. `path` names the store path for SetWriteBarrierForTesting.
+  void StoreFieldRecorded(llvm::Value* v, int64_t offset, llvm::Value* x, StorePath path) {
+    llvm::Value* field = FieldPtr(v, offset);
+    b_.CreateStore(x, field);
+    RecordWrite(field, path);
+  }
+  // The barrier alone, for a field at `field` (a pointer in either address space).
+  void RecordWrite(llvm::Value* field, StorePath path);
   llvm::Value* IsValue(llvm::Value* v, Value k) {
     return b_.CreateICmpEQ(Bits(v), b_.getInt64(k.bits()));
   }

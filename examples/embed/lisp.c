@@ -8,13 +8,15 @@
  *   - roots of every kind: C locals (found by the conservative stack scan), a global root (the
  *     global environment), a root cell (the symbol table), handles (each top-level form);
  *   - a native region around file input, a safepoint poll between forms;
+ *   - generations, and the write barrier on every store into an existing object: set! through
+ *     mosaic_set_cdr, vector-set! through the inline mosaic_store_field_with;
  *   - a finalizer, an event listener and the statistics.
  *
  * Usage: mosaic-lisp [file.scm]      (without a file it runs a built-in demo program)
  *
  * Language: integers, symbols, #t/#f, (quote x) 'x, (if c a b), (define name expr),
- * (lambda (params...) body...), (begin ...), and the primitives + - * < = cons car cdr list
- * null? pair? eq? vector vector-ref vector-length. */
+ * (set! name expr), (lambda (params...) body...), (begin ...), and the primitives + - * < = cons
+ * car cdr list null? pair? eq? vector vector-ref vector-set! vector-length. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ static mosaic_kind vector_kind;  /* aux = length; the values follow the header *
 static mosaic_kind closure_kind; /* words: header, params, body, env */
 static mosaic_value global_env = MOSAIC_NIL; /* ((symbol . value) ...): a global root */
 static mosaic_root_cell* symbol_table;      /* (symbol ...): a root cell */
+static uint8_t* cards; /* this thread's card table, for the inline write barrier */
 static int collections_seen;
 static int finalized_scratch;
 
@@ -190,10 +193,10 @@ static void print(mosaic_value v) {
 /* ---- Evaluator ---------------------------------------------------------------------------- */
 
 enum { P_ADD, P_SUB, P_MUL, P_LT, P_EQ, P_CONS, P_CAR, P_CDR, P_LIST, P_NULLP, P_PAIRP, P_EQP,
-       P_VECTOR, P_VREF, P_VLEN, P_COUNT };
+       P_VECTOR, P_VREF, P_VSET, P_VLEN, P_COUNT };
 static const char* const primitive_names[P_COUNT] = {
     "+", "-", "*", "<", "=", "cons", "car", "cdr", "list", "null?", "pair?", "eq?",
-    "vector", "vector-ref", "vector-length"};
+    "vector", "vector-ref", "vector-set!", "vector-length"};
 
 static mosaic_value lookup(mosaic_value sym, mosaic_value env) {
   for (int pass = 0; pass < 2; ++pass) {
@@ -255,6 +258,16 @@ static mosaic_value apply_primitive(uint64_t p, mosaic_value args) {
         die("vector-ref: bad vector or index");
       }
       return mosaic_object_fields(a)[num(b)];
+    case P_VSET: {
+      mosaic_value rest2 = mosaic_cdr(rest);
+      if (!is_kind(a, vector_kind) || (uint64_t)num(b) >= mosaic_object_aux(a) ||
+          rest2 == MOSAIC_NIL) {
+        die("vector-set!: bad vector, index or value");
+      }
+      /* The vector may be old: the store goes through the write barrier (inline form). */
+      mosaic_store_field_with(cards, &mosaic_object_fields(a)[num(b)], mosaic_car(rest2));
+      return MOSAIC_UNSPECIFIED;
+    }
     case P_VLEN:
       if (!is_kind(a, vector_kind)) die("vector-length: not a vector");
       return mosaic_fixnum((int64_t)mosaic_object_aux(a));
@@ -297,6 +310,20 @@ static mosaic_value eval(mosaic_value x, mosaic_value env) {
       global_env = cons(cons(sym, value), global_env);
       return MOSAIC_UNSPECIFIED;
     }
+    if (strcmp(name, "set!") == 0) {
+      mosaic_value sym = mosaic_car(mosaic_cdr(x));
+      mosaic_value value = eval(mosaic_car(mosaic_cdr(mosaic_cdr(x))), env);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (mosaic_value e = pass == 0 ? env : global_env; e != MOSAIC_NIL; e = mosaic_cdr(e)) {
+          /* The binding pair may be old: mosaic_set_cdr stores through the write barrier. */
+          if (mosaic_car(mosaic_car(e)) == sym) {
+            mosaic_set_cdr(mosaic_car(e), value);
+            return MOSAIC_UNSPECIFIED;
+          }
+        }
+      }
+      die("set!: unbound variable");
+    }
     if (strcmp(name, "lambda") == 0) {
       return make_closure(mosaic_car(mosaic_cdr(x)), mosaic_cdr(mosaic_cdr(x)), env);
     }
@@ -326,7 +353,15 @@ static const char demo_program[] =
     "(sum (range 0 1000))\n"
     "(define map (lambda (f l) (if (null? l) '() (cons (f (car l)) (map f (cdr l))))))\n"
     "(map (lambda (x) (* x x)) (range 1 6))\n"
-    "(vector 'a (list 1 2) #t)\n";
+    "(vector 'a (list 1 2) #t)\n"
+    "(define v (vector 0 0 0))\n"
+    "(define acc '())\n"
+    "(define fill (lambda (i) (if (< i 2000) (begin (set! acc (cons i acc))\n"
+    "                                               (vector-set! v 0 (range 0 10))\n"
+    "                                               (fill (+ i 1))))))\n"
+    "(fill 0)\n"
+    "(sum (vector-ref v 0))\n"
+    "(car acc)\n";
 
 static char* read_file(const char* path) {
   /* File I/O may block and does not touch the heap: a collection need not wait for us. */
@@ -381,10 +416,15 @@ static void run(const char* program) {
 
 int main(int argc, char** argv) {
   const char* options = getenv("MOSAIC_LISP_OPTIONS");
-  /* A small collection threshold so that even the demo collects a few times. */
-  check(mosaic_heap_create(options != NULL ? options : "gc-min=256K,heap-max=256M", &heap),
+  /* Generations, and a small nursery so that even the demo collects a few times (minor
+   * collections that rely on the write barrier). */
+  check(mosaic_heap_create(options != NULL ? options
+                                           : "gc-min=256K,heap-max=256M,generational=on,"
+                                             "nursery=128K",
+                           &heap),
         "creating the heap");
   check(mosaic_thread_register(heap), "registering the main thread");
+  cards = mosaic_card_table();
   check(mosaic_register_kind(heap, "symbol", MOSAIC_TRACE_NONE, NULL, NULL, &symbol_kind),
         "kind");
   check(mosaic_register_kind(heap, "vector", MOSAIC_TRACE_VALUES, NULL, NULL, &vector_kind),

@@ -55,9 +55,17 @@ V Apply(CallContext& ctx, const V* args, int argc) {
     buffer = MakeVector(total, V::False());
     call = VectorData(buffer);
   }
+  // A heap buffer is an object like any other: stores into it go through the write barrier.
+  auto put = [&](size_t i, V v) {
+    if (buffer.IsFalse()) {
+      call[i] = v;
+    } else {
+      VectorSet(buffer, i, v);
+    }
+  };
   size_t k = 0;
-  for (int i = 1; i + 1 < argc; ++i) call[k++] = args[i];
-  for (V l = last; l.IsPair() && k < total; l = Cdr(l)) call[k++] = Car(l);
+  for (int i = 1; i + 1 < argc; ++i) put(k++, args[i]);
+  for (V l = last; l.IsPair() && k < total; l = Cdr(l)) put(k++, Car(l));
   V result = ctx.Apply(args[0], call, static_cast<int>(k));
   // Keep the buffer visibly alive until the call returns.
   asm volatile("" : : "r"(buffer.bits()) : "memory");
@@ -102,14 +110,22 @@ V ListWalk(const char* who, bool collect, CallContext& ctx, const V* args, int a
     cursors = VectorData(buffer);
   }
   V* call = cursors + k;
-  for (int j = 0; j < k; ++j) cursors[j] = args[j + 1];
+  // A heap buffer is an object like any other: stores into it go through the write barrier.
+  auto put = [&](size_t i, V v) {
+    if (buffer.IsFalse()) {
+      cursors[i] = v;
+    } else {
+      VectorSet(buffer, i, v);
+    }
+  };
+  for (int j = 0; j < k; ++j) put(j, args[j + 1]);
   V head = V::Nil(), tail = V::Nil();
   for (int64_t i = 0; i < n; ++i) {
     for (int j = 0; j < k; ++j) {
       // The procedure may have shortened a list with set-cdr!: stop rather than crash.
       if (!cursors[j].IsPair()) return collect ? head : V::Unspecified();
-      call[j] = Car(cursors[j]);
-      cursors[j] = Cdr(cursors[j]);
+      put(k + j, Car(cursors[j]));
+      put(j, Cdr(cursors[j]));
     }
     V x = ctx.Apply(args[0], call, k);
     if (collect) {

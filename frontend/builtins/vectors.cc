@@ -98,7 +98,14 @@ V VectorWalk(const char* who, bool collect, CallContext& ctx, const V* args, int
     call = VectorData(buffer);
   }
   for (size_t i = 0; i < n; ++i) {
-    for (int j = 0; j < k; ++j) call[j] = VectorRef(args[j + 1], i);
+    for (int j = 0; j < k; ++j) {
+      V x = VectorRef(args[j + 1], i);
+      if (buffer.IsFalse()) {
+        call[j] = x;
+      } else {
+        VectorSet(buffer, static_cast<size_t>(j), x);  // a heap object: through the barrier
+      }
+    }
     V x = ctx.Apply(args[0], call, k);
     if (collect) VectorSet(result, i, x);
   }

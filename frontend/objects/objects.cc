@@ -60,8 +60,9 @@ Value GlobalBox(Value symbol) {
   Value box = Value::FromBits(words[2]);
   if (box.IsFalse()) {
     box = MakeBox(Value::Undefined());
-    box.ObjectWords()[2] = symbol.bits();
-    symbol.ObjectWords()[2] = box.bits();
+    box.ObjectWords()[2] = symbol.bits();  // the box is young: no barrier
+    // The symbol may have survived the collection MakeBox may have run.
+    mosaic::WriteField(reinterpret_cast<Value*>(symbol.ObjectWords() + 2), box);
   }
   return box;
 }

@@ -117,8 +117,10 @@ inline mosaic::PairCell* PairOf(Value p) {
 }
 inline Value Car(Value p) { return PairOf(p)->car; }
 inline Value Cdr(Value p) { return PairOf(p)->cdr; }
-inline void SetCar(Value p, Value v) { PairOf(p)->car = v; }
-inline void SetCdr(Value p, Value v) { PairOf(p)->cdr = v; }
+// Stores into existing objects go through the write barrier (mosaic::WriteField): with
+// generations, an old object's reference to a young one must be recorded.
+inline void SetCar(Value p, Value v) { mosaic::WriteField(&PairOf(p)->car, v); }
+inline void SetCdr(Value p, Value v) { mosaic::WriteField(&PairOf(p)->cdr, v); }
 
 // --- Strings (mutable byte strings; see objects.md for why bytes) ---------------------------
 
@@ -156,7 +158,9 @@ Value GlobalBox(Value symbol);
 
 Value MakeBox(Value initial);
 inline Value BoxRef(Value box) { return Value::FromBits(box.ObjectWords()[1]); }
-inline void BoxSet(Value box, Value v) { box.ObjectWords()[1] = v.bits(); }
+inline void BoxSet(Value box, Value v) {
+  mosaic::WriteField(reinterpret_cast<Value*>(box.ObjectWords() + 1), v);
+}
 inline Value BoxName(Value box) { return Value::FromBits(box.ObjectWords()[2]); }  // symbol or #f
 
 // --- Vectors ---------------------------------------------------------------------------------
@@ -165,7 +169,7 @@ Value MakeVector(size_t length, Value fill);
 inline size_t VectorLength(Value v) { return LengthOf(v); }
 inline Value* VectorData(Value v) { return reinterpret_cast<Value*>(v.ObjectWords() + 1); }
 inline Value VectorRef(Value v, size_t i) { return VectorData(v)[i]; }  // no bounds check
-inline void VectorSet(Value v, size_t i, Value x) { VectorData(v)[i] = x; }
+inline void VectorSet(Value v, size_t i, Value x) { mosaic::WriteField(&VectorData(v)[i], x); }
 
 // --- Procedures ------------------------------------------------------------------------------
 
@@ -187,7 +191,9 @@ inline const ProcedureInfo* ClosureInfo(Value c) {
 }
 inline size_t ClosureCaptureCount(Value c) { return LengthOf(c); }
 inline Value ClosureCapture(Value c, size_t i) { return Value::FromBits(c.ObjectWords()[2 + i]); }
-inline void SetClosureCapture(Value c, size_t i, Value v) { c.ObjectWords()[2 + i] = v.bits(); }
+inline void SetClosureCapture(Value c, size_t i, Value v) {
+  mosaic::WriteField(reinterpret_cast<Value*>(c.ObjectWords() + 2 + i), v);
+}
 
 // A procedure object called `name` whose code word is `builtin`, which must outlive the heap
 // (AllBuiltins() is static). The object model only keeps the pointer: what a Builtin is, and
@@ -215,7 +221,9 @@ Value MakeRecord(Value rtd);
 inline Value RecordTypeOf(Value r) { return Value::FromBits(r.ObjectWords()[1]); }
 inline size_t RecordFieldCount(Value r) { return LengthOf(r); }
 inline Value RecordRef(Value r, size_t i) { return Value::FromBits(r.ObjectWords()[2 + i]); }
-inline void RecordSet(Value r, size_t i, Value v) { r.ObjectWords()[2 + i] = v.bits(); }
+inline void RecordSet(Value r, size_t i, Value v) {
+  mosaic::WriteField(reinterpret_cast<Value*>(r.ObjectWords() + 2 + i), v);
+}
 
 // --- Lists (helpers for C++ code) ------------------------------------------------------------
 

@@ -35,7 +35,7 @@ Allocator::Allocator(Config config, BlockPool& blocks, LargeObjectSpace& large,
       budget_(budget),
       threads_(threads),
       trigger_(trigger) {
-  gc_threshold_.store(config_.gc_min, std::memory_order_relaxed);
+  gc_threshold_.store(config_.first_threshold, std::memory_order_relaxed);
 }
 
 bool Allocator::RefillFromBlock(Mutator* self, int cls) {

@@ -34,7 +34,7 @@ class Allocator {
   struct Config {
     uint64_t stress = 0;  // collect every N slow-path allocations; holes one cell long
     bool verify = false;  // check freed cells' poison before handing them out
-    uint64_t gc_min = 0;  // the first threshold
+    uint64_t first_threshold = 0;  // bytes before the first collection
     std::function<void(size_t requested_bytes)> oom_handler;
   };
 

@@ -1,5 +1,7 @@
 #include "heap/heap_impl.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 
@@ -55,7 +57,10 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
           [this](Mutator* m) { allocator_.ReleaseThread(m); }}),
       stats_(layout_.base, reservation_.at_hint()),
       trigger_(*this),
-      allocator_(Allocator::Config{options.stress, options.verify, options.gc_min,
+      allocator_(Allocator::Config{options.stress, options.verify,
+                                   // As the collector's policy: the nursery, if it is smaller.
+                                   options.generational ? std::min(options.nursery, options.gc_min)
+                                                        : options.gc_min,
                                    options.oom_handler},
                  blocks_, large_, budget_, threads_, trigger_),
       collector_(options_, Collector::Parts{threads_, allocator_, spaces_, kinds_, roots_,
