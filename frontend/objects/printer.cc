@@ -251,6 +251,7 @@ class Printer {
       case Value::Immediate::kEof: out_ << "#<eof>"; return;
       case Value::Immediate::kUndefined: out_ << "#<undefined>"; return;
       case Value::Immediate::kDefault: out_ << "#<default>"; return;
+      case Value::Immediate::kBrokenWeak: out_ << "#!bwp"; return;  // as Chez prints it
       case Value::Immediate::kChar:
         if (write_) {
           out_ << FormatChar(v.CharValue());

@@ -5,7 +5,7 @@
 set(levels
   "common"
   "address block"
-  "kinds block_pool large_objects cards threads roots finalizers stats options"
+  "kinds block_pool large_objects cards threads roots finalizers weak stats options"
   "spaces"
   "alloc mark sweep verify"
   "collector"

@@ -51,7 +51,8 @@ class MOSAIC_EXPORT Heap {
 
   const HeapOptions& options() const;
 
-  // Kinds. Registering is thread-safe; at most 65,534 kinds.
+  // Kinds. Registering is thread-safe; at most 65,531 kinds (the top ids are the runtime's own:
+  // mosaic/object.h).
   absl::StatusOr<KindId> RegisterKind(const KindDescriptor& kind);
   const KindDescriptor* FindKind(KindId id) const;
 
@@ -74,6 +75,10 @@ class MOSAIC_EXPORT Heap {
   RootCell* NewRootCell(Value initial = Value());
   void FreeRootCell(RootCell* cell);
   size_t LiveRootCellCount() const;
+  // Weak root cells (mosaic/roots.h): from any thread, like root cells.
+  WeakRootCell* NewWeakRootCell(Value initial = Value());
+  void FreeWeakRootCell(WeakRootCell* cell);
+  size_t LiveWeakRootCellCount() const;
 
   // Finalizers: `finalizer` runs exactly once, after `object` becomes unreachable.
   void RegisterFinalizer(Value object, Finalizer finalizer);

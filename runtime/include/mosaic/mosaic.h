@@ -68,6 +68,8 @@ typedef uint64_t mosaic_value;
 #define MOSAIC_UNSPECIFIED ((mosaic_value)0x1e)
 #define MOSAIC_EOF ((mosaic_value)0x26)
 #define MOSAIC_UNDEFINED ((mosaic_value)0x2e)
+/* What a cleared weak reference holds (see "Weak references" below). */
+#define MOSAIC_BROKEN_WEAK ((mosaic_value)0x46)
 #define MOSAIC_FIXNUM_MAX ((int64_t)((((uint64_t)1) << 62) - 1))
 #define MOSAIC_FIXNUM_MIN (-MOSAIC_FIXNUM_MAX - 1)
 /* An object's header: bits 63..16 the embedder's aux bits, bits 15..0 the kind. */
@@ -253,6 +255,52 @@ MOSAIC_EXPORT mosaic_status mosaic_root_cell_exchange(mosaic_root_cell* cell, mo
 MOSAIC_EXPORT mosaic_status mosaic_root_cell_compare_exchange(mosaic_root_cell* cell,
                                                               mosaic_value* expected,
                                                               mosaic_value desired, int* exchanged);
+
+/* ---- Weak references, ephemerons, guardians ---------------------------------------------
+ * (mosaic/weak.h has the whole story and the order of events in a collection.) A weak pair
+ * (target . extra) holds its target weakly and its extra strongly; an ephemeron (key . value)
+ * keeps its value only while its key is reachable otherwise; a guardian hands back, once, each
+ * registered object that became unreachable. A cleared target (key, value) reads
+ * MOSAIC_BROKEN_WEAK. These allocate: a registered thread outside a native region. */
+#define MOSAIC_WEAK_PAIR_KIND ((mosaic_kind)0xffff)
+#define MOSAIC_EPHEMERON_KIND ((mosaic_kind)0xfffe)
+#define MOSAIC_GUARDIAN_KIND ((mosaic_kind)0xfffd)
+MOSAIC_EXPORT mosaic_status mosaic_weak_pair_new(mosaic_value target, mosaic_value extra,
+                                                 mosaic_value* out);
+static inline mosaic_value mosaic_weak_pair_target(mosaic_value wp) {
+  return mosaic_object_fields(wp)[0];
+}
+static inline mosaic_value mosaic_weak_pair_extra(mosaic_value wp) {
+  return mosaic_object_fields(wp)[1];
+}
+MOSAIC_EXPORT mosaic_status mosaic_weak_pair_set(mosaic_value weak_pair, mosaic_value target,
+                                                 mosaic_value extra);
+MOSAIC_EXPORT mosaic_status mosaic_ephemeron_new(mosaic_value key, mosaic_value value,
+                                                 mosaic_value* out);
+static inline mosaic_value mosaic_ephemeron_key(mosaic_value e) {
+  return mosaic_object_fields(e)[0];
+}
+static inline mosaic_value mosaic_ephemeron_value(mosaic_value e) {
+  return mosaic_object_fields(e)[1];
+}
+MOSAIC_EXPORT mosaic_status mosaic_ephemeron_set(mosaic_value ephemeron, mosaic_value key,
+                                                 mosaic_value value);
+MOSAIC_EXPORT mosaic_status mosaic_guardian_new(mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_guardian_register(mosaic_value guardian, mosaic_value object);
+/* NOT_FOUND when nothing is queued. */
+MOSAIC_EXPORT mosaic_status mosaic_guardian_take(mosaic_value guardian, mosaic_value* out);
+
+/* Weak root cells: like root cells (same threads, same guarantees), but the value is not kept
+ * alive; once collected the cell reads MOSAIC_BROKEN_WEAK. A load during a collection's marking
+ * keeps the loaded value through that collection: to get a strong reference, store the value
+ * into a root cell, then load the weak cell again and keep the value only if it is still there. */
+typedef struct mosaic_weak_cell mosaic_weak_cell;
+MOSAIC_EXPORT mosaic_status mosaic_weak_cell_new(mosaic_heap* heap, mosaic_value initial,
+                                                 mosaic_weak_cell** out);
+MOSAIC_EXPORT mosaic_status mosaic_weak_cell_free(mosaic_heap* heap, mosaic_weak_cell* cell);
+MOSAIC_EXPORT size_t mosaic_weak_cell_count(const mosaic_heap* heap);
+MOSAIC_EXPORT mosaic_status mosaic_weak_cell_load(const mosaic_weak_cell* cell, mosaic_value* out);
+MOSAIC_EXPORT mosaic_status mosaic_weak_cell_store(mosaic_weak_cell* cell, mosaic_value value);
 
 /* ---- Safepoints and native regions ------------------------------------------------------- */
 

@@ -34,6 +34,12 @@ using KindId = uint16_t;
 inline constexpr KindId kPairKind = 1;
 // The first id that RegisterKind hands out.
 inline constexpr KindId kFirstEmbedderKind = 2;
+// The runtime's own kinds, at the top of the id space (mosaic/weak.h): weak pairs, ephemerons
+// and guardians. The collector knows them by id; RegisterKind never hands these out.
+inline constexpr KindId kWeakPairKind = 0xffff;
+inline constexpr KindId kEphemeronKind = 0xfffe;
+inline constexpr KindId kGuardianKind = 0xfffd;
+inline constexpr KindId kFirstRuntimeKind = kGuardianKind;
 
 struct ObjectHeader {
   static constexpr int kAuxShift = 16;

@@ -88,6 +88,7 @@ MOSAIC_EXPORT uint64_t RootCellExchange(RootCell* cell, uint64_t bits, std::memo
 MOSAIC_EXPORT bool RootCellCompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired,
                                            bool weak, std::memory_order success,
                                            std::memory_order failure);
+MOSAIC_EXPORT uint64_t WeakRootCellLoad(const RootCell* cell, std::memory_order order);
 }  // namespace internal
 
 class RootCell {
@@ -129,6 +130,41 @@ class RootCell {
   std::atomic<uint64_t> word_{0};
 };
 static_assert(sizeof(RootCell) == 8);
+
+// A weak root cell: a root cell that does not keep its value alive. Once the value is
+// unreachable otherwise, a collection replaces it with Value::BrokenWeak() (mosaic/weak.h has the
+// order of events). Same operations, orders and any-thread guarantee as RootCell. A Load while a
+// collection is marking keeps the loaded value alive through that collection, so a thread that
+// wants a strong reference can store the value into a RootCell and load the weak cell again: if
+// it still holds the value, the RootCell keeps it; if it reads BrokenWeak, the value was dead.
+//
+//   WeakRootCell* w = heap->NewWeakRootCell(v);
+//   Value x = w->Load();                      // v, or Value::BrokenWeak() once collected
+//   heap->FreeWeakRootCell(w);
+class WeakRootCell {
+ public:
+  Value Load(std::memory_order order = std::memory_order_acquire) const {
+    return Value::FromBits(internal::WeakRootCellLoad(&cell_, order));
+  }
+  void Store(Value value, std::memory_order order = std::memory_order_release) {
+    cell_.Store(value, order);
+  }
+  Value Exchange(Value value, std::memory_order order = std::memory_order_acq_rel) {
+    return cell_.Exchange(value, order);
+  }
+  bool CompareExchangeStrong(Value& expected, Value desired,
+                             std::memory_order success = std::memory_order_acq_rel,
+                             std::memory_order failure = std::memory_order_acquire) {
+    return cell_.CompareExchangeStrong(expected, desired, success, failure);
+  }
+
+  // For the runtime's cell table.
+  RootCell* cell() { return &cell_; }
+
+ private:
+  RootCell cell_;
+};
+static_assert(sizeof(WeakRootCell) == 8);
 
 // ---------------------------------------------------------------------------------------------
 // Stack walking. By default the collector scans each mutator's whole stack conservatively. An

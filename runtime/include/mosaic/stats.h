@@ -65,6 +65,8 @@ struct MOSAIC_EXPORT GcStats {
   uint64_t blocks_released = 0;     // empty blocks returned to the OS
   uint64_t mark_stack_overflows = 0;
   uint64_t finalizers_run = 0;
+  uint64_t weak_references_cleared = 0;  // weak pairs, ephemerons and weak root cells
+  uint64_t weak_objects = 0;             // weak pairs and ephemerons alive now
 
   uintptr_t heap_base = 0;
   bool heap_at_hint = false;

@@ -5,7 +5,7 @@
 //   ...1    fixnum, 63-bit signed: n = word >> 1 (arithmetic shift)
 //   ...000  (non-zero) reference to a heap object whose first word is a header
 //   ...010  reference to a pair (two header-less words); address = word - 2
-//   ...110  other immediates: #f, #t, '(), unspecified, eof, undefined, characters;
+//   ...110  other immediates: #f, #t, '(), unspecified, eof, undefined, broken-weak, characters;
 //           the subtype sits in bits 3..7, a character's code point in bits 8 and up
 //   ...100  reserved for embedders: never a heap reference
 //
@@ -39,6 +39,7 @@ class Value {
     kUndefined = 5,  // an unassigned letrec variable, an uninitialised slot
     kDefault = 6,    // a missing optional argument
     kChar = 7,
+    kBrokenWeak = 8,  // what a cleared weak reference holds (Chez's #!bwp)
   };
 
   static constexpr int64_t kFixnumMax = (int64_t{1} << 62) - 1;
@@ -78,6 +79,9 @@ class Value {
   static constexpr Value Eof() { return MakeImmediate(Immediate::kEof); }
   static constexpr Value Undefined() { return MakeImmediate(Immediate::kUndefined); }
   static constexpr Value Default() { return MakeImmediate(Immediate::kDefault); }
+  // What a weak pair's target, an ephemeron's key and value, and a weak root cell hold once the
+  // collector has cleared them (mosaic/weak.h).
+  static constexpr Value BrokenWeak() { return MakeImmediate(Immediate::kBrokenWeak); }
   static constexpr Value Char(uint32_t code_point) {
     return Value((uint64_t{code_point} << 8) | MakeImmediate(Immediate::kChar).bits_);
   }
@@ -91,6 +95,7 @@ class Value {
   constexpr bool IsUnspecified() const { return bits_ == Unspecified().bits_; }
   constexpr bool IsEof() const { return bits_ == Eof().bits_; }
   constexpr bool IsUndefined() const { return bits_ == Undefined().bits_; }
+  constexpr bool IsBrokenWeak() const { return bits_ == BrokenWeak().bits_; }
   constexpr bool IsChar() const { return IsImmediate() && ImmediateKind() == Immediate::kChar; }
   constexpr uint32_t CharValue() const { return static_cast<uint32_t>(bits_ >> 8); }
   // Scheme truthiness: everything but #f is true.

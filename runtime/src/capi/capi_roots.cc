@@ -46,8 +46,12 @@ struct mosaic_root_cell {
   // racing a free reads the freed cell, or the record's next cell, and never a null pointer.
   std::atomic<mosaic::RootCell*> cell{nullptr};
   std::atomic<const mosaic_heap*> heap{nullptr};
+  std::atomic<bool> weak{false};  // a weak cell (mosaic_weak_cell_*), set while live
   mosaic_root_cell* next_free = nullptr;
 };
+
+// A weak cell is a root-cell record with `weak` set; the C type is distinct for the caller.
+struct mosaic_weak_cell {};
 
 namespace mosaic::capi {
 namespace {
@@ -200,17 +204,23 @@ mosaic_status mosaic_global_root_remove(mosaic_heap* heap, mosaic_value* slot) {
 
 // ---- Root cells -----------------------------------------------------------------------------
 
-mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
-                                   mosaic_root_cell** out) {
+namespace {
+
+mosaic_status NewCell(const char* function, mosaic_heap* heap, mosaic_value initial, bool weak,
+                      mosaic_root_cell** out) {
   if (!mosaic::capi::IsLiveHeap(heap)) {
-    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: not a live heap");
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": not a live heap"));
   }
   if (out == nullptr) {
-    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_new: out is NULL");
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": out is NULL"));
   }
   mosaic_root_cell* record = mosaic::capi::NewCellRecord();
-  record->cell.store(heap->heap->NewRootCell(Value::FromBits(initial)), std::memory_order_release);
+  mosaic::RootCell* cell =
+      weak ? heap->heap->NewWeakRootCell(Value::FromBits(initial))->cell()
+           : heap->heap->NewRootCell(Value::FromBits(initial));
+  record->cell.store(cell, std::memory_order_release);
   record->heap.store(heap, std::memory_order_release);
+  record->weak.store(weak, std::memory_order_release);
   {
     std::lock_guard lock(heap->mu);
     heap->cells.insert(record);
@@ -220,20 +230,86 @@ mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
   return MOSAIC_OK;
 }
 
-mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell) {
+mosaic_status FreeCell(const char* function, mosaic_heap* heap, mosaic_root_cell* cell,
+                       bool weak) {
   if (!mosaic::capi::IsLiveHeap(heap)) {
-    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_root_cell_free: not a live heap");
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, absl::StrCat(function, ": not a live heap"));
   }
   {
     std::lock_guard lock(heap->mu);
-    if (cell == nullptr || heap->cells.erase(cell) == 0) {
+    if (cell == nullptr || cell->weak.load() != weak || heap->cells.erase(cell) == 0) {
       return Fail(MOSAIC_ERR_NOT_FOUND,
-                  "mosaic_root_cell_free: not a live root cell of this heap");
+                  absl::StrCat(function, ": not a live ", weak ? "weak" : "root",
+                               " cell of this heap"));
     }
   }
-  heap->heap->FreeRootCell(cell->cell.load(std::memory_order_acquire));
+  mosaic::RootCell* c = cell->cell.load(std::memory_order_acquire);
+  if (weak) {
+    heap->heap->FreeWeakRootCell(reinterpret_cast<mosaic::WeakRootCell*>(c));
+  } else {
+    heap->heap->FreeRootCell(c);
+  }
   mosaic::capi::ReleaseCellRecord(cell);
   return MOSAIC_OK;
+}
+
+mosaic_root_cell* AsRecord(mosaic_weak_cell* cell) {
+  return reinterpret_cast<mosaic_root_cell*>(cell);
+}
+
+}  // namespace
+
+mosaic_status mosaic_weak_cell_new(mosaic_heap* heap, mosaic_value initial,
+                                   mosaic_weak_cell** out) {
+  mosaic_root_cell* record = nullptr;
+  mosaic_status status = NewCell("mosaic_weak_cell_new", heap, initial, true, &record);
+  if (status == MOSAIC_OK) *out = reinterpret_cast<mosaic_weak_cell*>(record);
+  return status;
+}
+
+mosaic_status mosaic_weak_cell_free(mosaic_heap* heap, mosaic_weak_cell* cell) {
+  return FreeCell("mosaic_weak_cell_free", heap, AsRecord(cell), true);
+}
+
+mosaic_status mosaic_weak_cell_load(const mosaic_weak_cell* cell, mosaic_value* out) {
+  if (out == nullptr) {
+    return Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_weak_cell_load: out is NULL");
+  }
+  const auto* record = reinterpret_cast<const mosaic_root_cell*>(cell);
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_weak_cell_load", record);
+  if (status != MOSAIC_OK) return status;
+  auto* weak = reinterpret_cast<const mosaic::WeakRootCell*>(
+      record->cell.load(std::memory_order_acquire));
+  mosaic_value value = weak->Load().bits();
+  status = mosaic::capi::CheckCell("mosaic_weak_cell_load", record);
+  if (status != MOSAIC_OK) return status;
+  *out = value;
+  return MOSAIC_OK;
+}
+
+mosaic_status mosaic_weak_cell_store(mosaic_weak_cell* cell, mosaic_value value) {
+  mosaic_root_cell* record = AsRecord(cell);
+  mosaic_status status = mosaic::capi::CheckCell("mosaic_weak_cell_store", record);
+  if (status != MOSAIC_OK) return status;
+  record->cell.load(std::memory_order_acquire)->Store(Value::FromBits(value));
+  return MOSAIC_OK;
+}
+
+size_t mosaic_weak_cell_count(const mosaic_heap* heap) {
+  if (!mosaic::capi::IsLiveHeap(heap)) {
+    Fail(MOSAIC_ERR_INVALID_ARGUMENT, "mosaic_weak_cell_count: not a live heap");
+    return 0;
+  }
+  return heap->heap->LiveWeakRootCellCount();
+}
+
+mosaic_status mosaic_root_cell_new(mosaic_heap* heap, mosaic_value initial,
+                                   mosaic_root_cell** out) {
+  return NewCell("mosaic_root_cell_new", heap, initial, false, out);
+}
+
+mosaic_status mosaic_root_cell_free(mosaic_heap* heap, mosaic_root_cell* cell) {
+  return FreeCell("mosaic_root_cell_free", heap, cell, false);
 }
 
 size_t mosaic_root_cell_count(const mosaic_heap* heap) {

@@ -118,6 +118,7 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   }
 
   if (!minor) StartMajor();
+  parts_.roots.weak_cells().BeginCycle();  // weak-cell loads from now on shade
   parts_.spaces.blocks().ClearBlacklist();
   Marker marker(parts_.spaces, parts_.kinds, mark_stack_.get(), options_.mark_stack);
 
@@ -150,17 +151,12 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   cycle.root_cell_ns = NowNanos() - cells_start;
   cycle.precise_roots += cycle.root_cells;
   parts_.finalizers.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
+  parts_.weak.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
   cycle.root_ns = NowNanos() - roots_start;
   // The remembered set is drained as it is scanned; without generations no card is ever dirty.
   if (options_.generational) cycle.remembered_cards = TakeRememberedSet(marker, cycle.kind);
   marker.Finish();
-
-  // Unreachable objects with finalizers: queue them, and keep them and what they reference
-  // alive until their finalizers have run. (Old objects cannot die in a minor collection: they
-  // are marked.)
-  parts_.finalizers.QueueUnreachable([&](Value object) { return marker.IsMarked(object); },
-                                     [&](Value object) { marker.MarkPrecise(object); });
-  marker.Finish();
+  cycle.weak_cleared = ProcessWeakness(marker);
 
   cycle.live_bytes = Sweeper(parts_.spaces, options_.verify, minor).Sweep();
   if (options_.verify) {
@@ -186,6 +182,35 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   parts_.stats.Record(cycle);
   (void)self;
   parts_.threads.ResumeTheWorld();
+}
+
+uint64_t Collector::ProcessWeakness(Marker& marker) {
+  // Alive: marked, or not a heap object (immediates, fixnums and the embedder's own memory are
+  // never collected). Old objects are marked, so a minor collection clears only young ones.
+  const HeapLayout& layout = parts_.spaces.layout();
+  auto alive = [&](Value v) {
+    if (!v.IsHeapReference()) return true;
+    if (!layout.InReservation(reinterpret_cast<uintptr_t>(v.ObjectAddress()))) return true;
+    return marker.IsMarked(v);
+  };
+  auto mark = [&](Value v) { marker.MarkPrecise(v); };
+  auto finish = [&] { marker.Finish(); };
+  marker.ResolveEphemerons();
+  uint64_t cleared = parts_.roots.weak_cells().ClearDead(mark, finish, alive);
+  cleared += parts_.weak.ClearWeak(alive);
+  // What guardians and finalizers keep is kept whole: its ephemerons are traced strongly.
+  marker.SetEphemeronsStrong(true);
+  parts_.weak.ResurrectGuarded(alive, mark);
+  marker.Finish();
+  // Unreachable objects with finalizers: queue them, and keep them and what they reference
+  // alive until their finalizers have run. (Old objects cannot die in a minor collection: they
+  // are marked.)
+  parts_.finalizers.QueueUnreachable(alive, mark);
+  marker.Finish();
+  // Weak objects that only resurrection kept were skipped above (they were unmarked then).
+  cleared += parts_.weak.ClearWeak(alive);
+  parts_.weak.PruneDead(alive);
+  return cleared;
 }
 
 void Collector::RunFinalizers(Mutator* self) {

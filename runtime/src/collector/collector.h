@@ -11,8 +11,12 @@
 //      handles and native-region registers; the global slots and live root cells (roots/);
 //      objects queued for finalization; in a minor collection, the old objects on dirty cards
 //      (cards/). Every card is clean afterwards.
-//   6. Queue unreachable objects that have finalizers (finalizers/), and mark them and what they
-//      reference so that their finalizers see them intact.
+//   6. Weakness (mosaic/weak.h has the user's view): resolve ephemerons to a fixpoint; mark what
+//      weak root cells handed out during marking and clear the cells whose values died; clear
+//      weak pairs and ephemerons whose targets (keys) died (weak/); resurrect guardians'
+//      unreachable objects onto their queues; queue unreachable objects that have finalizers
+//      (finalizers/) and mark them and what they reference so that their finalizers see them
+//      intact; clear once more for weak objects only resurrection kept; forget dead weak objects.
 //   7. Sweep (sweep/, block_pool/, large_objects/); verify again.
 //   8. Record the cycle (stats/), set the next allocation threshold, resume the world.
 //
@@ -43,6 +47,7 @@
 #include "spaces/object_spaces.h"
 #include "stats/stats_recorder.h"
 #include "threads/thread_registry.h"
+#include "weak/weak_registry.h"
 
 namespace mosaic::internal {
 
@@ -56,6 +61,7 @@ class Collector final : public GcTrigger {
     const KindTable& kinds;
     RootSet& roots;
     FinalizerQueue& finalizers;
+    WeakRegistry& weak;
     StatsRecorder& stats;
     CardTable& cards;
   };
@@ -86,6 +92,8 @@ class Collector final : public GcTrigger {
   // of the heap's objects is clean afterwards. Returns the dirty cards seen.
   uint64_t TakeRememberedSet(class Marker& marker, CollectionKind kind);
   void StartMajor();
+  // Step 6 above; returns the weak references cleared.
+  uint64_t ProcessWeakness(class Marker& marker);
   void Collect(Mutator* self, CollectReason reason, Request request);
 
   const HeapOptions& options_;

@@ -66,6 +66,11 @@ void Heap::RemoveGlobalRoot(Value* slot) { impl_->roots().RemoveGlobal(slot); }
 RootCell* Heap::NewRootCell(Value initial) { return impl_->roots().cells().Allocate(initial); }
 void Heap::FreeRootCell(RootCell* cell) { impl_->roots().cells().Free(cell); }
 size_t Heap::LiveRootCellCount() const { return impl_->roots().cells().live(); }
+WeakRootCell* Heap::NewWeakRootCell(Value initial) {
+  return reinterpret_cast<WeakRootCell*>(impl_->roots().weak_cells().Allocate(initial));
+}
+void Heap::FreeWeakRootCell(WeakRootCell* cell) { impl_->roots().weak_cells().Free(cell->cell()); }
+size_t Heap::LiveWeakRootCellCount() const { return impl_->roots().weak_cells().live(); }
 
 void Heap::RegisterFinalizer(Value object, Finalizer finalizer) {
   MOSAIC_CHECK(impl_->spaces().IsObjectStart(object),

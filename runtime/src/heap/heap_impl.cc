@@ -64,7 +64,7 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
                                    options.oom_handler},
                  blocks_, large_, budget_, threads_, trigger_),
       collector_(options_, Collector::Parts{threads_, allocator_, spaces_, kinds_, roots_,
-                                            finalizers_, stats_, cards_}) {}
+                                            finalizers_, weak_, stats_, cards_}) {}
 
 absl::Status HeapImpl::RegisterCurrentThread() {
   absl::StatusOr<Mutator*> m = threads_.RegisterCurrentThread(this);
@@ -87,6 +87,7 @@ GcStats HeapImpl::Stats() {
   s.blocks_quarantined = blocks_.blocks_quarantined();
   s.blocks_released = blocks_.blocks_released();
   s.finalizers_run = finalizers_.run();
+  s.weak_objects = weak_.weak_objects();
   return s;
 }
 

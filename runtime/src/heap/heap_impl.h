@@ -10,6 +10,7 @@
 //   threads/      ThreadRegistry (registration, safepoints, native regions, watchdog)
 //   roots/        RootSet (globals, root cells, the stack-walker hook)
 //   finalizers/   FinalizerQueue
+//   weak/         WeakRegistry (weak pairs, ephemerons, guardians)
 //   stats/        StatsRecorder (statistics, listeners)
 //   spaces/       ObjectSpaces: Locate over blocks and large objects
 //   alloc/ mark/ sweep/ verify/   work on several components, wired here
@@ -37,6 +38,7 @@
 #include "spaces/object_spaces.h"
 #include "stats/stats_recorder.h"
 #include "threads/thread_registry.h"
+#include "weak/weak_registry.h"
 
 namespace mosaic::internal {
 
@@ -53,6 +55,7 @@ class HeapImpl {
   ThreadRegistry& threads() { return threads_; }
   RootSet& roots() { return roots_; }
   FinalizerQueue& finalizers() { return finalizers_; }
+  WeakRegistry& weak() { return weak_; }
   StatsRecorder& stats() { return stats_; }
   const ObjectSpaces& spaces() const { return spaces_; }
   Allocator& allocator() { return allocator_; }
@@ -79,6 +82,7 @@ class HeapImpl {
   ThreadRegistry threads_;
   RootSet roots_;
   FinalizerQueue finalizers_;
+  WeakRegistry weak_;
   StatsRecorder stats_;
   // The allocator asks the collector for collections through GcTrigger; the collector is built
   // after it, so the allocator gets a forwarding trigger.

@@ -8,10 +8,18 @@ namespace mosaic::internal {
 KindTable::KindTable() : kinds_(new std::atomic<const KindDescriptor*>[kMaxKinds]) {
   for (size_t i = 0; i < kMaxKinds; ++i) kinds_[i].store(nullptr, std::memory_order_relaxed);
   // Pairs have no header; register a descriptor so stats and messages can name them.
-  auto pair = std::make_unique<KindDescriptor>(KindDescriptor{"pair", TracePolicy::kAllValues});
-  kinds_[kPairKind].store(pair.get(), std::memory_order_release);
   std::lock_guard<std::mutex> lock(mu_);
-  storage_.push_back(std::move(pair));
+  auto add = [this](KindId id, KindDescriptor d) {
+    storage_.push_back(std::make_unique<KindDescriptor>(std::move(d)));
+    kinds_[id].store(storage_.back().get(), std::memory_order_release);
+  };
+  add(kPairKind, {"pair", TracePolicy::kAllValues});
+  // The runtime's own kinds (mosaic/weak.h). Their words are all values, which is what the
+  // verifier checks; the marker knows them by id and treats the weak ones specially.
+  add(kWeakPairKind, {"weak-pair", TracePolicy::kAllValues});
+  add(kEphemeronKind, {"ephemeron", TracePolicy::kAllValues});
+  add(kGuardianKind, {"guardian", TracePolicy::kNoReferences});
+  next_id_ = kFirstEmbedderKind;
 }
 
 absl::StatusOr<KindId> KindTable::Register(const KindDescriptor& kind) {
@@ -20,10 +28,11 @@ absl::StatusOr<KindId> KindTable::Register(const KindDescriptor& kind) {
         absl::StrFormat("kind '%s' has TracePolicy::kCustom but no trace callback", kind.name));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  size_t id = storage_.size() + 1;  // ids 0 (none) and 1 (pairs) are taken
-  if (id >= kMaxKinds) {
-    return absl::ResourceExhaustedError("too many object kinds (at most 65,534)");
+  size_t id = next_id_;  // ids 0 (none), 1 (pairs) and the runtime's own at the top are taken
+  if (id >= kFirstRuntimeKind) {
+    return absl::ResourceExhaustedError("too many object kinds (at most 65,531)");
   }
+  ++next_id_;
   storage_.push_back(std::make_unique<KindDescriptor>(kind));
   kinds_[id].store(storage_.back().get(), std::memory_order_release);
   return static_cast<KindId>(id);

@@ -33,6 +33,7 @@ class KindTable {
   std::unique_ptr<std::atomic<const KindDescriptor*>[]> kinds_;
   std::mutex mu_;
   std::vector<std::unique_ptr<KindDescriptor>> storage_ ABSL_GUARDED_BY(mu_);
+  size_t next_id_ ABSL_GUARDED_BY(mu_) = kFirstEmbedderKind;
 };
 
 }  // namespace mosaic::internal

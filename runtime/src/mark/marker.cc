@@ -30,6 +30,7 @@ Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* st
       capacity_(capacity) {}
 
 inline void Marker::Push(uintptr_t start) {
+  if (__builtin_expect(watching_, 0)) OnMarked(start);
   if (top_ == capacity_) {
     overflowed_ = true;
     ++overflows_;
@@ -143,6 +144,10 @@ void Marker::Trace(uintptr_t start) {
   }
   KindId kind = ObjectHeader::Kind(words[0]);
   if (kind == 0) return;  // a cell whose header was never written: nothing inside yet
+  if (__builtin_expect(kind >= kFirstRuntimeKind, 0)) {
+    TraceRuntimeKind(start, kind);
+    return;
+  }
   const KindDescriptor* descriptor = kinds_.Find(kind);
   MOSAIC_CHECK(descriptor != nullptr,
                "object at %#x has header %#x naming kind %d, which was never registered (heap "
@@ -198,7 +203,18 @@ void Marker::ScanDirtyCard(uintptr_t card, size_t card_bytes) {
 }
 
 void Marker::Finish() {
-  Drain();
+  for (;;) {
+    Drain();
+    RecoverFromOverflow();
+    if (resolved_.empty()) return;
+    // Ephemerons whose keys this marking reached: their values now.
+    std::vector<uintptr_t> resolved;
+    resolved.swap(resolved_);
+    for (uintptr_t e : resolved) MarkPreciseInline(reinterpret_cast<const uint64_t*>(e)[2]);
+  }
+}
+
+void Marker::RecoverFromOverflow() {
   while (overflowed_) {
     overflowed_ = false;
     // Some marked objects were never traced. Trace every marked object again: marking is

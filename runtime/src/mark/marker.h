@@ -4,8 +4,14 @@
 // marked objects and traces them again until a pass completes without overflow, so a tiny stack
 // costs time, never correctness.
 //
-// Order of calls inside a pause: MarkPrecise/MarkConservative for the roots, Finish(), (more
-// roots: finalizable objects), Finish().
+// Order of calls inside a pause: MarkPrecise/MarkConservative for the roots, Finish(),
+// ResolveEphemerons(), then (more roots: shaded weak-cell loads, resurrected objects, finalizable
+// objects) MarkPrecise and Finish() as often as needed; SetEphemeronsStrong(true) before marking
+// what guardians resurrect.
+//
+// The runtime's own kinds (mosaic/weak.h) are traced by id: a weak pair's target is not traced;
+// an ephemeron's value is traced only once its key is marked (mark/ephemerons.cc). Ephemeron
+// bookkeeping is the one part of marking that allocates (C++ containers, never the GC heap).
 //
 // The two entry points take different types on purpose: a precise root is a Value (its tag says
 // whether it is a reference), a conservative candidate an AmbiguousWord (any word that lands
@@ -23,7 +29,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "kinds/kind_table.h"
 #include "mosaic/roots.h"
 #include "spaces/object_spaces.h"
@@ -45,8 +53,15 @@ class Marker {
   // on the dirty card [card, card + card_bytes), so that the young objects they reference are
   // marked. A large object is traced only over the card's part of it (a custom-traced one whole).
   void ScanDirtyCard(uintptr_t card, size_t card_bytes);
-  // Drains the stack and recovers from overflow.
+  // Drains the stack and recovers from overflow; then marks the values of ephemerons whose keys
+  // this marking reached (after ResolveEphemerons), until nothing more is marked.
   void Finish();
+  // Strong marking is done: from now on an ephemeron whose key is unmarked waits for its key,
+  // and marking the key marks the value (a fixpoint in time linear in what is marked: each
+  // ephemeron is looked at when it is traced and once more when its key is marked).
+  void ResolveEphemerons();
+  // Resurrected objects' ephemerons are traced like ordinary objects (key and value).
+  void SetEphemeronsStrong(bool strong) { ephemerons_strong_ = strong; }
 
   // Whether the object `value` refers to is marked (false for non-references).
   bool IsMarked(Value value) const;
@@ -62,8 +77,15 @@ class Marker {
   void Mark(const ObjectLocation& loc);
   void Push(uintptr_t start);
   void Drain();
+  // After an overflow: traces every marked object again until a pass overflows no more.
+  void RecoverFromOverflow();
   void Trace(uintptr_t start);
   void TraceWords(const uint64_t* begin, const uint64_t* end);
+  // mark/ephemerons.cc.
+  void TraceRuntimeKind(uintptr_t start, KindId kind);
+  void TraceEphemeron(uintptr_t start);
+  void OnMarked(uintptr_t start);
+  bool KeyAlive(Value key, uintptr_t* key_start) const;
 
   const ObjectSpaces& spaces_;
   const KindTable& kinds_;
@@ -78,6 +100,14 @@ class Marker {
   bool overflowed_ = false;
   uint64_t examined_ = 0;
   uint64_t accepted_ = 0;
+  // Ephemerons (mark/ephemerons.cc): traced before ResolveEphemerons with an unmarked key
+  // (pending_); after it, waiting on their key's start address (waiting_), and resolved
+  // (resolved_: their key is marked, their value not yet).
+  bool watching_ = false;
+  bool ephemerons_strong_ = false;
+  std::vector<uintptr_t> pending_;
+  absl::flat_hash_map<uintptr_t, std::vector<uintptr_t>> waiting_;
+  std::vector<uintptr_t> resolved_;
   uint64_t overflows_ = 0;
 };
 

@@ -112,6 +112,55 @@ bool RootCellTable::CompareExchange(RootCell* cell, uint64_t* expected, uint64_t
               : cell->word().compare_exchange_strong(*expected, desired, success, failure);
 }
 
+Value RootCellTable::WeakLoad(const RootCell* cell, std::memory_order order) {
+  WriteScope scope(cell);  // excluded from ClearDead, as writes are
+  Value v = cell->Load(order);
+  RootCellTable* table = ChunkOf(cell)->table;
+  if (v.IsHeapReference() && table->shading_.load(std::memory_order_seq_cst)) {
+    std::lock_guard<std::mutex> lock(table->shades_mu_);
+    table->shades_.push_back(v);
+  }
+  return v;
+}
+
+void RootCellTable::BeginCycle() { shading_.store(true, std::memory_order_seq_cst); }
+
+size_t RootCellTable::ClearDead(absl::FunctionRef<void(Value)> mark,
+                                absl::FunctionRef<void()> finish,
+                                absl::FunctionRef<bool(Value)> is_marked) {
+  std::lock_guard<std::mutex> lock(mu_);
+  scanning_.store(true, std::memory_order_seq_cst);
+  WaitForCellWriters(this);
+  for (;;) {
+    std::vector<Value> shades;
+    {
+      std::lock_guard<std::mutex> shades_lock(shades_mu_);
+      shades.swap(shades_);
+    }
+    if (shades.empty()) break;
+    for (Value v : shades) mark(v);
+    finish();
+  }
+  shading_.store(false, std::memory_order_seq_cst);
+  size_t cleared = 0;
+  for (Chunk* c : chunks_) {
+    for (size_t w = 0; w < kBitmapWords; ++w) {
+      uint64_t bits = c->occupied[w];
+      while (bits != 0) {
+        size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        bits &= bits - 1;
+        Value v = c->cells[i].Load(std::memory_order_acquire);
+        if (v.IsHeapReference() && !is_marked(v)) {
+          c->cells[i].word().store(Value::BrokenWeak().bits(), std::memory_order_release);
+          ++cleared;
+        }
+      }
+    }
+  }
+  scanning_.store(false, std::memory_order_release);
+  return cleared;
+}
+
 size_t RootCellTable::ForEachLive(absl::FunctionRef<void(Value value)> visit) const {
   std::lock_guard<std::mutex> lock(mu_);
   scanning_.store(true, std::memory_order_seq_cst);
@@ -142,6 +191,9 @@ uint64_t RootCellExchange(RootCell* cell, uint64_t bits, std::memory_order order
 bool RootCellCompareExchange(RootCell* cell, uint64_t* expected, uint64_t desired, bool weak,
                              std::memory_order success, std::memory_order failure) {
   return RootCellTable::CompareExchange(cell, expected, desired, weak, success, failure);
+}
+uint64_t WeakRootCellLoad(const RootCell* cell, std::memory_order order) {
+  return RootCellTable::WeakLoad(cell, order).bits();
 }
 
 }  // namespace mosaic::internal

@@ -11,6 +11,13 @@
 //
 // Chunks are freed only with the table, so a stale RootCell* always points at readable memory: a
 // freed cell reads as null.
+//
+// A weak table (Heap::NewWeakRootCell) is not a root: after marking, the collector clears its
+// cells whose values died (ClearDead). A load from a weak cell while a collection is marking
+// (between BeginCycle and ClearDead) shades the value it returns: the collector marks it before
+// clearing, so a thread that loaded it can still root it. Loads announce themselves like writes,
+// so that ClearDead, which reads the shades and clears under the same exclusion as the scan,
+// never races one.
 #ifndef MOSAIC_SRC_ROOTS_ROOT_CELLS_H_
 #define MOSAIC_SRC_ROOTS_ROOT_CELLS_H_
 
@@ -31,7 +38,7 @@ class RootCellTable {
   static constexpr size_t kChunkBytes = 32 * 1024;
   static constexpr size_t kCellsPerChunk = 4000;
 
-  RootCellTable() = default;
+  explicit RootCellTable(bool weak = false) : weak_(weak) {}
   ~RootCellTable();
   RootCellTable(const RootCellTable&) = delete;
   RootCellTable& operator=(const RootCellTable&) = delete;
@@ -52,13 +59,25 @@ class RootCellTable {
   // Calls visit(value) for every live cell, as one atomic snapshot (see above). Returns how many.
   size_t ForEachLive(absl::FunctionRef<void(Value value)> visit) const;
 
+  // --- Weak tables ----------------------------------------------------------------------------
+  bool weak() const { return weak_; }
+  // A load from a weak cell (any thread): shaded while a collection marks.
+  static Value WeakLoad(const RootCell* cell, std::memory_order order);
+  // Inside the pause, before marking: loads from now on shade.
+  void BeginCycle();
+  // Inside the pause, after marking, under exclusion: hands every shaded value to mark() and
+  // calls finish() until no new shade appears, then clears every cell whose value is_marked()
+  // says is dead (to Value::BrokenWeak()). Loads stop shading. Returns the cells cleared.
+  size_t ClearDead(absl::FunctionRef<void(Value)> mark, absl::FunctionRef<void()> finish,
+                   absl::FunctionRef<bool(Value)> is_marked);
+
  private:
   static constexpr size_t kBitmapWords = (kCellsPerChunk + 63) / 64;
   struct Chunk {
     RootCell cells[kCellsPerChunk];  // first: a cell's chunk is its address masked
     uint64_t occupied[kBitmapWords];
     uint32_t live;
-    const RootCellTable* table;
+    RootCellTable* table;
   };
   static_assert(sizeof(Chunk) <= kChunkBytes);
 
@@ -73,6 +92,11 @@ class RootCellTable {
   std::vector<Chunk*> with_space_ ABSL_GUARDED_BY(mu_);  // chunks that have a free cell
   size_t live_ ABSL_GUARDED_BY(mu_) = 0;
   mutable std::atomic<bool> scanning_{false};
+  // Weak tables only.
+  const bool weak_;
+  std::atomic<bool> shading_{false};
+  std::mutex shades_mu_;
+  std::vector<Value> shades_ ABSL_GUARDED_BY(shades_mu_);
 };
 
 }  // namespace mosaic::internal

@@ -33,6 +33,8 @@ class RootSet {
 
   RootCellTable& cells() { return cells_; }
   const RootCellTable& cells() const { return cells_; }
+  // Weak root cells: not roots; cleared after marking (roots/root_cells.h).
+  RootCellTable& weak_cells() { return weak_cells_; }
 
   void SetStackWalker(StackWalker* walker) { walker_.store(walker, std::memory_order_release); }
   StackWalker* stack_walker() const { return walker_.load(std::memory_order_acquire); }
@@ -41,6 +43,7 @@ class RootSet {
   std::mutex mu_;
   absl::flat_hash_set<Value*> globals_ ABSL_GUARDED_BY(mu_);
   RootCellTable cells_;
+  RootCellTable weak_cells_{/*weak=*/true};
   std::atomic<StackWalker*> walker_{nullptr};
 };
 

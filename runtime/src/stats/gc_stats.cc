@@ -64,6 +64,8 @@ std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
       {"blocks_released", s.blocks_released},
       {"mark_stack_overflows", s.mark_stack_overflows},
       {"finalizers_run", s.finalizers_run},
+      {"weak_references_cleared", s.weak_references_cleared},
+      {"weak_objects", s.weak_objects},
   };
 }
 

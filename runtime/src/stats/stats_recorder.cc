@@ -33,6 +33,7 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.root_cells_visited += c.root_cells;
   s.jit_frames_visited += c.jit_frames;
   s.mark_stack_overflows += c.mark_stack_overflows;
+  s.weak_references_cleared += c.weak_cleared;
   if (c.kind == CollectionKind::kMinor) {
     ++s.minor_collections;
     s.total_minor_pause_ns += c.pause_ns;

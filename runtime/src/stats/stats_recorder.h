@@ -39,6 +39,7 @@ struct CycleRecord {
   uint64_t mutators = 0;
   uint64_t remembered_cards = 0;  // minor: dirty cards scanned
   uint64_t promoted_bytes = 0;    // minor: young bytes that survived
+  uint64_t weak_cleared = 0;      // weak pairs, ephemerons and weak cells cleared
 };
 
 class StatsRecorder {

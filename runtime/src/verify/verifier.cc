@@ -160,8 +160,14 @@ void Verifier::CheckRemembered(uintptr_t object, const KindDescriptor& kind, con
 void Verifier::VerifyRememberedSet() {
   auto check_object = [&](uintptr_t start, size_t bytes) {
     const auto* words = reinterpret_cast<const uint64_t*>(start);
-    const KindDescriptor* kind = heap_.kinds.Find(ObjectHeader::Kind(words[0]));
+    const KindId id = ObjectHeader::Kind(words[0]);
+    const KindDescriptor* kind = heap_.kinds.Find(id);
     if (kind == nullptr) return;  // VerifyHeap reports it
+    if (id == kWeakPairKind || id == kEphemeronKind) {
+      // The weak field (target, key) needs no barrier; the strong one does.
+      CheckRemembered(start, *kind, &words[2], 2);
+      return;
+    }
     switch (kind->policy) {
       case TracePolicy::kNoReferences:
         return;
