@@ -32,6 +32,13 @@ struct MOSAIC_EXPORT GcStats {
   // Time spent finding and visiting roots (all kinds), in total.
   uint64_t total_root_ns = 0;
   uint64_t root_cell_ns = 0;
+  // Marking (roots included), in total; and sweeping: all of it wherever it ran (allocation,
+  // background sweepers, pauses), the part inside pauses, and the part an explicit collection
+  // did on its own thread after its pause.
+  uint64_t total_mark_ns = 0;
+  uint64_t total_sweep_ns = 0;
+  uint64_t sweep_in_pause_ns = 0;
+  uint64_t explicit_sweep_ns = 0;
 
   // Generations: how many of the collections were minor and major, and their pauses apart.
   uint64_t minor_collections = 0;

@@ -41,6 +41,7 @@ void BlockHeader::Init(int cls, bool is_fresh) {
   size_class = static_cast<uint8_t>(cls);
   fresh = is_fresh;
   has_young = false;
+  unswept = 0;
   cell_bytes = static_cast<uint32_t>(ClassCellBytes(cls));
   num_cells = static_cast<uint32_t>((kBlockSize - kBlockHeaderBytes) / cell_bytes);
   reciprocal = static_cast<uint32_t>(((uint64_t{1} << 32) + cell_bytes - 1) / cell_bytes);
@@ -76,6 +77,28 @@ bool BlockHeader::FindHole(uint32_t from, uint32_t* begin, uint32_t* end) const 
   *begin = i;
   *end = j < n ? j : n;
   return true;
+}
+
+uint32_t BlockHeader::Sweep(bool poison) {
+  const uint32_t words = (num_cells + 63) / 64;
+  uint32_t live = CountMarked();
+  if (poison) {
+    for (uint32_t w = 0; w < words; ++w) {
+      uint64_t dead = alloc[w] & ~mark[w];
+      while (dead != 0) {
+        uint32_t cell = w * 64 + static_cast<uint32_t>(std::countr_zero(dead));
+        dead &= dead - 1;
+        uintptr_t start = CellAddress(cell);
+        Poison(start, start + cell_bytes);
+      }
+    }
+  }
+  std::memcpy(alloc, mark, words * sizeof(uint64_t));
+  live_cells = live;
+  has_young = false;
+  fresh = false;
+  SetUnswept(false);
+  return live;
 }
 
 uint32_t BlockHeader::CountMarked() const {

@@ -35,7 +35,10 @@ struct BlockHeader {
   uint8_t size_class;
   bool fresh;  // never handed out since committed: cells are known zero
   bool has_young;  // a hole was handed out since the last collection: young objects may be here
-  uint8_t unused_;
+  // Marked but not yet swept (lazy sweeping): the live cells are the marked ones, and the alloc
+  // bitmap still counts the dead. Read and written with atomics (Unswept/SetUnswept).
+  uint8_t unswept;
+  uint32_t used_index;  // position in the block pool's list of blocks in use
   uint32_t cell_bytes;
   uint32_t num_cells;
   uint32_t reciprocal;  // ceil(2^32 / cell_bytes): cell index = (offset * reciprocal) >> 32
@@ -75,6 +78,15 @@ struct BlockHeader {
   bool FindHole(uint32_t from, uint32_t* begin, uint32_t* end) const;
 
   uint32_t CountMarked() const;
+
+  bool Unswept() const { return __atomic_load_n(&unswept, __ATOMIC_ACQUIRE) != 0; }
+  void SetUnswept(bool value) { __atomic_store_n(&unswept, value ? 1 : 0, __ATOMIC_RELEASE); }
+  // Whether `cell` holds an object, whether or not the block has been swept yet.
+  bool IsLiveCell(uint32_t cell) const { return Unswept() ? IsMarked(cell) : IsAllocated(cell); }
+  // The sweep of one block: the mark bitmap becomes the alloc bitmap and stays (marks are sticky:
+  // a survivor is old); dead cells are free from then on, and with `poison` (verify mode) filled
+  // with kPoisonWord. Returns the cells that survived (also left in live_cells).
+  uint32_t Sweep(bool poison);
 };
 
 static_assert(sizeof(BlockHeader) <= kBlockHeaderBytes);

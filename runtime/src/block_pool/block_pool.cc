@@ -4,6 +4,7 @@
 
 #include "address/reservation.h"
 #include "common/check.h"
+#include "common/clock.h"
 
 #ifdef MOSAIC_ASAN
 #include <sanitizer/asan_interface.h>
@@ -102,20 +103,122 @@ BlockHeader* BlockPool::TakeEmptyBlock(StackSpan stack, bool* fresh) {
 }
 
 BlockHeader* BlockPool::Acquire(int size_class, StackSpan stack) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<BlockHeader*>& recyclable = recyclable_[size_class];
-  if (!recyclable.empty()) {
-    BlockHeader* block = recyclable.back();
-    recyclable.pop_back();
-    return block;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    std::vector<BlockHeader*>& recyclable = recyclable_[size_class];
+    if (!recyclable.empty()) {
+      BlockHeader* block = recyclable.back();
+      recyclable.pop_back();
+      return block;
+    }
+    // Sweep this class's unswept blocks until one has room (SweepAndFile makes it recyclable).
+    BlockHeader* unswept = TakeUnswept(size_class);
+    if (unswept == nullptr) break;
+    SweepAndFile(unswept, lock);
+  }
+  if (free_.empty() && unswept_count_ > 0) {
+    // Before committing fresh memory: other classes' unswept blocks may be empty.
+    for (int cls = 0; cls < kNumSizeClasses; ++cls) {
+      while (BlockHeader* b = TakeUnswept(cls)) SweepAndFile(b, lock);
+    }
+    if (!recyclable_[size_class].empty()) {
+      BlockHeader* block = recyclable_[size_class].back();
+      recyclable_[size_class].pop_back();
+      return block;
+    }
   }
   bool fresh = false;
   BlockHeader* block = TakeEmptyBlock(stack, &fresh);
   if (block == nullptr) return nullptr;
   block->Init(size_class, fresh);
   state_[layout_.BlockIndex(block->start())] = kBlockInUse;
-  used_.push_back(block);
+  AddUsed(block);
   return block;
+}
+
+void BlockPool::AddUsed(BlockHeader* block) {
+  block->used_index = static_cast<uint32_t>(used_.size());
+  used_.push_back(block);
+}
+
+void BlockPool::RemoveUsed(BlockHeader* block) {
+  BlockHeader* last = used_.back();
+  used_[block->used_index] = last;
+  last->used_index = block->used_index;
+  used_.pop_back();
+}
+
+BlockHeader* BlockPool::TakeUnswept(int size_class) {
+  std::vector<BlockHeader*>& list = unswept_[size_class];
+  if (list.empty()) return nullptr;
+  BlockHeader* block = list.back();
+  list.pop_back();
+  --unswept_count_;
+  return block;
+}
+
+bool BlockPool::SweepAndFile(BlockHeader* block, std::unique_lock<std::mutex>& lock) {
+  // The block is on no list now: nobody else touches it while the lock is released.
+  lock.unlock();
+  uint64_t start = NowNanos();
+  uint32_t live = block->Sweep(config_.verify);
+  sweep_ns_.fetch_add(NowNanos() - start, std::memory_order_relaxed);
+  swept_live_bytes_.fetch_add(uint64_t{live} * block->cell_bytes, std::memory_order_relaxed);
+  lock.lock();
+  if (live == 0) {
+    RemoveUsed(block);
+    Release(block);
+    return true;
+  }
+  if (live < block->num_cells) {
+    recyclable_[block->size_class].push_back(block);
+    return true;
+  }
+  return false;
+}
+
+bool BlockPool::SweepOne() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (int cls = 0; cls < kNumSizeClasses; ++cls) {
+    if (BlockHeader* b = TakeUnswept(cls)) {
+      SweepAndFile(b, lock);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool BlockPool::AnyUnswept() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unswept_count_ > 0;
+}
+
+void BlockPool::FinishSweeping() {
+  while (SweepOne()) {
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ReturnExcessBlocks();
+}
+
+void BlockPool::StartLazySweep(bool minor) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++sweeps_;
+  swept_live_bytes_.store(0, std::memory_order_relaxed);
+  for (auto& list : recyclable_) list.clear();
+  for (BlockHeader* block : used_) {
+    if (minor && !block->has_young) {
+      // Nothing was allocated here since the last collection, and old objects do not die in a
+      // minor collection: the block is as the last sweep left it.
+      swept_live_bytes_.fetch_add(uint64_t{block->live_cells} * block->cell_bytes,
+                                  std::memory_order_relaxed);
+      if (block->live_cells < block->num_cells) recyclable_[block->size_class].push_back(block);
+      continue;
+    }
+    block->SetUnswept(true);
+    unswept_[block->size_class].push_back(block);
+    ++unswept_count_;
+  }
+  ReviewQuarantine();
 }
 
 void BlockPool::ReturnPartlyUsed(BlockHeader* block) {
@@ -125,26 +228,6 @@ void BlockPool::ReturnPartlyUsed(BlockHeader* block) {
 
 void BlockPool::ClearBlacklist() {
   for (size_t i = 0; i < layout_.num_blocks(); ++i) state_[i] &= ~kBlacklistBit;
-}
-
-void BlockPool::SweepUsedBlocks(absl::FunctionRef<uint32_t(BlockHeader*)> sweep) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++sweeps_;
-  for (auto& list : recyclable_) list.clear();
-  std::vector<BlockHeader*> survivors;
-  survivors.reserve(used_.size());
-  for (BlockHeader* block : used_) {
-    uint32_t live = sweep(block);
-    if (live == 0) {
-      Release(block);
-      continue;
-    }
-    survivors.push_back(block);
-    if (live < block->num_cells) recyclable_[block->size_class].push_back(block);
-  }
-  used_.swap(survivors);
-  ReviewQuarantine();
-  ReturnExcessBlocks();
 }
 
 void BlockPool::Release(BlockHeader* block) {

@@ -12,10 +12,18 @@
 // allocating thread's stack are searched for words pointing into it. A block caught either way is
 // quarantined until a collection finds no candidate in it.
 //
-// Locking: Acquire runs on mutators under the pool's own lock. Everything else runs inside the
-// collector's pause (every mutator parked), takes the same lock, and is the collector's business:
-// the marker reads the state table without a lock, the sweeper hands every used block back
-// through SweepUsedBlocks.
+// Lazy sweeping (after Boehm): a collection's pause ends when marking ends. StartLazySweep files
+// every block that needs sweeping on an unswept list of its size class; a block is swept (one
+// BlockHeader::Sweep: its mark bitmap becomes its alloc bitmap) when the allocator wants a
+// block of that class, by background sweepers (SweepOne), or at the start of the next pause
+// (FinishSweeping). Until then the block's live cells are its marked ones (BlockHeader::
+// IsLiveCell), and it is handed to no thread. Before committing a fresh block, Acquire sweeps
+// every unswept block: empty ones may be among them.
+//
+// Locking: Acquire, ReturnPartlyUsed and SweepOne run on any thread under the pool's own lock
+// (SweepOne sweeps its block outside it: the block is on no list meanwhile). StartLazySweep,
+// ClearBlacklist and the lists' accessors run inside the collector's pause; the marker reads the
+// state table without a lock.
 #ifndef MOSAIC_SRC_BLOCK_POOL_BLOCK_POOL_H_
 #define MOSAIC_SRC_BLOCK_POOL_BLOCK_POOL_H_
 
@@ -77,15 +85,24 @@ class BlockPool {
   const std::vector<size_t>& quarantined_blocks() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return quarantined_;
   }
-  // Calls sweep(block) for every block in use; it returns how many cells survive. Blocks with
-  // none go back to the free list, blocks with free cells become recyclable for their class.
-  // Then quarantined blocks that no candidate pointed into this time are released, and empty
-  // blocks beyond retain_blocks that stayed empty for a whole cycle are decommitted.
-  void SweepUsedBlocks(absl::FunctionRef<uint32_t(BlockHeader*)> sweep);
+  // After marking: every block in use that can have dead cells (all of them after a major
+  // collection; after a minor one, those that received young objects) goes on the unswept
+  // lists; the others stay as they are. Quarantined blocks that no candidate pointed into this
+  // time are released.
+  void StartLazySweep(bool minor);
+  // Sweeps one unswept block, if any is left (any thread). False when none is.
+  bool SweepOne();
+  // Sweeps every block still unswept, then decommits the empty blocks beyond retain_blocks that
+  // stayed empty for a whole cycle. Any thread; in the pause before marking.
+  void FinishSweeping();
+  bool AnyUnswept();
 
   // --- Statistics ----------------------------------------------------------------------------
   uint64_t blocks_quarantined() const { return quarantined_count_.load(std::memory_order_relaxed); }
   uint64_t blocks_released() const { return released_count_.load(std::memory_order_relaxed); }
+  uint64_t sweep_ns() const { return sweep_ns_.load(std::memory_order_relaxed); }
+  // Live bytes counted by the sweeps since the last StartLazySweep (verify mode checks it).
+  uint64_t swept_live_bytes() const { return swept_live_bytes_.load(std::memory_order_relaxed); }
 
  private:
   BlockHeader* TakeEmptyBlock(StackSpan stack, bool* fresh) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -94,6 +111,13 @@ class BlockPool {
   void Release(BlockHeader* block) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReviewQuarantine() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReturnExcessBlocks() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddUsed(BlockHeader* block) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RemoveUsed(BlockHeader* block) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sweeps `block` (taken off the unswept lists) and files it: free, recyclable or just in use.
+  // Returns whether it has a free cell.
+  bool SweepAndFile(BlockHeader* block, std::unique_lock<std::mutex>& lock)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  BlockHeader* TakeUnswept(int size_class) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const HeapLayout layout_;
   CommitBudget& budget_;
@@ -103,6 +127,8 @@ class BlockPool {
   std::mutex mu_;
   std::vector<BlockHeader*> used_ ABSL_GUARDED_BY(mu_);
   std::vector<BlockHeader*> recyclable_[kNumSizeClasses] ABSL_GUARDED_BY(mu_);
+  std::vector<BlockHeader*> unswept_[kNumSizeClasses] ABSL_GUARDED_BY(mu_);
+  size_t unswept_count_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<size_t> free_ ABSL_GUARDED_BY(mu_);  // committed and empty, oldest first
   // Per block: the sweep at which it last became free. Blocks freed by the latest sweep stay
   // committed for a cycle (ReturnExcessBlocks).
@@ -114,6 +140,8 @@ class BlockPool {
 
   std::atomic<uint64_t> quarantined_count_{0};
   std::atomic<uint64_t> released_count_{0};
+  std::atomic<uint64_t> sweep_ns_{0};
+  std::atomic<uint64_t> swept_live_bytes_{0};
 };
 
 }  // namespace mosaic::internal

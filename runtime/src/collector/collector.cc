@@ -4,6 +4,7 @@
 #include <new>
 
 #include "absl/strings/str_format.h"
+#include "common/check.h"
 #include "common/clock.h"
 #include "mark/marker.h"
 #include "mark/root_marking_visitor.h"
@@ -54,7 +55,16 @@ void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
         a->collected = true;
       },
       &args);
-  if (args.collected) parts_.stats.NotifyListeners();
+  if (args.collected) {
+    // An explicit collection leaves a swept heap behind it (statistics, committed memory and
+    // Heap::FindObject then say what the caller expects); others sweep lazily.
+    if (reason == CollectReason::kExplicit) {
+      uint64_t start = NowNanos();
+      Sweeper(parts_.spaces).Finish();
+      parts_.stats.AddSweepTime(NowNanos() - start);
+    }
+    parts_.stats.NotifyListeners();
+  }
   RunFinalizers(self);
 }
 
@@ -109,6 +119,13 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   bytes_at_last_cycle_ = total_bytes;
   slow_at_last_cycle_ = total_slow;
 
+  // What the last collection left unswept (background sweepers and allocation usually took it
+  // all), before anything reads the heap.
+  Sweeper sweeper(parts_.spaces);
+  uint64_t sweep_start = NowNanos();
+  sweeper.Finish();
+  cycle.sweep_in_pause_ns = NowNanos() - sweep_start;
+
   const Verifier::Heap verified{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers,
                                 parts_.cards};
   if (options_.verify) {
@@ -120,6 +137,7 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   if (!minor) StartMajor();
   parts_.roots.weak_cells().BeginCycle();  // weak-cell loads from now on shade
   parts_.spaces.blocks().ClearBlacklist();
+  const uint64_t mark_start = NowNanos();
   Marker marker(parts_.spaces, parts_.kinds, mark_stack_.get(), options_.mark_stack);
 
   // Roots.
@@ -158,8 +176,19 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   marker.Finish();
   cycle.weak_cleared = ProcessWeakness(marker);
 
-  cycle.live_bytes = Sweeper(parts_.spaces, options_.verify, minor).Sweep();
+  cycle.mark_ns = NowNanos() - mark_start;
+  // Live: every marked cell. Old objects were marked before a minor collection began.
+  cycle.live_bytes = (minor ? old_bytes_ : 0) + marker.marked_bytes();
+  sweeper.Start(minor);
   if (options_.verify) {
+    // Verify mode sweeps in the pause, so that the heap it checks is swept, and checks that the
+    // sweep found exactly the bytes marking counted.
+    sweeper.Finish();
+    uint64_t swept = parts_.spaces.blocks().swept_live_bytes() +
+                     parts_.spaces.large().MarkedBytes();
+    MOSAIC_CHECK(swept == cycle.live_bytes,
+                 "verify (after %s collection): marking counted %u live bytes, sweeping %u",
+                 minor ? "minor" : "major", cycle.live_bytes, swept);
     Verifier(verified, minor ? "after minor collection" : "after major collection")
         .VerifyHeap(mutators);
   }

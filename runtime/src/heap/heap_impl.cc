@@ -88,6 +88,7 @@ GcStats HeapImpl::Stats() {
   s.blocks_released = blocks_.blocks_released();
   s.finalizers_run = finalizers_.run();
   s.weak_objects = weak_.weak_objects();
+  s.total_sweep_ns = blocks_.sweep_ns();
   return s;
 }
 

@@ -18,6 +18,11 @@ LargeObjectSpace::LargeObjectSpace(uintptr_t base, size_t size, CommitBudget& bu
 
 LargeHeader* LargeObjectSpace::Allocate(size_t bytes) {
   size_t pages = PagesFor(bytes);
+  {
+    // The dead of the last collection give their pages back first.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (SweepPending()) SweepLocked();
+  }
   if (!budget_.TryCommit(pages * kPageSize)) return nullptr;
   std::lock_guard<std::mutex> lock(mu_);
   size_t first = SIZE_MAX;
@@ -67,17 +72,28 @@ void LargeObjectSpace::Free(LargeHeader* h) {
   ReleaseRun(first, pages);
 }
 
-size_t LargeObjectSpace::Sweep() {
+void LargeObjectSpace::SweepIfPending() {
   std::lock_guard<std::mutex> lock(mu_);
-  size_t live = 0;
+  if (SweepPending()) SweepLocked();
+}
+
+void LargeObjectSpace::SweepLocked() {
   for (size_t i = 0; i < objects_.size();) {
     LargeHeader* h = objects_[i];
     if (h->marked) {
-      live += h->pages * kPageSize;
       ++i;
     } else {
       Free(h);  // swaps the last object into slot i
     }
+  }
+  sweep_pending_.store(false, std::memory_order_release);
+}
+
+size_t LargeObjectSpace::MarkedBytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t live = 0;
+  for (LargeHeader* h : objects_) {
+    if (h->marked) live += h->pages * kPageSize;
   }
   return live;
 }

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -69,14 +70,22 @@ class LargeObjectSpace {
   }
   size_t committed_bytes() const;
 
-  // Inside the pause: frees every unmarked object; the marks of the rest stay (sticky: they are
-  // old now). Returns the bytes (whole pages) still live.
-  size_t Sweep();
+  // Lazy sweeping. Inside the pause, after marking: StartLazySweep records that unmarked objects
+  // are dead; until SweepIfPending has run (from the next large allocation, a background sweeper,
+  // or the next pause), ObjectSpaces::Locate treats them as gone. SweepIfPending frees every
+  // unmarked object (its pages go back to the OS); the marks of the rest stay (sticky: they are
+  // old now). Thread-safe.
+  void StartLazySweep() { sweep_pending_.store(true, std::memory_order_release); }
+  bool SweepPending() const { return sweep_pending_.load(std::memory_order_acquire); }
+  void SweepIfPending();
+  // Bytes (whole pages) of the marked objects: the live size after marking.
+  size_t MarkedBytes() const;
   // Inside the pause, before a major collection marks: every object is unmarked again.
   void ClearMarks();
 
  private:
   void Free(LargeHeader* header) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SweepLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseRun(size_t first_page, size_t pages) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const uintptr_t base_;
@@ -94,6 +103,7 @@ class LargeObjectSpace {
   size_t bump_page_ ABSL_GUARDED_BY(mu_) = 0;
   size_t committed_pages_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<LargeHeader*> objects_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> sweep_pending_{false};
 };
 
 }  // namespace mosaic::internal

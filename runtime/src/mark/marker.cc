@@ -60,6 +60,7 @@ inline void Marker::MarkPreciseInline(uint64_t word) {
   uint64_t& mark_word = block->mark[cell >> 6];
   if (mark_word & bit) return;
   mark_word |= bit;
+  marked_bytes_ += block->cell_bytes;
   Push(block->cells_start() + cell * block->cell_bytes);
 }
 
@@ -91,9 +92,11 @@ inline void Marker::Mark(const ObjectLocation& loc) {
   if (loc.block != nullptr) {
     if (loc.block->IsMarked(loc.cell)) return;
     BlockHeader::Set(loc.block->mark, loc.cell);
+    marked_bytes_ += loc.block->cell_bytes;
   } else {
     if (loc.large->marked) return;
     loc.large->marked = true;
+    marked_bytes_ += uint64_t{loc.large->pages} * kPageSize;
   }
   Push(loc.start);
 }

@@ -69,6 +69,8 @@ class Marker {
   uint64_t words_examined() const { return examined_; }
   uint64_t words_accepted() const { return accepted_; }
   uint64_t overflows() const { return overflows_; }
+  // Bytes of the cells (pages, for large objects) this marker marked.
+  uint64_t marked_bytes() const { return marked_bytes_; }
 
  private:
   // The precise fast path, inlined into tracing loops.
@@ -100,6 +102,7 @@ class Marker {
   bool overflowed_ = false;
   uint64_t examined_ = 0;
   uint64_t accepted_ = 0;
+  uint64_t marked_bytes_ = 0;
   // Ephemerons (mark/ephemerons.cc): traced before ResolveEphemerons with an unmarked key
   // (pending_); after it, waiting on their key's start address (waiting_), and resolved
   // (resolved_: their key is marked, their value not yet).

@@ -43,7 +43,7 @@ class ObjectSpaces {
       if (StateOf(blocks_.state(layout_.BlockIndex(address))) != kBlockInUse) return false;
       BlockHeader* block = BlockHeader::Of(address);
       int64_t cell = block->CellIndex(address);
-      if (cell < 0 || !block->IsAllocated(static_cast<uint32_t>(cell))) return false;
+      if (cell < 0 || !block->IsLiveCell(static_cast<uint32_t>(cell))) return false;
       out->block = block;
       out->cell = static_cast<uint32_t>(cell);
       out->start = block->CellAddress(out->cell);
@@ -52,7 +52,7 @@ class ObjectSpaces {
     }
     if (large_.InRegion(address)) {
       LargeHeader* h = large_.HeaderFor(address);
-      if (h == nullptr) return false;
+      if (h == nullptr || (large_.SweepPending() && !h->marked)) return false;
       uintptr_t start = h->object();
       if (address < start || address >= start + h->object_bytes) return false;
       out->block = nullptr;

@@ -34,6 +34,8 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.jit_frames_visited += c.jit_frames;
   s.mark_stack_overflows += c.mark_stack_overflows;
   s.weak_references_cleared += c.weak_cleared;
+  s.total_mark_ns += c.mark_ns;
+  s.sweep_in_pause_ns += c.sweep_in_pause_ns;
   if (c.kind == CollectionKind::kMinor) {
     ++s.minor_collections;
     s.total_minor_pause_ns += c.pause_ns;
@@ -100,6 +102,11 @@ GcStats StatsRecorder::Snapshot() const {
 GcEvent StatsRecorder::LastEvent() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_event_;
+}
+
+void StatsRecorder::AddSweepTime(uint64_t ns) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.explicit_sweep_ns += ns;
 }
 
 int StatsRecorder::AddListener(Listener listener) {

@@ -40,6 +40,8 @@ struct CycleRecord {
   uint64_t remembered_cards = 0;  // minor: dirty cards scanned
   uint64_t promoted_bytes = 0;    // minor: young bytes that survived
   uint64_t weak_cleared = 0;      // weak pairs, ephemerons and weak cells cleared
+  uint64_t mark_ns = 0;           // from the first root to the end of marking (weakness too)
+  uint64_t sweep_in_pause_ns = 0;  // what was left unswept, swept at the start of the pause
 };
 
 class StatsRecorder {
@@ -61,6 +63,8 @@ class StatsRecorder {
   void RemoveListener(int id);
   // Calls every listener with the last event; outside the pause, no lock held.
   void NotifyListeners();
+  // Sweeping done outside a pause by the collecting thread (after an explicit collection).
+  void AddSweepTime(uint64_t ns);
 
  private:
   mutable std::mutex mu_;

@@ -1,12 +1,13 @@
-// Sweeping, inside the pause, after marking: for each small block the mark bitmap becomes the
-// alloc bitmap (dead cells are free from then on; verify mode poisons them) and stays as it is:
-// mark bits are sticky, a survivor is old. The block pool then files each block by what survived
-// (sweep/ does the bits, block_pool/ the lists). Unmarked large objects give their pages back to
-// the OS.
+// Sweeping, after marking, mostly outside the pause (after Boehm's lazy sweeping). Marks are
+// sticky: a block's sweep turns its mark bitmap into its alloc bitmap and keeps the marks (a
+// survivor is old); dead cells are free from then on (verify mode poisons them). Nothing here
+// runs user code, and finalizers were queued before: they never see freed memory.
 //
-// After a minor collection only blocks that received young objects since the last collection
-// (BlockHeader::has_young) can have changed: the others keep their bitmaps and count. Finalizers are not run here: they were queued before
-// sweeping and run after the pause. Nothing here iterates a container that user code can change.
+// Order: Start (in the pause, after marking) files the blocks that can hold dead cells as
+// unswept and marks the large-object space for sweeping; then, outside the pause, the allocator
+// sweeps what it needs (BlockPool::Acquire, LargeObjectSpace::Allocate), background sweepers
+// call SweepSome, and Finish sweeps whatever is left — at the start of the next pause, and right
+// after an explicit collection (so that Heap::Collect() leaves a swept heap behind it).
 #ifndef MOSAIC_SRC_SWEEP_SWEEPER_H_
 #define MOSAIC_SRC_SWEEP_SWEEPER_H_
 
@@ -18,19 +19,19 @@ namespace mosaic::internal {
 
 class Sweeper {
  public:
-  Sweeper(const ObjectSpaces& spaces, bool verify, bool minor)
-      : spaces_(spaces), verify_(verify), minor_(minor) {}
-  // Returns the bytes that survived (cells of surviving objects, pages of large ones).
-  uint64_t Sweep();
+  explicit Sweeper(const ObjectSpaces& spaces) : spaces_(spaces) {}
+
+  // In the pause, after marking. After a minor collection only blocks that received young
+  // objects can hold dead cells.
+  void Start(bool minor);
+  // Sweeps up to `blocks` unswept blocks (and the large objects first); false when nothing is
+  // left. Any thread.
+  bool SweepSome(int blocks);
+  // Sweeps everything left. Any thread.
+  void Finish();
 
  private:
-  // One block's bitmaps; returns its surviving cells.
-  uint32_t SweepBlock(BlockHeader* block);
-
   const ObjectSpaces& spaces_;
-  const bool verify_;
-  const bool minor_;
-  uint64_t live_bytes_ = 0;
 };
 
 }  // namespace mosaic::internal

@@ -26,6 +26,16 @@ class BlockPoolTest : public ::testing::Test {
   // A stack span with nothing in it.
   static BlockPool::StackSpan NoStack() { return {}; }
   size_t IndexOf(BlockHeader* b) const { return layout_.BlockIndex(b->start()); }
+  // What marking leaves: `n` allocated and marked cells at the start of the block.
+  static void MarkCells(BlockHeader* b, uint32_t n) {
+    BlockHeader::SetRange(b->alloc, 0, b->num_cells);  // every cell was allocated
+    BlockHeader::SetRange(b->mark, 0, n);
+  }
+  // A whole collection's sweep, all at once.
+  void SweepAll(bool minor = false) {
+    pool_->StartLazySweep(minor);
+    pool_->FinishSweeping();
+  }
 
   std::unique_ptr<Reservation> reservation_;
   HeapLayout layout_;
@@ -53,11 +63,10 @@ TEST_F(BlockPoolTest, SweepFreesEmptyBlocksAndRecyclesPartlyFullOnes) {
   BlockHeader* empty = pool_->Acquire(1, NoStack());
   BlockHeader* partly = pool_->Acquire(1, NoStack());
   BlockHeader* full = pool_->Acquire(2, NoStack());
-  pool_->SweepUsedBlocks([&](BlockHeader* b) -> uint32_t {
-    if (b == empty) return 0;
-    if (b == partly) return 1;
-    return b->num_cells;
-  });
+  MarkCells(empty, 0);
+  MarkCells(partly, 1);
+  MarkCells(full, full->num_cells);
+  SweepAll();
   EXPECT_EQ(StateOf(pool_->state(IndexOf(empty))), kBlockFree);
   EXPECT_EQ(pool_->used_blocks().size(), 2u);
   // The partly full block comes back first for its class; a full one never does.
@@ -73,12 +82,11 @@ TEST_F(BlockPoolTest, SweepFreesEmptyBlocksAndRecyclesPartlyFullOnes) {
 TEST_F(BlockPoolTest, EmptyBlocksBeyondRetainAreDecommittedAfterACycle) {
   Create(8, 8 * kBlockSize, BlockPool::Config{true, /*retain_blocks=*/0, false});
   for (int i = 0; i < 4; ++i) ASSERT_NE(pool_->Acquire(1, NoStack()), nullptr);
-  auto none_live = [](BlockHeader*) -> uint32_t { return 0; };
-  pool_->SweepUsedBlocks(none_live);
+  SweepAll();  // nothing marked: every block is empty
   // Freed by this sweep: kept committed for the allocation that follows.
   EXPECT_EQ(pool_->free_blocks().size(), 4u);
   EXPECT_EQ(budget_->committed(), 4 * kBlockSize);
-  pool_->SweepUsedBlocks(none_live);
+  SweepAll();
   EXPECT_EQ(pool_->free_blocks().size(), 0u);
   EXPECT_EQ(budget_->committed(), 0u);
   EXPECT_EQ(pool_->blocks_released(), 4u);
@@ -97,16 +105,63 @@ TEST_F(BlockPoolTest, AFreshBlockAStackWordPointsIntoIsQuarantined) {
   EXPECT_EQ(pool_->blocks_quarantined(), 1u);
   // A sweep in which no candidate set the blacklist bit releases the quarantined block.
   pool_->ClearBlacklist();
-  pool_->SweepUsedBlocks([](BlockHeader* blk) { return blk->num_cells; });
+  MarkCells(b, b->num_cells);
+  SweepAll();
   EXPECT_EQ(StateOf(pool_->state(0)), kBlockFree);
   // ... but one with the bit set keeps it.
   Create(8, 8 * kBlockSize);
   fake_stack[1] = layout_.BlockAddress(0) + 4096 + 24;
-  pool_->Acquire(1, span);
+  BlockHeader* other = pool_->Acquire(1, span);
   ASSERT_EQ(StateOf(pool_->state(0)), kBlockQuarantined);
   pool_->Blacklist(0);
-  pool_->SweepUsedBlocks([](BlockHeader* blk) { return blk->num_cells; });
+  MarkCells(other, other->num_cells);
+  SweepAll();
   EXPECT_EQ(StateOf(pool_->state(0)), kBlockQuarantined);
+}
+
+// Lazy sweeping: after StartLazySweep nothing is swept until someone needs a block; an unswept
+// block's live cells are its marked ones; Acquire sweeps its class's blocks first.
+TEST_F(BlockPoolTest, BlocksAreSweptWhenTheAllocatorWantsThem) {
+  Create(8, 8 * kBlockSize);
+  BlockHeader* a = pool_->Acquire(1, NoStack());
+  BlockHeader* b = pool_->Acquire(1, NoStack());
+  MarkCells(a, 10);
+  MarkCells(b, b->num_cells);
+  pool_->StartLazySweep(false);
+  EXPECT_TRUE(a->Unswept());
+  EXPECT_TRUE(pool_->AnyUnswept());
+  EXPECT_TRUE(a->IsLiveCell(5));
+  EXPECT_FALSE(a->IsLiveCell(20));  // allocated, but unmarked: dead though not swept
+  EXPECT_TRUE(a->IsAllocated(20));
+  // The allocator wants a class-1 block: a (with room) is swept and handed out; b is full.
+  EXPECT_EQ(pool_->Acquire(1, NoStack()), a);
+  EXPECT_FALSE(a->Unswept());
+  EXPECT_FALSE(a->IsAllocated(20));
+  EXPECT_EQ(a->live_cells, 10u);
+  pool_->FinishSweeping();
+  EXPECT_FALSE(pool_->AnyUnswept());
+  EXPECT_FALSE(b->Unswept());
+  EXPECT_EQ(budget_->committed(), 2 * kBlockSize);
+}
+
+// After a minor collection, blocks that received no young objects need no sweep.
+TEST_F(BlockPoolTest, AMinorCollectionSweepsOnlyBlocksWithYoungObjects) {
+  Create(8, 8 * kBlockSize);
+  BlockHeader* old_only = pool_->Acquire(1, NoStack());
+  BlockHeader* young = pool_->Acquire(1, NoStack());
+  MarkCells(old_only, 5);
+  MarkCells(young, 5);
+  SweepAll();  // both old now, 5 cells each
+  young->has_young = true;
+  BlockHeader::SetRange(young->alloc, 5, 9);  // four young objects, one survives
+  BlockHeader::Set(young->mark, 6);
+  pool_->StartLazySweep(/*minor=*/true);
+  EXPECT_FALSE(old_only->Unswept());
+  EXPECT_TRUE(young->Unswept());
+  pool_->FinishSweeping();
+  EXPECT_EQ(young->live_cells, 6u);
+  EXPECT_EQ(old_only->live_cells, 5u);
+  EXPECT_EQ(pool_->swept_live_bytes(), 11u * young->cell_bytes);
 }
 
 TEST_F(BlockPoolTest, WithoutBlacklistingTheStackIsNotRead) {

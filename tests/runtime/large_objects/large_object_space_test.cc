@@ -47,7 +47,9 @@ TEST_F(LargeObjectSpaceTest, PagesAreChargedToTheBudgetAndCreditedWhenSwept) {
   EXPECT_EQ(space_->Allocate(8), nullptr);  // would pass the limit
   EXPECT_EQ(budget_->committed(), 10 * kPageSize);
   a->marked = true;
-  EXPECT_EQ(space_->Sweep(), 5 * kPageSize);  // one survives, and stays marked: it is old now
+  EXPECT_EQ(space_->MarkedBytes(), 5 * kPageSize);
+  space_->StartLazySweep();
+  space_->SweepIfPending();  // one survives, and stays marked: it is old now
   EXPECT_TRUE(a->marked);
   space_->ClearMarks();
   EXPECT_FALSE(a->marked);
@@ -64,7 +66,8 @@ TEST_F(LargeObjectSpaceTest, FreedRunsCoalesceAndAreReusedFirstFit) {
   ASSERT_TRUE(a && b && c);
   uintptr_t a_at = reinterpret_cast<uintptr_t>(a);
   c->marked = true;
-  space_->Sweep();  // a and b die: one run of four pages at the start
+  space_->StartLazySweep();  // a and b die: one run of four pages at the start, freed when the
+                             // next allocation sweeps
   LargeHeader* d = space_->Allocate(3 * kPageSize - 64);  // exactly 3 pages with the header
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(d), a_at);
