@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capi/capi_internal.h"
+#include "heap/heap_impl.h"
 #include "mosaic/heap.h"
 #include "mosaic/mosaic.h"
 #include "threads/mutator.h"
@@ -429,7 +430,16 @@ const volatile uint32_t* mosaic_safepoint_flag(const mosaic_heap* heap) {
   return heap->heap->SafepointFlagAddress();
 }
 
+#if defined(__x86_64__)
+// mosaic_enter_native itself spills the caller's registers (see MOSAIC_SPILLING_ENTRY).
+extern "C" __attribute__((visibility("hidden"), used)) mosaic_status MosaicCapiEnterNativeSpilled(
+    const uintptr_t* registers);
+MOSAIC_SPILLING_ENTRY("mosaic_enter_native", "MosaicCapiEnterNativeSpilled");
+mosaic_status MosaicCapiEnterNativeSpilled(const uintptr_t* registers) {
+#else
 mosaic_status mosaic_enter_native(void) {
+  const uintptr_t* registers = nullptr;
+#endif
   mosaic_status status;
   if (RunningMutator("mosaic_enter_native", nullptr, &status) == nullptr) {
     if (status == MOSAIC_ERR_FAILED_PRECONDITION) {
@@ -437,7 +447,8 @@ mosaic_status mosaic_enter_native(void) {
     }
     return status;
   }
-  mosaic::EnterNative();
+  mosaic::internal::Mutator* m = mosaic::internal::CurrentMutator();
+  m->heap->threads().EnterNative(m, registers);
   return MOSAIC_OK;
 }
 

@@ -237,11 +237,13 @@ mosaic_status FreeCell(const char* function, mosaic_heap* heap, mosaic_root_cell
   }
   {
     std::lock_guard lock(heap->mu);
-    if (cell == nullptr || cell->weak.load() != weak || heap->cells.erase(cell) == 0) {
+    // Membership first: only a record in the set may be read (a bogus pointer is not one).
+    if (cell == nullptr || !heap->cells.contains(cell) || cell->weak.load() != weak) {
       return Fail(MOSAIC_ERR_NOT_FOUND,
                   absl::StrCat(function, ": not a live ", weak ? "weak" : "root",
                                " cell of this heap"));
     }
+    heap->cells.erase(cell);
   }
   mosaic::RootCell* c = cell->cell.load(std::memory_order_acquire);
   if (weak) {

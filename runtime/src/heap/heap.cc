@@ -143,10 +143,25 @@ void Safepoint() {
   }
 }
 
+#if defined(__x86_64__)
+}  // namespace mosaic
+
+// EnterNative itself spills the caller's registers (see MOSAIC_SPILLING_ENTRY).
+extern "C" __attribute__((visibility("hidden"), used)) void MosaicEnterNativeSpilled(
+    const uintptr_t* registers) {
+  using namespace mosaic;
+  Mutator* m = RequireMutator("EnterNative");
+  m->heap->threads().EnterNative(m, registers);
+}
+MOSAIC_SPILLING_ENTRY("_ZN6mosaic11EnterNativeEv", "MosaicEnterNativeSpilled");
+
+namespace mosaic {
+#else
 void EnterNative() {
   Mutator* m = RequireMutator("EnterNative");
   m->heap->threads().EnterNative(m);
 }
+#endif
 
 void LeaveNative() {
   Mutator* m = RequireMutator("LeaveNative");

@@ -93,6 +93,23 @@ inline Mutator* CurrentMutator() { return static_cast<Mutator*>(tls_mutator); }
 // caller's frames hold, in memory or in registers.
 void SpillRegistersAndCall(void (*fn)(void* arg, uintptr_t top), void* arg);
 
+#if defined(__x86_64__)
+// Defines the function `symbol` in assembly: it stores the callee-saved registers, exactly as its
+// caller left them, into 12 words of its own frame and tail-returns `target(words)` (an
+// extern "C" function taking `const uintptr_t*`). A public entry point such as EnterNative
+// must be such a function itself: any compiled C++ between the caller and the spill may keep
+// its own values in those registers (instrumented builds do), saving the caller's elsewhere.
+#define MOSAIC_SPILLING_ENTRY(symbol, target)                                                  \
+  asm(".text\n .p2align 4\n .globl " symbol "\n .type " symbol ", @function\n" symbol ":\n" \
+      " .cfi_startproc\n subq $104, %rsp\n .cfi_adjust_cfa_offset 104\n"                     \
+      " movq %rbx, 0(%rsp)\n movq %rbp, 8(%rsp)\n movq %r12, 16(%rsp)\n"                     \
+      " movq %r13, 24(%rsp)\n movq %r14, 32(%rsp)\n movq %r15, 40(%rsp)\n"                   \
+      " movq $0, 48(%rsp)\n movq $0, 56(%rsp)\n movq $0, 64(%rsp)\n"                          \
+      " movq $0, 72(%rsp)\n movq $0, 80(%rsp)\n movq $0, 88(%rsp)\n"                          \
+      " movq %rsp, %rdi\n call " target "\n addq $104, %rsp\n"                               \
+      " .cfi_adjust_cfa_offset -104\n ret\n .cfi_endproc\n .size " symbol ", .-" symbol "\n")
+#endif
+
 // The current thread's stack mapping: [*low, *high).
 void CurrentStackBounds(uintptr_t* low, uintptr_t* high);
 

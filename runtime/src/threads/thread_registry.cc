@@ -153,21 +153,25 @@ void ThreadRegistry::SafepointSlow(Mutator* self, bool leaving_native) {
       &args);
 }
 
-void ThreadRegistry::EnterNative(Mutator* self) {
+void ThreadRegistry::EnterNative(Mutator* self, const uintptr_t* caller_registers) {
   MOSAIC_CHECK(self->state.load(std::memory_order_relaxed) == MutatorState::kRunning,
                "EnterNative called twice without LeaveNative");
   struct Args {
     ThreadRegistry* registry;
     Mutator* self;
-  } args{this, self};
+    const uintptr_t* caller_registers;
+  } args{this, self, caller_registers};
   SpillRegistersAndCall(
       [](void* p, uintptr_t top) {
         auto* a = static_cast<Args*>(p);
         a->self->RecordStackTop(top, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
         // `top` is where SpillRegistersAndCall stored the callee-saved registers: copy them out
         // of this frame, which the native code will overwrite.
-        std::memcpy(a->self->native_registers, reinterpret_cast<const void*>(top),
-                    sizeof(a->self->native_registers));
+        // (Or the caller's own spill, when the public entry point made one.)
+        const void* registers = a->caller_registers != nullptr
+                                    ? static_cast<const void*>(a->caller_registers)
+                                    : reinterpret_cast<const void*>(top);
+        std::memcpy(a->self->native_registers, registers, sizeof(a->self->native_registers));
         a->self->state.store(MutatorState::kNative, std::memory_order_seq_cst);
         if (a->registry->safepoint_flag_.load(std::memory_order_seq_cst) != 0) {
           // A collector may be waiting for us: tell it we no longer count.

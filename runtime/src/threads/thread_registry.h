@@ -63,7 +63,9 @@ class ThreadRegistry {
 
   // Parks `self` (spilling its registers) if a collection is running.
   void SafepointSlow(Mutator* self, bool leaving_native = false);
-  void EnterNative(Mutator* self);
+  // `caller_registers` (12 words, or null to spill here) are the callee-saved registers as the
+  // embedder's code held them when it called the public entry point.
+  void EnterNative(Mutator* self, const uintptr_t* caller_registers = nullptr);
   void LeaveNative(Mutator* self);
 
   // Raises the flag and waits until every other mutator is parked or in native code. `self` has

@@ -71,7 +71,8 @@ TEST(AddressColouringTest, TheHintIsTakenWhenFreeAndNeverOverAnExistingMapping) 
 #if defined(__SANITIZE_THREAD__) || defined(MOSAIC_SANITIZER_thread)
   GTEST_SKIP() << "ThreadSanitizer owns the hinted range: the hint is ignored";
 #else
-  constexpr uintptr_t kHint = 0x6100'0000'0000;
+  // Below AddressSanitizer's allocator (0x6000'0000'0000 up), above its shadow.
+  constexpr uintptr_t kHint = 0x5100'0000'0000;
   HeapOptions options;
   options.heap_hint = kHint;
   options.heap_max = size_t{64} << 20;
@@ -87,7 +88,7 @@ TEST(AddressColouringTest, TheHintIsTakenWhenFreeAndNeverOverAnExistingMapping) 
   EXPECT_NE((*second)->Stats().heap_base, kHint);
   EXPECT_NE((*second)->Stats().heap_base, 0u);
 
-  constexpr uintptr_t kTaken = 0x6200'0000'0000;
+  constexpr uintptr_t kTaken = 0x5200'0000'0000;
   void* page = mmap(reinterpret_cast<void*>(kTaken + (size_t{16} << 20)), 4096,
                     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
                     0);
