@@ -17,7 +17,8 @@
 # Per-case lines in the program's leading comments:
 #   ; exit: N            expected exit status
 #   ; flags: ...         extra toylang flags (both modes), e.g. --gc-options=heap-max=16M
-#   ; stress: OPTIONS    heap options for the stress run instead of the default stress=1,verify=1
+#   ; stress: OPTIONS    heap options for the stress run instead of the default
+#                        stress=1,verify=1,markers=2 (parallel marking, checked against serial)
 #
 # MODE=stress adds --gc-options=<stress options> (appended after any --gc-options of the case's
 # own, whose keys it keeps) and expects the same output: a collection on every allocation with
@@ -41,7 +42,7 @@ set(flags "")
 if(NOT DEFINED EXTRA_FLAGS)
   set(EXTRA_FLAGS "")
 endif()
-set(stress_options "stress=1,verify=1")
+set(stress_options "stress=1,verify=1,markers=2")
 list(APPEND flags ${EXTRA_FLAGS})
 foreach(line IN LISTS header_lines)
   if(line MATCHES "^; exit: *([0-9]+)")

@@ -2,7 +2,9 @@
 
 #include "mosaic/heap.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #include "gtest/gtest.h"
 
@@ -12,7 +14,7 @@ namespace {
 TEST(OptionsTest, ParsesEveryOption) {
   auto o = HeapOptions::Parse(
       "heap-max=512M, gc-min=64K,gc-growth=2.5,stress=100,verify=1,mark-stack=16,blacklist=0,"
-      "retain-blocks=3,watchdog-ms=0,heap-hint=0,watchdog-action=abort");
+      "retain-blocks=3,watchdog-ms=0,heap-hint=0,watchdog-action=abort,markers=3");
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->heap_max, size_t{512} << 20);
   EXPECT_EQ(o->gc_min, size_t{64} << 10);
@@ -25,6 +27,15 @@ TEST(OptionsTest, ParsesEveryOption) {
   EXPECT_EQ(o->watchdog_ms, 0u);
   EXPECT_EQ(o->heap_hint, 0u);
   EXPECT_EQ(o->watchdog_action, WatchdogAction::kAbort);
+  EXPECT_EQ(o->markers, 3);
+  EXPECT_EQ(o->EffectiveMarkers(), 3);
+}
+
+TEST(OptionsTest, MarkersZeroMeansTheOnlineCpusUpToEight) {
+  HeapOptions o;
+  EXPECT_EQ(o.markers, 0);
+  unsigned cpus = std::thread::hardware_concurrency();
+  EXPECT_EQ(o.EffectiveMarkers(), static_cast<int>(std::clamp(cpus, 1u, 8u)));
 }
 
 TEST(OptionsTest, KeysNotNamedKeepTheirBaseValue) {
@@ -55,6 +66,7 @@ TEST(OptionsTest, ErrorsNameTheOption) {
       // Values that parse but cannot work: said at once, not at the first allocation.
       {"heap-max=16777215G", "32T"},  {"heap-max=4K", "256K"},
       {"mark-stack=1000000G", "mark-stack"}, {"watchdog-action=ignore", "watchdog-action"},
+      {"markers=65", "markers"}, {"markers=-1", "markers"}, {"markers=two", "markers"},
   };
   for (const Case& c : cases) {
     auto o = HeapOptions::Parse(c.text);

@@ -52,6 +52,10 @@ struct MOSAIC_EXPORT HeapOptions {
   // Generational: a minor collection every `nursery` bytes allocated; a major one when the old
   // generation has grown by gc-growth times its size after the last major collection.
   size_t nursery = size_t{16} << 20;
+  // Marker threads for parallel marking (the collecting thread and markers - 1 helpers, parked
+  // between collections; they also sweep in the background). 0 means the number of online
+  // CPUs, at most 8; 1 marks on the collecting thread alone.
+  int markers = 0;
   // Collect every N allocations (0: off). Forces every allocation through the slow path.
   uint64_t stress = 0;
   // Run the heap verifier before and after every collection, and poison freed cells.
@@ -83,6 +87,8 @@ struct MOSAIC_EXPORT HeapOptions {
   static absl::StatusOr<HeapOptions> FromEnvironment();
   // The options in the form Parse() accepts.
   std::string ToString() const;
+  // The number of markers `markers` stands for (0: the online CPUs, at most 8).
+  int EffectiveMarkers() const;
   // InvalidArgument naming the first option whose value cannot work (heap-max outside
   // 256K..32T, a mark stack of 0 or more than 2^32 entries, a growth factor outside 0..1000).
   // Parse and Heap::Create check it.

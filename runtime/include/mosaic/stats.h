@@ -75,6 +75,14 @@ struct MOSAIC_EXPORT GcStats {
   uint64_t weak_references_cleared = 0;  // weak pairs, ephemerons and weak root cells
   uint64_t weak_objects = 0;             // weak pairs and ephemerons alive now
 
+  // Parallel marking (the `markers` option): the markers of the last collection; packets of
+  // work a busy marker put in the shared pool, and how many of them another marker took; the
+  // time markers spent waiting for work, summed over markers and collections.
+  uint64_t markers = 1;
+  uint64_t mark_packets_shared = 0;
+  uint64_t mark_packets_stolen = 0;
+  uint64_t marker_idle_ns = 0;
+
   uintptr_t heap_base = 0;
   bool heap_at_hint = false;
 

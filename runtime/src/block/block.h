@@ -62,7 +62,10 @@ struct BlockHeader {
     return cell < num_cells ? static_cast<int64_t>(cell) : -1;
   }
 
-  static bool Test(const uint64_t* bits, uint32_t i) { return (bits[i >> 6] >> (i & 63)) & 1; }
+  // Relaxed atomic loads (plain loads on x86): parallel markers set mark bits while others test.
+  static bool Test(const uint64_t* bits, uint32_t i) {
+    return (__atomic_load_n(&bits[i >> 6], __ATOMIC_RELAXED) >> (i & 63)) & 1;
+  }
   static void Set(uint64_t* bits, uint32_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
   static void Clear(uint64_t* bits, uint32_t i) { bits[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
   static void SetRange(uint64_t* bits, uint32_t begin, uint32_t end);

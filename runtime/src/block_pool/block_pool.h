@@ -69,10 +69,12 @@ class BlockPool {
   void ReturnPartlyUsed(BlockHeader* block);
 
   // --- The side table: read by the marker inside the pause, without the lock. ---------------
-  uint8_t state(size_t index) const { return state_[index]; }
+  // Relaxed atomic accesses (plain loads on x86): parallel markers set blacklist bits while
+  // others read the table.
+  uint8_t state(size_t index) const { return __atomic_load_n(&state_[index], __ATOMIC_RELAXED); }
   const uint8_t* state_table() const { return state_.get(); }
   // A conservative candidate landed in block `index`, which is not in use.
-  void Blacklist(size_t index) { state_[index] |= kBlacklistBit; }
+  void Blacklist(size_t index) { __atomic_fetch_or(&state_[index], kBlacklistBit, __ATOMIC_RELAXED); }
   void ClearBlacklist();
 
   // --- Inside the pause ----------------------------------------------------------------------

@@ -6,6 +6,8 @@
 #include "absl/strings/str_format.h"
 #include "common/check.h"
 #include "common/clock.h"
+#include "collector/mark_phase.h"
+#include "collector/mark_snapshot.h"
 #include "mark/marker.h"
 #include "mark/root_marking_visitor.h"
 #include "sweep/sweeper.h"
@@ -14,16 +16,27 @@
 namespace mosaic::internal {
 
 Collector::Collector(const HeapOptions& options, const Parts& parts)
-    : options_(options), parts_(parts) {}
+    : options_(options), parts_(parts), markers_(options.EffectiveMarkers()) {}
+
+Collector::~Collector() = default;
 
 absl::Status Collector::Init() {
-  // Marking must never allocate, so the stack is allocated now (its pages are committed only as
-  // deep as marking ever goes).
-  mark_stack_.reset(new (std::nothrow) uintptr_t[options_.mark_stack]);
+  // Marking must never allocate, so the stacks are allocated now (their pages are committed
+  // only as deep as marking ever goes). Alone, the marker has all of mark-stack; with helpers,
+  // each has a local stack and half of mark-stack is the shared pool's packets.
+  const size_t total = options_.mark_stack;
+  local_capacity_ = markers_ == 1 ? total
+                                  : std::max<size_t>(WorkPool::kPacketEntries,
+                                                     total / (2 * static_cast<size_t>(markers_)));
+  mark_stack_.reset(new (std::nothrow) uintptr_t[local_capacity_ * markers_]);
   if (mark_stack_ == nullptr) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "mark-stack=%u: cannot allocate %u bytes for the mark stack", options_.mark_stack,
-        options_.mark_stack * sizeof(uintptr_t)));
+        local_capacity_ * markers_ * sizeof(uintptr_t)));
+  }
+  if (markers_ > 1) {
+    pool_ = std::make_unique<WorkPool>(total / 2 / WorkPool::kPacketEntries);
+    threads_ = std::make_unique<MarkerThreads>(markers_ - 1);
   }
   return absl::OkStatus();
 }
@@ -62,6 +75,9 @@ void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
       uint64_t start = NowNanos();
       Sweeper(parts_.spaces).Finish();
       parts_.stats.AddSweepTime(NowNanos() - start);
+    } else if (threads_ != nullptr) {
+      // The helpers sweep what the mutators do not, while they run.
+      threads_->StartBackground([this] { Sweeper(parts_.spaces).Finish(); });
     }
     parts_.stats.NotifyListeners();
   }
@@ -84,21 +100,44 @@ void Collector::StartMajor() {
   parts_.spaces.large().ClearMarks();
 }
 
-uint64_t Collector::TakeRememberedSet(Marker& marker, CollectionKind kind) {
-  CardTable& cards = parts_.cards;
-  uint64_t dirty = 0;
-  auto scan = [&](uintptr_t card) {
-    ++dirty;
-    if (kind == CollectionKind::kMinor) marker.ScanDirtyCard(card, CardTable::kCardBytes);
+Marker& Collector::MarkStrongly(const std::vector<Mutator*>& mutators, bool minor,
+                                std::vector<std::unique_ptr<Marker>>* markers,
+                                CycleRecord* cycle) {
+  MarkPhase phase(MarkPhase::Parts{parts_.spaces, parts_.kinds, parts_.roots, parts_.finalizers,
+                                   parts_.weak, parts_.cards},
+                  threads_.get());
+  GatheredRoots roots = phase.Gather(mutators, minor);
+  auto make_markers = [&](int n) {
+    markers->clear();
+    std::vector<Marker*> raw;
+    for (int i = 0; i < n; ++i) {
+      markers->push_back(std::make_unique<Marker>(parts_.spaces, parts_.kinds,
+                                                  mark_stack_.get() + i * local_capacity_,
+                                                  local_capacity_, n > 1 ? pool_.get() : nullptr,
+                                                  i));
+      raw.push_back(markers->back().get());
+    }
+    return raw;
   };
-  for (BlockHeader* block : parts_.spaces.blocks().used_blocks()) {
-    cards.TakeDirty(block->start(), block->start() + kBlockSize, scan);
+  cycle->markers = markers_;
+  if (!(options_.verify && markers_ > 1)) {
+    phase.Run(roots, make_markers(markers_), pool_.get(), cycle);
+    return *(*markers)[0];
   }
-  for (LargeHeader* h : parts_.spaces.large().objects()) {
-    uintptr_t begin = reinterpret_cast<uintptr_t>(h);
-    cards.TakeDirty(begin, begin + uint64_t{h->pages} * kPageSize, scan);
-  }
-  return dirty;
+  // Verify mode: parallel, then serial from the same marks and roots; both must agree. They are
+  // compared with the ephemerons resolved too: what strong marking alone marks depends on the
+  // order (an ephemeron traced after its key was marked has its value marked at once).
+  MarkBitsSnapshot before = MarkBitsSnapshot::Take(parts_.spaces);
+  CycleRecord discarded = *cycle;
+  phase.Run(roots, make_markers(markers_), pool_.get(), &discarded);
+  (*markers)[0]->ResolveEphemerons();
+  MarkBitsSnapshot parallel = MarkBitsSnapshot::Take(parts_.spaces);
+  before.Restore(parts_.spaces);
+  phase.Run(roots, make_markers(1), nullptr, cycle);
+  (*markers)[0]->ResolveEphemerons();  // ProcessWeakness's call then finds nothing pending
+  MarkBitsSnapshot serial = MarkBitsSnapshot::Take(parts_.spaces);
+  serial.CheckEqual(parallel, minor ? "minor" : "major");
+  return *(*markers)[0];
 }
 
 void Collector::CollectStopped(Mutator* self, CollectReason reason, Request request,
@@ -123,6 +162,7 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   // all), before anything reads the heap.
   Sweeper sweeper(parts_.spaces);
   uint64_t sweep_start = NowNanos();
+  if (threads_ != nullptr) threads_->WaitBackground();
   sweeper.Finish();
   cycle.sweep_in_pause_ns = NowNanos() - sweep_start;
 
@@ -138,42 +178,8 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   parts_.roots.weak_cells().BeginCycle();  // weak-cell loads from now on shade
   parts_.spaces.blocks().ClearBlacklist();
   const uint64_t mark_start = NowNanos();
-  Marker marker(parts_.spaces, parts_.kinds, mark_stack_.get(), options_.mark_stack);
-
-  // Roots.
-  uint64_t roots_start = NowNanos();
-  StackWalker* walker = parts_.roots.stack_walker();
-  for (Mutator* m : mutators) {
-    RootMarkingVisitor visitor(marker, m->asan_fake_stack);
-    const ThreadStack stack = m->Stack();
-    if (walker != nullptr) {
-      walker->WalkStack(stack, visitor);
-    } else {
-      visitor.VisitConservativeRange(stack.top, stack.base);
-    }
-    // Zero unless the stack top was recorded at EnterNative (the thread is in a native region,
-    // or parked on its way out of one).
-    visitor.VisitConservativeRange(std::begin(m->native_registers),
-                                   std::end(m->native_registers));
-    for (size_t i = 0; i < m->handle_top; ++i) {
-      visitor.VisitPrecise(m->handle_chunks[i / Mutator::kHandleChunk][i % Mutator::kHandleChunk]);
-    }
-    cycle.precise_roots += visitor.precise();
-    cycle.conservative_bytes += visitor.conservative_bytes();
-    cycle.jit_frames += visitor.jit_frames();
-  }
-  cycle.precise_roots += parts_.roots.ForEachGlobal([&](Value* slot) { marker.MarkPrecise(*slot); });
-  uint64_t cells_start = NowNanos();
-  cycle.root_cells =
-      parts_.roots.cells().ForEachLive([&](Value value) { marker.MarkPrecise(value); });
-  cycle.root_cell_ns = NowNanos() - cells_start;
-  cycle.precise_roots += cycle.root_cells;
-  parts_.finalizers.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
-  parts_.weak.ForEachQueued([&](Value object) { marker.MarkPrecise(object); });
-  cycle.root_ns = NowNanos() - roots_start;
-  // The remembered set is drained as it is scanned; without generations no card is ever dirty.
-  if (options_.generational) cycle.remembered_cards = TakeRememberedSet(marker, cycle.kind);
-  marker.Finish();
+  std::vector<std::unique_ptr<Marker>> markers;
+  Marker& marker = MarkStrongly(mutators, minor, &markers, &cycle);
   cycle.weak_cleared = ProcessWeakness(marker);
 
   cycle.mark_ns = NowNanos() - mark_start;

@@ -6,8 +6,9 @@
 //      recorded every old-to-young reference.
 //   4. Choose minor or major (the policy below). A major collection clears every mark bit: marks
 //      are sticky, so a marked object is an old one, and a minor collection marks only young ones.
-//   5. Mark (mark/) from the roots: each thread's stack — through the StackWalker if one is
-//      installed (precise JIT frames, conservative native spans), else conservatively — its
+//   5. Mark (collector/mark_phase.h; in parallel when `markers` > 1) from the roots: each
+//      thread's stack — through the StackWalker if one is installed (precise JIT frames,
+//      conservative native spans), else conservatively — its
 //      handles and native-region registers; the global slots and live root cells (roots/);
 //      objects queued for finalization; in a minor collection, the old objects on dirty cards
 //      (cards/). Every card is clean afterwards.
@@ -17,7 +18,9 @@
 //      unreachable objects onto their queues; queue unreachable objects that have finalizers
 //      (finalizers/) and mark them and what they reference so that their finalizers see them
 //      intact; clear once more for weak objects only resurrection kept; forget dead weak objects.
-//   7. Sweep (sweep/, block_pool/, large_objects/); verify again.
+//   7. Start the sweep (sweep/, block_pool/, large_objects/): blocks become unswept, and are
+//      swept lazily by allocation, by a helper thread in the background, and at the start of
+//      the next pause (what is left); verify again.
 //   8. Record the cycle (stats/), set the next allocation threshold, resume the world.
 //
 // Then, outside the pause and with no lock held, on the thread that collected: event listeners,
@@ -40,6 +43,8 @@
 #include "alloc/allocator.h"
 #include "alloc/gc_trigger.h"
 #include "cards/card_table.h"
+#include "collector/marker_threads.h"
+#include "mark/work_pool.h"
 #include "finalizers/finalizer_queue.h"
 #include "kinds/kind_table.h"
 #include "mosaic/options.h"
@@ -67,6 +72,7 @@ class Collector final : public GcTrigger {
   };
 
   Collector(const HeapOptions& options, const Parts& parts);
+  ~Collector();
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
   // Allocates the mark stack; ResourceExhausted if the system refuses it.
@@ -90,16 +96,26 @@ class Collector final : public GcTrigger {
   CollectionKind Choose(CollectReason reason, Request request) const;
   // Minor: traces the old objects on dirty cards; major: clears the cards. Either way every card
   // of the heap's objects is clean afterwards. Returns the dirty cards seen.
-  uint64_t TakeRememberedSet(class Marker& marker, CollectionKind kind);
   void StartMajor();
+  // Strong marking from the roots with every marker; returns the collecting thread's marker,
+  // which then goes on alone. In verify mode with several markers, marks a second time alone
+  // from the same roots and checks that both marked exactly the same objects.
+  class Marker& MarkStrongly(const std::vector<Mutator*>& mutators, bool minor,
+                             std::vector<std::unique_ptr<class Marker>>* markers,
+                             CycleRecord* cycle);
   // Step 6 above; returns the weak references cleared.
   uint64_t ProcessWeakness(class Marker& marker);
   void Collect(Mutator* self, CollectReason reason, Request request);
 
   const HeapOptions& options_;
   const Parts parts_;
-  // Mark-stack storage, allocated once: marking never allocates.
+  // Mark-stack storage, allocated once (marking never allocates): a local stack per marker, and
+  // the pool of packets they share.
+  const int markers_;
+  size_t local_capacity_ = 0;
   std::unique_ptr<uintptr_t[]> mark_stack_;
+  std::unique_ptr<WorkPool> pool_;
+  std::unique_ptr<MarkerThreads> threads_;
   // The allocator's totals at the last collection, for the bytes allocated in between.
   uint64_t bytes_at_last_cycle_ = 0;
   uint64_t slow_at_last_cycle_ = 0;

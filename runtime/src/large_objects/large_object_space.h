@@ -39,6 +39,8 @@ struct LargeHeader {
   uint32_t index;  // position in LargeObjectSpace::objects_
 
   uintptr_t object() const { return reinterpret_cast<uintptr_t>(this) + kLargeHeaderBytes; }
+  // Relaxed atomic: parallel markers mark while others read.
+  bool Marked() const { return __atomic_load_n(&marked, __ATOMIC_RELAXED); }
 };
 
 class LargeObjectSpace {

@@ -20,18 +20,21 @@ class MarkingTracer final : public Tracer {
 }  // namespace
 
 Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* stack,
-               size_t capacity)
+               size_t capacity, WorkPool* pool, int index)
     : spaces_(spaces),
       kinds_(kinds),
       small_base_(spaces.layout().base),
       small_size_(spaces.layout().small_size),
       block_state_(spaces.blocks().state_table()),
       stack_(stack),
-      capacity_(capacity) {}
+      capacity_(capacity),
+      pool_(pool),
+      index_(index),
+      atomic_(pool != nullptr) {}
 
 inline void Marker::Push(uintptr_t start) {
   if (__builtin_expect(watching_, 0)) OnMarked(start);
-  if (top_ == capacity_) {
+  if (top_ == capacity_ && (pool_ == nullptr || !Spill(WorkPool::kPacketEntries))) {
     overflowed_ = true;
     ++overflows_;
     return;
@@ -50,7 +53,10 @@ inline void Marker::MarkPreciseInline(uint64_t word) {
     return;
   }
   // What Locate does for the small-object region, inline and without an ObjectLocation.
-  if ((block_state_[offset >> kBlockShift] & ~kBlacklistBit) != kBlockInUse) return;
+  if ((__atomic_load_n(&block_state_[offset >> kBlockShift], __ATOMIC_RELAXED) & ~kBlacklistBit) !=
+      kBlockInUse) {
+    return;
+  }
   BlockHeader* block = BlockHeader::Of(address);
   uint64_t cell_offset = address - block->cells_start();
   uint64_t cell = (cell_offset * block->reciprocal) >> 32;
@@ -58,8 +64,13 @@ inline void Marker::MarkPreciseInline(uint64_t word) {
   const uint64_t bit = uint64_t{1} << (cell & 63);
   if ((block->alloc[cell >> 6] & bit) == 0) return;
   uint64_t& mark_word = block->mark[cell >> 6];
-  if (mark_word & bit) return;
-  mark_word |= bit;
+  if (__atomic_load_n(&mark_word, __ATOMIC_RELAXED) & bit) return;
+  if (atomic_) {
+    // Another marker may be marking this object, or another in the same word, right now.
+    if (__atomic_fetch_or(&mark_word, bit, __ATOMIC_RELAXED) & bit) return;
+  } else {
+    mark_word |= bit;
+  }
   marked_bytes_ += block->cell_bytes;
   Push(block->cells_start() + cell * block->cell_bytes);
 }
@@ -84,21 +95,63 @@ void Marker::MarkConservative(AmbiguousWord candidate) {
   }
   if (layout.InSmallRegion(word)) {
     size_t index = layout.BlockIndex(word);
-    if (StateOf(block_state_[index]) != kBlockInUse) spaces_.blocks().Blacklist(index);
+    if (StateOf(spaces_.blocks().state(index)) != kBlockInUse) spaces_.blocks().Blacklist(index);
   }
 }
 
 inline void Marker::Mark(const ObjectLocation& loc) {
   if (loc.block != nullptr) {
     if (loc.block->IsMarked(loc.cell)) return;
-    BlockHeader::Set(loc.block->mark, loc.cell);
+    if (atomic_) {
+      const uint64_t bit = uint64_t{1} << (loc.cell & 63);
+      if (__atomic_fetch_or(&loc.block->mark[loc.cell >> 6], bit, __ATOMIC_RELAXED) & bit) return;
+    } else {
+      BlockHeader::Set(loc.block->mark, loc.cell);
+    }
     marked_bytes_ += loc.block->cell_bytes;
   } else {
-    if (loc.large->marked) return;
-    loc.large->marked = true;
+    if (atomic_) {
+      if (__atomic_exchange_n(&loc.large->marked, true, __ATOMIC_RELAXED)) return;
+    } else {
+      if (loc.large->marked) return;
+      loc.large->marked = true;
+    }
     marked_bytes_ += uint64_t{loc.large->pages} * kPageSize;
   }
   Push(loc.start);
+}
+
+bool Marker::Spill(size_t n) {
+  // The oldest entries: the bottom of a depth-first stack is the widest work.
+  n = std::min({n, top_, WorkPool::kPacketEntries});
+  if (n == 0 || !pool_->Put(stack_, n, index_)) return false;
+  std::copy(stack_ + n, stack_ + top_, stack_);
+  top_ -= n;
+  ++packets_shared_;
+  return true;
+}
+
+void Marker::DrainShared() {
+  for (;;) {
+    Drain();
+    // Drain returned: the local stack is empty. Take more from the pool, or end.
+    size_t n = pool_->Take(stack_, index_, &idle_ns_, &steals_);
+    if (n == 0) return;
+    top_ = n;
+  }
+}
+
+void Marker::Absorb(Marker& other) {
+  examined_ += other.examined_;
+  accepted_ += other.accepted_;
+  overflows_ += other.overflows_;
+  marked_bytes_ += other.marked_bytes_;
+  overflowed_ |= other.overflowed_;
+  steals_ += other.steals_;
+  idle_ns_ += other.idle_ns_;
+  packets_shared_ += other.packets_shared_;
+  pending_.insert(pending_.end(), other.pending_.begin(), other.pending_.end());
+  other.pending_.clear();
 }
 
 void Marker::Drain() {
@@ -124,6 +177,15 @@ void Marker::Drain() {
     head = (head + 1) % kWindow;
     --count;
     Trace(next);
+    // Parallel: while some marker waits for work, give it the older half of this stack (in a
+    // tree, the entries near the bottom are whole subtrees).
+    if (pool_ != nullptr && top_ + static_cast<size_t>(count) >= 2 && pool_->SomeoneIdle()) {
+      if (top_ < 2) {
+        // The work is in the prefetch window (a tree drains the stack into it): put it back.
+        for (; count > 0; --count, head = (head + 1) % kWindow) stack_[top_++] = window[head];
+      }
+      Spill(top_ / 2);
+    }
   }
 }
 
@@ -173,7 +235,7 @@ void Marker::Trace(uintptr_t start) {
 void Marker::ScanDirtyCard(uintptr_t card, size_t card_bytes) {
   const HeapLayout& layout = spaces_.layout();
   if (layout.InSmallRegion(card)) {
-    if (StateOf(block_state_[layout.BlockIndex(card)]) != kBlockInUse) return;
+    if (StateOf(spaces_.blocks().state(layout.BlockIndex(card))) != kBlockInUse) return;
     BlockHeader* block = BlockHeader::Of(card);
     uintptr_t lo = std::max(card, block->cells_start());
     uintptr_t hi = std::min(card + card_bytes, block->CellAddress(block->num_cells));
@@ -189,7 +251,7 @@ void Marker::ScanDirtyCard(uintptr_t card, size_t card_bytes) {
   }
   if (!spaces_.large().InRegion(card)) return;
   LargeHeader* h = spaces_.large().HeaderFor(card);
-  if (h == nullptr || !h->marked) return;
+  if (h == nullptr || !h->Marked()) return;
   const auto* words = reinterpret_cast<const uint64_t*>(h->object());
   const KindDescriptor* descriptor = kinds_.Find(ObjectHeader::Kind(words[0]));
   if (descriptor == nullptr) return;
@@ -234,7 +296,7 @@ void Marker::RecoverFromOverflow() {
       }
     }
     for (LargeHeader* h : spaces_.large().objects()) {
-      if (h->marked) {
+      if (h->Marked()) {
         Trace(h->object());
         Drain();
       }

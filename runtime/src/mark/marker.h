@@ -33,6 +33,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "kinds/kind_table.h"
+#include "mark/work_pool.h"
 #include "mosaic/roots.h"
 #include "spaces/object_spaces.h"
 
@@ -40,8 +41,12 @@ namespace mosaic::internal {
 
 class Marker {
  public:
-  // `stack` has room for `capacity` entries and outlives the marker.
-  Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* stack, size_t capacity);
+  // `stack` has room for `capacity` entries and outlives the marker. With a `pool`, the marker
+  // is one of several marking in parallel (collector/parallel_marking.h): mark bits are set
+  // atomically, work goes to and comes from the pool, and DrainShared replaces Finish until the
+  // phase ends; `index` names it in the pool's steal counts.
+  Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* stack, size_t capacity,
+         WorkPool* pool = nullptr, int index = 0);
 
   // A conservative candidate: any word that lands inside an allocated object marks it. A word
   // that lands in an empty block blacklists that block.
@@ -56,6 +61,21 @@ class Marker {
   // Drains the stack and recovers from overflow; then marks the values of ephemerons whose keys
   // this marking reached (after ResolveEphemerons), until nothing more is marked.
   void Finish();
+  // Parallel phase: drains the local stack, sharing packets with idle markers, then takes work
+  // from the pool until every marker is idle. Overflows are left to RecoverFromOverflow, run
+  // afterwards on one marker.
+  void DrainShared();
+  // After a parallel phase: takes over another marker's counts and waiting ephemerons.
+  void Absorb(Marker& other);
+  // After a parallel phase: this marker goes on alone (no pool; marks stay atomic, harmlessly).
+  void LeaveParallel() { pool_ = nullptr; }
+  bool overflowed() const { return overflowed_; }
+  // Traces every marked object again until a pass overflows no more (after an overflow).
+  void RecoverFromOverflow();
+  uint64_t steals() const { return steals_; }
+  uint64_t idle_ns() const { return idle_ns_; }
+  uint64_t packets_shared() const { return packets_shared_; }
+
   // Strong marking is done: from now on an ephemeron whose key is unmarked waits for its key,
   // and marking the key marks the value (a fixpoint in time linear in what is marked: each
   // ephemeron is looked at when it is traced and once more when its key is marked).
@@ -79,8 +99,8 @@ class Marker {
   void Mark(const ObjectLocation& loc);
   void Push(uintptr_t start);
   void Drain();
-  // After an overflow: traces every marked object again until a pass overflows no more.
-  void RecoverFromOverflow();
+  // Parallel: gives the oldest `n` (at most a packet's) entries of the local stack to the pool.
+  bool Spill(size_t n);
   void Trace(uintptr_t start);
   void TraceWords(const uint64_t* begin, const uint64_t* end);
   // mark/ephemerons.cc.
@@ -100,6 +120,12 @@ class Marker {
   size_t capacity_;
   size_t top_ = 0;
   bool overflowed_ = false;
+  WorkPool* pool_;  // nullptr: marking alone
+  const int index_;
+  const bool atomic_;
+  uint64_t steals_ = 0;
+  uint64_t idle_ns_ = 0;
+  uint64_t packets_shared_ = 0;
   uint64_t examined_ = 0;
   uint64_t accepted_ = 0;
   uint64_t marked_bytes_ = 0;

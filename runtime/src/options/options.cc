@@ -1,6 +1,8 @@
 #include "mosaic/options.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <string>
 
 #include "absl/status/status.h"
@@ -88,6 +90,12 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else if (key == "nursery") {
       if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a size such as 16M");
       o.nursery = size;
+    } else if (key == "markers") {
+      int n;
+      if (!absl::SimpleAtoi(value, &n) || n < 0 || n > 64) {
+        return Bad(key, value, "a count from 1 to 64 (0: the online CPUs, at most 8)");
+      }
+      o.markers = n;
     } else if (key == "stress") {
       if (!absl::SimpleAtoi(value, &number)) return Bad(key, value, "a count (0: off)");
       o.stress = number;
@@ -118,8 +126,8 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown GC option '", key,
-          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, stress, "
-          "verify, mark-stack, blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
+          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, markers, "
+          "stress, verify, mark-stack, blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
     }
   }
   absl::Status valid = o.Validate();
@@ -127,7 +135,18 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
   return o;
 }
 
+int HeapOptions::EffectiveMarkers() const {
+  if (markers > 0) return markers;
+  unsigned cpus = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cpus, 1u, 8u));
+}
+
 absl::Status HeapOptions::Validate() const {
+  if (markers < 0 || markers > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("markers=%d is out of range: it must be from 0 (the online CPUs) to 64",
+                        markers));
+  }
   constexpr size_t kMinHeapMax = size_t{256} << 10;  // one block
   if (heap_max < kMinHeapMax || heap_max > kMaxHeapMax) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -170,9 +189,10 @@ absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
 
 std::string HeapOptions::ToString() const {
   return absl::StrFormat(
-      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,stress=%u,"
-      "verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,watchdog-action=%s",
-      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, stress,
+      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,markers=%d,"
+      "stress=%u,verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,"
+      "watchdog-action=%s",
+      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, markers, stress,
       verify ? 1 : 0, mark_stack,
       blacklist ? 1 : 0, retain_blocks, watchdog_ms,
       watchdog_action == WatchdogAction::kAbort ? "abort" : "warn");

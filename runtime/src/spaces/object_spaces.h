@@ -25,7 +25,7 @@ struct ObjectLocation {
   LargeHeader* large = nullptr;  // large objects
   bool is_pair() const { return block != nullptr && block->size_class == kPairClass; }
   size_t cell_bytes() const { return block ? block->cell_bytes : large->object_bytes; }
-  bool IsMarked() const { return block ? block->IsMarked(cell) : large->marked; }
+  bool IsMarked() const { return block ? block->IsMarked(cell) : large->Marked(); }
 };
 
 class ObjectSpaces {
@@ -52,7 +52,7 @@ class ObjectSpaces {
     }
     if (large_.InRegion(address)) {
       LargeHeader* h = large_.HeaderFor(address);
-      if (h == nullptr || (large_.SweepPending() && !h->marked)) return false;
+      if (h == nullptr || (large_.SweepPending() && !h->Marked())) return false;
       uintptr_t start = h->object();
       if (address < start || address >= start + h->object_bytes) return false;
       out->block = nullptr;

@@ -70,6 +70,10 @@ std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
       {"finalizers_run", s.finalizers_run},
       {"weak_references_cleared", s.weak_references_cleared},
       {"weak_objects", s.weak_objects},
+      {"markers", s.markers},
+      {"mark_packets_shared", s.mark_packets_shared},
+      {"mark_packets_stolen", s.mark_packets_stolen},
+      {"marker_idle_ns", s.marker_idle_ns},
   };
 }
 

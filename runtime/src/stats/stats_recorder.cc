@@ -36,6 +36,10 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.weak_references_cleared += c.weak_cleared;
   s.total_mark_ns += c.mark_ns;
   s.sweep_in_pause_ns += c.sweep_in_pause_ns;
+  s.markers = c.markers;
+  s.mark_packets_shared += c.packets_shared;
+  s.mark_packets_stolen += c.steals;
+  s.marker_idle_ns += c.marker_idle_ns;
   if (c.kind == CollectionKind::kMinor) {
     ++s.minor_collections;
     s.total_minor_pause_ns += c.pause_ns;

@@ -42,6 +42,10 @@ struct CycleRecord {
   uint64_t weak_cleared = 0;      // weak pairs, ephemerons and weak cells cleared
   uint64_t mark_ns = 0;           // from the first root to the end of marking (weakness too)
   uint64_t sweep_in_pause_ns = 0;  // what was left unswept, swept at the start of the pause
+  uint64_t markers = 1;            // marker threads (parallel marking)
+  uint64_t steals = 0;             // packets a marker took that another one shared
+  uint64_t packets_shared = 0;
+  uint64_t marker_idle_ns = 0;     // summed over markers: waiting for work
 };
 
 class StatsRecorder {

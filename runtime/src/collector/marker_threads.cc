@@ -1,0 +1,80 @@
+#include "collector/marker_threads.h"
+
+namespace mosaic::internal {
+
+MarkerThreads::~MarkerThreads() {
+  std::vector<std::thread> threads;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return !background_running_ && background_ == nullptr; });
+    stop_ = true;
+    wake_cv_.notify_all();
+    threads.swap(threads_);
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+void MarkerThreads::Start() {
+  if (!threads_.empty() || helpers_ == 0) return;
+  for (int i = 1; i <= helpers_; ++i) threads_.emplace_back([this, i] { Loop(i); });
+}
+
+void MarkerThreads::Run(absl::FunctionRef<void(int)> work) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return !background_running_ && background_ == nullptr; });
+    Start();
+    work_ = &work;
+    running_ = helpers_;
+    ++generation_;
+    wake_cv_.notify_all();
+  }
+  work(0);
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [this] { return running_ == 0; });
+  work_ = nullptr;
+}
+
+void MarkerThreads::StartBackground(std::function<void()> job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (helpers_ == 0) return;
+  Start();
+  background_ = std::move(job);
+  wake_cv_.notify_all();
+}
+
+void MarkerThreads::WaitBackground() {
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [this] { return !background_running_ && background_ == nullptr; });
+}
+
+void MarkerThreads::Loop(int index) {
+  uint64_t seen = 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_cv_.wait(lock, [&] {
+      return stop_ || generation_ != seen || (index == 1 && background_ != nullptr);
+    });
+    if (stop_) return;
+    if (generation_ != seen) {
+      seen = generation_;
+      absl::FunctionRef<void(int)>* work = work_;
+      lock.unlock();
+      (*work)(index);
+      lock.lock();
+      if (--running_ == 0) done_cv_.notify_all();
+      continue;
+    }
+    // The background job goes to helper 1.
+    std::function<void()> job = std::move(background_);
+    background_ = nullptr;
+    background_running_ = true;
+    lock.unlock();
+    job();
+    lock.lock();
+    background_running_ = false;
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace mosaic::internal

@@ -1,0 +1,56 @@
+// The parallel markers' helper threads, parked between collections. Run(work) calls work(i) on
+// every marker thread at once — i = 0 on the calling (collecting) thread, 1..helpers on the
+// helpers — and returns when all have returned. Between collections the helpers can sweep in
+// the background (StartBackground); Run and the destructor wait for that job first.
+//
+// The helpers are not mutators: they never allocate, poll or touch roots of their own. They are
+// started by the first Run, so a heap that never collects has none.
+#ifndef MOSAIC_SRC_COLLECTOR_MARKER_THREADS_H_
+#define MOSAIC_SRC_COLLECTOR_MARKER_THREADS_H_
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+
+namespace mosaic::internal {
+
+class MarkerThreads {
+ public:
+  explicit MarkerThreads(int helpers) : helpers_(helpers) {}
+  ~MarkerThreads();
+  MarkerThreads(const MarkerThreads&) = delete;
+  MarkerThreads& operator=(const MarkerThreads&) = delete;
+
+  int helpers() const { return helpers_; }
+  // Runs work(0) here and work(1..helpers) on the helpers; returns when every call has.
+  void Run(absl::FunctionRef<void(int)> work);
+  // Hands `job` to one helper, to run while the caller goes on (nothing if there are no
+  // helpers). Run waits for it before starting.
+  void StartBackground(std::function<void()> job);
+  void WaitBackground();
+
+ private:
+  void Start() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Loop(int index);
+
+  const int helpers_;
+  std::mutex mu_;
+  std::condition_variable wake_cv_;
+  std::condition_variable done_cv_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // one per Run
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::FunctionRef<void(int)>* work_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::function<void()> background_ ABSL_GUARDED_BY(mu_);
+  bool background_running_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_COLLECTOR_MARKER_THREADS_H_

@@ -1,0 +1,71 @@
+// Parallel marking's shared work: packets of mark-stack entries that a marker with too much
+// work puts here and an idle marker takes (local buffers spilling to a shared pool, as Boehm's
+// and Whippet's parallel markers do, rather than Chase-Lev deques: a marker's hot loop touches
+// only its own stack, and the pool's lock is taken once per packet, not per object).
+//
+// Termination: a marker that finds no packet waits, counted as idle; when every marker is idle
+// and no packet is left, no marker can produce work any more (only active markers Put), so the
+// phase is over and every Take returns 0. The packets are preallocated (marking never
+// allocates); a Put that finds none free returns false and the marker overflows instead
+// (Marker::RecoverFromOverflow then finds what was left out).
+#ifndef MOSAIC_SRC_MARK_WORK_POOL_H_
+#define MOSAIC_SRC_MARK_WORK_POOL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+
+namespace mosaic::internal {
+
+class WorkPool {
+ public:
+  static constexpr size_t kPacketEntries = 512;
+
+  explicit WorkPool(size_t packets);
+  WorkPool(const WorkPool&) = delete;
+  WorkPool& operator=(const WorkPool&) = delete;
+
+  // Before a parallel phase with `markers` markers; the pool must be empty.
+  void Reset(int markers);
+  // Puts `n` (at most kPacketEntries) entries as one packet from marker `producer`; false when
+  // no packet is free.
+  bool Put(const uintptr_t* entries, size_t n, int producer);
+  // Takes one packet into `out` (room for kPacketEntries), waiting while the pool is empty and
+  // some marker is still active; 0 when the phase is over. Adds the time spent waiting to
+  // *idle_ns, and counts a packet another marker produced in *steals.
+  size_t Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t* steals);
+  // Whether some marker waits for work that no packet in the pool is there for yet (a hint,
+  // read without the lock): a busy marker then shares.
+  bool SomeoneIdle() const { return idle_hint_.load(std::memory_order_relaxed) > 0; }
+
+ private:
+  struct Packet {
+    uint32_t size = 0;
+    int producer = 0;
+  };
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unique_ptr<uintptr_t[]> storage_;
+  std::vector<Packet> packets_;
+  std::vector<uint32_t> free_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> full_ ABSL_GUARDED_BY(mu_);
+  int markers_ ABSL_GUARDED_BY(mu_) = 1;
+  int idle_ ABSL_GUARDED_BY(mu_) = 0;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  void UpdateHint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    idle_hint_.store(idle_ - static_cast<int>(full_.size()), std::memory_order_relaxed);
+  }
+
+  std::atomic<int> idle_hint_{0};  // idle_ - full_.size()
+};
+
+}  // namespace mosaic::internal
+
+#endif  // MOSAIC_SRC_MARK_WORK_POOL_H_

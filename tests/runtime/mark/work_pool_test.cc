@@ -1,0 +1,81 @@
+// The parallel markers' shared pool alone: packets keep their entries, a full pool refuses, and
+// the phase ends exactly when every marker waits and no packet is left.
+#include "mark/work_pool.h"
+
+#include <atomic>
+#include <numeric>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace mosaic::internal {
+namespace {
+
+TEST(WorkPoolTest, PacketsKeepTheirEntriesAndAFullPoolRefuses) {
+  WorkPool pool(2);
+  pool.Reset(1);
+  std::vector<uintptr_t> a(WorkPool::kPacketEntries), b(3, 7);
+  std::iota(a.begin(), a.end(), 100);
+  EXPECT_TRUE(pool.Put(a.data(), a.size(), 0));
+  EXPECT_TRUE(pool.Put(b.data(), b.size(), 1));
+  EXPECT_FALSE(pool.Put(b.data(), b.size(), 0)) << "two packets only";
+  std::vector<uintptr_t> out(WorkPool::kPacketEntries);
+  uint64_t idle = 0, steals = 0;
+  // Last in, first out; the packet marker 1 produced counts as a steal for marker 0.
+  ASSERT_EQ(pool.Take(out.data(), 0, &idle, &steals), 3u);
+  EXPECT_EQ(out[2], 7u);
+  EXPECT_EQ(steals, 1u);
+  ASSERT_EQ(pool.Take(out.data(), 0, &idle, &steals), WorkPool::kPacketEntries);
+  EXPECT_EQ(out, a);
+  EXPECT_EQ(steals, 1u);
+  // Alone and nothing left: the phase is over, now and on every later call.
+  EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);
+  EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);
+}
+
+// Four markers; each turns every entry it takes (a countdown) into smaller ones, sharing its
+// oldest entries whenever another marker waits. Every entry is processed exactly once
+// and every marker sees the end.
+TEST(WorkPoolTest, EveryEntryIsProcessedOnceAndEveryMarkerSeesTheEnd) {
+  constexpr int kMarkers = 4;
+  WorkPool pool(64);
+  pool.Reset(kMarkers);
+  std::atomic<uint64_t> processed{0};
+  std::atomic<int> finished{0};
+  std::vector<std::thread> threads;
+  for (int m = 0; m < kMarkers; ++m) {
+    threads.emplace_back([&, m] {
+      std::vector<uintptr_t> local;
+      if (m == 0) local.push_back(14);  // a binary tree of countdowns: 2^15 - 1 entries
+      std::vector<uintptr_t> packet(WorkPool::kPacketEntries);
+      uint64_t idle = 0, steals = 0;
+      for (;;) {
+        while (!local.empty()) {
+          uintptr_t e = local.back();
+          local.pop_back();
+          processed.fetch_add(1, std::memory_order_relaxed);
+          if (e > 0) {
+            local.push_back(e - 1);
+            local.push_back(e - 1);
+          }
+          // The oldest (largest) countdowns go, a few at a time.
+          constexpr size_t kShare = 4;
+          if (local.size() > kShare && pool.SomeoneIdle() && pool.Put(local.data(), kShare, m)) {
+            local.erase(local.begin(), local.begin() + kShare);
+          }
+        }
+        size_t n = pool.Take(packet.data(), m, &idle, &steals);
+        if (n == 0) break;
+        local.assign(packet.begin(), packet.begin() + static_cast<ptrdiff_t>(n));
+      }
+      finished.fetch_add(1);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(processed.load(), (uint64_t{1} << 15) - 1);
+  EXPECT_EQ(finished.load(), kMarkers);
+}
+
+}  // namespace
+}  // namespace mosaic::internal
