@@ -9,6 +9,9 @@
 #      configured if missing);
 #   2. bench/run.sh: the runtime micro-benchmarks (Google Benchmark, Mosaic beside malloc and
 #      Boehm) -> the runtime sections of docs/performance.md, JSON kept as bench/data/runtime.json;
+#   2b. bench/runtime/quads.py and markers.py: quads and GCBench as whole programs (generations,
+#      parallel marking), configurations interleaved -> their sections of docs/performance.md,
+#      bench/data/quads.json and markers.json;
 #   3. bench_stackmaps (root-scan cost per JIT frame) -> bench/data/stackmaps.json;
 #   4. bench/macro.py: the toylang suite in jit/precise, jit/conservative and interp, beside
 #      Chez Scheme 9.5 and Guile 3 when installed, start-up times and the roots study
@@ -61,7 +64,7 @@ if [[ $skip_build -eq 0 ]]; then
     step "configuring $build_dir (Release)"
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
-  targets=(toylang bench_runtime)
+  targets=(toylang bench_runtime bench_pauses)
   # bench_stackmaps exists only with the LLVM parts (and then toylang has its JIT too).
   if grep -q '^MOSAIC_BUILD_LLVM_PARTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
     targets+=(bench_stackmaps)
@@ -75,7 +78,8 @@ if [[ $smoke -eq 0 && "$build_type" != "Release" ]]; then
 fi
 toylang="$build_dir/examples/toylang/toylang"
 stackmaps_bin="$build_dir/bench/stackmaps/bench_stackmaps"
-for binary in "$toylang" "$build_dir/bench/runtime/bench_runtime"; do
+pauses_bin="$build_dir/bench/runtime/bench_pauses"
+for binary in "$toylang" "$build_dir/bench/runtime/bench_runtime" "$pauses_bin"; do
   [[ -x "$binary" ]] || { echo "bench.sh: $binary was not built" >&2; exit 1; }
 done
 
@@ -109,6 +113,18 @@ if [[ $smoke -eq 1 ]]; then
     --doc "$docs/performance.md" >/dev/null
 else
   bench/run.sh --reps "$runtime_reps" --build-dir "$build_dir" --keep-json bench/data/runtime.json
+fi
+
+# -- 2b. whole collector programs: generations (quads) and parallel marking --------------------------
+step "quads and GCBench: generations and parallel marking (bench/runtime/quads.py, markers.py)"
+if [[ $smoke -eq 1 ]]; then
+  python3 bench/runtime/quads.py --binary "$pauses_bin" --smoke --doc "$docs/performance.md" >/dev/null
+  python3 bench/runtime/markers.py --binary "$pauses_bin" --smoke --doc "$docs/performance.md" >/dev/null
+else
+  python3 bench/runtime/quads.py --binary "$pauses_bin" --out "$data/quads.json" \
+    --doc "$docs/performance.md" --command "$command_line  # bench/runtime/quads.py"
+  python3 bench/runtime/markers.py --binary "$pauses_bin" --out "$data/markers.json" \
+    --doc "$docs/performance.md" --command "$command_line  # bench/runtime/markers.py"
 fi
 
 # -- 3. stack-map micro-benchmarks ------------------------------------------------------------------
@@ -147,6 +163,8 @@ if [[ $smoke -eq 1 ]]; then
     grep -q "\`$name\`" "$docs/performance.md" || { echo "bench-smoke: $name not in the report" >&2; exit 1; }
   done <bench/programs/sizes.tsv
   grep -q "Root-finding cost by stack depth" "$docs/roots-report.md"
+  grep -q "Generations: quads" "$docs/performance.md"
+  grep -q "Parallel marking: quads and GCBench" "$docs/performance.md"
   step "bench-smoke passed (documents in the checkout untouched)"
 else
   step "done: docs/performance.md, docs/roots-report.md, docs/img/, bench/data/"

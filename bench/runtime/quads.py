@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Runs the quads benchmark (bench/runtime/quads.cc, the bench_quads binary) in every collector
+"""Runs the quads benchmark (bench/runtime/pause_bench.cc, the bench_pauses binary) in every collector
 configuration, interleaved, and writes the JSON of every run and the report section of
 docs/performance.md between <!-- quads-bench:begin --> and <!-- quads-bench:end -->.
 
-    bench/runtime/quads.py --binary build-bench/bench/runtime/bench_quads
+    bench/runtime/quads.py --binary build-bench/bench/runtime/bench_pauses
         [--depths 10,11] [--reps 3] [--smoke] [--out bench/data/quads.json]
         [--doc docs/performance.md] [--command "make bench"]
 
@@ -22,6 +22,8 @@ import statistics
 import subprocess
 import sys
 
+from pause_report import pct, write_section
+
 CONFIGS = [
     ("mosaic", ["--collector=mosaic"]),
     ("mosaic-gen", ["--collector=mosaic-gen"]),
@@ -35,13 +37,6 @@ def run_one(binary, args, depth, rounds):
     if p.returncode != 0:
         sys.exit(f"quads.py: {' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
     return json.loads(p.stdout)
-
-
-def pct(values, q):
-    if not values:
-        return 0
-    s = sorted(values)
-    return s[min(len(s) - 1, int(q * (len(s) - 1) + 0.5))]
 
 
 def summarize(runs):
@@ -109,20 +104,6 @@ def report(results, depths, reps, command):
     return "\n".join(lines) + "\n"
 
 
-def write_section(doc, text):
-    begin, end = "<!-- quads-bench:begin", "<!-- quads-bench:end -->"
-    with open(doc) as f:
-        content = f.read()
-    i = content.find(begin)
-    j = content.find(end)
-    if i < 0 or j < 0:
-        sys.exit(f"quads.py: {doc} has no quads-bench markers")
-    i = content.index("-->", i) + 3
-    content = content[:i] + "\n" + text + content[j:]
-    with open(doc, "w") as f:
-        f.write(content)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--binary", required=True)
@@ -158,7 +139,7 @@ def main():
         with open(a.out, "w") as f:
             json.dump({"command": a.command, "results": results}, f)
     if a.doc:
-        write_section(a.doc, text)
+        write_section(a.doc, "quads-bench", text)
     print(text)
 
 
