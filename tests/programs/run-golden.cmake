@@ -3,7 +3,7 @@
 # line (0 when absent). Invoked by CTest (see CMakeLists.txt) as
 #
 #   cmake -DTOYLANG=<binary> -DCASE=<area>/<case>.scm -DSOURCE_DIR=<tests/programs>
-#         -DMODE=normal|stress -DWORK_DIR=<scratch dir> [-DEXTRA_FLAGS=<flags;...>]
+#         -DMODE=normal|stress|gen-stress -DWORK_DIR=<scratch dir> [-DEXTRA_FLAGS=<flags;...>]
 #         [-DJIT_CACHE=<dir>] -P run-golden.cmake
 #
 # JIT_CACHE runs the case twice with that code cache (cold, then warm) and checks both runs.
@@ -20,6 +20,7 @@
 #   ; stress: OPTIONS    heap options for the stress run instead of the default
 #                        stress=1,verify=1,markers=2 (parallel marking, checked against serial)
 #
+# MODE=gen-stress is MODE=stress with generational=on added to the stress options.
 # MODE=stress adds --gc-options=<stress options> (appended after any --gc-options of the case's
 # own, whose keys it keeps) and expects the same output: a collection on every allocation with
 # the heap verifier on. The deep-recursion and 10^7-iteration tail-call cases, and the gc/ cases
@@ -55,7 +56,13 @@ foreach(line IN LISTS header_lines)
   endif()
 endforeach()
 
-if(MODE STREQUAL "stress")
+if(MODE STREQUAL "gen-stress")
+  # The same stress with generations: collections are minor unless the old generation grew,
+  # and verify=1 checks before each minor one that the write barrier recorded every old-to-young
+  # reference.
+  set(stress_options "${stress_options},generational=on")
+endif()
+if(MODE STREQUAL "stress" OR MODE STREQUAL "gen-stress")
   set(merged "")
   set(found_gc_options FALSE)
   foreach(flag IN LISTS flags)
@@ -71,7 +78,8 @@ if(MODE STREQUAL "stress")
   endif()
   set(flags "${merged}")
 elseif(NOT MODE STREQUAL "normal")
-  message(FATAL_ERROR "run-golden.cmake: MODE must be normal or stress, not '${MODE}'")
+  message(FATAL_ERROR
+          "run-golden.cmake: MODE must be normal, stress or gen-stress, not '${MODE}'")
 endif()
 
 set(expected_out "")
