@@ -163,6 +163,7 @@ if [[ $smoke -eq 1 ]]; then
     grep -q "\`$name\`" "$docs/performance.md" || { echo "bench-smoke: $name not in the report" >&2; exit 1; }
   done <bench/programs/sizes.tsv
   grep -q "Root-finding cost by stack depth" "$docs/roots-report.md"
+  grep -q "Root-finding cost in minor collections" "$docs/roots-report.md"
   grep -q "Generations: quads" "$docs/performance.md"
   grep -q "Parallel marking: quads and GCBench" "$docs/performance.md"
   step "bench-smoke passed (documents in the checkout untouched)"

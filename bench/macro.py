@@ -62,6 +62,8 @@ ROOTS_ENGINES = ("jit-precise", "jit-conservative", "interp")
 # The roots study: stack depths (frames) and retention depths, full and smoke.
 DEPTHS = {"full": [10, 100, 1000, 10000], "smoke": [10, 100]}
 RETENTION_DEPTHS = {"full": [10, 100, 1000], "smoke": [10]}
+# Makes depth.scm's (collect) a minor collection (run with generational=on).
+MINOR_PRELUDE = "(define %full-collect collect)\n(define (collect) (%full-collect 'minor))\n"
 
 
 class BenchError(Exception):
@@ -207,10 +209,13 @@ class Suite:
         return self.guile_env if engine == "guile" else None
 
     # -- one measured run --------------------------------------------------------------------------
-    def run(self, engine, path, expected, extra=None):
+    def run(self, engine, path, expected, extra=None, gc_options=None):
         info = self.engines[engine]
         cmd = info["command"] + [path]
-        status, out, err, wall, cpu, rss = run_once(cmd, self.env_for(engine))
+        env = self.env_for(engine)
+        if gc_options:
+            env = dict(env or os.environ, MOSAIC_GC_OPTIONS=gc_options)
+        status, out, err, wall, cpu, rss = run_once(cmd, env)
         if status != 0:
             raise BenchError(f"{engine} failed (status {status}) on {path}:\n{err[-3000:]}")
         got = out.strip()
@@ -227,10 +232,10 @@ class Suite:
             record["net_of_report_wall_ns"] = wall
         return record
 
-    def prepare(self, source, size, tag):
+    def prepare(self, source, size, tag, prelude=""):
         path = os.path.join(self.work, f"{tag}-{size}.scm")
         with open(source) as f, open(path, "w") as out:
-            out.write(f"(define bench-size {size})\n")
+            out.write(f"(define bench-size {size})\n{prelude}")
             out.write(f.read())
         return path
 
@@ -325,7 +330,7 @@ class Suite:
     def run_roots(self, reps):
         """The roots study: stack depth and false retention, toylang engines only."""
         engines = [e for e in ROOTS_ENGINES if e in self.engines]
-        depth_runs, retention_runs = [], []
+        depth_runs, retention_runs, minor_runs = [], [], []
         depth_src = os.path.join(ROOTS, "depth.scm")
         retention_src = os.path.join(ROOTS, "retention.scm")
         for rep in range(1, reps + 1):
@@ -335,6 +340,15 @@ class Suite:
                     record = self.run(engine, path, str(depth * (depth + 1) // 2))
                     record.update(depth=depth, rep=rep)
                     depth_runs.append(record)
+            # The same stacks under minor collections (generations on; (collect) made minor):
+            # with little to mark, the stacks are a larger share of the pause.
+            for depth in DEPTHS[self.mode]:
+                path = self.prepare(depth_src, depth, "depth-minor", MINOR_PRELUDE)
+                for engine in random.sample(engines, len(engines)):
+                    record = self.run(engine, path, str(depth * (depth + 1) // 2),
+                                      gc_options="generational=on")
+                    record.update(depth=depth, rep=rep)
+                    minor_runs.append(record)
             for depth in RETENTION_DEPTHS[self.mode]:
                 path = self.prepare(retention_src, depth, "retention")
                 for engine in random.sample(engines, len(engines)):
@@ -342,7 +356,7 @@ class Suite:
                     record.update(depth=depth, rep=rep)
                     retention_runs.append(record)
             self.note(f"roots study rep {rep}/{reps} done")
-        return depth_runs, retention_runs
+        return depth_runs, retention_runs, minor_runs
 
 
 def check_roots_study(depth_runs, retention_runs):
@@ -436,7 +450,7 @@ def main():
                    f"repetitions ({suite.mode} sizes)")
         runs = suite.run_suite(programs, reps)
         startup = suite.run_startup(startup_runs)
-        depth_runs, retention_runs = suite.run_roots(roots_reps)
+        depth_runs, retention_runs, minor_runs = suite.run_roots(roots_reps)
         check_roots_study(depth_runs, retention_runs)
     except BenchError as e:
         print(f"macro.py: FAILED: {e}", file=sys.stderr)
@@ -464,6 +478,7 @@ def main():
         "runs": runs,
         "startup": startup,
         "roots_depth": depth_runs,
+        "roots_depth_minor": minor_runs,
         "retention": retention_runs,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -128,10 +128,11 @@ class Results:
     def maxrss(self, program, engine):
         return median([r["maxrss_bytes"] for r in self.by.get((program, engine), [])])
 
-    def depth_table(self):
-        """{(engine, depth): {field: median per collection}} from the depth study."""
+    def depth_table(self, key="roots_depth"):
+        """{(engine, depth): {field: median per collection}} from the depth study (key
+        roots_depth_minor: the same stacks under minor collections)."""
         groups = {}
-        for r in self.data["roots_depth"]:
+        for r in self.data.get(key, []):
             groups.setdefault((r["engine"], r["depth"]), []).append(r["gc"])
         table = {}
         for key, stats in groups.items():

@@ -108,6 +108,33 @@ def roots_report(res, sm, img, data_note):
                    "bytes holding two pairs):\n")
         out.append(stackmaps_markdown(sm, "", ""))
 
+    # -- minor collections
+    minor = res.depth_table("roots_depth_minor")
+    if minor:
+        out.append("### Root-finding cost in minor collections\n")
+        out.append("The depth program again with `generational=on` and every `(collect)` a minor "
+                   "collection: the stacks are the same, the marking is small, so root finding "
+                   "is a larger share of the pause.\n")
+        t = header(["depth", "engine", "GCs", "root µs / GC", "pause µs / GC",
+                    "root share of pause", "stack bytes scanned conservatively / GC",
+                    "JIT frames / GC"])
+        for depth in depths:
+            for e in engines:
+                x = minor.get((e, depth))
+                if not x:
+                    continue
+                share = x["root_us"] / x["pause_us"] if x["pause_us"] else 0
+                t += row([f"{depth:,}", ENGINE_LABEL[e], f(x["collections"], 0),
+                          f(x["root_us"]), f(x["pause_us"]), f"{share:.0%}",
+                          f(x["cons_bytes"], 0), f(x["frames"], 0)])
+        out.append(t)
+        if deepest is not None and has_jit:
+            p, c = minor.get(("jit-precise", deepest)), minor.get(("jit-conservative", deepest))
+            if p and c and c["root_us"]:
+                out.append(f"At depth {deepest:,} a minor collection's roots took "
+                           f"{f(p['root_us'])} µs with precise roots and {f(c['root_us'])} µs "
+                           f"with conservative roots ({fx(p['root_us'] / c['root_us'])}).\n")
+
     # -- retention
     out.append("### False retention\n")
     ret = res.retention_table()

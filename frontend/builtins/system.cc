@@ -5,12 +5,14 @@
 // - (exit) and (exit #t) exit with status 0, (exit #f) with 1, (exit n) with n for an exact
 //   integer 0..255; any other argument is an error. Pending dynamic-wind "after" thunks do not
 //   run (there is no dynamic-wind).
-// - (collect) runs a full collection now; (gc-stats) returns an association list of collector
+// - (collect) runs a full collection now, (collect 'minor) a minor one (a major one without
+//   generations), (collect 'major) a major one; (gc-stats) returns an association list of collector
 //   statistics: collections, live-bytes, bytes-allocated, objects-allocated, committed-bytes,
 //   peak-committed-bytes, total-pause-ns, max-pause-ns, last-pause-ns, finalizers-run,
 //   conservative-words-accepted, precise-roots-visited, jit-frames-visited (all exact integers).
 // - Records print as #<name> (angle brackets of a <name> stripped) and are equal? only when eqv?.
 #include <cstdint>
+#include <string_view>
 #include <utility>
 
 #include "frontend/builtins/builtins_internal.h"
@@ -39,8 +41,18 @@ V Exit(CallContext&, const V* args, int argc) {
   throw ExitRequest{code};
 }
 
-V CollectFn(CallContext&, const V*, int) {
-  mosaic::Collect();
+V CollectFn(CallContext&, const V* args, int argc) {
+  if (argc == 0) {
+    mosaic::Collect();
+    return V::Unspecified();
+  }
+  std::string_view kind = SymbolView(CheckSymbol("collect", args[0]));
+  if (kind != "minor" && kind != "major") {
+    TypeError("collect", "symbol 'minor or 'major", args[0]);
+  }
+  // Minor is major anyway without generations (generational=off).
+  mosaic::CurrentHeap()->Collect(kind == "minor" ? mosaic::CollectionKind::kMinor
+                                                 : mosaic::CollectionKind::kMajor);
   return V::Unspecified();
 }
 
@@ -135,7 +147,7 @@ V RecordSetFn(CallContext&, const V* args, int argc) {
 
 constexpr Builtin kBuiltins[] = {
     {"exit", 0, 1, Exit},
-    {"collect", 0, 0, CollectFn},
+    {"collect", 0, 1, CollectFn},
     {"gc-stats", 0, 0, GcStatsFn},
     {"%make-record-type", 2, 2, MakeRecordTypeFn},
     {"%record-make", 1, -1, RecordMake},
