@@ -97,6 +97,7 @@ void MarkPhase::Run(const GatheredRoots& roots, const std::vector<Marker*>& mark
   std::atomic<size_t> next{0};
   const uint64_t start = NowNanos();
   auto work = [&](int i) {
+    if (i > 0 && !pool->Join()) return;  // too late: the others finished the phase
     Marker& marker = *markers[i];
     for (size_t t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) {
       RunTask(roots, t, marker, counts[i]);

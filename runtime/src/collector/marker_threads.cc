@@ -25,13 +25,16 @@ void MarkerThreads::Run(absl::FunctionRef<void(int)> work) {
     done_cv_.wait(lock, [this] { return !background_running_ && background_ == nullptr; });
     Start();
     work_ = &work;
-    running_ = helpers_;
+    accepting_ = true;
+    started_ = 0;
+    finished_ = 0;
     ++generation_;
     wake_cv_.notify_all();
   }
   work(0);
   std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [this] { return running_ == 0; });
+  accepting_ = false;  // helpers that wake from now on skip this Run
+  done_cv_.wait(lock, [this] { return finished_ == started_; });
   work_ = nullptr;
 }
 
@@ -58,11 +61,13 @@ void MarkerThreads::Loop(int index) {
     if (stop_) return;
     if (generation_ != seen) {
       seen = generation_;
+      if (!accepting_) continue;  // woke too late for that Run
+      ++started_;
       absl::FunctionRef<void(int)>* work = work_;
       lock.unlock();
       (*work)(index);
       lock.lock();
-      if (--running_ == 0) done_cv_.notify_all();
+      if (++finished_ == started_) done_cv_.notify_all();
       continue;
     }
     // The background job goes to helper 1.

@@ -1,6 +1,9 @@
-// The parallel markers' helper threads, parked between collections. Run(work) calls work(i) on
-// every marker thread at once — i = 0 on the calling (collecting) thread, 1..helpers on the
-// helpers — and returns when all have returned. Between collections the helpers can sweep in
+// The parallel markers' helper threads, parked between collections. Run(work) calls work(0) on
+// the calling (collecting) thread and work(i), i = 1..helpers, on each helper that wakes up
+// before work(0) has returned; it returns when every call that started has returned. A helper
+// the scheduler leaves waiting is simply not used (work must get done by whoever runs: the
+// marking phase's pool lets late helpers find the phase over), so a small collection never
+// waits for a helper to get a CPU. Between collections the helpers can sweep in
 // the background (StartBackground); Run and the destructor wait for that job first.
 //
 // The helpers are not mutators: they never allocate, poll or touch roots of their own. They are
@@ -44,7 +47,9 @@ class MarkerThreads {
   std::condition_variable done_cv_;
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // one per Run
-  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  bool accepting_ ABSL_GUARDED_BY(mu_) = false;  // work(0) has not returned yet
+  int started_ ABSL_GUARDED_BY(mu_) = 0;          // helpers that called work this Run
+  int finished_ ABSL_GUARDED_BY(mu_) = 0;
   absl::FunctionRef<void(int)>* work_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::function<void()> background_ ABSL_GUARDED_BY(mu_);
   bool background_running_ ABSL_GUARDED_BY(mu_) = false;

@@ -18,9 +18,18 @@ void WorkPool::Reset(int markers) {
   std::lock_guard<std::mutex> lock(mu_);
   MOSAIC_CHECK(full_.empty(), "work pool reset with %zu packets left", full_.size());
   markers_ = markers;
+  joined_ = 1;
   idle_ = 0;
   done_ = false;
   idle_hint_.store(0, std::memory_order_relaxed);
+}
+
+bool WorkPool::Join() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_) return false;
+  MOSAIC_CHECK(joined_ < markers_, "more markers joined than the phase has");
+  ++joined_;
+  return true;
 }
 
 bool WorkPool::Put(const uintptr_t* entries, size_t n, int producer) {
@@ -44,7 +53,7 @@ size_t WorkPool::Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t*
     UpdateHint();
     uint64_t start = NowNanos();
     while (full_.empty() && !done_) {
-      if (idle_ == markers_) {
+      if (idle_ == joined_) {
         done_ = true;
         cv_.notify_all();
         break;

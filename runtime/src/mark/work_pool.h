@@ -3,9 +3,10 @@
 // and Whippet's parallel markers do, rather than Chase-Lev deques: a marker's hot loop touches
 // only its own stack, and the pool's lock is taken once per packet, not per object).
 //
-// Termination: a marker that finds no packet waits, counted as idle; when every marker is idle
-// and no packet is left, no marker can produce work any more (only active markers Put), so the
-// phase is over and every Take returns 0. The packets are preallocated (marking never
+// Termination: a marker that finds no packet waits, counted as idle; when every marker that
+// joined is idle and no packet is left, no marker can produce work any more (only active markers
+// Put, and a marker joining later finds the phase over), so the phase is over and every Take
+// returns 0. The packets are preallocated (marking never
 // allocates); a Put that finds none free returns false and the marker overflows instead
 // (Marker::RecoverFromOverflow then finds what was left out).
 #ifndef MOSAIC_SRC_MARK_WORK_POOL_H_
@@ -31,8 +32,13 @@ class WorkPool {
   WorkPool(const WorkPool&) = delete;
   WorkPool& operator=(const WorkPool&) = delete;
 
-  // Before a parallel phase with `markers` markers; the pool must be empty.
+  // Before a parallel phase of up to `markers` markers; the pool must be empty. Marker 0 (the
+  // collecting thread) takes part from the start; the others Join when they get to run.
   void Reset(int markers);
+  // A helper's entry into the phase: false if the phase is already over (it then does nothing:
+  // the markers that took part did all the work). A helper that never gets a CPU in time does
+  // not hold the phase up: only markers that joined count towards termination.
+  bool Join();
   // Puts `n` (at most kPacketEntries) entries as one packet from marker `producer`; false when
   // no packet is free.
   bool Put(const uintptr_t* entries, size_t n, int producer);
@@ -57,6 +63,7 @@ class WorkPool {
   std::vector<uint32_t> free_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> full_ ABSL_GUARDED_BY(mu_);
   int markers_ ABSL_GUARDED_BY(mu_) = 1;
+  int joined_ ABSL_GUARDED_BY(mu_) = 1;
   int idle_ ABSL_GUARDED_BY(mu_) = 0;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   void UpdateHint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

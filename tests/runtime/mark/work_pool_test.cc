@@ -46,6 +46,10 @@ TEST(WorkPoolTest, EveryEntryIsProcessedOnceAndEveryMarkerSeesTheEnd) {
   std::vector<std::thread> threads;
   for (int m = 0; m < kMarkers; ++m) {
     threads.emplace_back([&, m] {
+      if (m > 0 && !pool.Join()) {  // late: the phase is over without this marker
+        finished.fetch_add(1);
+        return;
+      }
       std::vector<uintptr_t> local;
       if (m == 0) local.push_back(14);  // a binary tree of countdowns: 2^15 - 1 entries
       std::vector<uintptr_t> packet(WorkPool::kPacketEntries);
@@ -75,6 +79,32 @@ TEST(WorkPoolTest, EveryEntryIsProcessedOnceAndEveryMarkerSeesTheEnd) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(processed.load(), (uint64_t{1} << 15) - 1);
   EXPECT_EQ(finished.load(), kMarkers);
+}
+
+// Marker 0 alone, with room for a helper that has not joined: the phase ends when marker 0 runs
+// dry, without waiting for the helper, and the helper joining afterwards finds it over.
+TEST(WorkPoolTest, AHelperThatNeverJoinsDoesNotHoldThePhaseUp) {
+  WorkPool pool(4);
+  pool.Reset(2);
+  std::vector<uintptr_t> out(WorkPool::kPacketEntries);
+  uint64_t idle = 0, steals = 0;
+  EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);
+  EXPECT_FALSE(pool.Join());
+  // A helper that joins in time keeps the phase open until it, too, runs dry.
+  pool.Reset(2);
+  ASSERT_TRUE(pool.Join());
+  std::thread helper([&] {
+    uint64_t helper_idle = 0, helper_steals = 0;
+    uintptr_t entry = 42;
+    EXPECT_TRUE(pool.Put(&entry, 1, 1));
+    std::vector<uintptr_t> mine(WorkPool::kPacketEntries);
+    while (pool.Take(mine.data(), 1, &helper_idle, &helper_steals) != 0) {
+    }
+  });
+  size_t taken = 0;
+  for (size_t n; (n = pool.Take(out.data(), 0, &idle, &steals)) != 0;) taken += n;
+  helper.join();
+  EXPECT_LE(taken, 1u);  // the helper's entry, unless the helper took it back itself
 }
 
 }  // namespace
