@@ -1,6 +1,6 @@
 // Engine-level tests of the JIT: results computed by hand, errors thrown through JIT frames,
-// constant-stack tail calls, and a collection requested from another thread that must stop a
-// running JIT loop (the polls placed at function entries).
+// constant-stack tail calls, interrupts. (The polls have their own test, with a control:
+// poll_test.cc.)
 #include <atomic>
 #include <chrono>
 #include <sstream>
@@ -81,31 +81,6 @@ TEST_P(JitEngineTest, TailCallLoopRunsInConstantStack) {
   EXPECT_EQ(Run("(define (loop n acc) (if (= n 0) acc (loop (- n 1) (+ acc 1))))"
                 "(loop 10000000 0)"),
             "10000000");
-}
-
-TEST_P(JitEngineTest, CollectionFromAnotherThreadStopsALoop) {
-  // A loop that allocates nothing: only the polls can stop it.
-  mosaic::Heap& heap = engine_->heap();
-  uint64_t before = heap.Stats().collections;
-  std::atomic<bool> done{false};
-  std::thread collector([&] {
-    ASSERT_TRUE(heap.RegisterCurrentThread().ok());
-    while (!done.load()) {
-      heap.Collect();
-      std::this_thread::yield();
-    }
-    ASSERT_TRUE(heap.UnregisterCurrentThread().ok());
-  });
-  EXPECT_EQ(Run("(define (spin n) (if (eq? n 0) 'done (spin (- n 1)))) (spin 3000000)"),
-            "done");
-  done.store(true);
-  {
-    // The collector may be waiting for this thread to stop: block in a native region, or the
-    // join would wait for a collection that waits for it.
-    mosaic::NativeScope native;
-    collector.join();
-  }
-  EXPECT_GT(heap.Stats().collections, before);
 }
 
 TEST(EngineCreate, JitKindConstructsTheJitEngine) {
