@@ -5,6 +5,7 @@
 #include "llvm/ExecutionEngine/JITLink/JITLink.h"
 #include "llvm/ExecutionEngine/Orc/Shared/MemoryFlags.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/InstrTypes.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
 namespace toylang::jit {
@@ -50,6 +51,40 @@ std::unique_ptr<llvm::Module> SplitOffThunks(llvm::Module& module,
   split->setModuleIdentifier(module.getModuleIdentifier() + ".top");
   for (llvm::Function* f : moved) f->eraseFromParent();
   return split;
+}
+
+std::vector<std::string> HugeFunctions(const llvm::Module& module, size_t max_instructions,
+                                       size_t max_calls, const std::vector<std::string>& except) {
+  std::vector<std::string> huge;
+  for (const llvm::Function& f : module) {
+    if (f.isDeclaration() || f.getName() == kPoll || Contains(except, f.getName())) continue;
+    size_t instructions = 0, calls = 0;
+    for (const llvm::BasicBlock& block : f) {
+      for (const llvm::Instruction& i : block) {
+        ++instructions;
+        if (llvm::isa<llvm::CallBase>(i)) ++calls;
+      }
+    }
+    if (instructions > max_instructions || calls > max_calls) huge.push_back(f.getName().str());
+  }
+  return huge;
+}
+
+std::unique_ptr<llvm::Module> MoveFunctions(llvm::Module& module,
+                                            const std::vector<std::string>& names,
+                                            const std::string& suffix) {
+  llvm::ValueToValueMapTy map;
+  std::unique_ptr<llvm::Module> moved =
+      llvm::CloneModule(module, map, [&](const llvm::GlobalValue* gv) {
+        return gv->getName() == kPoll || gv->hasLocalLinkage() || Contains(names, gv->getName());
+      });
+  moved->setModuleIdentifier(module.getModuleIdentifier() + suffix);
+  for (const std::string& name : names) {
+    // A declaration with the same name, type, calling convention and attributes: the uses in
+    // `module` stay valid and link to the moved definition.
+    if (llvm::Function* f = module.getFunction(name)) f->deleteBody();
+  }
+  return moved;
 }
 
 void CodeSizePlugin::modifyPassConfig(llvm::orc::MaterializationResponsibility&,

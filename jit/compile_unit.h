@@ -7,6 +7,8 @@
 // - SplitOffThunks moves the top-level thunks (which run once) into a module of their own, so
 //   that their code can be removed after they return while the lambdas (which closures may
 //   call forever) stay.
+// - MoveFunctions moves huge functions (HugeFunctions) into a module of their own, compiled
+//   at O0, so that their compile time stays linear in their size.
 // - CodeSizePlugin counts the bytes of executable sections that JITLink links.
 #ifndef TOYLANG_JIT_COMPILE_UNIT_H_
 #define TOYLANG_JIT_COMPILE_UNIT_H_
@@ -35,6 +37,21 @@ bool OnlyThunksDefined(const llvm::Module& module, const std::vector<std::string
 // cannot live apart).
 std::unique_ptr<llvm::Module> SplitOffThunks(llvm::Module& module,
                                              const std::vector<std::string>& thunks);
+
+// The functions defined in `module`, other than those named in `except`, with more than
+// `max_instructions` IR instructions or more than `max_calls` calls: those that LLVM's
+// optimising back end would take super-linear time on (docs/design/jit.md, "Compile time of
+// huge functions").
+std::vector<std::string> HugeFunctions(const llvm::Module& module, size_t max_instructions,
+                                       size_t max_calls, const std::vector<std::string>& except);
+
+// Returns a new module (same context) that defines the functions named `names` plus its own
+// poll and declares everything else; in `module` those functions become declarations, so
+// their callers there link to the new module's definitions. Unlike SplitOffThunks, the
+// functions may be referenced (called, made into closures) from inside `module`.
+std::unique_ptr<llvm::Module> MoveFunctions(llvm::Module& module,
+                                            const std::vector<std::string>& names,
+                                            const std::string& suffix);
 
 // Counts the machine code JITLink links: the sizes of the blocks of every executable section
 // of every graph, after fixup (so it is what was copied into executable memory, including

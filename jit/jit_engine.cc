@@ -52,6 +52,15 @@ using EnterFn = uint64_t (*)(void* code, uint64_t closure, int64_t argc, uint64_
 // Top-level thunks run once and contain no loop (toylang loops are lambdas), so they are not
 // worth optimising: their module is compiled at O0 whatever the engine's level.
 constexpr mosaic::jit::OptLevel kThunkLevel = mosaic::jit::OptLevel::kO0;
+// A lambda with more IR instructions or calls than these (before optimisation) is compiled
+// at kHugeFunctionLevel: LLVM 19's x86 back end at O1-O3 (LiveRangeShrink in one long block
+// of calls, X86DomainReassignment over long chains) takes time quadratic in such a function's
+// size. Ordinary procedures have a few hundred instructions and a few dozen calls; the limits
+// are reached by about 200 nested arithmetic calls or 500 calls in one body
+// (docs/design/jit.md, "Compile time of huge functions").
+constexpr size_t kHugeFunction = 10000;
+constexpr size_t kHugeFunctionCalls = 500;
+constexpr mosaic::jit::OptLevel kHugeFunctionLevel = mosaic::jit::OptLevel::kO0;
 // See SetInteractiveOptLevel.
 std::atomic<mosaic::jit::OptLevel> interactive_opt_level{mosaic::jit::OptLevel::kO0};
 
@@ -332,6 +341,21 @@ class JitEngine final : public Engine,
     llvm::orc::ThreadSafeContext tsc(std::move(context));
     const bool cacheable = !options_.interactive;  // the cache is only there if configured
     llvm::orc::JITDylib& jd = jit_->lljit().getMainJITDylib();
+    // Huge lambdas go to a module of their own at O0 (thunks are O0 already, and so is an
+    // interactive engine): LLVM 19's optimising x86 back end is quadratic in them.
+    if (!options_.interactive) {
+      std::vector<std::string> huge = HugeFunctions(*module, kHugeFunction, kHugeFunctionCalls, thunk_symbols);
+      if (!huge.empty()) {
+        std::unique_ptr<llvm::Module> moved = MoveFunctions(*module, huge, ".huge");
+        if (absl::Status s = jit_->AddModule(llvm::orc::ThreadSafeModule(std::move(moved), tsc),
+                                             nullptr, kHugeFunctionLevel, cacheable);
+            !s.ok()) {
+          return s;
+        }
+        ++stats_.modules_compiled;
+        stats_.huge_functions += huge.size();
+      }
+    }
     if (OnlyThunksDefined(*module, thunk_symbols)) {
       // Nothing in the unit outlives it: the whole module goes after the run.
       unit.thunk_tracker = jd.createResourceTracker();

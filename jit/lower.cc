@@ -344,13 +344,7 @@ class Lowerer : public Codegen {
       case NodeKind::kGlobalRef: {
         const auto& g = ir::As<ir::Global>(node);
         llvm::Value* v = b_.CreateLoad(vt_, GlobalValueAddress(g));
-        // A global bound now (a built-in, a procedure defined by an earlier unit) stays bound:
-        // only define and set! store into its box, and #<undefined> is never a value they can
-        // store (every read of a letrec variable that may be undefined is checked). So only
-        // globals unbound at compile time need the test.
-        if (!BoxRef(env_.GlobalBoxFor(g)).IsUndefined()) return v;
-        ThrowIf(IsValue(v, Value::Undefined()),
-                env_.Site(node.pos, absl::StrCat("unbound variable: ", g.name)));
+        CheckBound(g, v, node.pos);
         return v;
       }
       case NodeKind::kLocalSet:
@@ -560,10 +554,37 @@ class Lowerer : public Codegen {
     return phi;
   }
 
+  // The unbound-variable test of global `g`'s value `v`. A global bound now (a built-in, a
+  // procedure defined by an earlier unit) stays bound: only define and set! store into its
+  // box, and #<undefined> is never a value they can store (every read of a letrec variable
+  // that may be undefined is checked). So only globals unbound at compile time need the test.
+  void CheckBound(const ir::Global& g, llvm::Value* v, const SourcePos& pos) {
+    if (!BoxRef(env_.GlobalBoxFor(g)).IsUndefined()) return;
+    ThrowIf(IsValue(v, Value::Undefined()),
+            env_.Site(pos, absl::StrCat("unbound variable: ", g.name)));
+  }
+
   llvm::Value* EmitCall(const ir::Call& call) {
-    llvm::Value* f = Emit(*call.fn);
+    // A global operator is tested for being bound first, but its value is read after the
+    // operands (both engines; R7RS leaves the order open). Read first, it would be a GC value
+    // live across every call in the operands, and nested calls of one global,
+    // (+ 1 (+ 1 (+ 1 ...))), would carry n of them across n statepoints: n^2 relocations,
+    // quadratic compile time (docs/design/jit.md, "Compile time of huge functions").
+    const bool global_operator = call.fn->kind == NodeKind::kGlobalRef;
+    llvm::Value* f = nullptr;
+    if (global_operator) {
+      const auto& g = ir::As<ir::Global>(*call.fn);
+      if (BoxRef(env_.GlobalBoxFor(g)).IsUndefined()) {
+        CheckBound(g, b_.CreateLoad(vt_, GlobalValueAddress(g)), call.fn->pos);
+      }
+    } else {
+      f = Emit(*call.fn);
+    }
     std::vector<llvm::Value*> args;
     for (const ir::NodePtr& a : call.args) args.push_back(Emit(*a));
+    if (global_operator) {
+      f = b_.CreateLoad(vt_, GlobalValueAddress(ir::As<ir::Global>(*call.fn)));
+    }
     if (call.known != nullptr) {
       // The analysis proved that f is a closure of call.known.
       llvm::Value* code = KnownCode(*call.known);

@@ -25,6 +25,7 @@
 #include "examples/toylang/driver_options.h"
 #include "examples/toylang/interrupt.h"
 #include "examples/toylang/repl.h"
+#include "frontend/common/error.h"
 #include "frontend/engine/engine.h"
 #include "frontend/interp/interp_engine.h"
 #include "mosaic/heap.h"
@@ -43,8 +44,13 @@ constexpr int kExitToylangError = 1;
 constexpr int kExitUsage = 2;
 constexpr char kExpressionFile[] = "<command-line>";
 
-// Reads a whole file. A missing or unreadable file is an error naming it.
+// Reads a whole file. A missing, unreadable or non-regular file (a directory, which ifstream
+// would "open" and read as empty) is an error naming it.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrFormat("%s: is a directory", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(absl::StrFormat("cannot open '%s': %s", path, strerror(errno)));
@@ -167,10 +173,11 @@ void PrintGcStats(Engine& engine, GcStatsFormat format, GcEventLog& log) {
           "\"engine\": {\"modules_compiled\": %d, \"functions_compiled\": %d, "
           "\"compile_ns\": %d, \"code_bytes\": %d, \"statepoints\": %d, "
           "\"modules_removed\": %d, \"code_cache_hits\": %d, \"code_cache_misses\": %d, "
-          "\"code_cache_unusable\": %d}%s}",
+          "\"code_cache_unusable\": %d, \"huge_functions\": %d}%s}",
           final_live_bytes, final_collection_ns, peak_rss_bytes, e.modules_compiled,
           e.functions_compiled, e.compile_ns, e.code_bytes, e.statepoints, e.modules_removed,
-          e.code_cache_hits, e.code_cache_misses, e.code_cache_unusable, log.JsonMembers());
+          e.code_cache_hits, e.code_cache_misses, e.code_cache_unusable, e.huge_functions,
+          log.JsonMembers());
       std::cerr << lead << json << std::endl;
       return;
     }
@@ -215,10 +222,19 @@ absl::StatusOr<std::unique_ptr<Engine>> CreateEngine(const DriverOptions& option
 
 // Everything that needs the engine; runs on the big-stack thread.
 int RunEngine(const DriverOptions& options, const std::string& file_source) {
-  absl::StatusOr<std::unique_ptr<Engine>> created = CreateEngine(options);
+  absl::StatusOr<std::unique_ptr<Engine>> created;
+  try {
+    created = CreateEngine(options);
+  } catch (const Error& e) {
+    // The engines report what they expect (a heap too small for the built-ins) as a status;
+    // this is the last line against anything else thrown while they start.
+    created = absl::InternalError(e.message());
+  }
   if (!created.ok()) {
     const absl::Status& status = created.status();
-    if (status.code() == absl::StatusCode::kUnimplemented &&
+    if (status.code() == absl::StatusCode::kResourceExhausted) {
+      std::cerr << "toylang: " << status.message() << std::endl;
+    } else if (status.code() == absl::StatusCode::kUnimplemented &&
         options.engine_kind == EngineKind::kJit) {
       std::cerr << "toylang: this build of toylang has no JIT engine (built without LLVM); "
                    "use --engine=interp"

@@ -62,6 +62,9 @@ struct EngineStats {
   uint64_t code_cache_hits = 0;
   uint64_t code_cache_misses = 0;
   uint64_t code_cache_unusable = 0;  // 1: a cache directory was given but is unusable
+  // Lambdas too big for the optimising back end, compiled at O0 instead (docs/design/jit.md,
+  // "Compile time of huge functions").
+  uint64_t huge_functions = 0;
 };
 
 class Engine {

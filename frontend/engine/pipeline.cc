@@ -52,7 +52,13 @@ absl::StatusOr<mosaic::Value> Pipeline::Eval(std::string_view source, std::strin
 }
 
 absl::StatusOr<mosaic::Value> Pipeline::Run(const AnalysedUnit& unit) {
-  absl::StatusOr<std::unique_ptr<PreparedUnit>> prepared = runner_.Prepare(unit);
+  absl::StatusOr<std::unique_ptr<PreparedUnit>> prepared;
+  try {
+    prepared = runner_.Prepare(unit);
+  } catch (Error& e) {  // "heap limit reached" making the unit's constants
+    e.SetPosIfMissing(unit.positions.front());
+    return absl::AbortedError(e.Format());
+  }
   if (!prepared.ok()) {
     const absl::Status& s = prepared.status();
     return absl::Status(s.code(),

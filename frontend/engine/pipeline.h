@@ -68,7 +68,9 @@ class UnitRunner {
   // the interpreter and interactive engines take them one at a time.
   virtual size_t MaxUnitForms() const = 0;
   // Makes `unit` ready to run. An error status ends the evaluation with that status, its
-  // message prefixed with the position of the unit's first form. `unit` outlives the result.
+  // message prefixed with the position of the unit's first form. It may also throw Error (the
+  // heap limit, reached making the unit's constants), reported the same way as a form's error.
+  // `unit` outlives the result.
   virtual absl::StatusOr<std::unique_ptr<PreparedUnit>> Prepare(const AnalysedUnit& unit) = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/common/error.h"
 
@@ -22,10 +23,18 @@ absl::StatusOr<std::unique_ptr<EngineThread>> EngineThread::Start(mosaic::Heap& 
   std::unique_ptr<EngineThread> thread(new EngineThread(heap));
   if (absl::Status s = heap.RegisterCurrentThread(); !s.ok()) return s;
   thread->registered_ = true;
-  absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Create(heap);
-  if (!runtime.ok()) return runtime.status();
-  thread->runtime_ = std::move(*runtime);
-  InstallBuiltins();
+  // The runtime's tables and the built-ins live on the heap: a heap-max too small for them
+  // runs out here, before any program, and that is the start-up's failure, not a crash.
+  try {
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Create(heap);
+    if (!runtime.ok()) return runtime.status();
+    thread->runtime_ = std::move(*runtime);
+    InstallBuiltins();
+  } catch (const Error& e) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(e.message(), " while defining the built-ins: heap-max is too small to "
+                                  "start toylang"));
+  }
   return thread;
 }
 

@@ -28,7 +28,8 @@ absl::StatusOr<std::unique_ptr<mosaic::Heap>> CreateEngineHeap(const EngineOptio
 // must outlive it, and its destructor must run on the same thread.
 class EngineThread {
  public:
-  // Fails if the thread cannot register (say, it already is) or the runtime cannot be created.
+  // Fails if the thread cannot register (say, it already is) or the runtime cannot be created;
+  // RESOURCE_EXHAUSTED ("heap limit reached ...") when the heap is too small for the built-ins.
   static absl::StatusOr<std::unique_ptr<EngineThread>> Start(mosaic::Heap& heap);
   // Destroys the runtime, then unregisters the thread (runtime.h's order).
   ~EngineThread();

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "frontend/common/error.h"
 #include "frontend/engine/pipeline.h"
 #include "frontend/engine/setup.h"
 #include "frontend/interp/interpreter.h"
@@ -35,7 +37,12 @@ class InterpEngine final : public Engine, private UnitRunner {
     absl::StatusOr<std::unique_ptr<EngineThread>> thread = EngineThread::Start(*engine->heap_);
     if (!thread.ok()) return thread.status();
     engine->thread_ = std::move(*thread);
-    engine->interp_ = std::make_unique<Interpreter>(*engine->heap_, options.out);
+    try {
+      engine->interp_ = std::make_unique<Interpreter>(*engine->heap_, options.out);
+    } catch (const Error& e) {  // its constants vector: the heap is full already
+      return absl::ResourceExhaustedError(
+          absl::StrCat(e.message(), " while starting: heap-max is too small to start toylang"));
+    }
     return std::unique_ptr<Engine>(std::move(engine));
   }
 

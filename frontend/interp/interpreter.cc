@@ -307,6 +307,20 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
         if (IsClosure(fn)) need = std::max(need, FrameSizeOf(fn));
         TOYLANG_ENSURE_SPARE(need);
         for (int k = 0; k < argc; ++k) spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
+        // A global operator's value is the one it has after the operands, as in the JIT
+        // (jit/lower.cc, EmitCall; reading it first only checked that it is bound).
+        if (call.fn->kind == NodeKind::kGlobalRef) {
+          Value again = Operand(call.fn.get(), frame, frame_cap, closure);
+          if (again != fn) {
+            fn = again;
+            if (IsClosure(fn) && FrameSizeOf(fn) > spare_cap) {
+              Value* old = spare;
+              spare_cap = 0;
+              TOYLANG_ENSURE_SPARE(std::max(static_cast<size_t>(argc), FrameSizeOf(fn)));
+              std::copy(old, old + argc, spare);
+            }
+          }
+        }
         // (apply f a ... list) calls f in tail position (R7RS 3.5): spread the arguments here
         // and call f from this activation instead of from inside the built-in.
         while (IsPrimitive(fn) && PrimitiveBuiltin(fn) == apply_builtin_ && argc >= 2) {

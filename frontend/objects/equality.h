@@ -10,8 +10,9 @@ namespace toylang {
 // strings are eqv? only to themselves (and "" to itself, not to another "").
 bool Eqv(Value a, Value b);
 // Structural equality of pairs, vectors and strings; eqv? on everything else (records and
-// procedures included). Iterative along cdrs, so long lists do not overflow the C++ stack.
-// Cyclic structure need not terminate.
+// procedures included). Iterative (an explicit work list), so long lists and deep nesting do
+// not overflow the C++ stack; terminates on cyclic structure too (R7RS), comparing it as the
+// infinite tree it unfolds to.
 bool Equal(Value a, Value b);
 
 }  // namespace toylang
