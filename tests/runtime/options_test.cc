@@ -38,6 +38,16 @@ TEST(OptionsTest, MarkersZeroMeansTheOnlineCpusUpToEight) {
   EXPECT_EQ(o.EffectiveMarkers(), static_cast<int>(std::clamp(cpus, 1u, 8u)));
 }
 
+// Every suffix the messages use, up to the 32T limit they name.
+TEST(OptionsTest, SizesTakeKMGAndTSuffixes) {
+  auto o = HeapOptions::Parse("heap-max=16T,gc-min=3k,nursery=2G");
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->heap_max, size_t{16} << 40);
+  EXPECT_EQ(o->gc_min, size_t{3} << 10);
+  EXPECT_EQ(o->nursery, size_t{2} << 30);
+  EXPECT_FALSE(HeapOptions::Parse("heap-max=33T").ok());
+}
+
 TEST(OptionsTest, KeysNotNamedKeepTheirBaseValue) {
   HeapOptions base;
   base.stress = 7;

@@ -29,6 +29,7 @@ bool ParseSize(absl::string_view text, size_t* out) {
       case 'k': multiplier = uint64_t{1} << 10; break;
       case 'm': multiplier = uint64_t{1} << 20; break;
       case 'g': multiplier = uint64_t{1} << 30; break;
+      case 't': multiplier = uint64_t{1} << 40; break;
       default: break;
     }
     if (multiplier != 1) text.remove_suffix(1);
