@@ -31,6 +31,7 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kPrimitive, "toylang.primitive", mosaic::TracePolicy::kAllValues},
     {ObjType::kRecordType, "toylang.record-type", mosaic::TracePolicy::kAllValues},
     {ObjType::kRecord, "toylang.record", mosaic::TracePolicy::kAllValues},
+    {ObjType::kHashtable, "toylang.hashtable", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
