@@ -19,8 +19,9 @@
 //
 // A weak or ephemeron table's entries are cleared by the collector (their key reads #!bwp);
 // the table drops a cleared entry when an operation walks past it, and sweeps all of them
-// before it would grow, so a table through which many short-lived keys pass stays as large as
-// its live entries (amortised: a sweep that frees less than half is followed by growth).
+// before it would grow if a collection has ended since its last sweep (MaybeGrow), so a table
+// through which many short-lived keys pass stays as large as its live entries plus those
+// inserted since the last collection.
 //
 // Deviations from Chez (for docs/toylang.md):
 // - toylang has no multiple values: hashtable-entries returns a list of two vectors,
@@ -37,6 +38,7 @@
 
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/objects/equality.h"
+#include "frontend/objects/runtime.h"
 #include "mosaic/weak.h"
 
 namespace toylang::builtins_internal {
@@ -50,6 +52,8 @@ constexpr size_t kMinCapacity = 8;
 constexpr size_t kMaxCapacity = size_t{1} << 32;
 // equal-hash visits at most this many nodes (pairs, vector slots, leaves).
 constexpr int kEqualHashBudget = 64;
+// A weak table's entries per bucket before it grows without a collection since its last sweep.
+constexpr size_t kMaxWeakLoad = 4;
 
 // --- Hashing -----------------------------------------------------------------------------------
 
@@ -260,6 +264,7 @@ Slot Lookup(CallContext& ctx, V table, V key, uint64_t hash) {
 
 // Drops every cleared entry of a weak or ephemeron table.
 void Sweep(V table) {
+  SetHashtableSweepMark(table, Runtime::Get().collections_seen());
   Flavor f = HashtableFlavorOf(table);
   V buckets = HashtableBuckets(table);
   for (size_t i = 0; i < VectorLength(buckets); ++i) {
@@ -299,12 +304,24 @@ void Rehash(V table, size_t capacity) {
   SetHashtableCount(table, count);
 }
 
+// Grows a table whose entries outnumber its buckets. A weak table first sweeps out cleared
+// entries, but only if a collection has ended since its last sweep (none can have been cleared
+// otherwise); then it grows only if more than half are alive. Without a collection since, it
+// lets chains grow to kMaxWeakLoad entries a bucket before growing: the new entries may all be
+// dead already, and growing for them would make the table, which the next collection finds
+// alive, grow with the collector's interval, and the interval with the table.
 void MaybeGrow(V table) {
   size_t capacity = VectorLength(HashtableBuckets(table));
-  if (static_cast<size_t>(Count(table)) <= capacity || capacity >= kMaxCapacity) return;
+  size_t count = static_cast<size_t>(Count(table));
+  if (count <= capacity || capacity >= kMaxCapacity) return;
   if (IsWeak(HashtableFlavorOf(table))) {
-    Sweep(table);
-    if (static_cast<size_t>(Count(table)) <= capacity / 2) return;
+    uint64_t seen = Runtime::Get().collections_seen();
+    if (HashtableSweepMark(table) != V::Fixnum(static_cast<int64_t>(seen & V::kFixnumMax))) {
+      Sweep(table);
+      if (static_cast<size_t>(Count(table)) <= capacity / 2) return;
+    } else if (count <= kMaxWeakLoad * capacity) {
+      return;
+    }
   }
   Rehash(table, capacity * 2);
 }

@@ -31,7 +31,7 @@
 //   primitive    [header | code word | name symbol]
 //   record-type  [header | name symbol | field-name list | field count fixnum]
 //   record       [header | record type | field 0 | ...]   length = field count
-//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc]
+//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark]
 //                                                          length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
 //
@@ -263,6 +263,12 @@ inline void SetHashtableBuckets(Value t, Value buckets) {
 }
 inline void SetHashtableCount(Value t, int64_t n) {
   mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 2), Value::Fixnum(n));
+}
+// Weak tables: Runtime::collections_seen() when the table last swept out cleared entries.
+inline Value HashtableSweepMark(Value t) { return Value::FromBits(t.ObjectWords()[5]); }
+inline void SetHashtableSweepMark(Value t, uint64_t collections) {
+  mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 5),
+                     Value::Fixnum(static_cast<int64_t>(collections & Value::kFixnumMax)));
 }
 
 // --- Lists (helpers for C++ code) ------------------------------------------------------------
