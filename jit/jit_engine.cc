@@ -165,7 +165,7 @@ class JitEngine final : public Engine,
   // HelperHost.
   Value CallPrimitive(Value primitive, const Value* args, int argc,
                       const SourcePos& pos) override {
-    return CallBuiltin(*PrimitiveBuiltin(primitive), *this, args, argc, pos);
+    return CallPrimitiveObject(primitive, *this, args, argc, pos);
   }
 
   // LowerEnv.

@@ -89,7 +89,7 @@ absl::Span<const Builtin> AllBuiltins() {
     using namespace builtins_internal;
     for (absl::Span<const Builtin> area :
          {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
-          IoBuiltins(), SystemBuiltins()}) {
+          IoBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }
     return v;
@@ -146,6 +146,12 @@ mosaic::Value CallBuiltin(const Builtin& b, CallContext& ctx, const mosaic::Valu
     e.SetPosIfMissing(pos);
     throw;
   }
+}
+
+mosaic::Value CallPrimitiveObject(mosaic::Value primitive, CallContext& ctx,
+                                  const mosaic::Value* args, int argc, const SourcePos& pos) {
+  ctx.set_callee(primitive);
+  return CallBuiltin(*PrimitiveBuiltin(primitive), ctx, args, argc, pos);
 }
 
 }  // namespace toylang

@@ -25,6 +25,16 @@ class CallContext {  // implemented by each engine
   virtual mosaic::Value Apply(mosaic::Value procedure, const mosaic::Value* args, int argc) = 0;
   virtual std::ostream& out() = 0;  // current output port
   virtual ~CallContext() = default;
+
+  // The primitive object being called (set by CallPrimitiveObject), for a built-in whose
+  // primitive carries data (MakePrimitiveWithData: a guardian procedure). Valid only on entry
+  // to the built-in: read it before calling back into the program, which overwrites it. Not a
+  // root: the caller holds the primitive while it runs.
+  mosaic::Value callee() const { return callee_; }
+  void set_callee(mosaic::Value primitive) { callee_ = primitive; }
+
+ private:
+  mosaic::Value callee_;
 };
 
 using BuiltinFn = mosaic::Value (*)(CallContext& ctx, const mosaic::Value* args, int argc);
@@ -57,6 +67,10 @@ std::string ArityMessage(const std::string& name, int min_args, int max_args, in
 // without a position given the call site's.
 mosaic::Value CallBuiltin(const Builtin& builtin, CallContext& ctx, const mosaic::Value* args,
                           int argc, const SourcePos& pos);
+// Calls the primitive object `primitive` (IsPrimitive) through CallBuiltin, with
+// ctx.callee() set to it. Every engine calls primitives through this.
+mosaic::Value CallPrimitiveObject(mosaic::Value primitive, CallContext& ctx,
+                                  const mosaic::Value* args, int argc, const SourcePos& pos);
 
 }  // namespace toylang
 

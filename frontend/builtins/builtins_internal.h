@@ -23,6 +23,8 @@ absl::Span<const Builtin> VectorBuiltins();
 absl::Span<const Builtin> ControlBuiltins();
 absl::Span<const Builtin> IoBuiltins();
 absl::Span<const Builtin> SystemBuiltins();
+absl::Span<const Builtin> HashtableBuiltins();
+absl::Span<const Builtin> WeakBuiltins();  // weak and ephemeron pairs, guardians
 
 // Concatenates anything std::ostream prints (std::string_view included, which this Abseil's
 // StrCat does not take).

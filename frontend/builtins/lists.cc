@@ -12,6 +12,7 @@
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/objects/equality.h"
 #include "frontend/objects/printer.h"
+#include "mosaic/weak.h"
 
 namespace toylang::builtins_internal {
 namespace {
@@ -19,14 +20,44 @@ namespace {
 using V = Value;
 
 V ConsFn(CallContext&, const V* a, int) { return Cons(a[0], a[1]); }
-V CarFn(CallContext&, const V* a, int) { return Car(CheckPair("car", a[0])); }
-V CdrFn(CallContext&, const V* a, int) { return Cdr(CheckPair("cdr", a[0])); }
+// car, cdr, set-car! and set-cdr! also take weak pairs (car: the weakly held target) and
+// ephemeron pairs (car: the key), as in Chez (frontend/builtins/weak.cc); the rest of the list
+// procedures, pair? included, do not.
+V CarFn(CallContext&, const V* a, int) {
+  if (a[0].IsPair()) return Car(a[0]);
+  if (mosaic::IsWeakPair(a[0])) return mosaic::WeakPairTarget(a[0]);
+  if (mosaic::IsEphemeron(a[0])) return mosaic::EphemeronKey(a[0]);
+  TypeError("car", "pair", a[0]);
+}
+V CdrFn(CallContext&, const V* a, int) {
+  if (a[0].IsPair()) return Cdr(a[0]);
+  if (mosaic::IsWeakPair(a[0])) return mosaic::WeakPairExtra(a[0]);
+  if (mosaic::IsEphemeron(a[0])) return mosaic::EphemeronValue(a[0]);
+  TypeError("cdr", "pair", a[0]);
+}
+// The runtime's setters go through the write barrier where the field is strong.
 V SetCarFn(CallContext&, const V* a, int) {
-  SetCar(CheckPair("set-car!", a[0]), a[1]);
+  if (a[0].IsPair()) {
+    SetCar(a[0], a[1]);
+  } else if (mosaic::IsWeakPair(a[0])) {
+    mosaic::SetWeakPairTarget(a[0], a[1]);
+  } else if (mosaic::IsEphemeron(a[0])) {
+    mosaic::SetEphemeronKey(a[0], a[1]);
+  } else {
+    TypeError("set-car!", "pair", a[0]);
+  }
   return V::Unspecified();
 }
 V SetCdrFn(CallContext&, const V* a, int) {
-  SetCdr(CheckPair("set-cdr!", a[0]), a[1]);
+  if (a[0].IsPair()) {
+    SetCdr(a[0], a[1]);
+  } else if (mosaic::IsWeakPair(a[0])) {
+    mosaic::SetWeakPairExtra(a[0], a[1]);
+  } else if (mosaic::IsEphemeron(a[0])) {
+    mosaic::SetEphemeronValue(a[0], a[1]);
+  } else {
+    TypeError("set-cdr!", "pair", a[0]);
+  }
   return V::Unspecified();
 }
 

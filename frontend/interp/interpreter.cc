@@ -68,7 +68,7 @@ void Interpreter::BindArguments(const ir::Lambda& lambda, Value* frame, int argc
 
 Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
                                  const SourcePos& pos) {
-  return CallBuiltin(*PrimitiveBuiltin(primitive), *this, args, argc, pos);
+  return CallPrimitiveObject(primitive, *this, args, argc, pos);
 }
 
 // --- Closures, constants, globals ---------------------------------------------------------------

@@ -95,6 +95,27 @@ Value MakePrimitive(const Builtin* builtin, std::string_view name) {
   return Value::Object(words);
 }
 
+Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data) {
+  Value symbol = Intern(name);
+  uint64_t* words = NewObject(ObjType::kPrimitive, 3, 1);
+  words[1] = CodeWord(builtin);
+  words[2] = symbol.bits();
+  words[3] = data.bits();
+  return Value::Object(words);
+}
+
+Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv) {
+  Value buckets = MakeVector(capacity, Value::Nil());
+  uint64_t* words = NewObject(ObjType::kHashtable, 5, static_cast<uint64_t>(flavor));
+  // A young object, and nothing allocates before it is returned: plain stores.
+  words[1] = buckets.bits();
+  words[2] = Value::Fixnum(0).bits();
+  words[3] = hash.bits();
+  words[4] = equiv.bits();
+  words[5] = Value::Fixnum(0).bits();
+  return Value::Object(words);
+}
+
 std::string_view ProcedureName(Value procedure) {
   if (IsClosure(procedure)) {
     const ProcedureInfo* info = ClosureInfo(procedure);
@@ -157,7 +178,11 @@ const char* TypeName(Value v) {
     case ObjType::kPrimitive: return "procedure";
     case ObjType::kRecordType: return "record type";
     case ObjType::kRecord: return "record";
+    case ObjType::kHashtable: return "hashtable";
   }
+  if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
+  if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";
+  if (mosaic::KindOf(v) == mosaic::kGuardianKind) return "guardian";
   return "object";
 }
 

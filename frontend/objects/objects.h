@@ -31,6 +31,12 @@
 //   primitive    [header | code word | name symbol]
 //   record-type  [header | name symbol | field-name list | field count fixnum]
 //   record       [header | record type | field 0 | ...]   length = field count
+//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark]
+//                                                          length = HashtableFlavor
+//   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
+//
+// Weak pairs, ephemerons and guardians are the runtime's own objects (mosaic/weak.h): their
+// kinds are kWeakPairKind etc., and their aux bits are 0, which is no ObjType.
 //
 // A code word is a C++ pointer with its low bit set, so it reads as a fixnum and the collector's
 // kAllValues trace ignores it: a closure's points at its ProcedureInfo, a primitive's at its
@@ -64,8 +70,9 @@ enum class ObjType : uint8_t {
   kPrimitive = 7,
   kRecordType = 8,
   kRecord = 9,
+  kHashtable = 10,
 };
-inline constexpr int kNumObjTypes = 10;  // ObjType values are 1..kNumObjTypes-1
+inline constexpr int kNumObjTypes = 11;  // ObjType values are 1..kNumObjTypes-1
 
 // Header layout and slot offsets, for inline code here and for the JIT.
 namespace layout {
@@ -105,6 +112,7 @@ inline bool IsClosure(Value v) { return HasType(v, ObjType::kClosure); }
 inline bool IsPrimitive(Value v) { return HasType(v, ObjType::kPrimitive); }
 inline bool IsRecordType(Value v) { return HasType(v, ObjType::kRecordType); }
 inline bool IsRecord(Value v) { return HasType(v, ObjType::kRecord); }
+inline bool IsHashtable(Value v) { return HasType(v, ObjType::kHashtable); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
 inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
 
@@ -203,6 +211,12 @@ inline const Builtin* PrimitiveBuiltin(Value p) {
   return reinterpret_cast<const Builtin*>(p.ObjectWords()[1] & ~uint64_t{1});
 }
 inline Value PrimitiveName(Value p) { return Value::FromBits(p.ObjectWords()[2]); }  // symbol
+// A primitive that carries one value for its built-in (a guardian procedure carries its
+// guardian): the built-in finds it through CallContext::callee(). PrimitiveData requires that
+// the primitive was made here.
+Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data);
+inline bool PrimitiveHasData(Value p) { return LengthOf(p) == 1; }
+inline Value PrimitiveData(Value p) { return Value::FromBits(p.ObjectWords()[3]); }
 
 // The procedure's name for messages and printing ("" when anonymous).
 std::string_view ProcedureName(Value procedure);
@@ -223,6 +237,38 @@ inline size_t RecordFieldCount(Value r) { return LengthOf(r); }
 inline Value RecordRef(Value r, size_t i) { return Value::FromBits(r.ObjectWords()[2 + i]); }
 inline void RecordSet(Value r, size_t i, Value v) {
   mosaic::WriteField(reinterpret_cast<Value*>(r.ObjectWords() + 2 + i), v);
+}
+
+// --- Hash tables (frontend/builtins/hashtables.cc has the operations) ------------------------
+
+// Which equivalence a table uses; the flavor is the header's length field and never changes.
+enum class HashtableFlavor : uint8_t {
+  kEq = 0,         // eq?, hashed by address (objects never move)
+  kEqv = 1,        // eqv?: flonums by their bits, everything else as kEq
+  kGeneric = 2,    // the program's hash and equivalence procedures
+  kWeakEq = 3,     // eq?, entries are weak pairs (key weak, value strong)
+  kEphemeronEq = 4,  // eq?, entries are ephemerons (value kept only through the key)
+};
+// A table of `capacity` buckets (a power of two); `hash` and `equiv` are #f unless kGeneric.
+Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv);
+inline HashtableFlavor HashtableFlavorOf(Value t) {
+  return static_cast<HashtableFlavor>(LengthOf(t));
+}
+inline Value HashtableBuckets(Value t) { return Value::FromBits(t.ObjectWords()[1]); }
+inline Value HashtableCount(Value t) { return Value::FromBits(t.ObjectWords()[2]); }
+inline Value HashtableHashProc(Value t) { return Value::FromBits(t.ObjectWords()[3]); }
+inline Value HashtableEquivProc(Value t) { return Value::FromBits(t.ObjectWords()[4]); }
+inline void SetHashtableBuckets(Value t, Value buckets) {
+  mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 1), buckets);
+}
+inline void SetHashtableCount(Value t, int64_t n) {
+  mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 2), Value::Fixnum(n));
+}
+// Weak tables: Runtime::collections_seen() when the table last swept out cleared entries.
+inline Value HashtableSweepMark(Value t) { return Value::FromBits(t.ObjectWords()[5]); }
+inline void SetHashtableSweepMark(Value t, uint64_t collections) {
+  mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 5),
+                     Value::Fixnum(static_cast<int64_t>(collections & Value::kFixnumMax)));
 }
 
 // --- Lists (helpers for C++ code) ------------------------------------------------------------

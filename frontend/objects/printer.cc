@@ -89,6 +89,18 @@ void WriteSymbol(std::ostream& out, std::string_view name, bool write) {
 }
 
 // "<point>" → "point": define-record-type names are conventionally bracketed already.
+// How a table prints, after Chez: #<eq hashtable>, #<weak eq hashtable>, ...
+const char* HashtableLabel(Value table) {
+  switch (HashtableFlavorOf(table)) {
+    case HashtableFlavor::kEq: return "eq hashtable";
+    case HashtableFlavor::kEqv: return "eqv hashtable";
+    case HashtableFlavor::kGeneric: return "hashtable";
+    case HashtableFlavor::kWeakEq: return "weak eq hashtable";
+    case HashtableFlavor::kEphemeronEq: return "ephemeron eq hashtable";
+  }
+  return "hashtable";
+}
+
 std::string_view StripBrackets(std::string_view name) {
   if (name.size() >= 3 && name.front() == '<' && name.back() == '>') {
     return name.substr(1, name.size() - 2);
@@ -297,6 +309,15 @@ class Printer {
         out_ << "#<" << StripBrackets(SymbolView(RecordTypeName(rtd))) << '>';
         return;
       }
+      case ObjType::kHashtable: out_ << "#<" << HashtableLabel(v) << '>'; return;
+    }
+    // The runtime's own objects (mosaic/weak.h). Chez prints weak and ephemeron pairs as
+    // pairs; toylang's are not pairs (pair? is #f), so they print as what they are.
+    switch (mosaic::KindOf(v)) {
+      case mosaic::kWeakPairKind: out_ << "#<weak-pair>"; return;
+      case mosaic::kEphemeronKind: out_ << "#<ephemeron-pair>"; return;
+      case mosaic::kGuardianKind: out_ << "#<guardian>"; return;
+      default: break;
     }
     out_ << "#<object 0x" << Hex(v.bits()) << '>';
   }

@@ -31,6 +31,7 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kPrimitive, "toylang.primitive", mosaic::TracePolicy::kAllValues},
     {ObjType::kRecordType, "toylang.record-type", mosaic::TracePolicy::kAllValues},
     {ObjType::kRecord, "toylang.record", mosaic::TracePolicy::kAllValues},
+    {ObjType::kHashtable, "toylang.hashtable", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
@@ -94,9 +95,15 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(mosaic::Heap& heap) {
   return rt;
 }
 
-Runtime::Runtime(mosaic::Heap& heap) : heap_(heap), symbols_(Value::False()) {}
+Runtime::Runtime(mosaic::Heap& heap) : heap_(heap), symbols_(Value::False()) {
+  // Listeners run after each collection, outside the pause, on whichever thread collected.
+  listener_id_ = heap_.AddEventListener([seen = collections_seen_](const mosaic::GcEvent&) {
+    seen->fetch_add(1, std::memory_order_relaxed);
+  });
+}
 
 Runtime::~Runtime() {
+  heap_.RemoveEventListener(listener_id_);
   if (root_added_) heap_.RemoveGlobalRoot(&symbols_);
   if (tls_runtime == this) tls_runtime = previous_;
 }

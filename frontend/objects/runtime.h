@@ -12,6 +12,7 @@
 #ifndef TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 #define TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -40,6 +41,10 @@ class Runtime {
   mosaic::Heap& heap() const { return heap_; }
   mosaic::KindId kind(ObjType type) const { return kinds_[static_cast<int>(type)]; }
   size_t symbol_count() const { return symbol_count_; }
+  // How many collections of the heap have ended since this Runtime was created (a heap event
+  // listener counts them). Weak hash tables compare it with the count at their last sweep:
+  // entries can only have been cleared if it moved.
+  uint64_t collections_seen() const { return collections_seen_->load(std::memory_order_relaxed); }
 
   // Allocates an object of `type` with `slots` words after the header, the header's length
   // field set to `length`. Every slot is zero (the Value 0, not a reference). May collect.
@@ -59,6 +64,11 @@ class Runtime {
   Value symbols_;
   size_t symbol_count_ = 0;
   bool root_added_ = false;
+  // Shared with the listener, which may still be running on a collecting thread while this
+  // Runtime is destroyed.
+  std::shared_ptr<std::atomic<uint64_t>> collections_seen_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
+  int listener_id_ = -1;
   Runtime* previous_ = nullptr;  // the thread's runtime before this one, restored on destruction
 };
 

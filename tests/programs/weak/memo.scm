@@ -1,0 +1,26 @@
+; expected: by-hand (Guile has no ephemeron tables under these names)
+; stress: stress=1000,verify=1
+; examples/toylang/memo.scm with 10^5 keys: a memoisation cache (an ephemeron eq table) whose
+; values refer to their keys gives the right answers and forgets the keys after a collection.
+(define n 100000)
+(define cache (make-ephemeron-eq-hashtable))
+(define (expensive key)
+  (let loop ((l key) (sum 0)) (if (null? l) sum (loop (cdr l) (+ sum (car l))))))
+(define (memo key)
+  (let ((hit (hashtable-ref cache key #f)))
+    (if hit
+        (cdr hit)
+        (let ((v (expensive key)))
+          (hashtable-set! cache key (cons key v))
+          v))))
+(define (run n)
+  (let loop ((i 0) (sum 0) (hits 0))
+    (if (= i n)
+        (list sum hits)
+        (let* ((key (list (modulo i 100) 1 2))
+               (a (memo key))
+               (b (memo key)))
+          (loop (+ i 1) (+ sum a) (if (and (= a b) (hashtable-contains? cache key)) (+ hits 1) hits))))))
+(write (run n)) (newline)
+(collect)
+(write (<= (hashtable-size cache) (quotient n 100))) (newline)
