@@ -62,7 +62,7 @@ TEST(RobustnessTest, HeapTooSmallToStartIsAMessageNotAnAbort) {
 
 TEST(RobustnessTest, HeapLimitInAProgramIsAToylangError) {
   for (const std::vector<std::string>& config : Configurations()) {
-    for (const char* heap : {"--gc-options=heap-max=1M", "--gc-options=heap-max=2M"}) {
+    for (const char* heap : {"--gc-options=heap-max=1536K", "--gc-options=heap-max=2M"}) {
       RunResult r = RunToylang(With(config, {heap, "-e", kGrow}));
       EXPECT_EQ(r.status, 1) << Describe(config) << heap << r.err;
       EXPECT_EQ(r.err, "<command-line>:1:26: heap limit reached\n") << Describe(config) << heap;
@@ -77,7 +77,7 @@ TEST(RobustnessTest, HeapLimitMakingALiteralIsAToylangError) {
   for (int i = 0; i < 60000; ++i) literal += "1 ";  // under the 128K limit of one argument
   literal += "))";
   for (const std::vector<std::string>& config : Configurations()) {
-    RunResult r = RunToylang(With(config, {"--gc-options=heap-max=1M", "-e", literal}));
+    RunResult r = RunToylang(With(config, {"--gc-options=heap-max=1536K", "-e", literal}));
     EXPECT_EQ(r.status, 1) << Describe(config) << r.err;
     EXPECT_THAT(r.err, HasSubstr("<command-line>:1:1: heap limit reached")) << Describe(config);
   }

@@ -37,7 +37,7 @@ void Marker::TraceEphemeron(uintptr_t start) {
   if (KeyAlive(Value::FromBits(words[1]), &key_start)) {
     MarkPrecise(Value::FromBits(words[2]));
   } else if (watching_) {
-    waiting_[key_start].push_back(start);
+    Wait(key_start, start);
   } else {
     pending_.push_back(start);
   }
@@ -63,13 +63,27 @@ void Marker::TraceRuntimeKind(uintptr_t start, KindId kind) {
 void Marker::OnMarked(uintptr_t start) {
   auto it = waiting_.find(start);
   if (it == waiting_.end()) return;
-  for (uintptr_t e : it->second) resolved_.push_back(e);
+  for (uint32_t i = it->second; i != kNoNext; i = waiting_next_[i]) {
+    resolved_.push_back(waiting_list_[i]);
+  }
   waiting_.erase(it);
+}
+
+void Marker::Wait(uintptr_t key_start, uintptr_t ephemeron) {
+  const auto index = static_cast<uint32_t>(waiting_list_.size());
+  MOSAIC_CHECK(index != kNoNext, "more than 2^32 ephemerons wait for their keys");
+  waiting_list_.push_back(ephemeron);
+  auto [it, inserted] = waiting_.try_emplace(key_start, index);
+  waiting_next_.push_back(inserted ? kNoNext : it->second);
+  it->second = index;
 }
 
 void Marker::ResolveEphemerons() {
   std::vector<uintptr_t> pending;
   pending.swap(pending_);
+  waiting_.reserve(waiting_.size() + pending.size());
+  waiting_list_.reserve(waiting_list_.size() + pending.size());
+  waiting_next_.reserve(waiting_next_.size() + pending.size());
   watching_ = true;
   for (uintptr_t e : pending) {
     // The key may have been marked since the ephemeron was traced.
@@ -77,7 +91,7 @@ void Marker::ResolveEphemerons() {
     if (KeyAlive(Value::FromBits(reinterpret_cast<const uint64_t*>(e)[1]), &key_start)) {
       resolved_.push_back(e);
     } else {
-      waiting_[key_start].push_back(e);
+      Wait(key_start, e);
     }
   }
   Finish();
