@@ -250,6 +250,30 @@ def render(context, runs, command, json_rel, revision):
           f"{fmt(med(runs, n, 'all_roots_us_per_gc'))} | {fmt(med(runs, n, 'pause_us_per_gc'))} | "
           f"{fmt(med(runs, n, 'max_pause_us'))} |")
     w("")
+    w("### Weakness: pause against the number of weak objects")
+    w("")
+    w("`bench/runtime/weak_bench.cc`: N live keys held by a vector and, by row, N ephemerons with "
+      "independent keys, one chain of N ephemerons (each value the next key, built in the worst "
+      "order, so the fixpoint follows N links), N weak pairs, or none (the same heap without "
+      "weak objects); Boehm's N disappearing links to held objects beside them. Each run "
+      "collects 10 times; figures are the pause per collection and per object. Linear cost "
+      "shows as a flat ns / object down a column.")
+    w("")
+    kinds = (("Ephemerons", "Mosaic ephemerons"), ("EphemeronChain", "Mosaic ephemeron chain"),
+             ("Pairs", "Mosaic weak pairs"), ("None", "Mosaic, no weak objects"))
+    sizes = (1000, 10000, 100000, 1000000)
+    w("| N | " + " | ".join(f"{label} µs / GC (ns / object)" for _, label in kinds) +
+      " | Boehm disappearing links µs / GC (ns / object) |")
+    w("| ---: |" + " ---: |" * (len(kinds) + 1))
+    for n in sizes:
+        cells = []
+        for kind, _ in kinds:
+            name = f"BM_Weak_{kind}_Mosaic/{n}"
+            cells.append(f"{fmt(med(runs, name, 'pause_us'))} ({fmt(med(runs, name, 'ns_per_object'))})")
+        name = f"BM_Weak_Links_Boehm/{n}"
+        cells.append(f"{fmt(med(runs, name, 'pause_us'))} ({fmt(med(runs, name, 'ns_per_object'))})")
+        w(f"| {n:,} | " + " | ".join(cells) + " |")
+    w("")
     return "\n".join(out).replace("n/a×", "n/a")
 
 
