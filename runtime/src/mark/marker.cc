@@ -34,7 +34,7 @@ Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* st
 
 inline void Marker::Push(uintptr_t start) {
   if (__builtin_expect(watching_, 0)) OnMarked(start);
-  if (top_ == capacity_ && (pool_ == nullptr || !Spill(WorkPool::kPacketEntries))) {
+  if (top_ == capacity_ && !MakeRoom()) {
     overflowed_ = true;
     ++overflows_;
     return;
@@ -122,13 +122,29 @@ inline void Marker::Mark(const ObjectLocation& loc) {
 }
 
 bool Marker::Spill(size_t n) {
-  // The oldest entries: the bottom of a depth-first stack is the widest work.
-  n = std::min({n, top_, WorkPool::kPacketEntries});
-  if (n == 0 || !pool_->Put(stack_, n, index_)) return false;
-  std::copy(stack_ + n, stack_ + top_, stack_);
-  top_ -= n;
+  // The oldest entries, from the bottom: in a depth-first stack they are the widest work. The
+  // bottom moves up instead of the rest moving down (a 1M-entry stack shifted per packet had
+  // made sharing quadratic).
+  n = std::min({n, top_ - bottom_, WorkPool::kPacketEntries});
+  if (n == 0 || !pool_->Put(stack_ + bottom_, n, index_)) return false;
+  bottom_ += n;
   ++packets_shared_;
   return true;
+}
+
+void Marker::Compact() {
+  if (bottom_ == 0) return;
+  std::copy(stack_ + bottom_, stack_ + top_, stack_);
+  top_ -= bottom_;
+  bottom_ = 0;
+}
+
+bool Marker::MakeRoom() {
+  // The stack is full: give a packet away if there is a pool, then reuse the space below the
+  // bottom. False if there is still no room (the push overflows).
+  if (pool_ != nullptr) Spill(WorkPool::kPacketEntries);
+  Compact();
+  return top_ < capacity_;
 }
 
 void Marker::DrainShared() {
@@ -137,6 +153,7 @@ void Marker::DrainShared() {
     // Drain returned: the local stack is empty. Take more from the pool, or end.
     size_t n = pool_->Take(stack_, index_, &idle_ns_, &steals_);
     if (n == 0) return;
+    bottom_ = 0;
     top_ = n;
   }
 }
@@ -166,7 +183,7 @@ void Marker::Drain() {
   int head = 0;
   int count = 0;
   for (;;) {
-    while (count < kWindow && top_ > 0) {
+    while (count < kWindow && top_ > bottom_) {
       uintptr_t start = stack_[--top_];
       __builtin_prefetch(reinterpret_cast<const void*>(start));
       window[(head + count) % kWindow] = start;
@@ -179,12 +196,17 @@ void Marker::Drain() {
     Trace(next);
     // Parallel: while some marker waits for work, give it the older half of this stack (in a
     // tree, the entries near the bottom are whole subtrees).
-    if (pool_ != nullptr && top_ + static_cast<size_t>(count) >= 2 && pool_->SomeoneIdle()) {
-      if (top_ < 2) {
+    if (top_ == bottom_) top_ = bottom_ = 0;  // empty: start again at the bottom
+    if (pool_ != nullptr && top_ - bottom_ + static_cast<size_t>(count) >= 2 &&
+        pool_->SomeoneIdle()) {
+      if (top_ - bottom_ < 2) {
+        Compact();
         // The work is in the prefetch window (a tree drains the stack into it): put it back.
-        for (; count > 0; --count, head = (head + 1) % kWindow) stack_[top_++] = window[head];
+        for (; count > 0 && top_ < capacity_; --count, head = (head + 1) % kWindow) {
+          stack_[top_++] = window[head];
+        }
       }
-      Spill(top_ / 2);
+      Spill((top_ - bottom_) / 2);
     }
   }
 }

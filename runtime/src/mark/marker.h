@@ -101,6 +101,10 @@ class Marker {
   void Drain();
   // Parallel: gives the oldest `n` (at most a packet's) entries of the local stack to the pool.
   bool Spill(size_t n);
+  // Moves the live part of the stack down to index 0.
+  void Compact();
+  // A push found the stack full: spill and compact; false if still full.
+  bool MakeRoom();
   void Trace(uintptr_t start);
   void TraceWords(const uint64_t* begin, const uint64_t* end);
   // mark/ephemerons.cc.
@@ -119,6 +123,7 @@ class Marker {
   uintptr_t* stack_;
   size_t capacity_;
   size_t top_ = 0;
+  size_t bottom_ = 0;  // entries below it went to the pool (parallel marking)
   bool overflowed_ = false;
   WorkPool* pool_;  // nullptr: marking alone
   const int index_;
