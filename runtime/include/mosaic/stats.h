@@ -77,8 +77,11 @@ struct MOSAIC_EXPORT GcStats {
 
   // Parallel marking (the `markers` option): the markers of the last collection; packets of
   // work a busy marker put in the shared pool, and how many of them another marker took; the
-  // time markers spent waiting for work, summed over markers and collections.
+  // time markers spent waiting for work, summed over markers and collections. The helper
+  // markers are woken only when a collection's marking is big enough to share (or always, with
+  // verify=1): parallel_mark_collections counts the collections they took part in.
   uint64_t markers = 1;
+  uint64_t parallel_mark_collections = 0;
   uint64_t mark_packets_shared = 0;
   uint64_t mark_packets_stolen = 0;
   uint64_t marker_idle_ns = 0;

@@ -188,9 +188,11 @@ bool BlockPool::SweepOne() {
   return false;
 }
 
-bool BlockPool::AnyUnswept() {
+bool BlockPool::AnyUnswept() { return UnsweptBlocks() > 0; }
+
+size_t BlockPool::UnsweptBlocks() {
   std::lock_guard<std::mutex> lock(mu_);
-  return unswept_count_ > 0;
+  return unswept_count_;
 }
 
 void BlockPool::FinishSweeping() {
@@ -227,7 +229,10 @@ void BlockPool::ReturnPartlyUsed(BlockHeader* block) {
 }
 
 void BlockPool::ClearBlacklist() {
-  for (size_t i = 0; i < layout_.num_blocks(); ++i) state_[i] &= ~kBlacklistBit;
+  const size_t hi = blacklist_hi_.exchange(0, std::memory_order_relaxed);
+  for (size_t i = blacklist_lo_.exchange(SIZE_MAX, std::memory_order_relaxed); i < hi; ++i) {
+    state_[i] &= ~kBlacklistBit;
+  }
 }
 
 void BlockPool::Release(BlockHeader* block) {

@@ -74,7 +74,20 @@ class BlockPool {
   uint8_t state(size_t index) const { return __atomic_load_n(&state_[index], __ATOMIC_RELAXED); }
   const uint8_t* state_table() const { return state_.get(); }
   // A conservative candidate landed in block `index`, which is not in use.
-  void Blacklist(size_t index) { __atomic_fetch_or(&state_[index], kBlacklistBit, __ATOMIC_RELAXED); }
+  void Blacklist(size_t index) {
+    __atomic_fetch_or(&state_[index], kBlacklistBit, __ATOMIC_RELAXED);
+    // The range ClearBlacklist must clear (candidates are rare: a CAS loop is cheap enough).
+    size_t lo = blacklist_lo_.load(std::memory_order_relaxed);
+    while (index < lo && !blacklist_lo_.compare_exchange_weak(lo, index, std::memory_order_relaxed)) {
+    }
+    size_t hi = blacklist_hi_.load(std::memory_order_relaxed);
+    while (index >= hi &&
+           !blacklist_hi_.compare_exchange_weak(hi, index + 1, std::memory_order_relaxed)) {
+    }
+  }
+  // Clears every blacklist bit: only the range Blacklist set since the last clear (the table
+  // has an entry per block of the reservation, and a collection of a small heap is a few
+  // microseconds).
   void ClearBlacklist();
 
   // --- Inside the pause ----------------------------------------------------------------------
@@ -98,6 +111,7 @@ class BlockPool {
   // stayed empty for a whole cycle. Any thread; in the pause before marking.
   void FinishSweeping();
   bool AnyUnswept();
+  size_t UnsweptBlocks();
 
   // --- Statistics ----------------------------------------------------------------------------
   uint64_t blocks_quarantined() const { return quarantined_count_.load(std::memory_order_relaxed); }
@@ -125,6 +139,8 @@ class BlockPool {
   CommitBudget& budget_;
   const Config config_;
   std::unique_ptr<uint8_t[]> state_;
+  std::atomic<size_t> blacklist_lo_{SIZE_MAX};  // [lo, hi): where blacklist bits may be set
+  std::atomic<size_t> blacklist_hi_{0};
 
   std::mutex mu_;
   std::vector<BlockHeader*> used_ ABSL_GUARDED_BY(mu_);

@@ -75,8 +75,10 @@ void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
       uint64_t start = NowNanos();
       Sweeper(parts_.spaces).Finish();
       parts_.stats.AddSweepTime(NowNanos() - start);
-    } else if (threads_ != nullptr) {
-      // The helpers sweep what the mutators do not, while they run.
+    } else if (threads_ != nullptr &&
+               parts_.spaces.blocks().UnsweptBlocks() >= kBackgroundSweepBlocks) {
+      // The helpers sweep what the mutators do not, while they run; a small heap's few blocks
+      // are left to the mutators' allocation (waking a thread costs more than sweeping them).
       threads_->StartBackground([this] { Sweeper(parts_.spaces).Finish(); });
     }
     parts_.stats.NotifyListeners();
@@ -126,7 +128,8 @@ Marker& Collector::MarkStrongly(const std::vector<Mutator*>& mutators, bool mino
   bool fake_stacks = false;
   for (const Mutator* m : mutators) fake_stacks |= m->asan_fake_stack != nullptr;
   if (!(options_.verify && markers_ > 1) || fake_stacks) {
-    phase.Run(roots, make_markers(markers_), pool_.get(), cycle);
+    phase.Run(roots, make_markers(markers_), pool_.get(), cycle,
+              /*lazy_helpers=*/!options_.verify);
     return *(*markers)[0];
   }
   // Verify mode: parallel, then serial from the same marks and roots; both must agree. They are
@@ -134,11 +137,13 @@ Marker& Collector::MarkStrongly(const std::vector<Mutator*>& mutators, bool mino
   // order (an ephemeron traced after its key was marked has its value marked at once).
   MarkBitsSnapshot before = MarkBitsSnapshot::Take(parts_.spaces);
   CycleRecord discarded = *cycle;
-  phase.Run(roots, make_markers(markers_), pool_.get(), &discarded);
+  // The helpers from the start, so that even a small heap's marking is done in parallel.
+  phase.Run(roots, make_markers(markers_), pool_.get(), &discarded, /*lazy_helpers=*/false);
+  cycle->helpers_woken = discarded.helpers_woken;
   (*markers)[0]->ResolveEphemerons();
   MarkBitsSnapshot parallel = MarkBitsSnapshot::Take(parts_.spaces);
   before.Restore(parts_.spaces);
-  phase.Run(roots, make_markers(1), nullptr, cycle);
+  phase.Run(roots, make_markers(1), nullptr, cycle, /*lazy_helpers=*/false);
   (*markers)[0]->ResolveEphemerons();  // ProcessWeakness's call then finds nothing pending
   MarkBitsSnapshot serial = MarkBitsSnapshot::Take(parts_.spaces);
   serial.CheckEqual(parallel, minor ? "minor" : "major");

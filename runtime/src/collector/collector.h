@@ -89,6 +89,9 @@ class Collector final : public GcTrigger {
   void RunFinalizers(Mutator* self);
 
  private:
+  // Unswept blocks (256 KiB each: 16 MiB) from which a collection hands the sweeping to a
+  // helper thread.
+  static constexpr size_t kBackgroundSweepBlocks = 64;
   // What was asked, before the policy decides.
   enum class Request : uint8_t { kMinor, kMajor, kPolicy };
   void CollectStopped(Mutator* self, CollectReason reason, Request request,

@@ -89,7 +89,7 @@ void MarkPhase::RunTask(const GatheredRoots& roots, size_t task, Marker& marker,
 }
 
 void MarkPhase::Run(const GatheredRoots& roots, const std::vector<Marker*>& markers,
-                    WorkPool* pool, CycleRecord* cycle) {
+                    WorkPool* pool, CycleRecord* cycle, bool lazy_helpers) {
   const size_t tasks = roots.mutators.size() + 1 + Slices(roots.cell_values.size(), kCellsPerTask) +
                        Slices(roots.dirty_cards.size(), kCardsPerTask);
   std::vector<Counts> counts(markers.size());
@@ -106,8 +106,10 @@ void MarkPhase::Run(const GatheredRoots& roots, const std::vector<Marker*>& mark
     if (pool != nullptr) marker.DrainShared();
   };
   if (markers.size() > 1) {
-    pool->Reset(static_cast<int>(markers.size()));
-    threads_->Run(work);
+    pool->Reset(static_cast<int>(markers.size()), [this] { threads_->WakeHelpers(); },
+                lazy_helpers);
+    threads_->Run(work, /*wake_at_once=*/!lazy_helpers);
+    cycle->helpers_woken = pool->helpers_requested();
   } else {
     work(0);
   }

@@ -52,9 +52,10 @@ class MarkPhase {
   // Marks everything strongly reachable from `roots` with `markers` (markers[0] runs on this
   // thread; with more than one, they share `pool`). Counts go into `cycle`; markers[0] absorbs
   // the others' counts and waiting ephemerons, and is left ready for serial marking (overflow
-  // recovered).
+  // recovered). With `lazy_helpers` the helper threads sleep unless markers[0] finds the
+  // marking big enough to share (Marker::MaybeWakeHelpers); cycle->helpers_woken says whether.
   void Run(const GatheredRoots& roots, const std::vector<Marker*>& markers, WorkPool* pool,
-           CycleRecord* cycle);
+           CycleRecord* cycle, bool lazy_helpers);
 
  private:
   struct Counts {

@@ -19,7 +19,7 @@ void MarkerThreads::Start() {
   for (int i = 1; i <= helpers_; ++i) threads_.emplace_back([this, i] { Loop(i); });
 }
 
-void MarkerThreads::Run(absl::FunctionRef<void(int)> work) {
+void MarkerThreads::Run(absl::FunctionRef<void(int)> work, bool wake_at_once) {
   {
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return !background_running_ && background_ == nullptr; });
@@ -29,13 +29,18 @@ void MarkerThreads::Run(absl::FunctionRef<void(int)> work) {
     started_ = 0;
     finished_ = 0;
     ++generation_;
-    wake_cv_.notify_all();
+    if (wake_at_once) wake_cv_.notify_all();
   }
   work(0);
   std::unique_lock<std::mutex> lock(mu_);
   accepting_ = false;  // helpers that wake from now on skip this Run
   done_cv_.wait(lock, [this] { return finished_ == started_; });
   work_ = nullptr;
+}
+
+void MarkerThreads::WakeHelpers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_cv_.notify_all();
 }
 
 void MarkerThreads::StartBackground(std::function<void()> job) {

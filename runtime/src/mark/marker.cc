@@ -30,7 +30,19 @@ Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* st
       capacity_(capacity),
       pool_(pool),
       index_(index),
-      atomic_(pool != nullptr) {}
+      atomic_(pool != nullptr),
+      wake_countdown_(pool != nullptr && index == 0 ? kWakeAfter : 0) {}
+
+void Marker::MaybeWakeHelpers(int in_window) {
+  if (pool_ == nullptr || pool_->helpers_requested()) return;  // countdown stays 0: done
+  // Work that can be shared: a tree or a wide vector leaves several entries; a list only ever
+  // one, which no helper could take a part of.
+  if (top_ - bottom_ + static_cast<size_t>(in_window) >= 2) {
+    pool_->RequestHelpers();
+  } else {
+    wake_countdown_ = kWakeAfter;
+  }
+}
 
 inline void Marker::Push(uintptr_t start) {
   if (__builtin_expect(watching_, 0)) OnMarked(start);
@@ -194,6 +206,9 @@ void Marker::Drain() {
     head = (head + 1) % kWindow;
     --count;
     Trace(next);
+    if (__builtin_expect(wake_countdown_ != 0, 0) && --wake_countdown_ == 0) {
+      MaybeWakeHelpers(count);
+    }
     // Parallel: while some marker waits for work, give it the older half of this stack (in a
     // tree, the entries near the bottom are whole subtrees).
     if (top_ == bottom_) top_ = bottom_ = 0;  // empty: start again at the bottom

@@ -14,7 +14,9 @@ WorkPool::WorkPool(size_t packets)
   for (uint32_t i = 0; i < packets; ++i) free_.push_back(i);
 }
 
-void WorkPool::Reset(int markers) {
+void WorkPool::Reset(int markers, std::function<void()> wake_helpers, bool lazy) {
+  wake_helpers_ = std::move(wake_helpers);
+  helpers_requested_ = !lazy;
   std::lock_guard<std::mutex> lock(mu_);
   MOSAIC_CHECK(full_.empty(), "work pool reset with %zu packets left", full_.size());
   markers_ = markers;

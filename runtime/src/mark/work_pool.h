@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,7 +35,17 @@ class WorkPool {
 
   // Before a parallel phase of up to `markers` markers; the pool must be empty. Marker 0 (the
   // collecting thread) takes part from the start; the others Join when they get to run.
-  void Reset(int markers);
+  // With `lazy`, the other markers' threads are asleep and `wake_helpers` wakes them when
+  // marker 0 asks (RequestHelpers), having found more work than it should do alone; otherwise
+  // they were woken with the phase.
+  void Reset(int markers, std::function<void()> wake_helpers, bool lazy);
+  // Marker 0 only: wakes the helpers, once per phase. Whether they were woken this phase.
+  void RequestHelpers() {
+    if (helpers_requested_) return;
+    helpers_requested_ = true;
+    wake_helpers_();
+  }
+  bool helpers_requested() const { return helpers_requested_; }
   // A helper's entry into the phase: false if the phase is already over (it then does nothing:
   // the markers that took part did all the work). A helper that never gets a CPU in time does
   // not hold the phase up: only markers that joined count towards termination.
@@ -71,6 +82,9 @@ class WorkPool {
   }
 
   std::atomic<int> idle_hint_{0};  // idle_ - full_.size()
+  // Marker 0's thread only (Reset and RequestHelpers run there).
+  std::function<void()> wake_helpers_;
+  bool helpers_requested_ = false;
 };
 
 }  // namespace mosaic::internal

@@ -71,6 +71,7 @@ std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
       {"weak_references_cleared", s.weak_references_cleared},
       {"weak_objects", s.weak_objects},
       {"markers", s.markers},
+      {"parallel_mark_collections", s.parallel_mark_collections},
       {"mark_packets_shared", s.mark_packets_shared},
       {"mark_packets_stolen", s.mark_packets_stolen},
       {"marker_idle_ns", s.marker_idle_ns},

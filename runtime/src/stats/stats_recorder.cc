@@ -37,6 +37,7 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.total_mark_ns += c.mark_ns;
   s.sweep_in_pause_ns += c.sweep_in_pause_ns;
   s.markers = c.markers;
+  s.parallel_mark_collections += c.helpers_woken ? 1 : 0;
   s.mark_packets_shared += c.packets_shared;
   s.mark_packets_stolen += c.steals;
   s.marker_idle_ns += c.marker_idle_ns;

@@ -43,6 +43,7 @@ struct CycleRecord {
   uint64_t mark_ns = 0;           // from the first root to the end of marking (weakness too)
   uint64_t sweep_in_pause_ns = 0;  // what was left unswept, swept at the start of the pause
   uint64_t markers = 1;            // marker threads (parallel marking)
+  bool helpers_woken = false;      // the helper markers took part (the marking was big enough)
   uint64_t steals = 0;             // packets a marker took that another one shared
   uint64_t packets_shared = 0;
   uint64_t marker_idle_ns = 0;     // summed over markers: waiting for work

@@ -118,6 +118,31 @@ TEST_F(ParallelMarkingTest, BusyMarkersShareWorkWithIdleOnes) {
   EXPECT_EQ(next, leaves);
 }
 
+// The helper markers sleep through a collection whose marking is small (waking a thread costs
+// more than marking a few thousand objects) and join one with a big tree to mark. (With the
+// helpers woken at every phase, as before Marker::MaybeWakeHelpers, the first count is 20.)
+TEST_F(ParallelMarkingTest, HelpersWakeOnlyForMarkingWorthSharing) {
+  auto env = HeapOptions::FromEnvironment();
+  if (UnderStress() || (env.ok() && env->verify)) {
+    GTEST_SKIP() << "verify=1 wakes the helpers at every collection (it compares markings)";
+  }
+  Create(/*markers=*/2, /*verify=*/false);
+  HandleScope scope;
+  Handle small(List(1'000));
+  for (int round = 0; round < 20; ++round) PreciseCollect();
+  EXPECT_EQ(heap().Stats().parallel_mark_collections, 0u);
+  int64_t leaves = 0;
+  Handle tree(Tree(9, &leaves));  // ~350,000 objects
+  for (int round = 0; round < 3; ++round) PreciseCollect();
+  GcStats stats = heap().Stats();
+  EXPECT_EQ(stats.parallel_mark_collections, 3u);
+  EXPECT_GT(stats.mark_packets_stolen, 0u);
+  EXPECT_EQ(CheckList(small.get()), 1'000);
+  int64_t next = 0;
+  CheckTree(tree.get(), 9, &next);
+  EXPECT_EQ(next, leaves);
+}
+
 // A mark stack of 2,048 entries for three markers: local stacks of 512 and two shared packets.
 // Wide vectors (each of 5,000 short lists) overflow them; recovery finds what was left out.
 TEST_F(ParallelMarkingTest, OverflowIsRecovered) {

@@ -14,7 +14,7 @@ namespace {
 
 TEST(WorkPoolTest, PacketsKeepTheirEntriesAndAFullPoolRefuses) {
   WorkPool pool(2);
-  pool.Reset(1);
+  pool.Reset(1, [] {}, /*lazy=*/false);
   std::vector<uintptr_t> a(WorkPool::kPacketEntries), b(3, 7);
   std::iota(a.begin(), a.end(), 100);
   EXPECT_TRUE(pool.Put(a.data(), a.size(), 0));
@@ -40,7 +40,7 @@ TEST(WorkPoolTest, PacketsKeepTheirEntriesAndAFullPoolRefuses) {
 TEST(WorkPoolTest, EveryEntryIsProcessedOnceAndEveryMarkerSeesTheEnd) {
   constexpr int kMarkers = 4;
   WorkPool pool(64);
-  pool.Reset(kMarkers);
+  pool.Reset(kMarkers, [] {}, /*lazy=*/false);
   std::atomic<uint64_t> processed{0};
   std::atomic<int> finished{0};
   std::vector<std::thread> threads;
@@ -85,13 +85,13 @@ TEST(WorkPoolTest, EveryEntryIsProcessedOnceAndEveryMarkerSeesTheEnd) {
 // dry, without waiting for the helper, and the helper joining afterwards finds it over.
 TEST(WorkPoolTest, AHelperThatNeverJoinsDoesNotHoldThePhaseUp) {
   WorkPool pool(4);
-  pool.Reset(2);
+  pool.Reset(2, [] {}, /*lazy=*/false);
   std::vector<uintptr_t> out(WorkPool::kPacketEntries);
   uint64_t idle = 0, steals = 0;
   EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);
   EXPECT_FALSE(pool.Join());
   // A helper that joins in time keeps the phase open until it, too, runs dry.
-  pool.Reset(2);
+  pool.Reset(2, [] {}, /*lazy=*/false);
   ASSERT_TRUE(pool.Join());
   std::thread helper([&] {
     uint64_t helper_idle = 0, helper_steals = 0;
