@@ -12,6 +12,9 @@
 #   2b. bench/runtime/quads.py and markers.py: quads and GCBench as whole programs (generations,
 #      parallel marking), configurations interleaved -> their sections of docs/performance.md,
 #      bench/data/quads.json and markers.json;
+#   2c. bench/generations/generations.py: GCBench, allocation and the toylang suite with
+#      generations on against off, and the write barrier's cost on a store-heavy program ->
+#      its section of docs/performance.md, bench/data/generations.json;
 #   3. bench_stackmaps (root-scan cost per JIT frame) -> bench/data/stackmaps.json;
 #   4. bench/macro.py: the toylang suite in jit/precise, jit/conservative and interp, beside
 #      Chez Scheme 9.5 and Guile 3 when installed, start-up times and the roots study
@@ -67,7 +70,7 @@ if [[ $skip_build -eq 0 ]]; then
   targets=(toylang bench_runtime bench_pauses)
   # bench_stackmaps exists only with the LLVM parts (and then toylang has its JIT too).
   if grep -q '^MOSAIC_BUILD_LLVM_PARTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
-    targets+=(bench_stackmaps)
+    targets+=(bench_stackmaps bench_stores)
   fi
   step "building ${targets[*]} in $build_dir"
   cmake --build "$build_dir" -j "$jobs" --target "${targets[@]}"
@@ -127,6 +130,20 @@ else
     --doc "$docs/performance.md" --command "$command_line  # bench/runtime/markers.py"
 fi
 
+# -- 2c. what generations cost: GCBench, allocation, the toylang suite, the write barrier --------------
+if [[ -x "$build_dir/bench/generations/bench_stores" ]]; then
+  step "generations on against off, and the write barrier (bench/generations/generations.py)"
+  if [[ $smoke -eq 1 ]]; then
+    python3 bench/generations/generations.py --build "$build_dir" --smoke \
+      --doc "$docs/performance.md" >/dev/null
+  else
+    python3 bench/generations/generations.py --build "$build_dir" --out "$data/generations.json" \
+      --doc "$docs/performance.md" --command "$command_line  # bench/generations/generations.py"
+  fi
+else
+  echo "bench.sh: note: no bench_stores in $build_dir (LLVM parts off?); its section is kept" >&2
+fi
+
 # -- 3. stack-map micro-benchmarks ------------------------------------------------------------------
 stackmaps_json=()
 stackmaps_cmd=""
@@ -166,6 +183,9 @@ if [[ $smoke -eq 1 ]]; then
   grep -q "Root-finding cost in minor collections" "$docs/roots-report.md"
   grep -q "Generations: quads" "$docs/performance.md"
   grep -q "Parallel marking: quads and GCBench" "$docs/performance.md"
+  if [[ -x "$build_dir/bench/generations/bench_stores" ]]; then
+    grep -q "Generations: what they cost where they cannot win" "$docs/performance.md"
+  fi
   step "bench-smoke passed (documents in the checkout untouched)"
 else
   step "done: docs/performance.md, docs/roots-report.md, docs/img/, bench/data/"

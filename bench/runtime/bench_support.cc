@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace mosaic::bench {
 namespace {
@@ -58,7 +59,15 @@ std::unique_ptr<Heap> MakeHeap(const HeapOptions& options) {
   // Smoke sizes allocate a few MiB: a small threshold makes them collect anyway, so the smoke
   // test checks results that lived through collections.
   if (smoke) adjusted.gc_min = size_t{256} << 10;
-  auto heap = Heap::Create(adjusted);
+  // MOSAIC_GC_OPTIONS on top, so that a script can run the same benchmark with other options
+  // (bench/generations/generations.py: generational=on against off).
+  auto with_environment = HeapOptions::FromEnvironment(adjusted);
+  if (!with_environment.ok()) {
+    std::fprintf(stderr, "bench_runtime: MOSAIC_GC_OPTIONS: %s\n",
+                 std::string(with_environment.status().message()).c_str());
+    std::exit(2);
+  }
+  auto heap = Heap::Create(*with_environment);
   if (!heap.ok()) {
     std::fprintf(stderr, "bench_runtime: cannot create a heap: %s\n",
                  heap.status().ToString().c_str());
