@@ -109,6 +109,7 @@ class JitEngine final : public Engine,
 
   EngineStats Stats() const override {
     EngineStats stats = stats_;
+    stats.outlined_procedures = pipeline_.outlined();
     stats.code_bytes = code_size_ != nullptr ? code_size_->code_bytes() : 0;
     if (jit_ != nullptr) {
       stats.code_cache_hits = jit_->code_cache_hits();

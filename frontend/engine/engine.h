@@ -48,7 +48,8 @@ struct EngineOptions {
   std::string jit_cache;
 };
 
-// What an engine did besides running code; all zero for the interpreter. Reported by
+// What an engine did besides running code; all zero for the interpreter but
+// outlined_procedures. Reported by
 // `toylang --gc-stats=json` next to the collector's statistics.
 struct EngineStats {
   uint64_t modules_compiled = 0;   // LLVM modules linked (JIT)
@@ -65,6 +66,8 @@ struct EngineStats {
   // Lambdas too big for the optimising back end, compiled at O0 instead (docs/design/jit.md,
   // "Compile time of huge functions").
   uint64_t huge_functions = 0;
+  // Procedures the shared pipeline made of huge expressions (frontend/expander/outline.h).
+  uint64_t outlined_procedures = 0;
 };
 
 class Engine {

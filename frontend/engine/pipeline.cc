@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "frontend/analysis/analysis.h"
 #include "frontend/expander/expander.h"
+#include "frontend/expander/outline.h"
 #include "frontend/reader/reader.h"
 
 namespace toylang {
@@ -33,6 +34,7 @@ absl::StatusOr<mosaic::Value> Pipeline::Eval(std::string_view source, std::strin
       try {
         Expander expander;
         CorePtr core = expander.ExpandToplevel(forms[next]);
+        outlined_ += OutlineHugeExpressions(core);  // compile time near linear in size
         code_.push_back(Analyze(*core, ids_));
       } catch (const Error& e) {
         analysis_error = absl::InvalidArgumentError(e.Format());

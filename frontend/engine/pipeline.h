@@ -84,11 +84,14 @@ class Pipeline {
   absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file);
   // The status of the last (exit n).
   int exit_code() const { return exit_code_; }
+  // Procedures made by outlining huge expressions (frontend/expander/outline.h), so far.
+  uint64_t outlined() const { return outlined_; }
 
  private:
   absl::StatusOr<mosaic::Value> Run(const AnalysedUnit& unit);
 
   UnitRunner& runner_;
+  uint64_t outlined_ = 0;
   // Numbers the nodes of every form this engine analyses (the keys of its side tables).
   ir::Numbering ids_;
   // Every form analysed so far, kept for the engine's life: closures point into the IR.

@@ -52,6 +52,11 @@ class InterpEngine final : public Engine, private UnitRunner {
   }
   std::string Write(mosaic::Value v) override { return WriteString(v); }
   int ExitCode() const override { return pipeline_.exit_code(); }
+  EngineStats Stats() const override {
+    EngineStats stats;
+    stats.outlined_procedures = pipeline_.outlined();
+    return stats;
+  }
   void RequestInterrupt() override { interp_->RequestInterrupt(); }
   mosaic::Heap& heap() override { return *heap_; }
 
