@@ -8,7 +8,8 @@ docs/roots-report.md.
 
 Engines: toylang's JIT with precise roots (jit-precise), the JIT with conservative roots
 (jit-conservative), the tree-walking interpreter (interp), and, when installed, Chez Scheme 9.5
-(chez, `scheme --script`) and Guile 3 (guile, `guile -s`). A peer that is missing is skipped with
+(chez, `scheme --optimize-level 2 --script`: safe code that checks types, like toylang) and
+Guile 3 (guile, `guile -s`). A peer that is missing is skipped with
 a note in the results. Guile and the two JIT engines compile each program once in an untimed
 warm-up run into a private cache in the harness's work directory (Guile's .go files under
 XDG_CACHE_HOME; toylang's code cache, --jit-cache=DIR), so their timed runs reuse that code;
@@ -187,7 +188,10 @@ class Suite:
                 v = version_of([exe, "--version"])
                 if v and v.startswith("9."):
                     chez_version = v
-                    self.engines["chez"] = {"command": [exe, "--script"], "kind": "peer",
+                    # Optimize level 2 is the highest at which Chez still checks types and
+                    # bounds (level 3 is unsafe), so it does what toylang does.
+                    self.engines["chez"] = {"command": [exe, "--optimize-level", "2",
+                                                        "--script"], "kind": "peer",
                                             "version": f"Chez Scheme {v}"}
                     break
         if chez_version is None:

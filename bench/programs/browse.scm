@@ -1,11 +1,12 @@
-;; browse: a symbolic database and a pattern matcher, in the spirit of Gabriel's browse
-;; (written from its description). 100 units have names made with string->symbol, and each
-;; is an association list holding four patterns and four data lists of symbols; patterns
-;; contain ? (any one element), * (any sequence) and (? name) variables that must match the
-;; same symbol wherever they occur (bindings kept in an association list, looked up with assq).
-;; Every pattern of every unit is matched against every data list of every unit, and a link
-;; graph between units (string keys, assoc and member) is walked two steps from each unit.
-;; bench-size rounds, the database rebuilt from a new seed every round.
+;; browse: a database of 100 symbolic units searched with a pattern matcher, in the spirit of
+;; Gabriel's browse (written from its description): symbols, eq?, assq, assoc and member on
+;; lists. The units' names are made with string->symbol, and each unit is an association list
+;; holding four patterns and four data lists of symbols; patterns contain ? (any one element),
+;; * (any sequence) and (? name) variables that must match the same symbol wherever they occur
+;; (bindings kept in an association list, looked up with assq). Every pattern of every unit is
+;; matched against every data list of every unit, and a link graph between units (string keys,
+;; assoc and member) is walked two steps from each unit. bench-size rounds, the database
+;; rebuilt from a new seed every round.
 ;; Checksum: the number of successful matches, bindings made and units reached.
 (define alphabet (vector 'a 'b 'c 'd 'e 'f))
 (define seed 0)

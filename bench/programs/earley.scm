@@ -1,10 +1,9 @@
-;; earley: an Earley chart parser (recogniser) for the ambiguous expression grammar
-;;   E -> E + E | E * E | ( E ) | n
-;; written from the algorithm's description. Items are (rule dot origin) lists, kept in one list
-;; per input position; adding an item first checks with member (equal? on lists) that it is
-;; new, and the predictor, scanner and completer walk the item lists with for-each and closures.
-;; Each round parses an expression of about 40 tokens such as n + n * ( n + n ) * n ...,
-;; different every round; bench-size rounds. Lists, member/equal?, memq and closures.
+;; earley: an Earley recogniser for the ambiguous grammar E -> E + E | E * E | ( E ) | n on
+;; inputs of about 40 tokens (n + n * ( n + n ) * n ..., different every round), written from
+;; the algorithm's description: lists of items, member/equal?, memq and closures. Items are
+;; (rule dot origin) lists, kept in one list per input position; adding an item first checks
+;; with member (equal? on lists) that it is new, and the predictor, scanner and completer walk
+;; the item lists with for-each and closures. bench-size rounds.
 ;; Checksum: the number of items in every chart, plus 1 for every accepted input.
 (define grammar ; rule = (lhs rhs ...), numbered by position
   '((s e) (e e + e) (e e * e) (e lp e rp) (e n)))

@@ -1,8 +1,9 @@
-;; higher-order: the built-in higher-order procedures with closures as arguments. Every round
-;; takes two lists of 200 fixnums and runs a pipeline of map (one and two lists), for-each with
-;; a closure that updates a captured accumulator, apply of + and max to whole lists, composed
-;; and curried closures made on the fly, a fold written with a procedure argument, and
-;; vector->list/list->vector round trips. bench-size rounds with data that depends on the round.
+;; higher-order: map (over one and two lists), for-each, apply, and composed and curried
+;; closures on lists of 200 fixnums: the built-in higher-order procedures calling closures.
+;; Every round takes two lists and runs a pipeline of map, for-each with a closure that updates
+;; a captured accumulator, apply of + and max to whole lists, closures made on the fly, a fold
+;; written with a procedure argument, and vector->list/list->vector round trips. bench-size
+;; rounds with data that depends on the round.
 ;; Checksum: a hash of every round's results.
 (define (compose f g) (lambda (x) (f (g x))))
 (define (curry2 f) (lambda (a) (lambda (b) (f a b))))

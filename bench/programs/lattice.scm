@@ -1,10 +1,11 @@
-;; lattice: higher-order code in the style of Gabriel's lattice, written from its description.
-;; A partial order is a list of elements and an order procedure. The monotone maps from a grid
-;; (the product order on pairs, 3 x 2 or 3 x 3) to a chain of 4 elements (the built-in <= as
-;; the order) are enumerated by backtracking, with the consistency test a closure applied to
-;; every earlier assignment; the maps, ordered pointwise (a closure over the chain's order),
-;; form a new partial order, whose comparable pairs are counted with a fold of folds. Nearly
-;; every call is of a procedure passed as an argument. bench-size rounds.
+;; lattice: enumerates the monotone maps from a small grid to a 4-element chain and counts the
+;; comparable pairs of the pointwise order on them, in the style of Gabriel's lattice (written
+;; from its description): nearly every call is of a procedure passed as an argument. A partial
+;; order is a list of elements and an order procedure. The maps from a grid (the product order
+;; on pairs, 3 x 2 or 3 x 3) to the chain (the built-in <= as its order) are enumerated by
+;; backtracking, with the consistency test a closure applied to every earlier assignment; the
+;; maps, ordered pointwise (a closure over the chain's order), form a new partial order, whose
+;; comparable pairs are counted with a fold of folds. bench-size rounds.
 ;; Checksum: the number of maps plus the number of comparable pairs, summed over the rounds.
 (define (make-poset elements leq) (cons elements leq))
 (define (poset-elements p) (car p))

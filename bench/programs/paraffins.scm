@@ -1,12 +1,11 @@
-;; paraffins: builds every paraffin (alkane isomer, CnH2n+2) with up to N carbons as a tree of
-;; lists, in the manner of the classic paraffins benchmark (written from its description).
-;; Radicals of each size are built from triples of smaller radicals taken in canonical order
-;; (vectors of lists, indexed by size); a paraffin is either two radicals of size n/2 joined by
-;; a bond or a carbon with four radicals each smaller than n/2. Allocation of many small lists.
-;; bench-size rounds, N cycling through 16, 17 and 18.
+;; paraffins: builds every paraffin (alkane isomer, CnH2n+2) with up to 16, 17 or 18 carbons as
+;; trees of lists, in the manner of the classic paraffins benchmark (written from its
+;; description): the allocation of many small lists, and vectors indexed by size. Radicals of
+;; each size are built from triples of smaller radicals taken in canonical order; a paraffin is
+;; either two radicals of size n/2 joined by a bond or a carbon with four radicals each smaller
+;; than n/2. bench-size rounds, the largest size N cycling through 16, 17 and 18.
 ;; Checksum: the number of paraffins built for every n from 1 to N, summed over the rounds
 ;; (1, 1, 1, 2, 3, 5, 9, 18, 35, 75, ... isomers: OEIS A000602).
-;; radicals: a vector, element k the vector of all radicals with k carbons (0 is hydrogen).
 (define (make-radicals limit)
   (let ((rads (make-vector (+ limit 1) #f)))
     (vector-set! rads 0 (vector 'h))

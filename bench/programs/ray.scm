@@ -1,7 +1,7 @@
-;; ray: a small ray tracer. A 64 x 48 image of five spheres over a plane-free background, one
-;; point light, diffuse shading and shadow rays, one reflection bounce; points, directions and
-;; colours are 3-element vectors of flonums made fresh by every vector operation, so this
-;; measures flonum arithmetic, sqrt and short-lived allocation. bench-size frames, the light
+;; ray: a small ray tracer (64 x 48 pixels, five spheres, shadows, one reflection) on
+;; 3-element vectors of flonums: flonum arithmetic, sqrt and short-lived allocation. One point
+;; light, diffuse shading and shadow rays, one reflection bounce; points, directions and
+;; colours are fresh vectors made by every vector operation. bench-size frames, the light
 ;; moving a little every frame.
 ;; Checksum: the sum over all frames of every pixel's brightness scaled to 0..255 (truncated).
 (define (v x y z) (vector x y z))

@@ -1,11 +1,11 @@
-;; triangl: peg solitaire on the 15-hole triangle, in the manner of Gabriel's triangl (written
-;; from its description). The board is a vector of 15 flags, the 36 legal jumps (from, over,
-;; to) are computed from the triangle's geometry into three vectors, and a depth-first search
-;; counts every sequence of jumps that leaves one peg. The work is cut into rounds: the
-;; openings are every sequence of four jumps from a board whose empty hole is 0, 1, 3 or 4
-;; (the other holes are mirror images), and round i searches every finish of the i-th opening
-;; (cycling through them); bench-size rounds. vector-ref and vector-set! on small vectors, do
-;; loops and recursion; no allocation during the search.
+;; triangl: counts every way to finish the 15-hole triangle peg solitaire from four-jump
+;; openings, one per round, in the manner of Gabriel's triangl (written from its description):
+;; small vectors, do loops and recursion, no allocation during the search. The board is a
+;; vector of 15 flags, the 36 legal jumps (from, over, to) are computed from the triangle's
+;; geometry into three vectors, and a depth-first search counts every sequence of jumps that
+;; leaves one peg. The openings are the 881 sequences of four jumps from a board whose empty
+;; hole is 0, 1, 3 or 4 (the other holes are mirror images); round i searches every finish of
+;; the i-th opening (cycling through them); bench-size rounds.
 ;; Checksum: the number of solutions plus the number of positions visited, over all rounds.
 (define (index row col) (+ (quotient (* row (+ row 1)) 2) col))
 (define (on-board? row col) (and (>= row 0) (<= row 4) (>= col 0) (<= col row)))

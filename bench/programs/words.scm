@@ -1,9 +1,11 @@
-;; words: string processing. Every round writes a text of 2,000 pseudo-random words (made of
-;; syllables by string-append, separated by spaces, every seventh capitalised with char-upcase
-;; and string-set! on a copy), splits it back into words by walking string->list and rebuilding
-;; each word with list->string, lower-cases them, sorts them with a list merge sort on string<?,
-;; counts the distinct words (string=?), and interns their three-letter prefixes with
-;; substring and string->symbol (counting distinct prefixes with memq). bench-size rounds.
+;; words: splits, lower-cases, sorts and counts 2,000 pseudo-random words per round:
+;; string-append, string->list/list->string, string<?, substring and string->symbol. Every round
+;; writes a text of words made of syllables (string-append; apply of string-append to join
+;; them, separated by spaces; every seventh capitalised with char-upcase and string-set! on a
+;; copy), splits it back into words by walking string->list and rebuilding each word with
+;; list->string, lower-cases them, sorts them with a list merge sort on string<?, counts the
+;; distinct words (string=?), and interns their three-letter prefixes with substring and
+;; string->symbol (counting distinct prefixes with memq). bench-size rounds.
 ;; Checksum: a hash of the distinct counts, the total length and the characters of the first
 ;; and last sorted words.
 (define syllables (vector "ka" "lo" "mi" "ne" "su" "ta" "ri" "vo" "qua" "zen" "ph" "e"))
