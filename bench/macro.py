@@ -21,6 +21,14 @@ run's output must equal the checksum in bench/programs/expected.tsv, which Guile
 (bench/programs/regen-expected.sh) — a wrong answer stops the run with status 1, so the smoke
 mode is also a test of every engine on every program.
 
+The interpreter is 10-50 times slower than Chez Scheme, so at full sizes (where Chez runs 1-3 s)
+it would take most of the run's time. In the full mode it therefore runs each program once, in
+the first repetition, at the smaller size of the interp column of sizes.tsv, and jit-precise
+runs once more at that same size beside it (its code cache warmed like the others), so that the
+report can give the interpreter's time over the JIT's on equal work. Every run records its
+bench-size; the report's other tables use only the runs at the full size. The smoke mode runs
+the interpreter like every other engine, at the smoke size, in every repetition.
+
 Each repetition runs every program once in every engine, the engines in a fresh random order for
 each program, so that load from other users of the machine spreads over all of them and ratios
 of medians from one run compare like with like. Times are whole-process wall-clock and CPU
@@ -245,7 +253,8 @@ class Suite:
 
     # -- the suite ---------------------------------------------------------------------------------
     def programs(self):
-        sizes = {row[0]: {"smoke": int(row[1]), "full": int(row[2])}
+        sizes = {row[0]: {"smoke": int(row[1]), "full": int(row[2]),
+                          "interp": int(row[3]) if len(row) > 3 else int(row[2])}
                  for row in read_tsv(os.path.join(PROGRAMS, "sizes.tsv"))}
         expected = {(row[0], int(row[1])): row[2]
                     for row in read_tsv(os.path.join(PROGRAMS, "expected.tsv"))}
@@ -259,14 +268,37 @@ class Suite:
         result = {}
         for name in chosen:
             size = sizes[name][self.mode]
-            if (name, size) not in expected:
-                raise BenchError(f"no expected checksum for {name} at size {size}: run "
-                                 "bench/programs/regen-expected.sh")
+            # The interpreter's size: smaller than the full size (see the module's comment).
+            interp_size = size if self.mode == "smoke" else sizes[name]["interp"]
+            for n in {size, interp_size}:
+                if (name, n) not in expected:
+                    raise BenchError(f"no expected checksum for {name} at size {n}: run "
+                                     "bench/programs/regen-expected.sh")
             source = os.path.join(PROGRAMS, f"{name}.scm")
             result[name] = {"size": size, "expected": expected[(name, size)],
+                            "interp_size": interp_size,
+                            "interp_expected": expected[(name, interp_size)],
                             "description": description(source),
-                            "path": self.prepare(source, size, name)}
+                            "path": self.prepare(source, size, name),
+                            "interp_path": self.prepare(source, interp_size, name)}
         return result
+
+    def tasks(self, p, rep):
+        """The runs of one program in one repetition: (engine, path, expected, size)."""
+        reduced = p["interp_size"] != p["size"]
+        out = []
+        for engine in self.engines:
+            if engine == "interp" and reduced:
+                continue
+            out.append((engine, p["path"], p["expected"], p["size"]))
+        if reduced and rep == 1:
+            if "interp" in self.engines:
+                out.append(("interp", p["interp_path"], p["interp_expected"], p["interp_size"]))
+            if "jit-precise" in self.engines:  # the interpreter's reference on equal work
+                out.append(("jit-precise", p["interp_path"], p["interp_expected"],
+                            p["interp_size"]))
+        random.shuffle(out)
+        return out
 
     def run_suite(self, programs, reps):
         runs = []
@@ -279,8 +311,11 @@ class Suite:
         if cached:
             # The same for toylang's code cache: the first run compiles and stores the code.
             for name, p in programs.items():
-                for engine in cached:
-                    record = self.run(engine, p["path"], p["expected"])
+                warm = [(e, p["path"], p["expected"]) for e in cached]
+                if p["interp_size"] != p["size"] and "jit-precise" in cached:
+                    warm.append(("jit-precise", p["interp_path"], p["interp_expected"]))
+                for engine, path, expected in warm:
+                    record = self.run(engine, path, expected)
                     if record["gc"].get("engine", {}).get("code_cache_misses", 0) == 0:
                         raise BenchError(f"{engine} warm-up of {name}: nothing was compiled; "
                                          "is the code cache directory shared with another run?")
@@ -288,18 +323,17 @@ class Suite:
                       "(untimed warm-up)")
         for rep in range(1, reps + 1):
             for name, p in programs.items():
-                order = list(self.engines)
-                random.shuffle(order)
                 line = []
-                for engine in order:
-                    record = self.run(engine, p["path"], p["expected"])
-                    record.update(program=name, rep=rep)
+                for engine, path, expected, size in self.tasks(p, rep):
+                    record = self.run(engine, path, expected)
+                    record.update(program=name, rep=rep, size=size)
                     if engine in CACHED_ENGINES and (
                             record["gc"].get("engine", {}).get("code_cache_misses", 0) != 0):
                         # Never wrong, only slower (a key that differs from the warm-up's).
                         self.note(f"{engine} {name}: a timed run missed the code cache")
                     runs.append(record)
-                    line.append(f"{engine} {record['wall_ns'] / 1e9:.2f}s")
+                    at = "" if size == p["size"] else f" (size {size})"
+                    line.append(f"{engine}{at} {record['wall_ns'] / 1e9:.2f}s")
                 self.note(f"rep {rep}/{reps} {name}: " + ", ".join(sorted(line)))
         return runs
 
@@ -430,7 +464,7 @@ def main():
     parser.add_argument("--toylang", required=True, help="the toylang binary")
     parser.add_argument("--out", required=True, help="where to write the results (JSON)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
-    parser.add_argument("--reps", type=int, help="repetitions (default 5; smoke 1)")
+    parser.add_argument("--reps", type=int, help="repetitions (default 3; smoke 1)")
     parser.add_argument("--startup-runs", type=int, help="start-up runs (default 20; smoke 3)")
     parser.add_argument("--roots-reps", type=int, help="roots-study repetitions (default 3)")
     parser.add_argument("--programs", help="comma-separated subset")
@@ -438,7 +472,7 @@ def main():
     parser.add_argument("--seed", type=int, help="random seed for the run order")
     parser.add_argument("--command", default=" ".join(sys.argv), help="recorded in the results")
     args = parser.parse_args()
-    reps = args.reps or (1 if args.smoke else 5)
+    reps = args.reps or (1 if args.smoke else 3)
     startup_runs = args.startup_runs or (3 if args.smoke else 20)
     roots_reps = args.roots_reps or (1 if args.smoke else 3)
     random.seed(args.seed)
@@ -463,7 +497,7 @@ def main():
         shutil.rmtree(suite.work, ignore_errors=True)
     info["load_average_end"] = os.getloadavg()
     for p in programs.values():
-        del p["path"]
+        del p["path"], p["interp_path"]
     results = {
         "mode": suite.mode,
         "command": args.command,

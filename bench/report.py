@@ -51,9 +51,22 @@ class Results:
         self.engines = [e for e in ENGINE_ORDER if e in data["engines"]]
         self.toylang = [e for e in self.engines if data["engines"][e]["kind"] == "toylang"]
         self.programs = list(data["programs"])
+        # Runs at the program's full (or smoke) size; in the full mode the interpreter runs at
+        # a smaller size (its interp_size), once, beside one jit-precise run at that size:
+        # those go into by_interp, for interp_ratio, and nowhere else.
         self.by = {}
+        self.by_interp = {}
         for r in data["runs"]:
-            self.by.setdefault((r["program"], r["engine"]), []).append(r)
+            info = data["programs"][r["program"]]
+            size = r.get("size", info["size"])
+            if size == info["size"]:
+                self.by.setdefault((r["program"], r["engine"]), []).append(r)
+            if size == info.get("interp_size", info["size"]):
+                self.by_interp.setdefault((r["program"], r["engine"]), []).append(r)
+        # The engines with runs at the full size (all of them, but the interpreter in the
+        # full mode): the columns of the suite's tables.
+        self.suite_engines = [e for e in self.engines
+                              if any((p, e) in self.by for p in self.programs)]
         self.startup = {}
         for r in data["startup"]:
             self.startup.setdefault((r["engine"], r["what"]), []).append(r)
@@ -98,6 +111,27 @@ class Results:
         for rep in sorted(set(ra) & set(rb)):
             per_rep.append(max(ra[rep] - sa, 1.0) / max(rb[rep] - sb, 1.0))
         return ta / tb, (min(per_rep), max(per_rep)) if per_rep else None
+
+    def interp_ratio(self, program):
+        """The interpreter's median time over the precise JIT's at the interpreter's size, and
+        the range of per-repetition ratios; (None, None) without both."""
+        a = self.by_interp.get((program, "interp"), [])
+        b = self.by_interp.get((program, "jit-precise"), [])
+        if not a or not b:
+            return None, None
+        ta = median([r["net_of_report_wall_ns"] for r in a])
+        tb = median([r["net_of_report_wall_ns"] for r in b])
+        ra = {r["rep"]: r["net_of_report_wall_ns"] for r in a}
+        rb = {r["rep"]: r["net_of_report_wall_ns"] for r in b}
+        per_rep = [ra[k] / rb[k] for k in sorted(set(ra) & set(rb))]
+        return ta / tb, (min(per_rep), max(per_rep)) if per_rep else None
+
+    def interp_times(self, program):
+        """(bench-size, median interpreter ms, median precise-JIT ms) at the interpreter's size."""
+        info = self.data["programs"][program]
+        t = lambda e: median([r["net_of_report_wall_ns"] / 1e6
+                              for r in self.by_interp.get((program, e), [])])
+        return info.get("interp_size", info["size"]), t("interp"), t("jit-precise")
 
     def gc(self, program, engine, field):
         """Median over the repetitions of one --gc-stats field (toylang engines)."""
@@ -207,6 +241,9 @@ def write_plot_data(res, datadir):
             row = [p]
             for e in ["jit-conservative", "interp", "chez", "guile"]:
                 t = res.time(p, e)
+                if e == "interp":  # at the interpreter's size, over the JIT at the same size
+                    row.append(fmt_dat(res.interp_ratio(p)[0]))
+                    continue
                 row.append(fmt_dat(t / base if t is not None and base else None))
             f.write(" ".join(row) + "\n")
     series = []

@@ -1,4 +1,4 @@
-;; nqueens-internal: every solution of the n-queens problem for n = 10, found row by row with
+;; nqueens-internal: every solution of the n-queens problem for n = 9, found row by row with
 ;; internal defines and named let loops inside the solving procedure (procedures that never
 ;; escape, the case closure optimisation is for), each solution kept as a fresh list of columns;
 ;; bench-size times. Checksum: the number of solutions found plus the sum of the first column of
@@ -28,6 +28,6 @@
 (define (run i acc)
   (if (= i 0)
       acc
-      (run (- i 1) (+ acc (score (queens 10))))))
+      (run (- i 1) (+ acc (score (queens 9))))))
 (display (run bench-size 0))
 (newline)
