@@ -92,7 +92,8 @@ def suite_markdown(res, img, data_note):
     out.append("### Times\n")
     out.append("Median whole-process wall-clock time in ms (start-up included), with the "
                "range over the repetitions. Every run's checksum was verified. Like Guile "
-               "(whose .go files an untimed first run compiles), the two JIT columns run with "
+               "(whose .go files are compiled, untimed, before the timed runs), the two JIT "
+               "columns run with "
                "toylang's code cache warmed by an untimed first run, so they link cached "
                "machine code; *JIT, precise, cold* (`--jit-cache=off`) compiles in every run, "
                "as a first run does.\n")
