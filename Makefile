@@ -37,7 +37,7 @@ sanitize-%: deps
 	@cmake --build build-$* -j $(JOBS)
 	@ctest --test-dir build-$* --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
-# The benchmark suite (bench/README.md). `make bench` measures for real (under 15 minutes on 2
+# The benchmark suite (bench/README.md). `make bench` measures for real (about 40 minutes on 2
 # cores, in its own Release tree) and rewrites docs/performance.md's generated sections,
 # docs/roots-report.md, docs/img/ and bench/data/. `make bench-smoke` runs every part on tiny
 # inputs in seconds, into a temporary directory (the committed documents stay as they are),

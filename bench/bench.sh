@@ -4,7 +4,7 @@
 #   bench/bench.sh [--smoke] [--build-dir DIR] [--jobs N] [--reps N] [--runtime-reps N]
 #                  [--no-peers] [--skip-build]
 #
-# Full run (under 15 minutes on 2 shared cores), in this order:
+# Full run (about 40 minutes on 2 shared cores, 30 of them the toylang suite), in this order:
 #   1. builds toylang, bench_runtime and bench_stackmaps in DIR (default build-bench, Release;
 #      configured if missing);
 #   2. bench/run.sh: the runtime micro-benchmarks (Google Benchmark, Mosaic beside malloc and
@@ -33,7 +33,7 @@ root=$(cd "$here/.." && pwd)
 smoke=0
 build_dir="$root/build-bench"
 jobs=2
-reps=5
+reps=3
 runtime_reps=3
 peers=()
 skip_build=0

@@ -8,10 +8,12 @@ docs/roots-report.md.
 
 Engines: toylang's JIT with precise roots (jit-precise), the JIT with conservative roots
 (jit-conservative), the tree-walking interpreter (interp), and, when installed, Chez Scheme 9.5
-(chez, `scheme --script`) and Guile 3 (guile, `guile -s`). A peer that is missing is skipped with
-a note in the results. Guile and the two JIT engines compile each program once in an untimed
-warm-up run into a private cache in the harness's work directory (Guile's .go files under
-XDG_CACHE_HOME; toylang's code cache, --jit-cache=DIR), so their timed runs reuse that code;
+(chez, `scheme --optimize-level 2 --script`: safe code that checks types, like toylang) and
+Guile 3 (guile, `guile -s`). A peer that is missing is skipped with
+a note in the results. Guile and the two JIT engines compile each program once, untimed, into a
+private cache in the harness's work directory (Guile's .go files under XDG_CACHE_HOME, written
+by compile-file; toylang's code cache, --jit-cache=DIR, filled by one untimed run), so their
+timed runs reuse that code;
 jit-cold (precise roots, --jit-cache=off) compiles in every run, as a user's first run does.
 
 Every program gets its size from the harness: a temporary copy starts with
@@ -19,6 +21,14 @@ Every program gets its size from the harness: a temporary copy starts with
 run's output must equal the checksum in bench/programs/expected.tsv, which Guile computed
 (bench/programs/regen-expected.sh) — a wrong answer stops the run with status 1, so the smoke
 mode is also a test of every engine on every program.
+
+The interpreter is 10-50 times slower than Chez Scheme, so at full sizes (where Chez runs 1-3 s)
+it would take most of the run's time. In the full mode it therefore runs each program once, in
+the first repetition, at the smaller size of the interp column of sizes.tsv, and jit-precise
+runs once more at that same size beside it (its code cache warmed like the others), so that the
+report can give the interpreter's time over the JIT's on equal work. Every run records its
+bench-size; the report's other tables use only the runs at the full size. The smoke mode runs
+the interpreter like every other engine, at the smoke size, in every repetition.
 
 Each repetition runs every program once in every engine, the engines in a fresh random order for
 each program, so that load from other users of the machine spreads over all of them and ratios
@@ -187,7 +197,10 @@ class Suite:
                 v = version_of([exe, "--version"])
                 if v and v.startswith("9."):
                     chez_version = v
-                    self.engines["chez"] = {"command": [exe, "--script"], "kind": "peer",
+                    # Optimize level 2 is the highest at which Chez still checks types and
+                    # bounds (level 3 is unsafe), so it does what toylang does.
+                    self.engines["chez"] = {"command": [exe, "--optimize-level", "2",
+                                                        "--script"], "kind": "peer",
                                             "version": f"Chez Scheme {v}"}
                     break
         if chez_version is None:
@@ -218,6 +231,9 @@ class Suite:
         status, out, err, wall, cpu, rss = run_once(cmd, env)
         if status != 0:
             raise BenchError(f"{engine} failed (status {status}) on {path}:\n{err[-3000:]}")
+        if engine == "guile" and ";;; compiling" in err:
+            # Never wrong, only slower: the warm-up's .go file was not used.
+            self.note(f"guile compiled {os.path.basename(path)} in a timed run")
         got = out.strip()
         if expected is not None and got != expected:
             raise BenchError(f"{engine} printed '{got[:200]}' for {os.path.basename(path)}; "
@@ -241,7 +257,8 @@ class Suite:
 
     # -- the suite ---------------------------------------------------------------------------------
     def programs(self):
-        sizes = {row[0]: {"smoke": int(row[1]), "full": int(row[2])}
+        sizes = {row[0]: {"smoke": int(row[1]), "full": int(row[2]),
+                          "interp": int(row[3]) if len(row) > 3 else int(row[2])}
                  for row in read_tsv(os.path.join(PROGRAMS, "sizes.tsv"))}
         expected = {(row[0], int(row[1])): row[2]
                     for row in read_tsv(os.path.join(PROGRAMS, "expected.tsv"))}
@@ -255,28 +272,65 @@ class Suite:
         result = {}
         for name in chosen:
             size = sizes[name][self.mode]
-            if (name, size) not in expected:
-                raise BenchError(f"no expected checksum for {name} at size {size}: run "
-                                 "bench/programs/regen-expected.sh")
+            # The interpreter's size: smaller than the full size (see the module's comment).
+            interp_size = size if self.mode == "smoke" else sizes[name]["interp"]
+            for n in {size, interp_size}:
+                if (name, n) not in expected:
+                    raise BenchError(f"no expected checksum for {name} at size {n}: run "
+                                     "bench/programs/regen-expected.sh")
             source = os.path.join(PROGRAMS, f"{name}.scm")
             result[name] = {"size": size, "expected": expected[(name, size)],
+                            "interp_size": interp_size,
+                            "interp_expected": expected[(name, interp_size)],
                             "description": description(source),
-                            "path": self.prepare(source, size, name)}
+                            "path": self.prepare(source, size, name),
+                            "interp_path": self.prepare(source, interp_size, name)}
         return result
+
+    def tasks(self, p, rep):
+        """The runs of one program in one repetition: (engine, path, expected, size)."""
+        reduced = p["interp_size"] != p["size"]
+        out = []
+        for engine in self.engines:
+            if engine == "interp" and reduced:
+                continue
+            out.append((engine, p["path"], p["expected"], p["size"]))
+        if reduced and rep == 1:
+            if "interp" in self.engines:
+                out.append(("interp", p["interp_path"], p["interp_expected"], p["interp_size"]))
+            if "jit-precise" in self.engines:  # the interpreter's reference on equal work
+                out.append(("jit-precise", p["interp_path"], p["interp_expected"],
+                            p["interp_size"]))
+        random.shuffle(out)
+        return out
+
+    def guile_compile(self, path):
+        """Compiles path into Guile's cache, where `guile -s path` will look for it."""
+        code = f"(use-modules (system base compile)) (compile-file {json.dumps(path)})"
+        status, _, err, _, _, _ = run_once([self.engines["guile"]["command"][0], "-c", code],
+                                           self.guile_env)
+        if status != 0:
+            raise BenchError(f"guile could not compile {path}:\n{err[-2000:]}")
 
     def run_suite(self, programs, reps):
         runs = []
         if "guile" in self.engines:
-            # Guile compiles a file the first time it runs it; that run is not timed.
-            for name, p in programs.items():
-                self.run("guile", p["path"], p["expected"])
+            # Guile compiles a file the first time it runs it. compile-file writes the .go file
+            # where that automatic compilation would (compiled-file-name), so the timed runs
+            # load it, and the warm-up costs a compilation instead of a whole run (Guile takes
+            # minutes over the suite at the full sizes).
+            for p in programs.values():
+                self.guile_compile(p["path"])
             self.note("guile: compiled every program (untimed warm-up)")
         cached = [e for e in CACHED_ENGINES if e in self.engines]
         if cached:
             # The same for toylang's code cache: the first run compiles and stores the code.
             for name, p in programs.items():
-                for engine in cached:
-                    record = self.run(engine, p["path"], p["expected"])
+                warm = [(e, p["path"], p["expected"]) for e in cached]
+                if p["interp_size"] != p["size"] and "jit-precise" in cached:
+                    warm.append(("jit-precise", p["interp_path"], p["interp_expected"]))
+                for engine, path, expected in warm:
+                    record = self.run(engine, path, expected)
                     if record["gc"].get("engine", {}).get("code_cache_misses", 0) == 0:
                         raise BenchError(f"{engine} warm-up of {name}: nothing was compiled; "
                                          "is the code cache directory shared with another run?")
@@ -284,18 +338,17 @@ class Suite:
                       "(untimed warm-up)")
         for rep in range(1, reps + 1):
             for name, p in programs.items():
-                order = list(self.engines)
-                random.shuffle(order)
                 line = []
-                for engine in order:
-                    record = self.run(engine, p["path"], p["expected"])
-                    record.update(program=name, rep=rep)
+                for engine, path, expected, size in self.tasks(p, rep):
+                    record = self.run(engine, path, expected)
+                    record.update(program=name, rep=rep, size=size)
                     if engine in CACHED_ENGINES and (
                             record["gc"].get("engine", {}).get("code_cache_misses", 0) != 0):
                         # Never wrong, only slower (a key that differs from the warm-up's).
                         self.note(f"{engine} {name}: a timed run missed the code cache")
                     runs.append(record)
-                    line.append(f"{engine} {record['wall_ns'] / 1e9:.2f}s")
+                    at = "" if size == p["size"] else f" (size {size})"
+                    line.append(f"{engine}{at} {record['wall_ns'] / 1e9:.2f}s")
                 self.note(f"rep {rep}/{reps} {name}: " + ", ".join(sorted(line)))
         return runs
 
@@ -303,6 +356,8 @@ class Suite:
         """Empty program in every engine (for net times) and `toylang -e 1`, interleaved."""
         empty = os.path.join(self.work, "empty.scm")
         open(empty, "w").close()
+        if "guile" in self.engines:
+            self.guile_compile(empty)
         runs = []
         toylang_engines = [e for e in self.engines if self.engines[e]["kind"] == "toylang"]
         for engine in CACHED_ENGINES:  # untimed: `-e 1` compiled into the code cache
@@ -426,7 +481,7 @@ def main():
     parser.add_argument("--toylang", required=True, help="the toylang binary")
     parser.add_argument("--out", required=True, help="where to write the results (JSON)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
-    parser.add_argument("--reps", type=int, help="repetitions (default 5; smoke 1)")
+    parser.add_argument("--reps", type=int, help="repetitions (default 3; smoke 1)")
     parser.add_argument("--startup-runs", type=int, help="start-up runs (default 20; smoke 3)")
     parser.add_argument("--roots-reps", type=int, help="roots-study repetitions (default 3)")
     parser.add_argument("--programs", help="comma-separated subset")
@@ -434,7 +489,7 @@ def main():
     parser.add_argument("--seed", type=int, help="random seed for the run order")
     parser.add_argument("--command", default=" ".join(sys.argv), help="recorded in the results")
     args = parser.parse_args()
-    reps = args.reps or (1 if args.smoke else 5)
+    reps = args.reps or (1 if args.smoke else 3)
     startup_runs = args.startup_runs or (3 if args.smoke else 20)
     roots_reps = args.roots_reps or (1 if args.smoke else 3)
     random.seed(args.seed)
@@ -459,7 +514,7 @@ def main():
         shutil.rmtree(suite.work, ignore_errors=True)
     info["load_average_end"] = os.getloadavg()
     for p in programs.values():
-        del p["path"]
+        del p["path"], p["interp_path"]
     results = {
         "mode": suite.mode,
         "command": args.command,

@@ -51,9 +51,22 @@ class Results:
         self.engines = [e for e in ENGINE_ORDER if e in data["engines"]]
         self.toylang = [e for e in self.engines if data["engines"][e]["kind"] == "toylang"]
         self.programs = list(data["programs"])
+        # Runs at the program's full (or smoke) size; in the full mode the interpreter runs at
+        # a smaller size (its interp_size), once, beside one jit-precise run at that size:
+        # those go into by_interp, for interp_ratio, and nowhere else.
         self.by = {}
+        self.by_interp = {}
         for r in data["runs"]:
-            self.by.setdefault((r["program"], r["engine"]), []).append(r)
+            info = data["programs"][r["program"]]
+            size = r.get("size", info["size"])
+            if size == info["size"]:
+                self.by.setdefault((r["program"], r["engine"]), []).append(r)
+            if size == info.get("interp_size", info["size"]):
+                self.by_interp.setdefault((r["program"], r["engine"]), []).append(r)
+        # The engines with runs at the full size (all of them, but the interpreter in the
+        # full mode): the columns of the suite's tables.
+        self.suite_engines = [e for e in self.engines
+                              if any((p, e) in self.by for p in self.programs)]
         self.startup = {}
         for r in data["startup"]:
             self.startup.setdefault((r["engine"], r["what"]), []).append(r)
@@ -99,6 +112,27 @@ class Results:
             per_rep.append(max(ra[rep] - sa, 1.0) / max(rb[rep] - sb, 1.0))
         return ta / tb, (min(per_rep), max(per_rep)) if per_rep else None
 
+    def interp_ratio(self, program):
+        """The interpreter's median time over the precise JIT's at the interpreter's size, and
+        the range of per-repetition ratios; (None, None) without both."""
+        a = self.by_interp.get((program, "interp"), [])
+        b = self.by_interp.get((program, "jit-precise"), [])
+        if not a or not b:
+            return None, None
+        ta = median([r["net_of_report_wall_ns"] for r in a])
+        tb = median([r["net_of_report_wall_ns"] for r in b])
+        ra = {r["rep"]: r["net_of_report_wall_ns"] for r in a}
+        rb = {r["rep"]: r["net_of_report_wall_ns"] for r in b}
+        per_rep = [ra[k] / rb[k] for k in sorted(set(ra) & set(rb))]
+        return ta / tb, (min(per_rep), max(per_rep)) if per_rep else None
+
+    def interp_times(self, program):
+        """(bench-size, median interpreter ms, median precise-JIT ms) at the interpreter's size."""
+        info = self.data["programs"][program]
+        t = lambda e: median([r["net_of_report_wall_ns"] / 1e6
+                              for r in self.by_interp.get((program, e), [])])
+        return info.get("interp_size", info["size"]), t("interp"), t("jit-precise")
+
     def gc(self, program, engine, field):
         """Median over the repetitions of one --gc-stats field (toylang engines)."""
         values = [r["gc"][field] for r in self.by.get((program, engine), []) if "gc" in r]
@@ -116,10 +150,11 @@ class Results:
             out.extend(r.get("gc", {}).get("pauses_ns", []))
         return out
 
-    def mean_live(self, program, engine):
-        """Median over repetitions of the mean live bytes after the run's collections."""
+    def mean_live(self, program, engine, at_interp_size=False):
+        """Median over repetitions of the mean live bytes after the run's collections (with
+        at_interp_size, of the runs at the interpreter's size)."""
         means = []
-        for r in self.by.get((program, engine), []):
+        for r in (self.by_interp if at_interp_size else self.by).get((program, engine), []):
             live = r.get("gc", {}).get("live_after_gc_bytes", [])
             if live:
                 means.append(sum(live) / len(live))
@@ -207,6 +242,9 @@ def write_plot_data(res, datadir):
             row = [p]
             for e in ["jit-conservative", "interp", "chez", "guile"]:
                 t = res.time(p, e)
+                if e == "interp":  # at the interpreter's size, over the JIT at the same size
+                    row.append(fmt_dat(res.interp_ratio(p)[0]))
+                    continue
                 row.append(fmt_dat(t / base if t is not None and base else None))
             f.write(" ".join(row) + "\n")
     series = []
@@ -240,10 +278,16 @@ def write_plot_data(res, datadir):
                               for e in ["jit-precise", "jit-conservative", "interp"]]
             f.write(" ".join(row) + "\n")
     with open(os.path.join(datadir, "live.dat"), "w") as f:
-        f.write("program jit-precise jit-conservative interp\n")
+        # In the full mode the interpreter ran at smaller sizes only: its bars are those runs',
+        # and the legend says so.
+        reduced = "interp" not in res.suite_engines
+        f.write("program jit-precise jit-conservative "
+                + ('"interp (at its smaller size)"' if reduced else "interp") + "\n")
         for p in res.programs:
-            row = [p] + [fmt_dat(res.mean_live(p, e) / 1048576 if res.mean_live(p, e) else None)
-                         for e in ["jit-precise", "jit-conservative", "interp"]]
+            row = [p]
+            for e in ["jit-precise", "jit-conservative", "interp"]:
+                live = res.mean_live(p, e, at_interp_size=(e == "interp" and reduced))
+                row.append(fmt_dat(live / 1048576 if live else None))
             f.write(" ".join(row) + "\n")
     return {"pause_series": " ".join(series)}
 

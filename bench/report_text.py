@@ -92,23 +92,26 @@ def suite_markdown(res, img, data_note):
     out.append("### Times\n")
     out.append("Median whole-process wall-clock time in ms (start-up included), with the "
                "range over the repetitions. Every run's checksum was verified. Like Guile "
-               "(whose .go files an untimed first run compiles), the two JIT columns run with "
+               "(whose .go files are compiled, untimed, before the timed runs), the two JIT "
+               "columns run with "
                "toylang's code cache warmed by an untimed first run, so they link cached "
                "machine code; *JIT, precise, cold* (`--jit-cache=off`) compiles in every run, "
                "as a first run does.\n")
-    t = header(["program"] + [ENGINE_LABEL[e] for e in res.engines])
+    t = header(["program"] + [ENGINE_LABEL[e] for e in res.suite_engines])
     for p in res.programs:
         cells = [f"`{p}`"]
-        for e in res.engines:
+        for e in res.suite_engines:
             lo, hi = res.spread(p, e)
             cells.append(f"{f(res.time(p, e))} ({f(lo)}–{f(hi)})" if lo is not None else "n/a")
         t += row(cells)
-    cells = ["start-up (empty program)"] + [f(res.startup_ms(e)) for e in res.engines]
+    cells = ["start-up (empty program)"] + [f(res.startup_ms(e)) for e in res.suite_engines]
     t += row(cells)
     out.append(t)
     out.append(f"![time ratio per program and engine]({img}/time-ratio.svg)\n")
     out.append("Time of each engine over the JIT with precise roots (log scale; below 1 is "
-               "faster than the JIT).\n")
+               "faster than the JIT); the interpreter's bar compares it with the JIT at the "
+               "interpreter's size (below).\n")
+    out.append(interp_markdown(res))
 
     # -- issue 6's targets
     out.append("### The JIT against Chez Scheme and Guile\n")
@@ -223,17 +226,46 @@ def suite_markdown(res, img, data_note):
                "over the repetitions; the start-up row is an empty program. toylang's baseline "
                "includes the LLVM libraries linked into the one binary (whichever engine runs) "
                "and the heap's first blocks.\n")
-    t = header(["program"] + [ENGINE_LABEL[e] for e in res.engines])
+    t = header(["program"] + [ENGINE_LABEL[e] for e in res.suite_engines])
     for p in res.programs:
-        t += row([f"`{p}`"] + [mib(res.maxrss(p, e)) for e in res.engines])
+        t += row([f"`{p}`"] + [mib(res.maxrss(p, e)) for e in res.suite_engines])
     t += row(["start-up (empty program)"] +
-             [mib(res.startup_maxrss(e)) for e in res.engines])
+             [mib(res.startup_maxrss(e)) for e in res.suite_engines])
     out.append(t)
 
     # -- compilation
     out.append(compile_markdown(res))
     out.append("The precise-versus-conservative comparison (root-finding cost by stack depth, "
                "retention, whole-program cost) is in [roots-report.md](roots-report.md).\n")
+    return "\n".join(out)
+
+
+def interp_markdown(res):
+    """The interpreter against the JIT at the interpreter's sizes (smaller than the full sizes
+    in the full mode: bench/macro.py)."""
+    if "interp" not in res.engines or "jit-precise" not in res.engines:
+        return ""
+    reduced = any(res.data["programs"][p].get("interp_size", res.data["programs"][p]["size"])
+                  != res.data["programs"][p]["size"] for p in res.programs)
+    out = ["#### The interpreter\n"]
+    if reduced:
+        out.append("The tree-walking interpreter (`--engine=interp`) runs each program once, at "
+                   "a smaller bench-size than the others (the `interp` column of "
+                   "`bench/programs/sizes.tsv`; at the full sizes it alone would take most of "
+                   "the run), beside one run of the JIT with precise roots at that same size. "
+                   "Whole-process wall-clock times in ms.\n")
+    else:
+        out.append("The tree-walking interpreter (`--engine=interp`) against the JIT with precise "
+                   "roots at the same sizes: medians of whole-process wall-clock times in ms.\n")
+    t = header(["program", "bench-size", "interpreter", "JIT, precise", "interpreter / JIT"])
+    ratios = []
+    for p in res.programs:
+        size, ti, tj = res.interp_times(p)
+        r, _ = res.interp_ratio(p)
+        ratios.append(r)
+        t += row([f"`{p}`", f"{size:,}", f(ti), f(tj), fx(r)])
+    t += row(["**geometric mean**", "", "", "", f"**{fx(geomean(ratios))}**"])
+    out.append(t)
     return "\n".join(out)
 
 

@@ -1,0 +1,61 @@
+;; mini-eval: a small interpreter for a Scheme subset, written in Scheme: quote, if, lambda,
+;; let, begin, set! and calls; environments are lists of association-list frames (lookup with
+;; assq), procedures are tagged lists, primitives are the host's procedures called through
+;; apply. It runs an interpreted program (fib, tak on a list-building variant, and a map over
+;; a list with an interpreted closure) bench-size times. Symbol dispatch with eq?, assq,
+;; apply and many short-lived lists.
+;; Checksum: the sum of the interpreted program's results.
+(define (lookup var env)
+  (if (null? env)
+      (error "unbound" var)
+      (let ((b (assq var (car env))))
+        (if b b (lookup var (cdr env))))))
+(define (extend params args env)
+  (let loop ((ps params) (as args) (frame '()))
+    (if (null? ps) (cons frame env) (loop (cdr ps) (cdr as) (cons (cons (car ps) (car as)) frame)))))
+(define (ev x env)
+  (cond ((symbol? x) (cdr (lookup x env)))
+        ((not (pair? x)) x)
+        (else
+         (let ((op (car x)))
+           (cond ((eq? op 'quote) (cadr x))
+                 ((eq? op 'if) (if (ev (cadr x) env) (ev (caddr x) env) (ev (cadddr x) env)))
+                 ((eq? op 'lambda) (list 'closure (cadr x) (cddr x) env))
+                 ((eq? op 'let)
+                  (ev-body (cddr x)
+                           (extend (map car (cadr x))
+                                   (map (lambda (b) (ev (cadr b) env)) (cadr x))
+                                   env)))
+                 ((eq? op 'begin) (ev-body (cdr x) env))
+                 ((eq? op 'set!) (set-cdr! (lookup (cadr x) env) (ev (caddr x) env)))
+                 (else (ap (ev op env) (map (lambda (a) (ev a env)) (cdr x)))))))))
+(define (ev-body body env)
+  (if (null? (cdr body)) (ev (car body) env) (begin (ev (car body) env) (ev-body (cdr body) env))))
+(define (ap f args)
+  (if (and (pair? f) (eq? (car f) 'closure))
+      (ev-body (caddr f) (extend (cadr f) args (cadddr f)))
+      (apply f args)))
+(define global
+  (list (list (cons '+ +) (cons '- -) (cons '* *) (cons '< <) (cons '= =)
+              (cons 'car car) (cons 'cdr cdr) (cons 'cons cons) (cons 'null? null?)
+              (cons 'fib #f) (cons 'listn #f) (cons 'shorter? #f) (cons 'mas #f)
+              (cons 'map1 #f))))
+(define program
+  '(begin
+     (set! fib (lambda (n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))))
+     (set! listn (lambda (n) (if (= n 0) '() (cons n (listn (- n 1))))))
+     (set! shorter? (lambda (x y) (if (null? y) #f (if (null? x) #t (shorter? (cdr x) (cdr y))))))
+     (set! mas (lambda (x y z)
+                 (if (shorter? y x)
+                     (mas (mas (cdr x) y z) (mas (cdr y) z x) (mas (cdr z) x y))
+                     z)))
+     (set! map1 (lambda (f l) (if (null? l) '() (cons (f (car l)) (map1 f (cdr l))))))
+     (let ((k 3))
+       (+ (fib 16)
+          (car (mas (listn 12) (listn 8) (listn 4)))
+          (let ((squares (map1 (lambda (x) (* x (+ x k))) (listn 30))))
+            (car squares))))))
+(define (run i acc)
+  (if (= i 0) acc (run (- i 1) (+ acc (ev program global)))))
+(display (run bench-size 0))
+(newline)

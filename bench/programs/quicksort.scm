@@ -1,0 +1,56 @@
+;; quicksort: sorts a vector of 20,000 pseudo-random fixnums in place with a recursive quicksort
+;; (median-of-three pivot, Hoare partition) that takes the comparison as an argument: rounds
+;; alternate between passing the built-in < itself and a lambda, so every comparison is a call
+;; of a procedure the sort does not know. bench-size rounds, new data every round.
+;; Checksum: a position-weighted hash of a sample of every sorted vector, plus 1 for every
+;; vector that is in order.
+(define (fill-random! v seed)
+  (let ((n (vector-length v)))
+    (let loop ((i 0) (x seed))
+      (when (< i n)
+        (let ((next (modulo (+ (* x 1103515245) 12345) 2147483648)))
+          (vector-set! v i (quotient next 65536))
+          (loop (+ i 1) next))))))
+(define (swap! v i j)
+  (let ((t (vector-ref v i)))
+    (vector-set! v i (vector-ref v j))
+    (vector-set! v j t)))
+(define (quicksort! v less?)
+  (define (median3! lo hi)
+    (let ((mid (quotient (+ lo hi) 2)))
+      (when (less? (vector-ref v mid) (vector-ref v lo)) (swap! v mid lo))
+      (when (less? (vector-ref v hi) (vector-ref v lo)) (swap! v hi lo))
+      (when (less? (vector-ref v hi) (vector-ref v mid)) (swap! v hi mid))
+      (vector-ref v mid)))
+  (define (partition lo hi pivot)
+    (let loop ((i lo) (j hi))
+      (let ((i (let up ((i i)) (if (less? (vector-ref v i) pivot) (up (+ i 1)) i)))
+            (j (let down ((j j)) (if (less? pivot (vector-ref v j)) (down (- j 1)) j))))
+        (if (>= i j)
+            j
+            (begin (swap! v i j) (loop (+ i 1) (- j 1)))))))
+  (define (sort lo hi)
+    (when (< lo hi)
+      (let ((p (partition lo hi (median3! lo hi))))
+        (sort lo p)
+        (sort (+ p 1) hi))))
+  (sort 0 (- (vector-length v) 1)))
+(define (sorted? v)
+  (let loop ((i 1))
+    (or (>= i (vector-length v))
+        (and (<= (vector-ref v (- i 1)) (vector-ref v i)) (loop (+ i 1))))))
+(define (hash-sample v h)
+  (let loop ((i 0) (h h))
+    (if (>= i (vector-length v))
+        h
+        (loop (+ i 97) (modulo (+ (* h 31) (* (+ i 1) (vector-ref v i))) 1000000007)))))
+(define v (make-vector 20000 0))
+(define (run r acc)
+  (if (= r 0)
+      acc
+      (begin
+        (fill-random! v r)
+        (quicksort! v (if (even? r) < (lambda (a b) (< a b))))
+        (run (- r 1) (+ (hash-sample v acc) (if (sorted? v) 1 0))))))
+(display (run bench-size 0))
+(newline)
