@@ -137,8 +137,9 @@ if [[ -x "$build_dir/bench/generations/bench_stores" ]]; then
     python3 bench/generations/generations.py --build "$build_dir" --smoke \
       --doc "$docs/performance.md" >/dev/null
   else
-    python3 bench/generations/generations.py --build "$build_dir" --out "$data/generations.json" \
-      --doc "$docs/performance.md" --command "$command_line  # bench/generations/generations.py"
+    python3 bench/generations/generations.py --build "$build_dir" --suite-reps 2 \
+      --out "$data/generations.json" --doc "$docs/performance.md" \
+      --command "$command_line  # bench/generations/generations.py --suite-reps 2"
   fi
 else
   echo "bench.sh: note: no bench_stores in $build_dir (LLVM parts off?); its section is kept" >&2

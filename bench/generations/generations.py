@@ -140,7 +140,7 @@ def alloc(build, reps, smoke):
 
 
 # -- the toylang suite --------------------------------------------------------------------------------
-def suite(build, reps, smoke, work):
+def suite(build, reps, smoke, work, only=None):
     toylang = os.path.join(build, "examples/toylang/toylang")
     mode = 1 if smoke else 2
     sizes = {row[0]: int(row[mode]) for row in read_tsv(os.path.join(PROGRAMS, "sizes.tsv"))}
@@ -165,6 +165,8 @@ def suite(build, reps, smoke, work):
         startup[config] = med([toy(config, empty)[2] for _ in range(5)])
     rows, runs = [], {}
     for name in sorted(sizes):
+        if only and name not in only:
+            continue
         size = sizes[name]
         want = expected.get((name, size))
         if want is None:
@@ -172,8 +174,7 @@ def suite(build, reps, smoke, work):
         path = os.path.join(work, f"{name}.scm")
         with open(os.path.join(PROGRAMS, f"{name}.scm")) as f, open(path, "w") as out:
             out.write(f"(define bench-size {size})\n" + f.read())
-        for config in ("off", "on"):
-            toy(config, path)  # compile into the cache, untimed
+        toy("off", path)  # compile into the code cache (shared: the code is the same), untimed
 
         def run(config):
             got, wall, cpu = toy(config, path)
@@ -194,7 +195,7 @@ def suite(build, reps, smoke, work):
         })
         print(f"generations: {name}: off {rows[-1]['off_ms']:.0f} ms, on {rows[-1]['on_ms']:.0f} ms",
               file=sys.stderr)
-    return {"runs": runs, "startup_cpu_ns": startup, "rows": rows}
+    return {"runs": runs, "startup_cpu_ns": startup, "rows": rows, "reps": reps}
 
 
 # -- the write barrier ---------------------------------------------------------------------------------
@@ -257,7 +258,8 @@ def report(results, reps, command):
         "### Generations: what they cost where they cannot win",
         "",
         "Each row runs the same work with `generational=off` and `=on`, as separate processes "
-        f"alternating in random order, {reps} repetitions; medians. CPU time is the headline "
+        f"alternating in random order, {reps} repetitions ({results['suite']['reps']} for the "
+        "toylang suite, whose programs run 1-3 s each); medians. CPU time is the headline "
         "(GCBench and allocation: measured in the process around the work; the toylang suite: "
         "user + system from wait4, less the start-up of an empty program in the same "
         "configuration), wall time beside it. The suite runs at full size in the JIT with "
@@ -318,6 +320,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", required=True, help="a build tree with toylang and the benchmarks")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--suite-reps", type=int, help="repetitions for the toylang suite "
+                    "(default: --reps; its programs run 1-3 s each at full size)")
+    ap.add_argument("--programs", help="only these suite programs (comma-separated)")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one repetition")
     ap.add_argument("--out")
     ap.add_argument("--doc")
@@ -328,7 +333,8 @@ def main():
         results = {
             "gcbench": gcbench(a.build, reps, a.smoke),
             "alloc": alloc(a.build, reps, a.smoke),
-            "suite": suite(a.build, reps, a.smoke, work),
+            "suite": suite(a.build, 1 if a.smoke else (a.suite_reps or reps), a.smoke, work,
+                           a.programs.split(",") if a.programs else None),
             "stores": stores(a.build, reps, a.smoke, work),
         }
     text = report(results, reps, a.command)
