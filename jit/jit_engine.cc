@@ -177,7 +177,7 @@ class JitEngine final : public Engine,
       p.min_args = p.min32 = lambda.min_args();
       p.max_args = p.max32 = lambda.max_args();
       p.lambda = &lambda;
-      proc_of_[lambda.id] = proc = &p;
+      proc_of_.Set(lambda.id, proc = &p);
     }
     return proc;
   }
@@ -187,7 +187,7 @@ class JitEngine final : public Engine,
       slot = &constants_.emplace_back(Value::False());
       heap_->AddGlobalRoot(slot);
       *slot = DatumToValue(*c.datum);
-      constant_slot_of_[c.id] = slot;
+      constant_slot_of_.Set(c.id, slot);
     }
     return slot;
   }

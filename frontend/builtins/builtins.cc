@@ -14,6 +14,13 @@
 
 namespace toylang {
 
+namespace {
+thread_local mosaic::Value tls_callee;
+}  // namespace
+
+mosaic::Value CallContext::callee() const { return tls_callee; }
+void CallContext::set_callee(mosaic::Value primitive) { tls_callee = primitive; }
+
 namespace builtins_internal {
 
 std::string Quote(Value v) { return WriteStringLimited(v, kMaxValueChars); }

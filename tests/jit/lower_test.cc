@@ -30,11 +30,12 @@ namespace {
 class FakeEnv : public LowerEnv {
  public:
   JitProc* ProcFor(const ir::Lambda& lambda) override {
-    JitProc*& proc = proc_of_[lambda.id];
+    JitProc* proc = proc_of_.Find(lambda.id);
     if (proc == nullptr) {
       proc = &procs_.emplace_back();
       proc->min32 = proc->min_args = lambda.min_args();
       proc->max32 = proc->max_args = lambda.max_args();
+      proc_of_.Set(lambda.id, proc);
     }
     return proc;
   }
