@@ -46,6 +46,14 @@ class InterpEngine final : public Engine, private UnitRunner {
     return std::unique_ptr<Engine>(std::move(engine));
   }
 
+  // The program's threads stop first: they run on the interpreter and the IR.
+  ~InterpEngine() override { StopThreads(); }
+  void StopThreads() override {
+    if (thread_ != nullptr && interp_ != nullptr) {
+      thread_->threads().Shutdown([this] { interp_->RequestInterrupt(); });
+    }
+  }
+
   absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file) override {
     interp_->ClearInterrupt();
     return pipeline_.Eval(source, file);
