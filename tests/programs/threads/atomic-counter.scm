@@ -1,3 +1,4 @@
+; stress: stress=200,verify=1
 ; A counter incremented with compare-and-set from 4 threads gives the exact total; a global
 ; incremented under a mutex from 4 threads too. Atomic boxes compare with eq?.
 (define counter (make-atomic-box 0))

@@ -1,4 +1,5 @@
 ; flags: --gc-options=watchdog-ms=20000,watchdog-action=abort
+; stress: stress=10,verify=1
 ; Threads blocked in a mutex wait, a condition-variable wait, a join and a sleep are in native
 ; regions: collections do not wait for them (the watchdog would stop the process).
 (define m (make-mutex))
