@@ -105,6 +105,8 @@ class JitEngine final : public Engine,
   }
 
   absl::StatusOr<Value> Eval(std::string_view source, std::string_view file) override {
+    // An interrupt stops every thread: let the last of them see it before it is cleared.
+    if (interrupt_.load(std::memory_order_relaxed) != 0) thread_->threads().AwaitAllEnded();
     interrupt_.store(0, std::memory_order_relaxed);
     tls_jit_state.current_site = nullptr;  // an error may have left it set
     return pipeline_.Eval(source, file);

@@ -592,6 +592,16 @@ ThreadSystem::~ThreadSystem() {
 
 ThreadSystem* ThreadSystem::Current() { return tls_system; }
 
+void ThreadSystem::AwaitAllEnded() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_ == 0) return;
+  }
+  mosaic::NativeScope native;  // the threads may collect while this one waits
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return running_ == 0; });
+}
+
 int ThreadSystem::RunningForTesting() {
   std::lock_guard<std::mutex> lock(mu_);
   return running_;

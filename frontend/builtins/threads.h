@@ -53,6 +53,11 @@ class ThreadSystem {
   // until every one has unregistered from the heap. On the engine thread; idempotent.
   void Shutdown(const std::function<void()>& interrupt);
 
+  // After an interrupt: waits, in a native region, until every thread the program started has
+  // ended (each stops at its next poll or wait, and they all do). An engine calls it before it
+  // clears a pending interrupt at the start of Eval, so that no thread misses the interrupt.
+  void AwaitAllEnded();
+
   // Threads started and not yet ended.
   int RunningForTesting();
 

@@ -55,6 +55,8 @@ class InterpEngine final : public Engine, private UnitRunner {
   }
 
   absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file) override {
+    // An interrupt stops every thread: let the last of them see it before it is cleared.
+    if (interp_->Interrupted()) thread_->threads().AwaitAllEnded();
     interp_->ClearInterrupt();
     return pipeline_.Eval(source, file);
   }
