@@ -9,6 +9,7 @@
 #include "frontend/builtins/builtins.h"
 #include "frontend/objects/objects.h"
 #include "frontend/objects/printer.h"
+#include "jit/thread_state.h"
 #include "mosaic/stackmaps/activation.h"
 
 namespace toylang::jit {
@@ -90,7 +91,7 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
   static const Builtin* const apply = FindBuiltin("apply");
   Value fn = Value::FromBits(f);
-  uint64_t* pending = CurrentHelperHost()->PendingCall();
+  uint64_t* pending = tls_jit_state.pending;  // the running thread's (thread_state.h)
   if (IsClosure(fn) && Accepts(*static_cast<const JitProc*>(ClosureInfo(fn)), argc)) {
     // The JIT caller makes the call itself, as a tail call.
     pending[0] = f;

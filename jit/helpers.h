@@ -23,8 +23,6 @@ class HelperHost {
   virtual SourcePos PosFor(const ErrorSite* site) const = 0;
   virtual Value CallPrimitive(Value primitive, const Value* args, int argc,
                               const SourcePos& pos) = 0;
-  // The pending-call buffer (LowerEnv::PendingCall).
-  virtual uint64_t* PendingCall() = 0;
   // The poll's slow path: "interrupted", then the safepoint.
   virtual void Poll() = 0;
   // Calls closure `f`, whose procedure accepts `argc` arguments (a0..a5 in `regs`, the others
@@ -34,7 +32,8 @@ class HelperHost {
                             const ErrorSite* site) = 0;
 };
 
-// The engine whose JIT code runs on this thread (set by the engine while it exists).
+// The engine whose JIT code runs on this thread (set by the engine while it exists, and by
+// RunThread on each of its toylang threads).
 HelperHost*& CurrentHelperHost();
 
 [[noreturn]] void ThrowArityError(const JitProc& proc, int argc, const SourcePos& pos);

@@ -33,6 +33,7 @@
 #include "jit/compile_unit.h"
 #include "jit/helpers.h"
 #include "jit/lower.h"
+#include "jit/thread_state.h"
 #include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/Support/TargetSelect.h"
@@ -57,8 +58,10 @@ constexpr mosaic::jit::OptLevel kThunkLevel = mosaic::jit::OptLevel::kO0;
 // of calls, X86DomainReassignment over long chains) takes time quadratic in such a function's
 // size. Ordinary procedures have a few hundred instructions and a few dozen calls; the limits
 // are reached by about 200 nested arithmetic calls or 500 calls in one body
-// (docs/design/jit.md, "Compile time of huge functions").
-constexpr size_t kHugeFunction = 10000;
+// (docs/design/jit.md, "Compile time of huge functions"). 11,000 since allocation reaches the
+// thread's buffers through the thread pointer (three more IR instructions per inline
+// allocation, jit/thread_state.h), so that the same nesting stays below it.
+constexpr size_t kHugeFunction = 11000;
 constexpr size_t kHugeFunctionCalls = 500;
 constexpr mosaic::jit::OptLevel kHugeFunctionLevel = mosaic::jit::OptLevel::kO0;
 // See SetInteractiveOptLevel.
@@ -93,6 +96,8 @@ class JitEngine final : public Engine,
   }
 
   ~JitEngine() override {
+    // The program's threads stop first: they run this engine's code and use its constants.
+    StopThreads();
     if (CurrentHelperHost() == this) CurrentHelperHost() = previous_host_;
     for (Value& v : constants_) heap_->RemoveGlobalRoot(&v);
     thread_.reset();  // the runtime, then the thread's registration
@@ -102,8 +107,10 @@ class JitEngine final : public Engine,
   }
 
   absl::StatusOr<Value> Eval(std::string_view source, std::string_view file) override {
+    // An interrupt stops every thread: let the last of them see it before it is cleared.
+    if (interrupt_.load(std::memory_order_relaxed) != 0) thread_->threads().AwaitAllEnded();
     interrupt_.store(0, std::memory_order_relaxed);
-    current_site_ = nullptr;  // an error may have left it set
+    tls_jit_state.current_site = nullptr;  // an error may have left it set
     return pipeline_.Eval(source, file);
   }
 
@@ -124,6 +131,9 @@ class JitEngine final : public Engine,
   std::string Write(Value v) override { return WriteString(v); }
   int ExitCode() const override { return pipeline_.exit_code(); }
   void RequestInterrupt() override { interrupt_.store(1, std::memory_order_relaxed); }
+  void StopThreads() override {
+    if (thread_ != nullptr) thread_->threads().Shutdown([this] { RequestInterrupt(); });
+  }
   mosaic::Heap& heap() override { return *heap_; }
 
   // CallContext.
@@ -139,8 +149,8 @@ class JitEngine final : public Engine,
     CheckStack();
     // Errors in the call-back without a position of their own are reported at the built-in
     // that called Apply (by its CallPrimitive), not at a call site outside it.
-    SiteScope scope(current_site_);
-    current_site_ = nullptr;
+    SiteScope scope(tls_jit_state.current_site);
+    tls_jit_state.current_site = nullptr;
     Value a[kRegisterArgs];
     for (int i = 0; i < kRegisterArgs; ++i) a[i] = i < argc ? args[i] : Value::Unspecified();
     Value rest = Value::Nil();
@@ -156,8 +166,8 @@ class JitEngine final : public Engine,
                     const ErrorSite* site) override {
     const auto* proc = static_cast<const JitProc*>(ClosureInfo(f));
     CheckStack();
-    SiteScope scope(current_site_);
-    if (site->pos.file != nullptr) current_site_ = site;
+    SiteScope scope(tls_jit_state.current_site);
+    if (site->pos.file != nullptr) tls_jit_state.current_site = site;
     return Value::FromBits(mosaic::stackmaps::CallJit(enter_, proc->code, f.bits(), argc, regs[0],
                                                       regs[1], regs[2], regs[3], regs[4],
                                                       regs[5], rest));
@@ -178,7 +188,7 @@ class JitEngine final : public Engine,
       p.min_args = p.min32 = lambda.min_args();
       p.max_args = p.max32 = lambda.max_args();
       p.lambda = &lambda;
-      proc_of_[lambda.id] = proc = &p;
+      proc_of_.Set(lambda.id, proc = &p);
     }
     return proc;
   }
@@ -188,7 +198,7 @@ class JitEngine final : public Engine,
       slot = &constants_.emplace_back(Value::False());
       heap_->AddGlobalRoot(slot);
       *slot = DatumToValue(*c.datum);
-      constant_slot_of_[c.id] = slot;
+      constant_slot_of_.Set(c.id, slot);
     }
     return slot;
   }
@@ -200,11 +210,7 @@ class JitEngine final : public Engine,
   const volatile uint8_t* InterruptFlag() override {
     return reinterpret_cast<const volatile uint8_t*>(&interrupt_);
   }
-  uintptr_t StackLimit() override { return stack_limit_; }
   bool PreciseRoots() override { return options_.roots == RootsMode::kPrecise; }
-  const ErrorSite** CurrentSiteSlot() override { return &current_site_; }
-  uint64_t* PendingCall() override { return pending_; }
-  mosaic::internal::MutatorLayout* MutatorState() override { return mutator_; }
   mosaic::KindId KindFor(ObjType type) override { return thread_->runtime().kind(type); }
   void KeepAlive(Value v) override { NewRootSlot(v); }
   Value* NewRootSlot(Value initial) override {
@@ -222,17 +228,26 @@ class JitEngine final : public Engine,
 
   // A site's position, or for a position-less site that of the innermost active call.
   SourcePos PosFor(const ErrorSite* site) const override {
-    if (site->pos.file != nullptr || current_site_ == nullptr) return site->pos;
-    return current_site_->pos;
+    const ErrorSite* current = tls_jit_state.current_site;
+    if (site->pos.file != nullptr || current == nullptr) return site->pos;
+    return current->pos;
   }
 
+  // Not cleared here: every thread running the program stops at its next poll (the next Eval
+  // clears it).
   void Poll() override {
-    if (interrupt_.load(std::memory_order_relaxed) != 0) {
-      interrupt_.store(0, std::memory_order_relaxed);
-      throw Error("interrupted");
-    }
+    if (interrupt_.load(std::memory_order_relaxed) != 0) throw Error("interrupted");
     mosaic::Safepoint();
   }
+
+  // CallContext: a toylang thread (frontend/builtins/threads.cc) runs its thunk here, with
+  // this thread's JIT state (thread_state.h) and this engine as its helper host.
+  Value RunThread(Value thunk) override {
+    EnterJitThread();
+    CurrentHelperHost() = this;
+    return Apply(thunk, nullptr, 0);
+  }
+  bool Interrupted() const override { return interrupt_.load(std::memory_order_relaxed) != 0; }
 
  private:
   JitEngine(std::unique_ptr<mosaic::Heap> heap, const EngineOptions& options)
@@ -261,10 +276,9 @@ class JitEngine final : public Engine,
     absl::StatusOr<std::unique_ptr<EngineThread>> thread = EngineThread::Start(*heap_);
     if (!thread.ok()) return thread.status();
     thread_ = std::move(*thread);
-    // JIT code allocates inline from this thread's buffers (their address is a constant in the
-    // code): the engine's mutator is the thread that creates it, for the engine's life.
-    mutator_ = mosaic::internal::tls_mutator;
-    stack_limit_ = toylang::StackLimit();
+    // JIT code finds the running thread's state through the thread pointer
+    // (jit/thread_state.h): this thread's first.
+    EnterJitThread();
     mosaic::jit::GcJitOptions jit_options;
     jit_options.statepoints = precise;
     if (options_.interactive) jit_options.opt_level = interactive_opt_level.load();
@@ -429,14 +443,10 @@ class JitEngine final : public Engine,
   std::deque<ErrorSite> sites_;
   Pipeline pipeline_{*this};
   std::atomic<uint8_t> interrupt_{0};
-  uintptr_t stack_limit_ = 0;
   int next_module_ = 0;
   EngineStats stats_;                  // code_bytes comes from code_size_
   CodeSizePlugin* code_size_ = nullptr;  // owned by the object linking layer
   HelperHost* previous_host_ = nullptr;
-  const ErrorSite* current_site_ = nullptr;
-  uint64_t pending_[kPendingCallWords] = {};
-  mosaic::internal::MutatorLayout* mutator_ = nullptr;
   // GlobalProcHint: a guess checked at run time, so it may go stale harmlessly.
   absl::flat_hash_map<std::string, JitProc*> global_procs_;
 };

@@ -18,8 +18,10 @@
 namespace toylang::jit {
 
 // Creates the heap (EngineOptions::gc_options; a bad option is InvalidArgument naming it), the
-// JIT and its stack-map index, and registers the calling thread as the heap's mutator: JIT code
-// allocates from that thread's buffers, so the engine must run on it for its whole life.
+// JIT and its stack-map index, and registers the calling thread as the heap's mutator: the
+// engine belongs to that thread (Eval and the rest must come from it). The program's own
+// threads run the same code: JIT code reaches the running thread's allocation buffers and
+// other state through the thread pointer (jit/thread_state.h).
 absl::StatusOr<std::unique_ptr<Engine>> CreateJitEngine(const EngineOptions& options);
 
 // The optimisation level (0..3, of both the IR pipeline and code generation) of engines created

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "frontend/builtins/builtins.h"
 #include "jit/lower_internal.h"
+#include "jit/thread_state.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Intrinsics.h"
@@ -635,11 +636,13 @@ class Lowerer : public Codegen {
     llvm::Function* frame_address = llvm::Intrinsic::getDeclaration(
         &m_, llvm::Intrinsic::frameaddress, {pt_});
     llvm::Value* fp = b_.CreatePtrToInt(b_.CreateCall(frame_address, {b_.getInt32(0)}), i64_);
-    ThrowIf(b_.CreateICmpULT(fp, b_.getInt64(env_.StackLimit())),
+    // The running thread's limit (jit/thread_state.h).
+    ThrowIf(b_.CreateICmpULT(fp, LoadInvariant(i64_, ThreadField(kStackLimitOffset))),
             env_.Site(call.pos, "stack overflow"));
-    // Dynamic scope of the call site for position-less errors (LowerEnv::CurrentSiteSlot).
+    // Dynamic scope of the call site for position-less errors (the running thread's
+    // JitThreadState::current_site).
     bool has_pos = call.pos.file != nullptr;
-    llvm::Value* slot = Address(env_.CurrentSiteSlot());
+    llvm::Value* slot = ThreadField(kCurrentSiteOffset);
     llvm::Value* saved = has_pos ? b_.CreateLoad(pt_, slot) : nullptr;
     if (has_pos) b_.CreateStore(Address(env_.Site(call.pos, "")), slot);
     // The operands become words last, after everything that can reach a safepoint.
@@ -701,12 +704,13 @@ class Lowerer : public Codegen {
     b_.SetInsertPoint(pending);
     // No safepoint between the helper's return and the jump: the buffer's values need no
     // stack map.
-    uint64_t* buffer = env_.PendingCall();
+    // The running thread's buffer (jit/thread_state.h).
     std::vector<llvm::Value*> pending_operands;
     for (int i = 0; i < kPendingCallWords; ++i) {
-      pending_operands.push_back(b_.CreateLoad(i64_, Address(buffer + i)));
+      const size_t offset = kPendingOffset + 8 * static_cast<size_t>(i);
+      pending_operands.push_back(b_.CreateLoad(i64_, ThreadField(offset)));
     }
-    llvm::Value* target = b_.CreateLoad(vt_, Address(buffer));
+    llvm::Value* target = b_.CreateLoad(vt_, ThreadField(kPendingOffset));
     llvm::Value* target_info = b_.CreateIntToPtr(
         b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(target, layout::kClosureCodeOffset)),
                      b_.getInt64(~uint64_t{1})),

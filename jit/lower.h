@@ -48,20 +48,17 @@ class LowerEnv {
   virtual const ErrorSite* Site(const SourcePos& pos, std::string message) = 0;
   virtual const volatile uint32_t* SafepointFlag() = 0;
   virtual const volatile uint8_t* InterruptFlag() = 0;
-  virtual uintptr_t StackLimit() = 0;
   // Whether the code gets statepoints (precise roots). With conservative roots, procedure
   // operands become words by a plain ptrtoint (no statepoint can lose them).
   virtual bool PreciseRoots() { return true; }
-  // The innermost active non-tail call site with a position (JIT code saves, sets and restores
-  // it around such calls): errors raised at position-less sites (define-record-type's
-  // generated procedures) are reported there, as the interpreter does.
-  virtual const ErrorSite** CurrentSiteSlot() = 0;
-  // Where tj_call_tail leaves a call that JIT code must make as a tail call: closure, argc,
-  // a0..a5, rest (kPendingCallWords words).
-  virtual uint64_t* PendingCall() = 0;
-  // Inline allocation: the engine thread's allocation buffers (its mutator is fixed for the
-  // engine's life, so the address is a constant in the code) and the heap's kind ids.
-  virtual mosaic::internal::MutatorLayout* MutatorState() = 0;
+  // Per-thread state is not here: code reaches the running thread's allocation buffers, stack
+  // limit, current call site and pending-call buffer through the thread pointer
+  // (jit/thread_state.h), so the same code runs on every thread. The current call site is the
+  // innermost active non-tail call site with a position (JIT code saves, sets and restores it
+  // around such calls): errors raised at position-less sites (define-record-type's generated
+  // procedures) are reported there, as the interpreter does. The pending-call buffer is where
+  // tj_call_tail leaves a call that JIT code must make as a tail call (kPendingCallWords words).
+  // The heap's kind ids, for inline allocation.
   virtual mosaic::KindId KindFor(ObjType type) = 0;
   // Keeps `v` alive for the engine's life (code compares values with its address).
   virtual void KeepAlive(Value v) = 0;

@@ -1,7 +1,8 @@
-// Inline allocation: pairs, boxes, closures, flonums and small vectors come from the engine
-// thread's allocation buffer (mosaic/internal/mutator_layout.h), like mosaic::Allocate and
-// AllocatePair in mosaic/internal/allocate_inline.h, with the runtime's slow path (tj_cons,
-// tj_make_box, tj_make_closure: each a safepoint) behind a cold branch. Flonums and vectors
+// Inline allocation: pairs, boxes, closures, flonums and small vectors come from the running
+// thread's allocation buffer (mosaic/internal/mutator_layout.h, reached through the thread
+// pointer: jit/thread_state.h), like mosaic::Allocate and AllocatePair in
+// mosaic/internal/allocate_inline.h, with the runtime's slow path (tj_cons, tj_make_box,
+// tj_make_closure: each a safepoint) behind a cold branch. Flonums and vectors
 // are made only by inline primitives (lower_inline.cc), whose slow path is the call of the
 // built-in itself.
 //
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "jit/jit_engine.h"
 #include "jit/lower_internal.h"
+#include "jit/thread_state.h"
 #include "mosaic/internal/mutator_layout.h"
 #include "mosaic/internal/size_classes.h"
 #include "mosaic/internal/write_barrier.h"
@@ -29,24 +31,51 @@ namespace mi = mosaic::internal;
 // Store paths compiled without the barrier (tests only: SkipWriteBarrierForTesting).
 std::atomic<uint32_t> g_skipped_barriers{0};
 
+llvm::Constant* Codegen::ThreadField(size_t offset) {
+  if (ThreadStateAsConstantsForTesting()) {  // the compiling thread's, for measurements only
+    return llvm::ConstantExpr::getIntToPtr(
+        llvm::ConstantInt::get(i64_, reinterpret_cast<uint64_t>(&tls_jit_state) + offset), pt_);
+  }
+  return llvm::ConstantExpr::getIntToPtr(
+      llvm::ConstantInt::get(i64_, ThreadStateOffset() + static_cast<int64_t>(offset)),
+      llvm::PointerType::get(ctx_, kThreadPointerAddressSpace));
+}
+
+llvm::Value* Codegen::LoadInvariant(llvm::Type* type, llvm::Value* address) {
+  llvm::LoadInst* load = b_.CreateLoad(type, address);
+  load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(ctx_, {}));
+  return load;
+}
+
+llvm::Value* Codegen::ThreadMutator() {
+  if (ThreadStateAsConstantsForTesting()) return Address(mosaic::internal::tls_mutator);
+  llvm::Constant* slot = llvm::ConstantExpr::getIntToPtr(
+      llvm::ConstantInt::get(i64_, MutatorPointerOffset()),
+      llvm::PointerType::get(ctx_, kThreadPointerAddressSpace));
+  return LoadInvariant(pt_, slot);
+}
+
 void Codegen::RecordWrite(llvm::Value* field, StorePath path) {
   if (g_skipped_barriers.load(std::memory_order_relaxed) & (1u << static_cast<int>(path))) return;
-  // The thread's card table, loaded from its record (the pointer is a constant of the heap, but
-  // the record is the one place generated code finds per-thread state), then
+  // The running thread's card table, loaded from its record (the pointer is a constant of the
+  // heap, but the record is the one place generated code finds per-thread state), then
   // table[address >> kCardShift] = kCardDirty.
-  llvm::Value* table = b_.CreateLoad(
-      pt_, Address(reinterpret_cast<char*>(env_.MutatorState()) + mi::kMutatorCardTableOffset));
+  llvm::Value* table =
+      b_.CreateLoad(pt_, FieldPtr(ThreadMutator(), mi::kMutatorCardTableOffset));
   llvm::Value* index = b_.CreateLShr(b_.CreatePtrToInt(field, i64_), mi::kCardShift);
   b_.CreateStore(b_.getInt8(mi::kCardDirty), b_.CreateGEP(b_.getInt8Ty(), table, index));
 }
 
 llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag,
                                    llvm::BasicBlock* slow) {
-  auto* buffer = reinterpret_cast<char*>(env_.MutatorState()) + mi::kMutatorBuffersOffset +
-                 static_cast<size_t>(cls) * mi::kAllocBufferSize;
-  llvm::Value* cursor_address = Address(buffer + mi::kAllocBufferCursorOffset);
+  // The running thread's buffer of this class (jit/thread_state.h).
+  const int64_t buffer = static_cast<int64_t>(mi::kMutatorBuffersOffset +
+                                              static_cast<size_t>(cls) * mi::kAllocBufferSize);
+  llvm::Value* mutator = ThreadMutator();
+  llvm::Value* cursor_address = FieldPtr(mutator, buffer + mi::kAllocBufferCursorOffset);
   llvm::Value* cursor = b_.CreateLoad(i64_, cursor_address);
-  llvm::Value* limit = b_.CreateLoad(i64_, Address(buffer + mi::kAllocBufferLimitOffset));
+  llvm::Value* limit =
+      b_.CreateLoad(i64_, FieldPtr(mutator, buffer + mi::kAllocBufferLimitOffset));
   llvm::BasicBlock* bump = NewBlock("bump");
   // limit - cursor < size, unsigned, exactly as TryBump (an empty buffer has cursor == limit).
   b_.CreateCondBr(b_.CreateICmpULT(b_.CreateSub(limit, cursor), b_.getInt64(cell_bytes)), slow,

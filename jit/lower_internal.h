@@ -70,14 +70,15 @@ class Codegen {
     b_.CreateStore(x, FieldPtr(v, offset));
   }
   // A store into an existing object, through the write barrier (mosaic/internal/
-  // write_barrier.h): the store, then the field's card marked in the engine thread's card
+  // write_barrier.h): the store, then the field's card marked in the running thread's card
   // table. `path` names the store path for SetWriteBarrierForTesting.
   void StoreFieldRecorded(llvm::Value* v, int64_t offset, llvm::Value* x, StorePath path) {
     llvm::Value* field = FieldPtr(v, offset);
     b_.CreateStore(x, field);
     RecordWrite(field, path);
   }
-  // The barrier alone, for a field at `field` (a pointer in either address space).
+  // The barrier alone, for a field at `field` (a pointer in either address space), through the
+  // running thread's card table.
   void RecordWrite(llvm::Value* field, StorePath path);
   llvm::Value* IsValue(llvm::Value* v, Value k) {
     return b_.CreateICmpEQ(Bits(v), b_.getInt64(k.bits()));
@@ -88,6 +89,16 @@ class Codegen {
   llvm::BasicBlock* NewBlock(const char* name) {
     return llvm::BasicBlock::Create(ctx_, name, fn_);
   }
+  // --- Per-thread state (jit/thread_state.h), through the thread pointer -----------------
+  // The address, in address space 257 (%fs-relative), of the running thread's JitThreadState
+  // field at byte `offset`.
+  llvm::Constant* ThreadField(size_t offset);
+  // A load that LLVM may reuse and hoist freely: the value is the same wherever this thread
+  // reads it (its MutatorLayout pointer, its stack limit).
+  llvm::Value* LoadInvariant(llvm::Type* type, llvm::Value* address);
+  // The running thread's mosaic MutatorLayout (allocation buffers, card table).
+  llvm::Value* ThreadMutator();
+
   // Throws the error at `site` when `cond` holds (a cold, non-returning path).
   void ThrowIf(llvm::Value* cond, const ErrorSite* site);
   // v is a header object of `type` (an i1; loads the header only for objects).

@@ -199,6 +199,8 @@ int RunSource(Engine& engine, const std::string& source, const std::string& file
   {
     EvaluationScope running;
     value = engine.Eval(source, file);
+    // The program has ended: so do the threads it left running (docs/toylang.md, "Threads").
+    engine.StopThreads();
   }
   if (!value.ok()) return ReportFailure(engine, value.status());
   if (print_value && !value->IsUnspecified()) std::cout << engine.Write(*value) << "\n";

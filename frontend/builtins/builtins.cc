@@ -14,6 +14,13 @@
 
 namespace toylang {
 
+namespace {
+thread_local mosaic::Value tls_callee;
+}  // namespace
+
+mosaic::Value CallContext::callee() const { return tls_callee; }
+void CallContext::set_callee(mosaic::Value primitive) { tls_callee = primitive; }
+
 namespace builtins_internal {
 
 std::string Quote(Value v) { return WriteStringLimited(v, kMaxValueChars); }
@@ -89,7 +96,8 @@ absl::Span<const Builtin> AllBuiltins() {
     using namespace builtins_internal;
     for (absl::Span<const Builtin> area :
          {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
-          IoBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins()}) {
+          IoBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
+          ThreadBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }
     return v;

@@ -26,15 +26,21 @@ class CallContext {  // implemented by each engine
   virtual std::ostream& out() = 0;  // current output port
   virtual ~CallContext() = default;
 
+  // Threads (frontend/builtins/threads.cc). RunThread runs a toylang thread's thunk on the
+  // calling thread, which the thread system started, registered with the heap and gave the
+  // engine's runtime: the engine sets up its own per-thread state first. Interrupted() says
+  // whether the engine was asked to stop (RequestInterrupt; a blocked thread checks it while
+  // it waits). Both may be called from any of the program's threads.
+  virtual mosaic::Value RunThread(mosaic::Value thunk) { return Apply(thunk, nullptr, 0); }
+  virtual bool Interrupted() const { return false; }
+
   // The primitive object being called (set by CallPrimitiveObject), for a built-in whose
   // primitive carries data (MakePrimitiveWithData: a guardian procedure). Valid only on entry
   // to the built-in: read it before calling back into the program, which overwrites it. Not a
-  // root: the caller holds the primitive while it runs.
-  mosaic::Value callee() const { return callee_; }
-  void set_callee(mosaic::Value primitive) { callee_ = primitive; }
-
- private:
-  mosaic::Value callee_;
+  // root: the caller holds the primitive while it runs. Per thread (one context serves all of
+  // an engine's threads).
+  mosaic::Value callee() const;
+  void set_callee(mosaic::Value primitive);
 };
 
 using BuiltinFn = mosaic::Value (*)(CallContext& ctx, const mosaic::Value* args, int argc);

@@ -25,6 +25,11 @@ absl::Span<const Builtin> IoBuiltins();
 absl::Span<const Builtin> SystemBuiltins();
 absl::Span<const Builtin> HashtableBuiltins();
 absl::Span<const Builtin> WeakBuiltins();  // weak and ephemeron pairs, guardians
+absl::Span<const Builtin> ThreadBuiltins();  // threads.cc: threads, mutexes, atomic boxes
+
+// Writes `text` to ctx.out() as one piece: with several threads running, under the output
+// lock (in a native region), so that one display never interleaves with another (threads.cc).
+void WriteOutput(CallContext& ctx, std::string_view text);
 
 // Concatenates anything std::ostream prints (std::string_view included, which this Abseil's
 // StrCat does not take).

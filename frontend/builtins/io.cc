@@ -7,6 +7,8 @@
 // - write does not use datum labels: it prints shared structure twice, and a cycle through cdrs
 //   ends in " ...)" (a cycle through cars or vectors is cut off at 1,000,000 levels of nesting).
 // - Characters are written as UTF-8; string bytes are written unchanged.
+#include <sstream>
+
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/objects/printer.h"
 
@@ -15,24 +17,32 @@ namespace {
 
 using V = Value;
 
+// Each call's text is made first and written as one piece (WriteOutput): output from several
+// threads interleaves only between calls.
+void PrintValue(CallContext& ctx, V v, bool write) {
+  std::ostringstream text;
+  Print(text, v, write);
+  WriteOutput(ctx, text.view());
+}
+
 V Display(CallContext& ctx, const V* a, int) {
-  Print(ctx.out(), a[0], /*write=*/false);
+  PrintValue(ctx, a[0], /*write=*/false);
   return V::Unspecified();
 }
 
 V Write(CallContext& ctx, const V* a, int) {
-  Print(ctx.out(), a[0], /*write=*/true);
+  PrintValue(ctx, a[0], /*write=*/true);
   return V::Unspecified();
 }
 
 V Newline(CallContext& ctx, const V*, int) {
-  ctx.out() << '\n';
+  WriteOutput(ctx, "\n");
   return V::Unspecified();
 }
 
 V WriteChar(CallContext& ctx, const V* a, int) {
   CheckChar("write-char", a[0]);
-  Print(ctx.out(), a[0], /*write=*/false);
+  PrintValue(ctx, a[0], /*write=*/false);
   return V::Unspecified();
 }
 

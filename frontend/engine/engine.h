@@ -83,8 +83,14 @@ class Engine {
   virtual absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file) = 0;
   virtual std::string Write(mosaic::Value v) = 0;  // as `write` prints it
   virtual int ExitCode() const = 0;
-  // Async-signal-safe: the running Eval stops soon with the error "interrupted".
+  // Async-signal-safe: the running Eval stops soon with the error "interrupted", and so does
+  // every thread the program started (frontend/builtins/threads.h); the next Eval waits until
+  // those threads have ended, then clears it.
   virtual void RequestInterrupt() = 0;
+  // The end of a program: interrupts the threads it started that are still running, waits
+  // until they have ended, and refuses new ones. The destructor does it too; the toylang
+  // program calls it when a file or -e has run, before it flushes the output.
+  virtual void StopThreads() {}
   virtual mosaic::Heap& heap() = 0;
   virtual EngineStats Stats() const { return {}; }
 };

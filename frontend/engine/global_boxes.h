@@ -7,6 +7,7 @@
 
 #include "frontend/analysis/ir.h"
 #include "frontend/engine/side_table.h"
+#include "frontend/objects/heap_mutex.h"
 #include "frontend/objects/objects.h"
 
 namespace toylang {
@@ -14,12 +15,17 @@ namespace toylang {
 class GlobalBoxes {
  public:
   // The box of `g`'s global. The first time, this may allocate (the symbol, the box), so it may
-  // collect; it needs the engine's thread and runtime (setup.h).
+  // collect; it needs a registered thread with the engine's runtime current (setup.h). Any
+  // such thread: the first lookup is made under a lock.
   Value For(const ir::Global& g) {
     Value box = boxes_.Find(g.id);
     if (box.bits() == 0) {
-      box = GlobalBox(Intern(g.name));
-      boxes_[g.id] = box;
+      HeapMutexLock lock(mu_);
+      box = boxes_.Find(g.id);
+      if (box.bits() == 0) {
+        box = GlobalBox(Intern(g.name));
+        boxes_.Set(g.id, box);
+      }
     }
     return box;
   }
@@ -30,6 +36,7 @@ class GlobalBoxes {
 
  private:
   SideTable<Value> boxes_;
+  HeapMutex mu_;  // serialises For's slow path (SideTable's writers)
 };
 
 }  // namespace toylang

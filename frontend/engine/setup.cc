@@ -30,6 +30,7 @@ absl::StatusOr<std::unique_ptr<EngineThread>> EngineThread::Start(mosaic::Heap& 
     if (!runtime.ok()) return runtime.status();
     thread->runtime_ = std::move(*runtime);
     InstallBuiltins();
+    thread->threads_ = std::make_unique<ThreadSystem>(heap, *thread->runtime_);
   } catch (const Error& e) {
     return absl::ResourceExhaustedError(
         absl::StrCat(e.message(), " while defining the built-ins: heap-max is too small to "
@@ -39,6 +40,7 @@ absl::StatusOr<std::unique_ptr<EngineThread>> EngineThread::Start(mosaic::Heap& 
 }
 
 EngineThread::~EngineThread() {
+  threads_.reset();
   runtime_.reset();
   if (registered_) (void)heap_.UnregisterCurrentThread();
 }

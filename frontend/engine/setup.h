@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "frontend/builtins/threads.h"
 #include "frontend/engine/engine.h"
 #include "frontend/objects/runtime.h"
 #include "mosaic/heap.h"
@@ -24,19 +25,24 @@ namespace toylang {
 absl::StatusOr<std::unique_ptr<mosaic::Heap>> CreateEngineHeap(const EngineOptions& options);
 
 // The calling thread as an engine's mutator: registered with the heap, with a toylang Runtime
-// (frontend/objects/runtime.h) current on it and every built-in defined as a global. The heap
+// (frontend/objects/runtime.h) current on it, every built-in defined as a global, and the
+// program's ThreadSystem (this thread its primordial thread). The heap
 // must outlive it, and its destructor must run on the same thread.
 class EngineThread {
  public:
   // Fails if the thread cannot register (say, it already is) or the runtime cannot be created;
   // RESOURCE_EXHAUSTED ("heap limit reached ...") when the heap is too small for the built-ins.
   static absl::StatusOr<std::unique_ptr<EngineThread>> Start(mosaic::Heap& heap);
-  // Destroys the runtime, then unregisters the thread (runtime.h's order).
+  // Stops the threads, destroys the runtime, then unregisters the thread (runtime.h's order).
   ~EngineThread();
   EngineThread(const EngineThread&) = delete;
   EngineThread& operator=(const EngineThread&) = delete;
 
   Runtime& runtime() { return *runtime_; }
+  // The program's threads (frontend/builtins/threads.h). An engine calls
+  // threads().Shutdown(interrupt) first in its destructor, while everything its threads use
+  // still exists; the destructor here only waits for threads no one interrupted.
+  ThreadSystem& threads() { return *threads_; }
 
  private:
   explicit EngineThread(mosaic::Heap& heap) : heap_(heap) {}
@@ -44,6 +50,7 @@ class EngineThread {
   mosaic::Heap& heap_;
   bool registered_ = false;
   std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<ThreadSystem> threads_;
 };
 
 }  // namespace toylang

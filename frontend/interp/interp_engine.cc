@@ -46,7 +46,17 @@ class InterpEngine final : public Engine, private UnitRunner {
     return std::unique_ptr<Engine>(std::move(engine));
   }
 
+  // The program's threads stop first: they run on the interpreter and the IR.
+  ~InterpEngine() override { StopThreads(); }
+  void StopThreads() override {
+    if (thread_ != nullptr && interp_ != nullptr) {
+      thread_->threads().Shutdown([this] { interp_->RequestInterrupt(); });
+    }
+  }
+
   absl::StatusOr<mosaic::Value> Eval(std::string_view source, std::string_view file) override {
+    // An interrupt stops every thread: let the last of them see it before it is cleared.
+    if (interp_->Interrupted()) thread_->threads().AwaitAllEnded();
     interp_->ClearInterrupt();
     return pipeline_.Eval(source, file);
   }

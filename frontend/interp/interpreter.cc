@@ -16,15 +16,25 @@ namespace {
 
 using ir::NodeKind;
 
+// The stack limits of the thread running the interpreter (stack_check.h): the engine's thread
+// sets them in the constructor, a toylang thread in RunThread. Plain thread_locals of this
+// executable are one segment-relative load, like the members they replace.
+thread_local uintptr_t tls_stack_limit = 0;
+thread_local uintptr_t tls_last_resort_limit = 0;
+
+void SetThreadStackLimits() {
+  tls_stack_limit = StackLimit();
+  tls_last_resort_limit = StackLastResortLimit();
+}
+
 }  // namespace
 
 Interpreter::Interpreter(mosaic::Heap& heap, std::ostream* out)
     : heap_(heap),
       out_(out),
       safepoint_flag_(heap.SafepointFlagAddress()),
-      stack_limit_(StackLimit()),
-      last_resort_limit_(StackLastResortLimit()),
       apply_builtin_(FindBuiltin("apply")) {
+  SetThreadStackLimits();
   constants_ = MakeVector(64, Value());
   heap_.AddGlobalRoot(&constants_);
 }
@@ -34,11 +44,10 @@ Interpreter::~Interpreter() { heap_.RemoveGlobalRoot(&constants_); }
 // --- Procedure entry ---------------------------------------------------------------------------
 
 inline void Interpreter::Enter(const SourcePos& pos) {
-  if (CurrentStackPosition() < stack_limit_) throw Error("stack overflow", pos);
-  if (interrupt_.load(std::memory_order_relaxed)) {
-    interrupt_.store(false, std::memory_order_relaxed);
-    throw Error("interrupted", pos);
-  }
+  if (CurrentStackPosition() < tls_stack_limit) throw Error("stack overflow", pos);
+  // Not cleared here: every thread running the program stops at its next entry (the next
+  // Eval clears it).
+  if (interrupt_.load(std::memory_order_relaxed)) throw Error("interrupted", pos);
   if (*safepoint_flag_ != 0) mosaic::Safepoint();
 }
 
@@ -75,13 +84,16 @@ Value Interpreter::CallPrimitive(Value primitive, const Value* args, int argc,
 
 const InterpProc* Interpreter::ProcFor(const ir::Lambda& lambda) {
   const InterpProc* proc = proc_of_.Find(lambda.id);
+  if (proc != nullptr) return proc;
+  HeapMutexLock lock(resolve_mu_);
+  proc = proc_of_.Find(lambda.id);
   if (proc == nullptr) {
     InterpProc& p = procs_.emplace_back();
     p.name = lambda.name;
     p.min_args = lambda.min_args();
     p.max_args = lambda.max_args();
     p.lambda = &lambda;
-    proc_of_[lambda.id] = proc = &p;
+    proc_of_.Set(lambda.id, proc = &p);
   }
   return proc;
 }
@@ -97,7 +109,14 @@ Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, 
 
 Value Interpreter::ConstantValue(const ir::Const& c) {
   const size_t index = static_cast<size_t>(c.id);
-  size_t length = VectorLength(constants_);
+  Value pool = constants_;  // another thread may replace it with a bigger copy meanwhile
+  size_t length = VectorLength(pool);
+  if (index < length) {
+    Value v = VectorRef(pool, index);
+    if (v.bits() != 0) return v;
+  }
+  HeapMutexLock lock(resolve_mu_);  // another thread may be making it, or growing the pool
+  length = VectorLength(constants_);
   if (index < length) {
     Value v = VectorRef(constants_, index);
     if (v.bits() != 0) return v;
@@ -121,6 +140,11 @@ Value Interpreter::Run(const ir::Lambda& toplevel) {
   return Exec(toplevel.body.get(), frame, cap, Value());
 }
 
+Value Interpreter::RunThread(Value thunk) {
+  SetThreadStackLimits();
+  return Apply(thunk, nullptr, 0);
+}
+
 Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
   // Errors here have no position of their own: the built-in that called Apply (map, apply,
   // for-each, ...) is reported at its call site by CallPrimitive.
@@ -129,7 +153,7 @@ Value Interpreter::Apply(Value procedure, const Value* args, int argc) {
   const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(procedure))->lambda;
   Enter(SourcePos{});
   size_t cap = std::max<size_t>({static_cast<size_t>(lambda.frame_size), static_cast<size_t>(argc), 1});
-  if (!StackHasRoom(stack_limit_, cap * sizeof(Value))) throw Error("stack overflow");
+  if (!StackHasRoom(tls_stack_limit, cap * sizeof(Value))) throw Error("stack overflow");
   Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
   std::copy(args, args + argc, frame);
   BindArguments(lambda, frame, argc, SourcePos{});
@@ -183,7 +207,7 @@ inline Value Interpreter::Operand(const ir::Node* node, Value* frame, size_t fra
   do {                                                                   \
     size_t need_ = (n);                                                  \
     if (need_ > spare_cap) {                                             \
-      if (!StackHasRoom(last_resort_limit_, need_ * sizeof(Value))) {    \
+      if (!StackHasRoom(tls_last_resort_limit, need_ * sizeof(Value))) {    \
         throw Error("stack overflow", node->pos);                        \
       }                                                                  \
       spare_cap = (need_ + 1) & ~size_t{1}; /* 16-byte steps */          \
@@ -195,7 +219,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
   {
     // Deeply nested expressions without calls. Half the margin lower than Enter's limit, so
     // that runaway recursion is reported by Enter, at the call site.
-    if (CurrentStackPosition() < last_resort_limit_) {
+    if (CurrentStackPosition() < tls_last_resort_limit) {
       throw Error("stack overflow", node->pos);
     }
   }

@@ -16,6 +16,10 @@
 // constant C++ stack. Buffers grow (by alloca) only when a callee needs more slots than any
 // before it, which bounds the growth by the largest frame in the program.
 //
+// Threads: Apply and RunThread may run on several registered threads at once (toylang's
+// threads, each with the runtime current); the lazily made procedure records, constants and
+// global boxes are made under locks and read without them.
+//
 // Usage (on the registered mutator thread, with a current toylang::Runtime):
 //   Interpreter interp(heap, &std::cout);
 //   Value v = interp.Run(*Analyze(*core, ids));  // ids: one ir::Numbering for all forms
@@ -31,6 +35,7 @@
 #include "frontend/builtins/builtins.h"
 #include "frontend/engine/global_boxes.h"
 #include "frontend/engine/side_table.h"
+#include "frontend/objects/heap_mutex.h"
 #include "frontend/objects/objects.h"
 #include "mosaic/heap.h"
 
@@ -54,8 +59,12 @@ class Interpreter final : public CallContext {
   // CallContext: calls a closure or a primitive from C++ (map, apply, sort, ...).
   Value Apply(Value procedure, const Value* args, int argc) override;
   std::ostream& out() override { return *out_; }
+  // A toylang thread (frontend/builtins/threads.cc): its stack limits, then the thunk.
+  Value RunThread(Value thunk) override;
+  bool Interrupted() const override { return interrupt_.load(std::memory_order_relaxed); }
 
-  // Async-signal-safe.
+  // Async-signal-safe. Every thread running the program stops at its next procedure entry;
+  // the flag stays set until ClearInterrupt (the next Eval).
   void RequestInterrupt() { interrupt_.store(true, std::memory_order_relaxed); }
   void ClearInterrupt() { interrupt_.store(false, std::memory_order_relaxed); }
 
@@ -89,8 +98,9 @@ class Interpreter final : public CallContext {
   std::deque<InterpProc> procs_;
   std::atomic<bool> interrupt_{false};
   const volatile uint32_t* safepoint_flag_;
-  uintptr_t stack_limit_;
-  uintptr_t last_resort_limit_;
+  // Serialises the lazy creation of procedure records and constants (other threads read
+  // proc_of_ and constants_ without it).
+  HeapMutex resolve_mu_;
   // The `apply` built-in, which the evaluator performs itself so that it is a proper tail call.
   const Builtin* apply_builtin_;
 };

@@ -56,8 +56,12 @@ Value MakeUninternedSymbol(std::string_view name) {
 }
 
 Value GlobalBox(Value symbol) {
-  uint64_t* words = symbol.ObjectWords();
-  Value box = Value::FromBits(words[2]);
+  Value box = Value::FromBits(symbol.ObjectWords()[2]);
+  if (!box.IsFalse()) return box;
+  // Made once under the runtime's lock: two threads that both made a box would each write
+  // their own, and one thread's definition would be lost.
+  HeapMutexLock lock(Runtime::Get().table_mutex());
+  box = Value::FromBits(symbol.ObjectWords()[2]);
   if (box.IsFalse()) {
     box = MakeBox(Value::Undefined());
     box.ObjectWords()[2] = symbol.bits();  // the box is young: no barrier
@@ -179,6 +183,10 @@ const char* TypeName(Value v) {
     case ObjType::kRecordType: return "record type";
     case ObjType::kRecord: return "record";
     case ObjType::kHashtable: return "hashtable";
+    case ObjType::kThread: return "thread";
+    case ObjType::kMutex: return "mutex";
+    case ObjType::kConditionVariable: return "condition variable";
+    case ObjType::kAtomicBox: return "atomic box";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
   if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";

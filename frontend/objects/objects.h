@@ -34,6 +34,13 @@
 //   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark]
 //                                                          length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
+//   thread       [header | state word | thunk | result | name]   (frontend/builtins/threads.cc)
+//   mutex        [header | state word | name]
+//   condition-variable [header | state word | name]
+//   atomic-box   [header | value]                         read and written atomically
+//
+// A thread's, mutex's or condition variable's state word points at its C++ state (low bit set,
+// like a code word); a finalizer frees the state once the object is unreachable.
 //
 // Weak pairs, ephemerons and guardians are the runtime's own objects (mosaic/weak.h): their
 // kinds are kWeakPairKind etc., and their aux bits are 0, which is no ObjType.
@@ -71,8 +78,12 @@ enum class ObjType : uint8_t {
   kRecordType = 8,
   kRecord = 9,
   kHashtable = 10,
+  kThread = 11,             // frontend/builtins/threads.cc has these four
+  kMutex = 12,
+  kConditionVariable = 13,
+  kAtomicBox = 14,
 };
-inline constexpr int kNumObjTypes = 11;  // ObjType values are 1..kNumObjTypes-1
+inline constexpr int kNumObjTypes = 15;  // ObjType values are 1..kNumObjTypes-1
 
 // Header layout and slot offsets, for inline code here and for the JIT.
 namespace layout {
@@ -113,6 +124,10 @@ inline bool IsPrimitive(Value v) { return HasType(v, ObjType::kPrimitive); }
 inline bool IsRecordType(Value v) { return HasType(v, ObjType::kRecordType); }
 inline bool IsRecord(Value v) { return HasType(v, ObjType::kRecord); }
 inline bool IsHashtable(Value v) { return HasType(v, ObjType::kHashtable); }
+inline bool IsThread(Value v) { return HasType(v, ObjType::kThread); }
+inline bool IsMutex(Value v) { return HasType(v, ObjType::kMutex); }
+inline bool IsConditionVariable(Value v) { return HasType(v, ObjType::kConditionVariable); }
+inline bool IsAtomicBox(Value v) { return HasType(v, ObjType::kAtomicBox); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
 inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
 

@@ -310,6 +310,10 @@ class Printer {
         return;
       }
       case ObjType::kHashtable: out_ << "#<" << HashtableLabel(v) << '>'; return;
+      case ObjType::kThread: out_ << "#<thread>"; return;
+      case ObjType::kMutex: out_ << "#<mutex>"; return;
+      case ObjType::kConditionVariable: out_ << "#<condition-variable>"; return;
+      case ObjType::kAtomicBox: out_ << "#<atomic-box>"; return;
     }
     // The runtime's own objects (mosaic/weak.h). Chez prints weak and ephemeron pairs as
     // pairs; toylang's are not pairs (pair? is #f), so they print as what they are.

@@ -32,6 +32,10 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kRecordType, "toylang.record-type", mosaic::TracePolicy::kAllValues},
     {ObjType::kRecord, "toylang.record", mosaic::TracePolicy::kAllValues},
     {ObjType::kHashtable, "toylang.hashtable", mosaic::TracePolicy::kAllValues},
+    {ObjType::kThread, "toylang.thread", mosaic::TracePolicy::kAllValues},
+    {ObjType::kMutex, "toylang.mutex", mosaic::TracePolicy::kAllValues},
+    {ObjType::kConditionVariable, "toylang.condition-variable", mosaic::TracePolicy::kAllValues},
+    {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
@@ -110,6 +114,12 @@ Runtime::~Runtime() {
 
 Runtime* Runtime::Current() { return tls_runtime; }
 
+Runtime::ThreadScope::ThreadScope(Runtime& runtime) : previous_(tls_runtime) {
+  tls_runtime = &runtime;
+}
+
+Runtime::ThreadScope::~ThreadScope() { tls_runtime = previous_; }
+
 Runtime& Runtime::Get() {
   if (tls_runtime == nullptr) {
     std::fprintf(stderr,
@@ -142,6 +152,7 @@ void* Runtime::AllocateObject(ObjType type, size_t slots, uint64_t length) {
 }
 
 Value Runtime::Intern(std::string_view name) {
+  HeapMutexLock lock(table_mu_);
   uint64_t hash = HashName(name);
   for (;;) {
     Value table = symbols_;

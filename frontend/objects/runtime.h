@@ -9,6 +9,11 @@
 // that thread's current runtime until it is destroyed, and every constructor in objects.h uses
 // the current thread's runtime. Destroy it before unregistering the thread and before the heap.
 // Order: Heap::Create, register the thread, Runtime::Create, ..., ~Runtime, unregister, ~Heap.
+//
+// Other threads (toylang's threads, frontend/builtins/threads.cc) share the runtime: each
+// registers with the heap and makes the runtime current with a Runtime::ThreadScope. The
+// symbol table and global boxes are made under a lock (HeapMutex), so interning from several
+// threads at once is safe.
 #ifndef TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 #define TOYLANG_FRONTEND_OBJECTS_RUNTIME_H_
 
@@ -18,6 +23,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "frontend/objects/heap_mutex.h"
 #include "frontend/objects/objects.h"
 #include "mosaic/heap.h"
 
@@ -52,6 +58,21 @@ class Runtime {
 
   // Used by Intern and GlobalBox (objects.h).
   Value Intern(std::string_view name);
+  // Serialises the creation of symbols and of global boxes (objects.cc).
+  HeapMutex& table_mutex() { return table_mu_; }
+
+  // Makes `runtime` the calling thread's current runtime for the scope's life (another thread
+  // that runs toylang code of the same engine; it must be registered with the same heap).
+  class ThreadScope {
+   public:
+    explicit ThreadScope(Runtime& runtime);
+    ~ThreadScope();
+    ThreadScope(const ThreadScope&) = delete;
+    ThreadScope& operator=(const ThreadScope&) = delete;
+
+   private:
+    Runtime* previous_;
+  };
 
  private:
   explicit Runtime(mosaic::Heap& heap);
@@ -63,6 +84,7 @@ class Runtime {
   // Heap::AddGlobalRoot, so every interned symbol and every global box stays reachable.
   Value symbols_;
   size_t symbol_count_ = 0;
+  HeapMutex table_mu_;
   bool root_added_ = false;
   // Shared with the listener, which may still be running on a collecting thread while this
   // Runtime is destroyed.

@@ -30,11 +30,12 @@ namespace {
 class FakeEnv : public LowerEnv {
  public:
   JitProc* ProcFor(const ir::Lambda& lambda) override {
-    JitProc*& proc = proc_of_[lambda.id];
+    JitProc* proc = proc_of_.Find(lambda.id);
     if (proc == nullptr) {
       proc = &procs_.emplace_back();
       proc->min32 = proc->min_args = lambda.min_args();
       proc->max32 = proc->max_args = lambda.max_args();
+      proc_of_.Set(lambda.id, proc);
     }
     return proc;
   }
@@ -45,12 +46,6 @@ class FakeEnv : public LowerEnv {
   }
   const volatile uint32_t* SafepointFlag() override { return &flag_; }
   const volatile uint8_t* InterruptFlag() override { return &interrupt_; }
-  uintptr_t StackLimit() override { return 0x1000; }
-  const ErrorSite** CurrentSiteSlot() override { return &current_; }
-  uint64_t* PendingCall() override { return pending_; }
-  mosaic::internal::MutatorLayout* MutatorState() override {
-    return mosaic::internal::tls_mutator;
-  }
   mosaic::KindId KindFor(ObjType type) override { return Runtime::Get().kind(type); }
   void KeepAlive(Value) override {}  // the tests' heap never collects what the globals hold
   Value* NewRootSlot(Value initial) override { return &slots_.emplace_back(initial); }
@@ -70,8 +65,6 @@ class FakeEnv : public LowerEnv {
   Value constant_ = Value::Nil();
   uint32_t flag_ = 0;
   uint8_t interrupt_ = 0;
-  const ErrorSite* current_ = nullptr;
-  uint64_t pending_[kPendingCallWords] = {};
 };
 
 class LowerTest : public testing::Test {

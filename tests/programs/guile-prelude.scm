@@ -12,3 +12,18 @@
 (import (rename (rnrs hashtables (6)) (hashtable-entries r6rs:hashtable-entries)))
 (define (hashtable-entries table)
   (call-with-values (lambda () (r6rs:hashtable-entries table)) list))
+;; Threads (toylang's names are SRFI-18's, which Guile provides), with toylang's
+;; condition-variable-wait! (Chez's condition-wait: release, wait, take the mutex again) and
+;; atomic boxes from (ice-9 atomic), whose compare-and-swap returns the old value.
+(use-modules ((srfi srfi-18)
+              #:select (make-thread thread? thread-start! thread-join! current-thread
+                        thread-yield! thread-sleep! make-mutex mutex? mutex-lock! mutex-unlock!
+                        make-condition-variable condition-variable?
+                        condition-variable-signal! condition-variable-broadcast!))
+             (ice-9 atomic))
+(define (condition-variable-wait! cv mutex)
+  (mutex-unlock! mutex cv)
+  (mutex-lock! mutex)
+  #t)
+(define (atomic-box-compare-and-set! box expected new)
+  (eq? (atomic-box-compare-and-swap! box expected new) expected))

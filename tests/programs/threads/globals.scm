@@ -1,0 +1,31 @@
+; stress: stress=10,verify=1
+; Globals assigned from several threads: every read sees one whole value. Symbols interned
+; by several threads at once are the same symbols.
+(define shared (list 0 0 0))
+(define (writer k)
+  (lambda () (do ((i 0 (+ i 1))) ((= i 3000) 'written) (set! shared (list k i i)))))
+(define (reader)
+  (lambda ()
+    (let loop ((i 0) (bad 0))
+      (if (= i 6000)
+          bad
+          (loop (+ i 1)
+                (let ((v shared))
+                  (if (and (= (length v) 3) (= (cadr v) (caddr v))) bad (+ bad 1))))))))
+(define writers (map (lambda (k) (thread-start! (make-thread (writer k)))) '(1 2 3)))
+(define readers (map (lambda (k) (thread-start! (make-thread (reader)))) '(1 2)))
+(display (map thread-join! writers)) (newline)
+(display (map thread-join! readers)) (newline)
+(display (and (memv (car shared) '(1 2 3)) (= (cadr shared) 2999) #t)) (newline)
+
+(define (names n)
+  (let loop ((i (- n 1)) (acc '()))
+    (if (< i 0) acc (loop (- i 1) (cons (string->symbol (string-append "thread-sym-" (number->string i))) acc)))))
+(define interners (map (lambda (k) (thread-start! (make-thread (lambda () (names 500))))) '(1 2 3 4)))
+(define lists (map thread-join! interners))
+(display (let all ((ls lists))
+           (or (null? (cdr ls))
+               (and (equal? (map eq? (car ls) (cadr ls)) (map (lambda (x) #t) (car ls)))
+                    (all (cdr ls))))))
+(newline)
+(display (eq? (list-ref (car lists) 42) 'thread-sym-42)) (newline)
