@@ -31,6 +31,9 @@ def main():
     ap.add_argument("--programs", help="comma-separated names (default: all)")
     ap.add_argument("--engine", default="jit", choices=["jit", "interp"])
     a = ap.parse_args()
+    for binary in (a.old, a.new):
+        if not os.access(binary, os.X_OK):
+            sys.exit(f"compare.py: {binary} is not an executable toylang")
     sizes = {row[0]: int(row[2]) for row in read_tsv(os.path.join(PROGRAMS, "sizes.tsv"))}
     expected = {(row[0], int(row[1])): row[2]
                 for row in read_tsv(os.path.join(PROGRAMS, "expected.tsv"))}
