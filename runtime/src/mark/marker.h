@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -106,6 +107,17 @@ class Marker {
   // A push found the stack full: spill and compact; false if still full.
   bool MakeRoom();
   void Trace(uintptr_t start);
+  // Large objects of kAllValues kinds are traced kLargeChunkWords fields at a time: the rest of
+  // the object waits on the stack as one entry, its next field's address with the low bit set
+  // (object starts are 8-aligned). A vector of a million references then needs a few stack
+  // entries at a time instead of a million (no overflow, no rescan), and its chunks can be
+  // shared with other markers.
+  static constexpr size_t kLargeChunkWords = 1024;
+  static constexpr uintptr_t kRangeBit = 1;
+  // Traces up to kLargeChunkWords fields from `field` to `end`, first pushing the rest.
+  void TraceLargeRange(const uint64_t* field, const uint64_t* end);
+  // Drain's dispatch: an object start or a range entry.
+  void TraceEntry(uintptr_t entry);
   // Marker 0 of a parallel phase whose helpers sleep: wakes them if this marking is big enough
   // to share (it has traced kWakeAfter objects and still has work that can be split).
   void MaybeWakeHelpers(int in_window);
@@ -142,7 +154,7 @@ class Marker {
   uint64_t accepted_ = 0;
   uint64_t marked_bytes_ = 0;
   // Ephemerons (mark/ephemerons.cc): traced before ResolveEphemerons with an unmarked key
-  // (pending_); after it, waiting on their key's start address (waiting_), and resolved
+  // (pending_); after it, waiting for their key (WaitHead), and resolved
   // (resolved_: their key is marked, their value not yet).
   bool watching_ = false;
   bool ephemerons_strong_ = false;
@@ -150,11 +162,21 @@ class Marker {
   // Waiting ephemerons: per key start the newest one's index in waiting_list_, the others
   // chained through waiting_next_ (one allocation-free entry per ephemeron, not a vector per
   // key: 80,000 waiting ephemerons had made the resolution a seventh of a memo program's run).
+  // A key in a block has its head in a per-block array indexed by cell (made when the first
+  // ephemeron waits for a key of that block; keys made together sit together, so resolving a
+  // chain walks these arrays nearly in order), found through block_waits_ with a one-entry
+  // cache; a large-object key has its head in large_waits_. (One hash map over all key
+  // addresses cost a cache miss per lookup: 577 ns per link for a chain of a million.)
   static constexpr uint32_t kNoNext = UINT32_MAX;
-  absl::flat_hash_map<uintptr_t, uint32_t> waiting_;
+  absl::flat_hash_map<size_t, std::unique_ptr<uint32_t[]>> block_waits_;
+  size_t cached_block_ = SIZE_MAX;
+  uint32_t* cached_heads_ = nullptr;
+  absl::flat_hash_map<uintptr_t, uint32_t> large_waits_;
   std::vector<uintptr_t> waiting_list_;
   std::vector<uint32_t> waiting_next_;
   void Wait(uintptr_t key_start, uintptr_t ephemeron);
+  // The head slot for a key start: in its block's array (made if `create`), or nullptr.
+  uint32_t* WaitHead(uintptr_t key_start, bool create);
   std::vector<uintptr_t> resolved_;
   uint64_t overflows_ = 0;
 };

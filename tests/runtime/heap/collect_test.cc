@@ -274,6 +274,40 @@ TEST_F(TinyMarkStackTest, OverflowFallsBackAndMarksEverything) {
   EXPECT_GT(heap().Stats().mark_stack_overflows, 0u);
 }
 
+// A large vector is traced a chunk of fields at a time, the rest waiting as one stack entry:
+// 50,000 referenced pairs mark without overflowing a 4,096-entry mark stack (room for a chunk
+// of 1,024 and what its pairs push), with one marker and
+// with two (whose chunks may be shared). Traced whole, each pair would take a stack entry.
+class ChunkedTracingTest : public CollectTest, public ::testing::WithParamInterface<int> {
+ protected:
+  void SetUp() override {
+    HeapOptions options;
+    options.mark_stack = 4096;
+    options.markers = GetParam();
+    CreateHeap(options);
+  }
+};
+
+TEST_P(ChunkedTracingTest, LargeVectorsNeedFewStackEntries) {
+  HandleScope scope;
+  const int n = UnderStress() ? 5'000 : 50'000;
+  Handle wide(NewVector(static_cast<size_t>(n)));
+  for (int i = 0; i < n; ++i) {
+    WriteField(&Slots(wide.get())[i], AllocatePair(Value::Fixnum(i), Value::Nil()));
+  }
+  const uint64_t before = heap().Stats().mark_stack_overflows;
+  PreciseCollect();
+  PreciseCollect();
+  for (int i = 0; i < n; ++i) {
+    Value p = Slots(wide.get())[i];
+    ASSERT_TRUE(IsLive(p)) << i;
+    ASSERT_EQ(static_cast<PairCell*>(p.ObjectAddress())->car, Value::Fixnum(i));
+  }
+  EXPECT_EQ(heap().Stats().mark_stack_overflows, before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Markers, ChunkedTracingTest, ::testing::Values(1, 2));
+
 class BlacklistTest : public HeapTest {
  protected:
   void SetUp() override {
