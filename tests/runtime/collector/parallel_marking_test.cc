@@ -152,10 +152,10 @@ TEST_F(ParallelMarkingTest, OverflowIsRecovered) {
   Handle wide(NewVector(4));
   for (int v = 0; v < 4; ++v) {
     Value vector = NewVector(static_cast<size_t>(width));
-    Slots(wide.get())[v] = vector;
+    WriteField(&Slots(wide.get())[v], vector);
     for (int i = 0; i < width; ++i) {
       Value list = List(3);
-      Slots(Slots(wide.get())[v])[i] = list;
+      WriteField(&Slots(Slots(wide.get())[v])[i], list);
     }
   }
   int64_t leaves = 0;

@@ -176,9 +176,9 @@ TEST_F(WeakTest, AnEphemeronCycleWithoutOutsideKeysIsCleared) {
     for (int i = 0; i < kCycles; ++i) {
       Value k1 = Numbered(2 * i), k2 = Numbered(2 * i + 1);
       Value e1 = NewEphemeron(k1, k2);
-      Slots(cycles.get())[2 * i] = e1;
+      WriteField(&Slots(cycles.get())[2 * i], e1);
       Value e2 = NewEphemeron(k2, k1);
-      Slots(cycles.get())[2 * i + 1] = e2;
+      WriteField(&Slots(cycles.get())[2 * i + 1], e2);
     }
   }();
   PreciseCollect();
