@@ -52,6 +52,12 @@ struct MOSAIC_EXPORT HeapOptions {
   // Generational: a minor collection every `nursery` bytes allocated; a major one when the old
   // generation has grown by gc-growth times its size after the last major collection.
   size_t nursery = size_t{16} << 20;
+  // Generational: a minor collection that promotes more than this fraction of the live size
+  // after the last major collection was not worth it (the program's young objects do not die
+  // young, or its live data is so small that marking all of it costs no more): the collections
+  // that allocation starts next are major, at the non-generational budget, 1, 2, 4, ... up to
+  // 64 in a row while the minor collections tried in between keep failing. 0 disables this.
+  double promotion_limit = 0.25;
   // Marker threads for parallel marking (the collecting thread and markers - 1 helpers, parked
   // between collections; they also sweep in the background). 0 means the number of online
   // CPUs, at most 8; 1 marks on the collecting thread alone.

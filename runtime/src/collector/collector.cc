@@ -89,10 +89,23 @@ void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
 CollectionKind Collector::Choose(CollectReason reason, Request request) const {
   if (!options_.generational || request == Request::kMajor) return CollectionKind::kMajor;
   if (request == Request::kMinor) return CollectionKind::kMinor;
+  if (reason == CollectReason::kThreshold && majors_ahead_ > 0) return CollectionKind::kMajor;
   uint64_t growth = std::max<uint64_t>(
       options_.gc_min, static_cast<uint64_t>(options_.gc_growth * live_after_major_));
   return old_bytes_ > live_after_major_ + growth ? CollectionKind::kMajor
                                                  : CollectionKind::kMinor;
+}
+
+void Collector::UpdatePromotionPolicy(uint64_t promoted) {
+  if (options_.promotion_limit <= 0.0) return;
+  if (static_cast<double>(promoted) <=
+      options_.promotion_limit * static_cast<double>(live_after_major_)) {
+    major_run_ = 1;  // worth it: minor collections go on
+    return;
+  }
+  // Not worth it: as many major collections as last time twice over, then another try.
+  majors_ahead_ = major_run_;
+  major_run_ = std::min<uint32_t>(2 * major_run_, kMaxMajorRun);
 }
 
 void Collector::StartMajor() {
@@ -212,14 +225,19 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   // Policy.
   if (minor) {
     cycle.promoted_bytes = cycle.live_bytes > old_bytes_ ? cycle.live_bytes - old_bytes_ : 0;
+    UpdatePromotionPolicy(cycle.promoted_bytes);
   } else {
     live_after_major_ = cycle.live_bytes;
+    if (reason == CollectReason::kThreshold && majors_ahead_ > 0) --majors_ahead_;
   }
   old_bytes_ = cycle.live_bytes;
   const uint64_t full_threshold = std::max<uint64_t>(
       options_.gc_min, static_cast<uint64_t>(options_.gc_growth * cycle.live_bytes));
-  allocator.StartCycle(options_.generational ? std::min<uint64_t>(options_.nursery, full_threshold)
-                                             : full_threshold);
+  // Minor collections come every `nursery` bytes; major ones the promotion policy chose come at
+  // the non-generational budget, as they would without generations.
+  allocator.StartCycle(options_.generational && majors_ahead_ == 0
+                           ? std::min<uint64_t>(options_.nursery, full_threshold)
+                           : full_threshold);
   cycle.conservative_words_examined = marker.words_examined();
   cycle.conservative_words_accepted = marker.words_accepted();
   cycle.mark_stack_overflows = marker.overflows();

@@ -28,8 +28,11 @@
 //
 // Policy (generational=on): a collection that allocation starts is minor, unless the old
 // generation (everything marked: live after the last collection) has grown past
-// max(gc-min, gc-growth x live after the last major collection) beyond that live size; then it
-// is major. Collections for the heap limit and explicit ones are major unless a minor one is
+// max(gc-min, gc-growth x live after the last major collection) beyond that live size, or the
+// promotion policy asks for majors (the last minor collection promoted more than
+// promotion-limit x the live size after the last major one: 1, 2, 4, ... up to 64 majors in a
+// row, at the non-generational budget, between minor collections that try again); then it is
+// major. Collections for the heap limit and explicit ones are major unless a minor one is
 // asked for. With generational=off every collection is major and is due after
 // max(gc-min, gc-growth x live) bytes; with generations, after `nursery` bytes or that, whichever
 // comes first.
@@ -125,6 +128,12 @@ class Collector final : public GcTrigger {
   // Generations (changed only inside the pause).
   uint64_t live_after_major_ = 0;
   uint64_t old_bytes_ = 0;  // everything marked: live after the last collection
+  // The promotion policy (HeapOptions::promotion_limit): major collections still to come before
+  // the next minor one, and how many the next failed minor collection asks for.
+  static constexpr uint32_t kMaxMajorRun = 64;
+  uint32_t majors_ahead_ = 0;
+  uint32_t major_run_ = 1;
+  void UpdatePromotionPolicy(uint64_t promoted);
 };
 
 }  // namespace mosaic::internal

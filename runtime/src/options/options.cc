@@ -91,6 +91,12 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else if (key == "nursery") {
       if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a size such as 16M");
       o.nursery = size;
+    } else if (key == "promotion-limit") {
+      double f;
+      if (!absl::SimpleAtod(value, &f) || !(f >= 0.0) || f > 1000.0) {
+        return Bad(key, value, "a number from 0 to 1000");
+      }
+      o.promotion_limit = f;
     } else if (key == "markers") {
       int n;
       if (!absl::SimpleAtoi(value, &n) || n < 0 || n > 64) {
@@ -127,7 +133,7 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown GC option '", key,
-          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, markers, "
+          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, promotion-limit, markers, "
           "stress, verify, mark-stack, blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
     }
   }
@@ -166,6 +172,10 @@ absl::Status HeapOptions::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrFormat("gc-growth=%g is out of range: it must be from 0 to 1000", gc_growth));
   }
+  if (!(promotion_limit >= 0.0) || promotion_limit > 1000.0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "promotion-limit=%g is out of range: it must be from 0 to 1000", promotion_limit));
+  }
   return absl::OkStatus();
 }
 
@@ -190,10 +200,11 @@ absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
 
 std::string HeapOptions::ToString() const {
   return absl::StrFormat(
-      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,markers=%d,"
-      "stress=%u,verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,"
+      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,promotion-limit=%g,"
+      "markers=%d,stress=%u,verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,"
       "watchdog-action=%s",
-      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, markers, stress,
+      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, promotion_limit, markers,
+      stress,
       verify ? 1 : 0, mark_stack,
       blacklist ? 1 : 0, retain_blocks, watchdog_ms,
       watchdog_action == WatchdogAction::kAbort ? "abort" : "warn");
