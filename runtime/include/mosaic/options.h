@@ -58,6 +58,11 @@ struct MOSAIC_EXPORT HeapOptions {
   // that allocation starts next are major, at the non-generational budget, 1, 2, 4, ... up to
   // 64 in a row while the minor collections tried in between keep failing. 0 disables this.
   double promotion_limit = 0.25;
+  // Generational: the next collection that allocation starts is major when, since the last
+  // minor one, allocation has taken a new hole or block this many times as often per byte as it
+  // did after the last major collection: promoted objects that died are scattered through the
+  // blocks, and only a major collection frees them. 0 disables this.
+  double fragmentation_limit = 4;
   // Marker threads for parallel marking (the collecting thread and markers - 1 helpers, parked
   // between collections; they also sweep in the background). 0 means the number of online
   // CPUs, at most 8; 1 marks on the collecting thread alone.

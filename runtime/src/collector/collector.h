@@ -31,7 +31,9 @@
 // max(gc-min, gc-growth x live after the last major collection) beyond that live size, or the
 // promotion policy asks for majors (the last minor collection promoted more than
 // promotion-limit x the live size after the last major one: 1, 2, 4, ... up to 64 majors in a
-// row, at the non-generational budget, between minor collections that try again); then it is
+// row, at the non-generational budget, between minor collections that try again), or the
+// allocation slow path has become fragmentation-limit times as frequent as it was after the
+// last major collection (old garbage breaking the free space into small holes); then it is
 // major. Collections for the heap limit and explicit ones are major unless a minor one is
 // asked for. With generational=off every collection is major and is due after
 // max(gc-min, gc-growth x live) bytes; with generations, after `nursery` bytes or that, whichever
@@ -134,6 +136,12 @@ class Collector final : public GcTrigger {
   uint32_t majors_ahead_ = 0;
   uint32_t major_run_ = 1;
   void UpdatePromotionPolicy(uint64_t promoted);
+  // The fragmentation rule (HeapOptions::fragmentation_limit), fed before each collection with
+  // what allocation did since the last one.
+  CollectionKind last_kind_ = CollectionKind::kMajor;
+  double bytes_per_trip_after_major_ = 0;
+  bool fragmented_ = false;
+  void NoteFragmentation(uint64_t allocated, uint64_t slow);
 };
 
 }  // namespace mosaic::internal

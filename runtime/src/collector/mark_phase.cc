@@ -30,8 +30,16 @@ GatheredRoots MarkPhase::Gather(std::vector<Mutator*> mutators, bool minor) {
   auto take = [&](uintptr_t card) {
     if (minor) g.dirty_cards.push_back(card);
   };
+  auto drop = [](uintptr_t) {};
   for (BlockHeader* block : parts_.spaces.blocks().used_blocks()) {
-    parts_.cards.TakeDirty(block->start(), block->start() + kBlockSize, take);
+    // A block that held no live cell after the last sweep holds only young objects now: its
+    // cards were dirtied by stores into young objects (the barrier does not look at the
+    // holder's age) and can hold no old-to-young edge. nqueens dirtied 15,000 such cards per
+    // minor collection.
+    const bool young_only = minor && block->live_cells == 0;
+    parts_.cards.TakeDirty(block->start(), block->start() + kBlockSize,
+                           young_only ? absl::FunctionRef<void(uintptr_t)>(drop)
+                                      : absl::FunctionRef<void(uintptr_t)>(take));
   }
   for (LargeHeader* h : parts_.spaces.large().objects()) {
     uintptr_t begin = reinterpret_cast<uintptr_t>(h);

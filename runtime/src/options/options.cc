@@ -97,6 +97,12 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
         return Bad(key, value, "a number from 0 to 1000");
       }
       o.promotion_limit = f;
+    } else if (key == "fragmentation-limit") {
+      double f;
+      if (!absl::SimpleAtod(value, &f) || !(f >= 0.0) || f > 1e6) {
+        return Bad(key, value, "a number from 0 to 1000000");
+      }
+      o.fragmentation_limit = f;
     } else if (key == "markers") {
       int n;
       if (!absl::SimpleAtoi(value, &n) || n < 0 || n > 64) {
@@ -133,7 +139,7 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown GC option '", key,
-          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, promotion-limit, markers, "
+          "' (known: heap-max, heap-hint, gc-min, gc-growth, generational, nursery, promotion-limit, fragmentation-limit, markers, "
           "stress, verify, mark-stack, blacklist, retain-blocks, watchdog-ms, watchdog-action)"));
     }
   }
@@ -172,6 +178,11 @@ absl::Status HeapOptions::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrFormat("gc-growth=%g is out of range: it must be from 0 to 1000", gc_growth));
   }
+  if (!(fragmentation_limit >= 0.0) || fragmentation_limit > 1e6) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fragmentation-limit=%g is out of range: it must be from 0 to 1000000",
+        fragmentation_limit));
+  }
   if (!(promotion_limit >= 0.0) || promotion_limit > 1000.0) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "promotion-limit=%g is out of range: it must be from 0 to 1000", promotion_limit));
@@ -200,12 +211,11 @@ absl::StatusOr<HeapOptions> HeapOptions::FromEnvironment() {
 
 std::string HeapOptions::ToString() const {
   return absl::StrFormat(
-      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,promotion-limit=%g,"
-      "markers=%d,stress=%u,verify=%d,mark-stack=%u,blacklist=%d,retain-blocks=%u,watchdog-ms=%u,"
-      "watchdog-action=%s",
-      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery, promotion_limit, markers,
-      stress,
-      verify ? 1 : 0, mark_stack,
+      "heap-max=%u,heap-hint=%x,gc-min=%u,gc-growth=%g,generational=%s,nursery=%u,"
+      "promotion-limit=%g,fragmentation-limit=%g,markers=%d,stress=%u,verify=%d,mark-stack=%u,"
+      "blacklist=%d,retain-blocks=%u,watchdog-ms=%u,watchdog-action=%s",
+      heap_max, heap_hint, gc_min, gc_growth, generational ? "on" : "off", nursery,
+      promotion_limit, fragmentation_limit, markers, stress, verify ? 1 : 0, mark_stack,
       blacklist ? 1 : 0, retain_blocks, watchdog_ms,
       watchdog_action == WatchdogAction::kAbort ? "abort" : "warn");
 }
