@@ -248,7 +248,7 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
     UpdatePromotionPolicy(cycle.promoted_bytes);
   } else {
     live_after_major_ = cycle.live_bytes;
-    if (reason == CollectReason::kThreshold && majors_ahead_ > 0) --majors_ahead_;
+    if (majors_ahead_ > 0) --majors_ahead_;  // any major collection counts towards the run
   }
   old_bytes_ = cycle.live_bytes;
   const uint64_t full_threshold = std::max<uint64_t>(
