@@ -110,13 +110,14 @@ Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value
 
 Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv) {
   Value buckets = MakeVector(capacity, Value::Nil());
-  uint64_t* words = NewObject(ObjType::kHashtable, 5, static_cast<uint64_t>(flavor));
+  uint64_t* words = NewObject(ObjType::kHashtable, 6, static_cast<uint64_t>(flavor));
   // A young object, and nothing allocates before it is returned: plain stores.
   words[1] = buckets.bits();
   words[2] = Value::Fixnum(0).bits();
   words[3] = hash.bits();
   words[4] = equiv.bits();
   words[5] = Value::Fixnum(0).bits();
+  words[6] = Value::Fixnum(0).bits();  // the lock, free
   return Value::Object(words);
 }
 

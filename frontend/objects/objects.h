@@ -31,8 +31,8 @@
 //   primitive    [header | code word | name symbol]
 //   record-type  [header | name symbol | field-name list | field count fixnum]
 //   record       [header | record type | field 0 | ...]   length = field count
-//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark]
-//                                                          length = HashtableFlavor
+//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark |
+//                 lock word]                               length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
 //   thread       [header | state word | thunk | result | name]   (frontend/builtins/threads.cc)
 //   mutex        [header | state word | name]
@@ -285,6 +285,10 @@ inline void SetHashtableSweepMark(Value t, uint64_t collections) {
   mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 5),
                      Value::Fixnum(static_cast<int64_t>(collections & Value::kFixnumMax)));
 }
+// The table's lock (hashtables.cc, TableLock): a fixnum, 0 when free, else the holder's thread
+// number and how many times it holds the lock. Read and written only atomically, by mutators
+// outside native regions; a fixnum, so the collector's trace ignores it.
+inline uint64_t* HashtableLockWord(Value t) { return t.ObjectWords() + 6; }
 
 // --- Lists (helpers for C++ code) ------------------------------------------------------------
 
