@@ -180,9 +180,17 @@ Value GlobalBox(Value symbol);
 // --- Boxes (assignment-converted variables and globals) --------------------------------------
 
 Value MakeBox(Value initial);
-inline Value BoxRef(Value box) { return Value::FromBits(box.ObjectWords()[1]); }
+// A box may be shared between threads (every global is one; so is a captured variable that is
+// assigned), so its value word is read with an acquire load and written with a release store: a
+// thread that reads a value another thread stored also sees the object it refers to as it was
+// built. On x86 both are plain moves (docs/design/threads.md, "Globals never tear").
+inline Value BoxRef(Value box) {
+  return Value::FromBits(__atomic_load_n(box.ObjectWords() + 1, __ATOMIC_ACQUIRE));
+}
 inline void BoxSet(Value box, Value v) {
-  mosaic::WriteField(reinterpret_cast<Value*>(box.ObjectWords() + 1), v);
+  uint64_t* field = box.ObjectWords() + 1;
+  __atomic_store_n(field, v.bits(), __ATOMIC_RELEASE);
+  mosaic::internal::RecordWrite(field);
 }
 inline Value BoxName(Value box) { return Value::FromBits(box.ObjectWords()[2]); }  // symbol or #f
 
