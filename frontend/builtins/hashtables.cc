@@ -36,9 +36,10 @@
 // (between reading and storing, which is what makes the update atomic). A generic table's hash
 // procedure runs before the lock is taken (it looks only at the key). The lock is recursive: such
 // a procedure may use its own table again on the same thread (the results are then unspecified,
-// as in Chez, but memory-safe: the operations look the key up again after calling it). It must
-// not wait for another thread that uses the table (that thread would wait for the lock, and the
-// two for each other until Ctrl-C interrupts both).
+// as in Chez, but memory-safe: a lookup walks cells that stay valid, and hashtable-update!
+// looks the key up again after calling its procedure). It must not wait for another thread that
+// uses the table (that thread would wait for the lock, and the two for each other until Ctrl-C
+// ends it), nor may two threads' procedures take two tables in opposite orders.
 //
 // Deviations from Chez (for docs/toylang.md):
 // - toylang has no multiple values: hashtable-entries returns a list of two vectors,
