@@ -334,7 +334,7 @@ class Lowerer : public Codegen {
         llvm::Value* v = node.kind == NodeKind::kLocalRef
                              ? b_.CreateLoad(vt_, slots_[r.index])
                              : LoadField(Closure(), layout::kClosureCapturesOffset + 8 * r.index);
-        if (r.boxed) v = LoadField(v, layout::kBoxValueOffset);
+        if (r.boxed) v = LoadBox(v);
         if (r.check_defined) {
           ThrowIf(IsValue(v, Value::Undefined()),
                   env_.Site(node.pos,
@@ -344,7 +344,7 @@ class Lowerer : public Codegen {
       }
       case NodeKind::kGlobalRef: {
         const auto& g = ir::As<ir::Global>(node);
-        llvm::Value* v = b_.CreateLoad(vt_, GlobalValueAddress(g));
+        llvm::Value* v = LoadShared(GlobalValueAddress(g));
         CheckBound(g, v, node.pos);
         return v;
       }
@@ -354,14 +354,13 @@ class Lowerer : public Codegen {
         llvm::Value* v = Emit(*s.value);
         if (node.kind == NodeKind::kLocalSet) {
           if (s.boxed) {
-            StoreFieldRecorded(b_.CreateLoad(vt_, slots_[s.index]), layout::kBoxValueOffset, v,
-                               StorePath::kBox);
+            StoreBoxRecorded(b_.CreateLoad(vt_, slots_[s.index]), v, StorePath::kBox);
           } else {
             b_.CreateStore(v, slots_[s.index]);
           }
         } else {
           llvm::Value* box = LoadField(Closure(), layout::kClosureCapturesOffset + 8 * s.index);
-          StoreFieldRecorded(box, layout::kBoxValueOffset, v, StorePath::kBox);
+          StoreBoxRecorded(box, v, StorePath::kBox);
         }
         return ConstV(Value::Unspecified());
       }
@@ -374,10 +373,10 @@ class Lowerer : public Codegen {
         llvm::Value* v = Emit(*g.value);
         llvm::Value* address = GlobalValueAddress(g);
         if (node.kind == NodeKind::kGlobalSet) {
-          ThrowIf(IsValue(b_.CreateLoad(vt_, address), Value::Undefined()),
+          ThrowIf(IsValue(LoadShared(address), Value::Undefined()),
                   env_.Site(node.pos, absl::StrCat("set!: unbound variable: ", g.name)));
         }
-        b_.CreateStore(v, address);
+        StoreShared(v, address);
         RecordWrite(address, StorePath::kGlobal);  // the global's box is a heap object
         return ConstV(Value::Unspecified());
       }
@@ -456,8 +455,7 @@ class Lowerer : public Codegen {
       const ir::Binding& bnd = l.bindings[k];
       llvm::Value* v = Emit(*bnd.init);
       if (bnd.boxed) {
-        StoreFieldRecorded(b_.CreateLoad(vt_, slots_[bnd.slot]), layout::kBoxValueOffset, v,
-                           StorePath::kBox);
+        StoreBoxRecorded(b_.CreateLoad(vt_, slots_[bnd.slot]), v, StorePath::kBox);
       } else {
         b_.CreateStore(v, slots_[bnd.slot]);
       }
@@ -467,7 +465,7 @@ class Lowerer : public Codegen {
         const ir::Fixup& f = l.fixups[next_fixup];
         const ir::Binding& holder = l.bindings[f.closure_binding];
         llvm::Value* c = b_.CreateLoad(vt_, slots_[holder.slot]);
-        if (holder.boxed) c = LoadField(c, layout::kBoxValueOffset);
+        if (holder.boxed) c = LoadBox(c);
         llvm::BasicBlock* set = NewBlock("fixup");
         llvm::BasicBlock* done = NewBlock("fixed");
         b_.CreateCondBr(HasType(c, ObjType::kClosure), set, done);

@@ -63,7 +63,12 @@ void Codegen::RecordWrite(llvm::Value* field, StorePath path) {
   llvm::Value* table =
       b_.CreateLoad(pt_, FieldPtr(ThreadMutator(), mi::kMutatorCardTableOffset));
   llvm::Value* index = b_.CreateLShr(b_.CreatePtrToInt(field, i64_), mi::kCardShift);
-  b_.CreateStore(b_.getInt8(mi::kCardDirty), b_.CreateGEP(b_.getInt8Ty(), table, index));
+  // Atomic (monotonic) as in the runtime's barrier: two threads may dirty one card at once. The
+  // same single `movb` as a plain store on x86.
+  llvm::StoreInst* store =
+      b_.CreateStore(b_.getInt8(mi::kCardDirty), b_.CreateGEP(b_.getInt8Ty(), table, index));
+  store->setAtomic(llvm::AtomicOrdering::Monotonic);
+  store->setAlignment(llvm::Align(1));
 }
 
 llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag,

@@ -65,6 +65,31 @@ class Codegen {
   llvm::Value* LoadField(llvm::Value* v, int64_t offset) {
     return b_.CreateLoad(vt_, FieldPtr(v, offset));
   }
+  // A box's value (a global's, or a variable captured and assigned): shared between threads, so
+  // read with an acquire load and written with a release store, as BoxRef and BoxSet do
+  // (objects.h). On x86 these are the same `mov` as plain accesses; they only keep LLVM from
+  // hoisting the load out of a loop (a thread waiting for a global another thread sets) or
+  // moving an object's initialising stores after the store that publishes it.
+  llvm::Value* LoadShared(llvm::Value* address) {
+    llvm::LoadInst* load = b_.CreateLoad(vt_, address);
+    load->setAtomic(llvm::AtomicOrdering::Acquire);
+    load->setAlignment(llvm::Align(8));
+    return load;
+  }
+  void StoreShared(llvm::Value* x, llvm::Value* address) {
+    llvm::StoreInst* store = b_.CreateStore(x, address);
+    store->setAtomic(llvm::AtomicOrdering::Release);
+    store->setAlignment(llvm::Align(8));
+  }
+  // A box's value slot, read or written through the barrier.
+  llvm::Value* LoadBox(llvm::Value* box) {
+    return LoadShared(FieldPtr(box, layout::kBoxValueOffset));
+  }
+  void StoreBoxRecorded(llvm::Value* box, llvm::Value* x, StorePath path) {
+    llvm::Value* field = FieldPtr(box, layout::kBoxValueOffset);
+    StoreShared(x, field);
+    RecordWrite(field, path);
+  }
   // A store into an object being initialised (no safepoint since its allocation: it is young).
   void StoreField(llvm::Value* v, int64_t offset, llvm::Value* x) {
     b_.CreateStore(x, FieldPtr(v, offset));

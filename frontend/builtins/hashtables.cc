@@ -23,22 +23,46 @@
 // through which many short-lived keys pass stays as large as its live entries plus those
 // inserted since the last collection.
 //
+// Threads. Every operation holds the table's own lock (TableLock below) from its lookup to its
+// last store, so tables shared between threads are never corrupted and hashtable-update! is
+// atomic. The lock is a word in the table (a fixnum: the holder's thread number and depth), so
+// a table costs no C++ state and no finalizer; it is taken with one compare-and-swap when free.
+// A thread that finds it taken waits in a native region (a collection does not wait for it: the
+// holder may allocate, hence collect, while it holds the lock) on one condition variable shared
+// by every table, and looks at the engine's interrupt flag every 50 ms.
+//
+// The program's procedures run with the lock held where their answer decides what is stored:
+// a generic table's equivalence procedure (during the lookup) and hashtable-update!'s procedure
+// (between reading and storing, which is what makes the update atomic). A generic table's hash
+// procedure runs before the lock is taken (it looks only at the key). The lock is recursive: such
+// a procedure may use its own table again on the same thread (the results are then unspecified,
+// as in Chez, but memory-safe: a lookup walks cells that stay valid, and hashtable-update!
+// looks the key up again after calling its procedure). It must not wait for another thread that
+// uses the table (that thread would wait for the lock, and the two for each other until Ctrl-C
+// ends it), nor may two threads' procedures take two tables in opposite orders.
+//
 // Deviations from Chez (for docs/toylang.md):
 // - toylang has no multiple values: hashtable-entries returns a list of two vectors,
 //   (keys values), to be taken apart with apply or car/cadr.
 // - A hash procedure may return any fixnum (negative ones too); anything else is an error.
 // - A hash or equivalence procedure that changes the table it serves gives unspecified
-//   (memory-safe) results, as in Chez.
+//   (memory-safe) results, as in Chez. Tables are thread-safe (Chez's are not: see above).
 // - hashtable-size of a weak or ephemeron table sweeps the table first (time linear in its
 //   size), so it counts only entries whose keys are alive.
 // - equal-hash looks at no more than 64 nodes of a structure, so it ends on cyclic data.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/objects/equality.h"
 #include "frontend/objects/runtime.h"
+#include "mosaic/heap.h"
 #include "mosaic/weak.h"
 
 namespace toylang::builtins_internal {
@@ -334,6 +358,130 @@ void Insert(V table, const Slot& s, V key, V value, uint64_t hash) {
   MaybeGrow(table);
 }
 
+// --- The table's lock ----------------------------------------------------------------------
+
+// The lock word (objects.h, HashtableLockWord) is a fixnum: 0 when free, else
+// (holder << kDepthBits) | depth, where holder is the thread's number (ThreadNumber) and depth
+// how many operations of that thread hold it (they nest through the program's procedures).
+constexpr int kDepthBits = 24;
+constexpr uint64_t kMaxDepth = (uint64_t{1} << kDepthBits) - 1;
+const uint64_t kFree = V::Fixnum(0).bits();
+// How often a waiting thread looks at the engine's interrupt flag (as threads.cc's waits do).
+constexpr auto kInterruptCheck = std::chrono::milliseconds(50);
+// Failed compare-and-swaps before a thread waits (the lock is usually held for a few lookups).
+constexpr int kSpins = 64;
+
+std::atomic<uint64_t> next_thread_number{1};
+thread_local uint64_t tls_thread_number = 0;
+
+uint64_t ThreadNumber() {
+  if (tls_thread_number == 0) {
+    tls_thread_number = next_thread_number.fetch_add(1, std::memory_order_relaxed);
+  }
+  return tls_thread_number;
+}
+
+uint64_t LockBits(uint64_t holder, uint64_t depth) {
+  return V::Fixnum(static_cast<int64_t>((holder << kDepthBits) | depth)).bits();
+}
+uint64_t HolderOf(uint64_t bits) {
+  return static_cast<uint64_t>(V::FromBits(bits).FixnumValue()) >> kDepthBits;
+}
+uint64_t DepthOf(uint64_t bits) {
+  return static_cast<uint64_t>(V::FromBits(bits).FixnumValue()) & kMaxDepth;
+}
+
+// Where threads wait for any table's lock. `waiting` counts them, so that a release notifies
+// only when someone waits; `releases` (under mu) changes with every such release. Never
+// destroyed: threads may still be running while static objects are destroyed at exit.
+struct LockWaiters {
+  std::mutex mu;
+  std::condition_variable released;
+  std::atomic<int> waiting{0};
+  uint64_t releases = 0;
+};
+LockWaiters& Waiters() {
+  static LockWaiters* waiters = new LockWaiters;
+  return *waiters;
+}
+
+// Holds `table`'s lock for its scope. Usage: TableLock lock(ctx, who, table); then look up and
+// store. Taking it may wait (in a native region) and raise "interrupted"; the destructor
+// releases it, also when the operation raises an error.
+//
+// Why no lost wake-up: a waiter increments `waiting`, reads `releases`, then tries the
+// compare-and-swap once more, all sequentially consistent; a release stores kFree, then reads
+// `waiting`. Either the waiter's last try sees the lock free, or the release comes after it in
+// the total order and so sees waiting > 0 and advances `releases` past what the waiter read.
+class TableLock {
+ public:
+  TableLock(CallContext& ctx, const char* who, V table) : word_(*HashtableLockWord(table)) {
+    uint64_t me = ThreadNumber();
+    uint64_t now = word_.load(std::memory_order_relaxed);
+    if (now != kFree && HolderOf(now) == me) {  // again, from inside one of its procedures
+      if (DepthOf(now) == kMaxDepth) {
+        Fail(Cat(who, ": the table is used too deeply from inside its own procedures"));
+      }
+      word_.store(LockBits(me, DepthOf(now) + 1), std::memory_order_relaxed);
+      return;
+    }
+    Acquire(ctx, LockBits(me, 1));
+  }
+
+  ~TableLock() {
+    uint64_t now = word_.load(std::memory_order_relaxed);
+    if (DepthOf(now) > 1) {
+      word_.store(LockBits(HolderOf(now), DepthOf(now) - 1), std::memory_order_relaxed);
+      return;
+    }
+    word_.store(kFree, std::memory_order_seq_cst);
+    LockWaiters& w = Waiters();
+    if (w.waiting.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard<std::mutex> lock(w.mu);  // its holders never wait for a collection
+      ++w.releases;
+      w.released.notify_all();
+    }
+  }
+
+  TableLock(const TableLock&) = delete;
+  TableLock& operator=(const TableLock&) = delete;
+
+ private:
+  bool TryAcquire(uint64_t mine) {
+    uint64_t expected = kFree;
+    return word_.compare_exchange_strong(expected, mine, std::memory_order_seq_cst,
+                                         std::memory_order_relaxed);
+  }
+
+  void Acquire(CallContext& ctx, uint64_t mine) {
+    for (int i = 0; i < kSpins; ++i) {
+      if (TryAcquire(mine)) return;
+      std::this_thread::yield();
+    }
+    LockWaiters& w = Waiters();
+    for (;;) {
+      w.waiting.fetch_add(1, std::memory_order_seq_cst);
+      uint64_t seen;
+      {
+        std::lock_guard<std::mutex> lock(w.mu);
+        seen = w.releases;
+      }
+      bool taken = TryAcquire(mine);
+      if (!taken) {
+        // Touches no heap object: the word is tried again only after the region.
+        mosaic::NativeScope native;
+        std::unique_lock<std::mutex> lock(w.mu);
+        w.released.wait_for(lock, kInterruptCheck, [&] { return w.releases != seen; });
+      }
+      w.waiting.fetch_sub(1, std::memory_order_seq_cst);
+      if (taken || TryAcquire(mine)) return;
+      if (ctx.Interrupted()) Fail("interrupted");
+    }
+  }
+
+  std::atomic_ref<uint64_t> word_;
+};
+
 // --- Constructors --------------------------------------------------------------------------------
 
 // The optional initial size argument args[index], as a power-of-two bucket count.
@@ -376,6 +524,7 @@ V HashtableP(CallContext&, const V* a, int) { return V::Bool(IsHashtable(a[0]));
 V HashtableSet(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-set!", a[0]);
   uint64_t hash = HashOf(ctx, "hashtable-set!", table, a[1]);
+  TableLock lock(ctx, "hashtable-set!", table);
   Slot s = Lookup(ctx, table, a[1], hash);
   if (s.cell.IsPair()) {
     SetEntryValue(HashtableFlavorOf(table), Car(s.cell), a[2]);
@@ -387,29 +536,37 @@ V HashtableSet(CallContext& ctx, const V* a, int) {
 
 V HashtableRef(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-ref", a[0]);
-  Slot s = Lookup(ctx, table, a[1], HashOf(ctx, "hashtable-ref", table, a[1]));
+  uint64_t hash = HashOf(ctx, "hashtable-ref", table, a[1]);
+  TableLock lock(ctx, "hashtable-ref", table);
+  Slot s = Lookup(ctx, table, a[1], hash);
   return s.cell.IsPair() ? EntryValue(HashtableFlavorOf(table), Car(s.cell)) : a[2];
 }
 
 V HashtableContains(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-contains?", a[0]);
-  Slot s = Lookup(ctx, table, a[1], HashOf(ctx, "hashtable-contains?", table, a[1]));
+  uint64_t hash = HashOf(ctx, "hashtable-contains?", table, a[1]);
+  TableLock lock(ctx, "hashtable-contains?", table);
+  Slot s = Lookup(ctx, table, a[1], hash);
   return V::Bool(s.cell.IsPair());
 }
 
 V HashtableDelete(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-delete!", a[0]);
-  Slot s = Lookup(ctx, table, a[1], HashOf(ctx, "hashtable-delete!", table, a[1]));
+  uint64_t hash = HashOf(ctx, "hashtable-delete!", table, a[1]);
+  TableLock lock(ctx, "hashtable-delete!", table);
+  Slot s = Lookup(ctx, table, a[1], hash);
   if (s.cell.IsPair()) Unlink(table, s, Cdr(s.cell));
   return V::Unspecified();
 }
 
-// (hashtable-update! table key proc default): stores (proc (hashtable-ref table key default)).
+// (hashtable-update! table key proc default): stores (proc (hashtable-ref table key default)),
+// atomically: the lock is held while proc runs.
 V HashtableUpdate(CallContext& ctx, const V* a, int) {
   const char* who = "hashtable-update!";
   V table = CheckTable(who, a[0]);
   CheckProcedure(who, a[2]);
   uint64_t hash = HashOf(ctx, who, table, a[1]);
+  TableLock lock(ctx, who, table);
   Slot s = Lookup(ctx, table, a[1], hash);
   Flavor f = HashtableFlavorOf(table);
   V old = s.cell.IsPair() ? EntryValue(f, Car(s.cell)) : a[3];
@@ -428,14 +585,16 @@ V HashtableUpdate(CallContext& ctx, const V* a, int) {
   return V::Unspecified();
 }
 
-V HashtableSize(CallContext&, const V* a, int) {
+V HashtableSize(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-size", a[0]);
+  TableLock lock(ctx, "hashtable-size", table);
   if (IsWeak(HashtableFlavorOf(table))) Sweep(table);
   return V::Fixnum(Count(table));
 }
 
-V HashtableClear(CallContext&, const V* a, int) {
+V HashtableClear(CallContext& ctx, const V* a, int) {
   V table = CheckTable("hashtable-clear!", a[0]);
+  TableLock lock(ctx, "hashtable-clear!", table);
   V buckets = HashtableBuckets(table);
   for (size_t i = 0; i < VectorLength(buckets); ++i) VectorSet(buckets, i, V::Nil());
   SetHashtableCount(table, 0);
@@ -475,13 +634,20 @@ V LiveEntries(V table, V* values) {
   return keys;
 }
 
-V HashtableKeys(CallContext&, const V* a, int) {
-  return LiveEntries(CheckTable("hashtable-keys", a[0]), nullptr);
+V HashtableKeys(CallContext& ctx, const V* a, int) {
+  V table = CheckTable("hashtable-keys", a[0]);
+  TableLock lock(ctx, "hashtable-keys", table);
+  return LiveEntries(table, nullptr);
 }
 
-V HashtableEntries(CallContext&, const V* a, int) {
+V HashtableEntries(CallContext& ctx, const V* a, int) {
+  V table = CheckTable("hashtable-entries", a[0]);
   V values = V::False();
-  V keys = LiveEntries(CheckTable("hashtable-entries", a[0]), &values);
+  V keys;
+  {
+    TableLock lock(ctx, "hashtable-entries", table);
+    keys = LiveEntries(table, &values);
+  }
   return Cons(keys, Cons(values, V::Nil()));
 }
 

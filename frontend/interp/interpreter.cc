@@ -3,6 +3,7 @@
 #include <alloca.h>
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -48,7 +49,8 @@ inline void Interpreter::Enter(const SourcePos& pos) {
   // Not cleared here: every thread running the program stops at its next entry (the next
   // Eval clears it).
   if (interrupt_.load(std::memory_order_relaxed)) throw Error("interrupted", pos);
-  if (*safepoint_flag_ != 0) mosaic::Safepoint();
+  // Relaxed, like the runtime's own poll (heap.cc): Safepoint() synchronises for real.
+  if (__atomic_load_n(safepoint_flag_, __ATOMIC_RELAXED) != 0) mosaic::Safepoint();
 }
 
 void Interpreter::ArityError(const ir::Lambda& lambda, int argc, const SourcePos& pos) {
@@ -108,26 +110,35 @@ Value Interpreter::MakeClosureFor(const ir::Lambda& lambda, const Value* frame, 
 }
 
 Value Interpreter::ConstantValue(const ir::Const& c) {
+  // Read without the lock, so the pool and its slots are read with acquire loads and published
+  // with release stores: a thread that finds a constant another thread made (or a pool another
+  // thread grew) sees it initialised.
   const size_t index = static_cast<size_t>(c.id);
-  Value pool = constants_;  // another thread may replace it with a bigger copy meanwhile
+  std::atomic_ref<Value> pool_ref(constants_);
+  Value pool = pool_ref.load(std::memory_order_acquire);  // another thread may replace it
   size_t length = VectorLength(pool);
+  if (index < length) {
+    Value v = std::atomic_ref<Value>(VectorData(pool)[index]).load(std::memory_order_acquire);
+    if (v.bits() != 0) return v;
+  }
+  HeapMutexLock lock(resolve_mu_);  // another thread may be making it, or growing the pool
+  pool = pool_ref.load(std::memory_order_relaxed);
+  length = VectorLength(pool);
   if (index < length) {
     Value v = VectorRef(pool, index);
     if (v.bits() != 0) return v;
   }
-  HeapMutexLock lock(resolve_mu_);  // another thread may be making it, or growing the pool
-  length = VectorLength(constants_);
-  if (index < length) {
-    Value v = VectorRef(constants_, index);
-    if (v.bits() != 0) return v;
-  }
-  Value v = DatumToValue(*c.datum);
+  Value v = DatumToValue(*c.datum);  // may collect
+  pool = pool_ref.load(std::memory_order_relaxed);
   if (index >= length) {
     Value bigger = MakeVector(std::max(2 * length, index + 1), Value());
-    for (size_t i = 0; i < length; ++i) VectorSet(bigger, i, VectorRef(constants_, i));
-    constants_ = bigger;
+    for (size_t i = 0; i < length; ++i) VectorSet(bigger, i, VectorRef(pool, i));
+    pool_ref.store(bigger, std::memory_order_release);  // a global root: no barrier
+    pool = bigger;
   }
-  VectorSet(constants_, index, v);
+  Value* slot = &VectorData(pool)[index];
+  std::atomic_ref<Value>(*slot).store(v, std::memory_order_release);
+  mosaic::internal::RecordWrite(slot);
   return v;
 }
 

@@ -56,17 +56,20 @@ Value MakeUninternedSymbol(std::string_view name) {
 }
 
 Value GlobalBox(Value symbol) {
-  Value box = Value::FromBits(symbol.ObjectWords()[2]);
+  // Read without the lock (acquire: a box another thread published is seen initialised).
+  uint64_t* slot = symbol.ObjectWords() + 2;
+  Value box = Value::FromBits(__atomic_load_n(slot, __ATOMIC_ACQUIRE));
   if (!box.IsFalse()) return box;
   // Made once under the runtime's lock: two threads that both made a box would each write
   // their own, and one thread's definition would be lost.
   HeapMutexLock lock(Runtime::Get().table_mutex());
-  box = Value::FromBits(symbol.ObjectWords()[2]);
+  box = Value::FromBits(__atomic_load_n(slot, __ATOMIC_RELAXED));
   if (box.IsFalse()) {
     box = MakeBox(Value::Undefined());
     box.ObjectWords()[2] = symbol.bits();  // the box is young: no barrier
-    // The symbol may have survived the collection MakeBox may have run.
-    mosaic::WriteField(reinterpret_cast<Value*>(symbol.ObjectWords() + 2), box);
+    // The symbol may have survived the collection MakeBox may have run: the barrier.
+    __atomic_store_n(slot, box.bits(), __ATOMIC_RELEASE);
+    mosaic::internal::RecordWrite(slot);
   }
   return box;
 }
@@ -110,13 +113,14 @@ Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value
 
 Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv) {
   Value buckets = MakeVector(capacity, Value::Nil());
-  uint64_t* words = NewObject(ObjType::kHashtable, 5, static_cast<uint64_t>(flavor));
+  uint64_t* words = NewObject(ObjType::kHashtable, 6, static_cast<uint64_t>(flavor));
   // A young object, and nothing allocates before it is returned: plain stores.
   words[1] = buckets.bits();
   words[2] = Value::Fixnum(0).bits();
   words[3] = hash.bits();
   words[4] = equiv.bits();
   words[5] = Value::Fixnum(0).bits();
+  words[6] = Value::Fixnum(0).bits();  // the lock, free
   return Value::Object(words);
 }
 

@@ -31,8 +31,8 @@
 //   primitive    [header | code word | name symbol]
 //   record-type  [header | name symbol | field-name list | field count fixnum]
 //   record       [header | record type | field 0 | ...]   length = field count
-//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark]
-//                                                          length = HashtableFlavor
+//   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark |
+//                 lock word]                               length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
 //   thread       [header | state word | thunk | result | name]   (frontend/builtins/threads.cc)
 //   mutex        [header | state word | name]
@@ -180,9 +180,17 @@ Value GlobalBox(Value symbol);
 // --- Boxes (assignment-converted variables and globals) --------------------------------------
 
 Value MakeBox(Value initial);
-inline Value BoxRef(Value box) { return Value::FromBits(box.ObjectWords()[1]); }
+// A box may be shared between threads (every global is one; so is a captured variable that is
+// assigned), so its value word is read with an acquire load and written with a release store: a
+// thread that reads a value another thread stored also sees the object it refers to as it was
+// built. On x86 both are plain moves (docs/design/threads.md, "Globals never tear").
+inline Value BoxRef(Value box) {
+  return Value::FromBits(__atomic_load_n(box.ObjectWords() + 1, __ATOMIC_ACQUIRE));
+}
 inline void BoxSet(Value box, Value v) {
-  mosaic::WriteField(reinterpret_cast<Value*>(box.ObjectWords() + 1), v);
+  uint64_t* field = box.ObjectWords() + 1;
+  __atomic_store_n(field, v.bits(), __ATOMIC_RELEASE);
+  mosaic::internal::RecordWrite(field);
 }
 inline Value BoxName(Value box) { return Value::FromBits(box.ObjectWords()[2]); }  // symbol or #f
 
@@ -285,6 +293,10 @@ inline void SetHashtableSweepMark(Value t, uint64_t collections) {
   mosaic::WriteField(reinterpret_cast<Value*>(t.ObjectWords() + 5),
                      Value::Fixnum(static_cast<int64_t>(collections & Value::kFixnumMax)));
 }
+// The table's lock (hashtables.cc, TableLock): a fixnum, 0 when free, else the holder's thread
+// number and how many times it holds the lock. Read and written only atomically, by mutators
+// outside native regions; a fixnum, so the collector's trace ignores it.
+inline uint64_t* HashtableLockWord(Value t) { return t.ObjectWords() + 6; }
 
 // --- Lists (helpers for C++ code) ------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 // toylang's threads in both engines (frontend/builtins/threads.cc, jit/thread_state.h): output
 // that never interleaves inside one display, other threads' JIT frames walked with stack maps,
-// an interrupt that stops every thread, and an engine destroyed while threads still run or
-// wait. The golden programs of tests/programs/threads/ cover the language itself.
+// an interrupt that stops every thread (also two threads deadlocked on two hash tables), and
+// an engine destroyed while threads still run or wait. The golden programs of
+// tests/programs/threads/ cover the language itself.
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -137,6 +139,100 @@ TEST_P(ThreadsTest, InterruptStopsEveryThread) {
       "(thread-join! (thread-start! (make-thread (lambda () (+ 1 2)))))", "after.scm");
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(engine->Write(*after), "3");
+}
+
+// A std::streambuf whose text another thread may read while the engine writes it.
+class SharedBuf : public std::streambuf {
+ public:
+  size_t Count(const std::string& needle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t n = 0;
+    for (size_t at = text_.find(needle); at != std::string::npos; at = text_.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    std::lock_guard<std::mutex> lock(mu_);
+    text_.push_back(static_cast<char>(c));
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    text_.append(s, static_cast<size_t>(n));
+    return n;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string text_;
+};
+
+// Two threads whose hashtable-update! procedures take two tables in opposite orders wait for
+// each other for ever (docs/design/threads.md, "Hash tables"); an interrupt ends the deadlock,
+// and the tables' locks are released by the unwinding, so the tables work afterwards. (The
+// thread that notices the interrupt first unwinds and releases its table; the other may then
+// take it and finish before it reaches a point where it looks at the flag: either may be the
+// one interrupted.)
+TEST_P(ThreadsTest, InterruptEndsADeadlockOnTwoHashTables) {
+  SharedBuf buf;
+  std::ostream out(&buf);
+  std::unique_ptr<Engine> engine = NewEngine(&out);
+  ASSERT_NE(engine, nullptr);
+  std::atomic<bool> done{false};
+  std::thread interrupter([&] {
+    // Once both threads hold their first table and go for the other (each says so first).
+    while (buf.Count("going-for-the-other") < 2 && !done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    while (!done.load()) {
+      engine->RequestInterrupt();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  absl::StatusOr<mosaic::Value> v = engine->Eval(R"(
+    (define a (make-eq-hashtable))
+    (define b (make-eq-hashtable))
+    (define holding (make-atomic-box 0))
+    (define (hold-then table other)
+      (hashtable-update! table 'k
+        (lambda (v)
+          (let retry ()
+            (let ((old (atomic-box-ref holding)))
+              (if (not (atomic-box-compare-and-set! holding old (+ old 1))) (retry))))
+          (let wait () (if (< (atomic-box-ref holding) 2) (begin (thread-yield!) (wait))))
+          (display "going-for-the-other
+")
+          (hashtable-set! other 'x 1)
+          v)
+        0))
+    (define t (thread-start! (make-thread (lambda () (hold-then a b)))))
+    (hold-then b a)
+  )", "deadlock.scm");
+  done.store(true);
+  {
+    mosaic::NativeScope native;  // the engine's threads may still collect
+    interrupter.join();
+  }
+  EXPECT_EQ(buf.Count("going-for-the-other"), 2u);
+  absl::StatusOr<mosaic::Value> joined = engine->Eval("(thread-join! t)", "join.scm");
+  // At least one of the two was interrupted; whichever failed, failed that way.
+  EXPECT_FALSE(v.ok() && joined.ok());
+  for (const absl::StatusOr<mosaic::Value>* r : {&v, &joined}) {
+    if (!r->ok()) {
+      EXPECT_NE(r->status().message().find("interrupted"), std::string::npos) << r->status();
+    }
+  }
+  absl::StatusOr<mosaic::Value> after = engine->Eval(R"(
+    (thread-join! (thread-start! (make-thread (lambda () (hashtable-set! a 'y 2)))))
+    (hashtable-set! b 'y 3)
+    (list (hashtable-ref a 'y #f) (hashtable-ref b 'y #f))
+  )", "after.scm");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(engine->Write(*after), "(2 3)");
 }
 
 // Destroying the engine while its threads still run, wait for a mutex or sleep stops them

@@ -19,6 +19,8 @@
 #   ; flags: ...         extra toylang flags (both modes), e.g. --gc-options=heap-max=16M
 #   ; stress: OPTIONS    heap options for the stress run instead of the default
 #                        stress=1,verify=1,markers=2 (parallel marking, checked against serial)
+#   ; tsan: skip (why)   not run in a ThreadSanitizer build (CMakeLists.txt marks the tests
+#                        disabled there)
 #
 # MODE=gen-stress is MODE=stress with generational=on added to the stress options.
 # MODE=stress adds --gc-options=<stress options> (appended after any --gc-options of the case's

@@ -1,6 +1,7 @@
 // Drives the toylang REPL through a pseudo-terminal, as a person would: definitions, an error
 // that leaves the definitions intact, Ctrl-C interrupting an endless loop and clearing a line,
-// continuation lines, and Ctrl-D ending the session with status 0.
+// continuation lines, and Ctrl-D ending the session with status 0; and a session with a thread
+// running in the background (ReplThreadsTest).
 //
 // Reads wait for an expected piece of text with a generous deadline; nothing asserts how long
 // anything took.
@@ -44,8 +45,8 @@ class PtySession {
   }
 
   // Starts toylang in a new pseudo-terminal with HOME pointing at a scratch directory (for the
-  // history file).
-  void Start(const std::string& home) {
+  // history file), with `flag` (e.g. "--engine=interp") when it is not empty.
+  void Start(const std::string& home, const std::string& flag = "") {
     struct winsize size = {};
     size.ws_row = 40;
     size.ws_col = 200;  // wide, so libedit does not wrap the lines we look for
@@ -55,7 +56,11 @@ class PtySession {
       setenv("HOME", home.c_str(), 1);
       setenv("TERM", "xterm", 1);
       unsetenv("MOSAIC_GC_OPTIONS");
-      execl(TOYLANG_BINARY, TOYLANG_BINARY, static_cast<char*>(nullptr));
+      if (flag.empty()) {
+        execl(TOYLANG_BINARY, TOYLANG_BINARY, static_cast<char*>(nullptr));
+      } else {
+        execl(TOYLANG_BINARY, TOYLANG_BINARY, flag.c_str(), static_cast<char*>(nullptr));
+      }
       _exit(127);
     }
   }
@@ -253,6 +258,119 @@ TEST(ReplTest, ExitProcedureSetsStatus) {
   ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
   EXPECT_EQ(WEXITSTATUS(status), 7) << repl.output();
 }
+
+// A REPL session with a thread that keeps running in the background (bumping an atomic counter
+// and allocating): the REPL answers further entries, collects, survives another thread's
+// error, and gets back to its prompt after a Ctrl-C that stops its own loop and the background
+// thread; then leaves with status 0 while yet another thread runs. Each engine the build has:
+// the default one (the JIT when built) and the interpreter.
+class ReplThreadsTest : public testing::TestWithParam<const char*> {};
+
+TEST_P(ReplThreadsTest, BackgroundThreadsLeaveTheReplUsable) {
+  PtySession repl;
+  ASSERT_NO_FATAL_FAILURE(repl.Start("/nonexistent/home", GetParam()));
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  auto enter = [&repl](const std::string& line) {
+    repl.Send(line + "\r");
+    return repl.WaitFor(line + "\r\n");  // the echo: what follows is the answer
+  };
+  auto answer = [&repl](const std::string& text) {
+    return repl.WaitFor(text + "\r\n") && repl.WaitFor("toylang> ");
+  };
+
+  ASSERT_TRUE(enter("(define counter (make-atomic-box 0))")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(define (bump!) (let retry () (let ((old (atomic-box-ref counter))) "
+                    "(if (not (atomic-box-compare-and-set! counter old (+ old 1))) (retry)))))"))
+      << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  // Returns once the counter has moved by 100 from where it was: the background thread runs.
+  ASSERT_TRUE(enter("(define (await-bumps) (let ((from (atomic-box-ref counter))) "
+                    "(let wait () (if (< (atomic-box-ref counter) (+ from 100)) "
+                    "(begin (thread-yield!) (wait)) 'counter-moved))))"))
+      << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(define bg (thread-start! (make-thread (lambda () "
+                    "(let loop ((junk '())) (bump!) (loop (list (make-vector 8 0))))))))"))
+      << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(await-bumps)")) << repl.output();
+  ASSERT_TRUE(answer("counter-moved")) << repl.output();
+
+  // Further entries answer while the thread runs.
+  ASSERT_TRUE(enter("(define (sq x) (* x x))")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(map sq (list 11 12 13))")) << repl.output();
+  ASSERT_TRUE(answer("(121 144 169)")) << repl.output();
+
+  // A collection with the thread running; the thread carries on after it.
+  ASSERT_TRUE(enter("(begin (collect) (collect) (vector-length (make-vector 1000 'x)))"))
+      << repl.output();
+  ASSERT_TRUE(answer("1000")) << repl.output();
+  ASSERT_TRUE(enter(",gc")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("; gc #")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(await-bumps)")) << repl.output();
+  ASSERT_TRUE(answer("counter-moved")) << repl.output();
+
+  // A thread that fails in the background: nothing is printed and the REPL carries on; joining
+  // it raises its error, with its position inside the thread.
+  size_t before_error = repl.position();
+  ASSERT_TRUE(enter("(define reached (make-atomic-box #f))")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(define bad (thread-start! (make-thread (lambda () "
+                    "(atomic-box-set! reached #t) (vector-ref (vector 1 2) 7)))))"))
+      << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(let wait () (if (atomic-box-ref reached) (sq 25) (wait)))"))
+      << repl.output();
+  ASSERT_TRUE(answer("625")) << repl.output();
+  ASSERT_TRUE(enter("(await-bumps)")) << repl.output();
+  ASSERT_TRUE(answer("counter-moved")) << repl.output();
+  EXPECT_EQ(repl.OutputSince(before_error).find("out of range"), std::string::npos)
+      << repl.output();
+  ASSERT_TRUE(enter("(thread-join! bad)")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("<repl>:1:")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("vector-ref: index 7 out of range")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // Ctrl-C while the background thread and a foreground loop run: the loop stops, the prompt
+  // comes back, and the background thread was stopped too (joining it says so).
+  ASSERT_TRUE(enter("(define (spin n) (spin (+ n 1)))")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(spin 0)")) << repl.output();
+  // Let the loop get going (a wait, not an assertion about speed; see above).
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  repl.Send("\x03");
+  ASSERT_TRUE(repl.WaitFor("interrupted")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  ASSERT_TRUE(enter("(sq 9)")) << repl.output();
+  ASSERT_TRUE(answer("81")) << repl.output();
+  ASSERT_TRUE(enter("(thread-join! bg)")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("interrupted")) << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+
+  // New threads work after the interrupt.
+  ASSERT_TRUE(enter("(thread-join! (thread-start! (make-thread (lambda () (sq 31)))))"))
+      << repl.output();
+  ASSERT_TRUE(answer("961")) << repl.output();
+
+  // Leaving with a thread still running (sleeping in a loop): status 0.
+  ASSERT_TRUE(enter("(define sleeper (thread-start! (make-thread (lambda () "
+                    "(let loop () (thread-sleep! 0.01) (loop))))))"))
+      << repl.output();
+  ASSERT_TRUE(repl.WaitFor("toylang> ")) << repl.output();
+  repl.Send("\x04");
+  int status = repl.WaitForExit();
+  ASSERT_TRUE(WIFEXITED(status)) << "wait status " << status << "\n" << repl.output();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << repl.output();
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReplThreadsTest, testing::Values("", "--engine=interp"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.param[0] == '\0' ? "DefaultEngine"
+                                                                      : "Interpreter");
+                         });
 
 }  // namespace
 }  // namespace toylang

@@ -3,8 +3,9 @@
 // like the heap (reserved, committed by the pages the barrier touches), and biased: the barrier
 // indexes it with the field's address shifted, without subtracting the heap's base.
 //
-// Only the collector reads and clears cards, inside the pause; mutators only set them (a racy
-// byte store is fine: setting is idempotent, and no mutator runs while cards are cleared).
+// Only the collector reads and clears cards, inside the pause; mutators only set them, with
+// relaxed atomic byte stores (setting is idempotent, so their order does not matter; atomic
+// because two mutators may set one card at once), and no mutator runs while cards are cleared.
 #ifndef MOSAIC_SRC_CARDS_CARD_TABLE_H_
 #define MOSAIC_SRC_CARDS_CARD_TABLE_H_
 
@@ -32,7 +33,9 @@ class CardTable {
   uint8_t* biased() const { return biased_; }
 
   bool IsDirty(uintptr_t address) const { return biased_[address >> kCardShift] != 0; }
-  void Dirty(uintptr_t address) { biased_[address >> kCardShift] = kCardDirty; }
+  void Dirty(uintptr_t address) {  // atomic like RecordWrite: mutators may set one card at once
+    __atomic_store_n(&biased_[address >> kCardShift], kCardDirty, __ATOMIC_RELAXED);
+  }
 
   // Calls visit(card_start) for each dirty card in [begin, end) (card-aligned bounds), then
   // clears them. Reads the range a word (eight cards) at a time.

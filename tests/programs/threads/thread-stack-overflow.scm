@@ -1,3 +1,4 @@
+; tsan: skip (a stack trace deeper than 65,536 frames stops ThreadSanitizer: sanitizer_stackdepot.cpp CHECK)
 ; expected: by-hand
 ; exit: 1
 ; Runaway recursion in a thread ends that thread with "stack overflow"; joining re-raises it.
