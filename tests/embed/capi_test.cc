@@ -428,8 +428,10 @@ TEST_F(CapiTest, CustomTraceKeepsWhatItTracesAndOnlyThat) {
     for (int i = 0; i < kBoxes; ++i) {
       mosaic_value b = 0, list = 0, p = 0;
       ASSERT_EQ(mosaic_alloc(box, 24, 0, &b), MOSAIC_OK);
-      mosaic_object_fields(b)[0] = Unhide(NewHiddenPair(i));
-      mosaic_object_fields(b)[1] = Unhide(NewHiddenPair(-i));
+      // Through the barrier: each NewHiddenPair allocates, so `b` may be old by now (generations
+      // are on by default).
+      mosaic_store_field(&mosaic_object_fields(b)[0], Unhide(NewHiddenPair(i)));
+      mosaic_store_field(&mosaic_object_fields(b)[1], Unhide(NewHiddenPair(-i)));
       traced[i] = Hide(mosaic_object_fields(b)[0]);
       // Death is observed through a finalizer: a dead pair's address may be reused by a later
       // allocation, so "is something allocated there" would not tell.

@@ -63,6 +63,10 @@ if(MODE STREQUAL "gen-stress")
   # and verify=1 checks before each minor one that the write barrier recorded every old-to-young
   # reference.
   set(stress_options "${stress_options},generational=on")
+elseif(MODE STREQUAL "stress" AND NOT "${flags}" MATCHES "generational=")
+  # Generations are on by default: the plain stress mode keeps the non-generational collector
+  # covered (every collection marks the whole heap).
+  set(stress_options "${stress_options},generational=off")
 endif()
 if(MODE STREQUAL "stress" OR MODE STREQUAL "gen-stress")
   set(merged "")

@@ -68,6 +68,13 @@ class HeapTest : public ::testing::Test {
   KindId bytes_kind_ = 0;
 };
 
+// True when MOSAIC_GC_OPTIONS turns generations off (the suites' .stress runs): tests of
+// generations skip, since the environment's options override their own.
+inline bool GenerationsForcedOff() {
+  auto options = HeapOptions::FromEnvironment();
+  return options.ok() && !options->generational;
+}
+
 // True when the suite runs under MOSAIC_GC_OPTIONS with stress set: heavy tests scale down.
 inline bool UnderStress() {
   auto options = HeapOptions::FromEnvironment();

@@ -34,11 +34,14 @@ int main() {
     mosaic::HandleScope scope;
     mosaic::Handle top{mosaic::Value()};
     for (int depth = 0; depth < 100; ++depth) {
+      // Allocate everything first, then fill in the new frame: stores into an object allocated
+      // since this thread's last allocation need no write barrier (any later one would).
+      mosaic::Value pair = mosaic::AllocatePair(mosaic::Value::Fixnum(depth), mosaic::Value::Nil());
       void* p = mosaic::Allocate(frame_kind, sizeof(Frame) + 2 * 8, /*aux=*/2);
       auto* frame = static_cast<Frame*>(p);
       frame->parent = top.get();
       frame->slots[0] = mosaic::Value::Fixnum(depth);
-      frame->slots[1] = mosaic::AllocatePair(mosaic::Value::Fixnum(depth), mosaic::Value::Nil());
+      frame->slots[1] = pair;
       top.set(mosaic::Value::Object(p));
     }
     heap->RegisterFinalizer(top.get(), [&](mosaic::Value) { ++finalized; });

@@ -47,8 +47,9 @@ struct MOSAIC_EXPORT HeapOptions {
   // old; a minor collection marks only young objects, from the roots and the old objects whose
   // cards the write barrier dirtied. Needs every store of a reference into an existing object to
   // go through the barrier (mosaic::WriteField, mosaic_store_field). Off: every collection marks
-  // the whole heap.
-  bool generational = false;
+  // the whole heap. On by default since 2026-12-06 (docs/design/runtime.md, "Why generations are
+  // on by default").
+  bool generational = true;
   // Generational: a minor collection every `nursery` bytes allocated; a major one when the old
   // generation has grown by gc-growth times its size after the last major collection.
   size_t nursery = size_t{16} << 20;

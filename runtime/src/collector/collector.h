@@ -133,6 +133,8 @@ class Collector final : public GcTrigger {
   // The promotion policy (HeapOptions::promotion_limit): major collections still to come before
   // the next minor one, and how many the next failed minor collection asks for.
   static constexpr uint32_t kMaxMajorRun = 64;
+  // The nursery is at least this fraction of the non-generational budget.
+  static constexpr uint64_t kNurseryShare = 4;
   uint32_t majors_ahead_ = 0;
   uint32_t major_run_ = 1;
   void UpdatePromotionPolicy(uint64_t promoted);

@@ -12,6 +12,7 @@ namespace {
 class GenerationsTest : public HeapTest {
  protected:
   void SetUp() override {
+    if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
     HeapOptions options;
     options.generational = true;
     options.gc_min = size_t{256} << 20;  // only the collections the tests ask for
@@ -143,6 +144,7 @@ void StoreWithoutTheBarrierUnderVerify() {
 }
 
 TEST(GenerationsDeathTest, TheVerifierNamesTheObjectAndFieldAStoreSkippedTheBarrierFor) {
+  if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(StoreWithoutTheBarrierUnderVerify(),
                "old object 0x[0-9a-f]+ \\(kind 'vector'\\) field 3 holds 0x[0-9a-f]+, a young "
@@ -243,6 +245,7 @@ TEST_F(GenerationsTest, CardsOfBlocksWithOnlyYoungObjectsAreNotScanned) {
 // gc-growth since the last major collection, the next is major. (Without the promotion policy,
 // which would ask for majors while the kept list is small; tested below.)
 TEST(GenerationsPolicyTest, MinorCollectionsDominateAndTheOldGenerationTriggersMajors) {
+  if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
   HeapOptions options;
   options.generational = true;
   options.nursery = size_t{1} << 20;
@@ -311,6 +314,7 @@ int64_t RingCollections(double promotion_limit, GcStats* stats) {
 }
 
 TEST(GenerationsPolicyTest, MinorCollectionsThatPromoteTooMuchGiveWayToMajorOnes) {
+  if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
   if (UnderStress()) GTEST_SKIP() << "stress collections replace the policy's";
   GcStats with, without;
   ASSERT_GT(RingCollections(0.25, &with), 0);
@@ -334,7 +338,10 @@ int64_t ScatteredGarbage(double fragmentation_limit, GcStats* stats) {
   HeapOptions options;
   options.generational = true;
   options.nursery = size_t{1} << 20;
-  options.gc_min = size_t{64} << 20;  // no major collection from the old generation's growth
+  // A 1 MB budget (the nursery is at least a quarter of it), and no major collection from the
+  // old generation's growth until it has grown by 1 MB: ~250 minor collections here.
+  options.gc_min = size_t{1} << 20;
+  options.gc_growth = 0;
   options.promotion_limit = 0;        // nor from the promotion rule
   options.fragmentation_limit = fragmentation_limit;
   auto heap_or = Heap::Create(options);
@@ -361,6 +368,7 @@ int64_t ScatteredGarbage(double fragmentation_limit, GcStats* stats) {
 }
 
 TEST(GenerationsPolicyTest, FragmentingOldGarbageStartsMajorCollections) {
+  if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
   if (UnderStress()) GTEST_SKIP() << "stress collections replace the policy's";
   GcStats with, without;
   ASSERT_GT(ScatteredGarbage(4, &with), 0);

@@ -312,6 +312,7 @@ TEST_F(WeakTest, WeakRootCellsAreClearedAcrossThreads) {
 // With generations: a minor collection clears weak references to young objects that died, and
 // leaves those to old objects (which only a major collection looks at).
 TEST_F(WeakTest, MinorCollectionsClearOnlyYoungTargets) {
+  if (GenerationsForcedOff()) GTEST_SKIP() << "MOSAIC_GC_OPTIONS turns generations off";
   HeapOptions options;
   options.generational = true;
   options.gc_min = options.nursery = size_t{256} << 20;
