@@ -166,8 +166,8 @@ if grep -q '^MOSAIC_BUILD_LLVM_PARTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
       >/dev/null
   else
     python3 bench/compare.py --old "$toylang" --new "$toylang" \
-      --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 2 --out "$data/thread-state.json" \
-      --command "$command_line  # bench/compare.py --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 2"
+      --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 3 --out "$data/thread-state.json" \
+      --command "$command_line  # bench/compare.py --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 3"
   fi
 fi
 

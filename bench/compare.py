@@ -2,7 +2,8 @@
 """Compares two toylang binaries (say, builds of two commits) on the suite: every program of
 bench/programs at full size, the two binaries alternating in a random order, each with its own
 warm code cache; prints the median CPU time (user + system, wait4) of each and their ratio, with
-the spread of the per-repetition ratios.
+the spread of the per-repetition ratios, and the ratio net of each side's start-up (an empty
+program, median of 5 runs).
 
     bench/compare.py --old OLD/examples/toylang/toylang --new NEW/examples/toylang/toylang
         [--reps 7] [--programs fib,tak] [--engine jit|interp] [--smoke] [--out results.json]
@@ -68,11 +69,27 @@ def main():
     expected = {(row[0], int(row[1])): row[2]
                 for row in read_tsv(os.path.join(PROGRAMS, "expected.tsv"))}
     names = a.programs.split(",") if a.programs else sorted(sizes)
-    ratios = []
+    ratios, net_ratios = [], []
     results = {}
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="mosaic-compare-") as work:
+        # Each side's start-up (an empty program, median of 5 after a warm-up), for net ratios.
+        empty = os.path.join(work, "empty.scm")
+        with open(empty, "w") as f:
+            f.write("(define bench-size 0)\n")
+        startup_runs = {"old": [], "new": []}
+        for rep in range(6):
+            for k in random.sample(["old", "new"], 2):
+                binary = a.old if k == "old" else a.new
+                status, _, err, _, cpu, _ = run_once(
+                    [binary, f"--engine={a.engine}", f"--jit-cache={work}/cache-{k}", empty],
+                    envs[k])
+                if status != 0:
+                    sys.exit(f"compare.py: {k} on an empty program: status {status}: {err[-500:]}")
+                if rep > 0:
+                    startup_runs[k].append(cpu)
+        startup = {k: statistics.median(v) for k, v in startup_runs.items()}
         for name in names:
             size = sizes[name]
             path = os.path.join(work, f"{name}.scm")
@@ -93,15 +110,20 @@ def main():
                         times[k].append(cpu)
             pairs = sorted(n / o for o, n in zip(times["old"], times["new"]))
             ratio = statistics.median(times["new"]) / statistics.median(times["old"])
+            net = (max(statistics.median(times["new"]) - startup["new"], 1) /
+                   max(statistics.median(times["old"]) - startup["old"], 1))
             ratios.append(ratio)
+            net_ratios.append(net)
             results[name] = {"size": size, "old_cpu_ns": times["old"],
-                             "new_cpu_ns": times["new"], "ratio": ratio,
+                             "new_cpu_ns": times["new"], "ratio": ratio, "net_ratio": net,
                              "pair_ratios": pairs}
             print(f"{name:16s} old {statistics.median(times['old']) / 1e6:7.0f} ms   new "
                   f"{statistics.median(times['new']) / 1e6:7.0f} ms   new/old {ratio:.3f}   "
-                  f"pairs {pairs[0]:.2f}-{pairs[-1]:.2f}", flush=True)
+                  f"net {net:.3f}   pairs {pairs[0]:.2f}-{pairs[-1]:.2f}", flush=True)
     gmean = statistics.geometric_mean(ratios)
-    print(f"geometric mean new/old: {gmean:.3f}")
+    net_gmean = statistics.geometric_mean(net_ratios)
+    print(f"start-up CPU: old {startup['old'] / 1e6:.0f} ms, new {startup['new'] / 1e6:.0f} ms")
+    print(f"geometric mean new/old: {gmean:.3f} (net of start-up {net_gmean:.3f})")
     over = sorted(n for n, r in results.items() if r["ratio"] > a.limit)
     print(f"above {a.limit:.2f}: " + (", ".join(f"{n} {results[n]['ratio']:.3f}" for n in over)
                                        if over else "none"))
@@ -112,7 +134,8 @@ def main():
                        "load_average_end": os.getloadavg(), "old": a.old, "new": a.new,
                        "old_env": a.old_env, "new_env": a.new_env, "engine": a.engine,
                        "reps": a.reps, "smoke": a.smoke, "programs": results,
-                       "geometric_mean": gmean, "limit": a.limit, "above_limit": over},
+                       "startup_cpu_ns": startup_runs, "geometric_mean": gmean,
+                       "net_geometric_mean": net_gmean, "limit": a.limit, "above_limit": over},
                       f, indent=1)
             f.write("\n")
 
