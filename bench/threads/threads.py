@@ -11,6 +11,7 @@ safepoint (--gc-stats=json).
         [--reps 5] [--smoke] [--threads 1,2,4] [--engines jit-precise,chez]
         [--out bench/data/threads.json] [--no-peers] [--command "make bench"]
     bench/threads/threads.py --regen-expected [--sizes 6,15,19]   # bench/threads/expected.tsv
+    bench/threads/threads.py --from-json bench/data/threads.json   # its summary again
 
 Sizes (bench-size; the harness prepends `(define bench-size N)` and `(define bench-threads T)`,
 then the peer's shim, to a temporary copy): full 19 (Chez Scheme at --optimize-level 2 takes
@@ -361,14 +362,16 @@ def summarize(runs, startup, engines, threads):
 def report(summary, meta):
     lines = [
         f"gcbench-threads, {meta['reps']} repetitions, {meta['date']}, commit {meta['commit']}, "
-        f"load average at the start {meta['machine']['load_average_start'][0]:.2f}. "
+        f"load average (1 min) {meta['machine']['load_average_start'][0]:.2f} at the start, "
+        f"{meta['machine'].get('load_average_end', [0])[0]:.2f} at the end. "
         "Wall: median (min-max), net of toylang's --gc-stats collection; CPU: median less the "
-        "engine's start-up. Scaling: wall(1 thread) / wall(n threads), median (range of the "
-        "per-repetition ratios).",
+        "engine's start-up; CPUs: CPU / wall, the cores the run kept busy on average. "
+        "Scaling: wall(1 thread) / wall(n threads), median (range of the per-repetition "
+        "ratios).",
         "",
-        "| engine | size | threads | wall ms | CPU ms | scaling | collections | pause p50 / p99 / "
-        "max ms | time to safepoint mean / max ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| engine | size | threads | wall ms | CPU ms | CPUs | scaling | collections | "
+        "pause p50 / p99 / max ms | time to safepoint mean / max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in summary["rows"]:
         scaling = "" if r["threads"] == 1 or "scaling" not in r else (
@@ -378,7 +381,7 @@ def report(summary, meta):
               f"{r['pause_max_ms']:.2f} | {r['ttsp_mean_ms']:.3f} / {r['ttsp_max_ms']:.3f} |")
         lines.append(f"| {r['engine']} | {r['size']} | {r['threads']} | {r['wall_ms']:.0f} "
                      f"({r['wall_min_ms']:.0f}-{r['wall_max_ms']:.0f}) | {r['cpu_ms']:.0f} | "
-                     f"{scaling} {gc}")
+                     f"{r['cpu_ms'] / max(r['wall_ms'], 1e-9):.2f} | {scaling} {gc}")
     return "\n".join(lines) + "\n"
 
 
@@ -398,7 +401,15 @@ def main():
     ap.add_argument("--sizes", help="with --regen-expected: only these sizes (default: "
                     "smoke, interp and full)")
     ap.add_argument("--command", default=" ".join(sys.argv), help="recorded in the results")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="print the summary of an earlier run's JSON (--out) and exit")
     a = ap.parse_args()
+    if a.from_json:
+        with open(a.from_json) as f:
+            old = json.load(f)
+        threads = sorted({r["threads"] for r in old["runs"]})
+        print(report(summarize(old["runs"], old["startup"], list(old["engines"]), threads), old))
+        return 0
     try:
         if a.regen_expected:
             regen_expected([int(n) for n in a.sizes.split(",")] if a.sizes
