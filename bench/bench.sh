@@ -4,7 +4,7 @@
 #   bench/bench.sh [--smoke] [--build-dir DIR] [--jobs N] [--reps N] [--runtime-reps N]
 #                  [--no-peers] [--skip-build]
 #
-# Full run (about 40 minutes on 2 shared cores, 30 of them the toylang suite), in this order:
+# Full run (about 50 minutes on 2 shared cores, 30 of them the toylang suite), in this order:
 #   1. builds toylang, bench_runtime and bench_stackmaps in DIR (default build-bench, Release;
 #      configured if missing);
 #   2. bench/run.sh: the runtime micro-benchmarks (Google Benchmark, Mosaic beside malloc and
@@ -15,6 +15,10 @@
 #   2c. bench/generations/generations.py: GCBench, allocation and the toylang suite with
 #      generations on against off, and the write barrier's cost on a store-heavy program ->
 #      its section of docs/performance.md, bench/data/generations.json;
+#   2d. bench/threads/threads.py: GCBench split over 1, 2 and 4 threads in toylang, Chez Scheme
+#      and Guile -> bench/data/threads.json; bench/compare.py: the toylang suite with the JIT's
+#      per-thread state through the thread pointer against MOSAIC_JIT_THREAD_STATE=constant ->
+#      bench/data/thread-state.json (both summarized by hand in docs/performance.md, "Threads");
 #   3. bench_stackmaps (root-scan cost per JIT frame) -> bench/data/stackmaps.json;
 #   4. bench/macro.py: the toylang suite in jit/precise, jit/conservative and interp, beside
 #      Chez Scheme 9.5 and Guile 3 when installed, start-up times and the roots study
@@ -52,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     --runtime-reps=*) runtime_reps=${1#--runtime-reps=}; shift ;;
     --no-peers) peers=(--no-peers); shift ;;
     --skip-build) skip_build=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -143,6 +147,28 @@ if [[ -x "$build_dir/bench/generations/bench_stores" ]]; then
   fi
 else
   echo "bench.sh: note: no bench_stores in $build_dir (LLVM parts off?); its section is kept" >&2
+fi
+
+# -- 2d. threads: scaling 1 -> 2 -> 4 threads beside Chez and Guile; the per-thread state's cost --
+step "threads: gcbench-threads on 1, 2 and 4 threads (bench/threads/threads.py)"
+if [[ $smoke -eq 1 ]]; then
+  # Checks every engine's checksum at 1, 2 and 4 threads, with collections and the verifier.
+  python3 bench/threads/threads.py --toylang "$toylang" --smoke "${peers[@]}" >/dev/null
+else
+  python3 bench/threads/threads.py --toylang "$toylang" "${peers[@]}" --out "$data/threads.json" \
+    --command "$command_line  # bench/threads/threads.py ${peers[*]}"
+fi
+if grep -q '^MOSAIC_BUILD_LLVM_PARTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  step "the JIT's per-thread state: thread pointer against constants (bench/compare.py)"
+  if [[ $smoke -eq 1 ]]; then
+    python3 bench/compare.py --old "$toylang" --new "$toylang" \
+      --old-env MOSAIC_JIT_THREAD_STATE=constant --smoke --programs fib,gcbench,ray,strings \
+      >/dev/null
+  else
+    python3 bench/compare.py --old "$toylang" --new "$toylang" \
+      --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 3 --out "$data/thread-state.json" \
+      --command "$command_line  # bench/compare.py --old-env MOSAIC_JIT_THREAD_STATE=constant --reps 3"
+  fi
 fi
 
 # -- 3. stack-map micro-benchmarks ------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -66,8 +67,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 // Every collection's pause and live bytes after it, for --gc-stats=json (the runtime's GcStats
 // keeps only aggregates, and the benchmark report plots the distributions). Bounded: past
 // kMaxEvents it keeps every other entry and doubles the stride, as the runtime's own pause list
-// does, so a long run still yields an even sample. Listeners run on the collecting thread, which
-// in toylang is always the engine thread, so no lock is needed.
+// does, so a long run still yields an even sample. Listeners run on the collecting thread after
+// the world resumes, with no runtime lock held (heap.h): with toylang threads that may be any
+// thread, and one thread's call may overlap the next collection's on another, so the log locks.
 class GcEventLog {
  public:
   GcEventLog(mosaic::Heap& heap, bool enabled) : heap_(heap) {
@@ -85,6 +87,7 @@ class GcEventLog {
 
   // ", \"pauses_ns\": [...], ..." — the members to append to a JSON object.
   std::string JsonMembers() const {
+    std::lock_guard<std::mutex> lock(mu_);
     return absl::StrFormat(
         ", \"gc_events_seen\": %d, \"gc_events_stride\": %d, \"pauses_ns\": [%s], "
         "\"live_after_gc_bytes\": [%s]",
@@ -95,6 +98,7 @@ class GcEventLog {
   static constexpr size_t kMaxEvents = 4096;
 
   void Record(const mosaic::GcEvent& e) {
+    std::lock_guard<std::mutex> lock(mu_);
     if (seen_++ % stride_ != 0) return;
     if (pauses_ns_.size() == kMaxEvents) {
       for (size_t i = 0; i < kMaxEvents / 2; ++i) {
@@ -112,6 +116,7 @@ class GcEventLog {
 
   mosaic::Heap& heap_;
   int id_ = -1;
+  mutable std::mutex mu_;  // guards what follows
   uint64_t seen_ = 0;
   uint64_t stride_ = 1;
   std::vector<uint64_t> pauses_ns_;
