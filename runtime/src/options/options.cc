@@ -41,6 +41,14 @@ bool ParseSize(absl::string_view text, size_t* out) {
   return true;
 }
 
+// A number from 0 to `max` (NaN and negative values are refused).
+bool ParseNumberUpTo(absl::string_view text, double max, double* out) {
+  double v;
+  if (!absl::SimpleAtod(text, &v) || !(v >= 0.0) || v > max) return false;
+  *out = v;
+  return true;
+}
+
 bool ParseBool(absl::string_view text, bool* out) {
   if (text == "1" || text == "true" || text == "yes" || text == "on") {
     *out = true;
@@ -80,11 +88,9 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
       if (!ParseSize(value, &size)) return Bad(key, value, "a size such as 8M");
       o.gc_min = size;
     } else if (key == "gc-growth") {
-      double g;
-      if (!absl::SimpleAtod(value, &g) || !(g >= 0.0) || g > 1000.0) {
+      if (!ParseNumberUpTo(value, 1000.0, &o.gc_growth)) {
         return Bad(key, value, "a number from 0 to 1000");
       }
-      o.gc_growth = g;
     } else if (key == "generational") {
       if (!ParseBool(value, &flag)) return Bad(key, value, "on or off");
       o.generational = flag;
@@ -92,17 +98,13 @@ absl::StatusOr<HeapOptions> HeapOptions::Parse(absl::string_view text, HeapOptio
       if (!ParseSize(value, &size) || size == 0) return Bad(key, value, "a size such as 16M");
       o.nursery = size;
     } else if (key == "promotion-limit") {
-      double f;
-      if (!absl::SimpleAtod(value, &f) || !(f >= 0.0) || f > 1000.0) {
+      if (!ParseNumberUpTo(value, 1000.0, &o.promotion_limit)) {
         return Bad(key, value, "a number from 0 to 1000");
       }
-      o.promotion_limit = f;
     } else if (key == "fragmentation-limit") {
-      double f;
-      if (!absl::SimpleAtod(value, &f) || !(f >= 0.0) || f > 1e6) {
+      if (!ParseNumberUpTo(value, 1e6, &o.fragmentation_limit)) {
         return Bad(key, value, "a number from 0 to 1000000");
       }
-      o.fragmentation_limit = f;
     } else if (key == "markers") {
       int n;
       if (!absl::SimpleAtoi(value, &n) || n < 0 || n > 64) {
