@@ -31,14 +31,31 @@ namespace mi = mosaic::internal;
 // Store paths compiled without the barrier (tests only: SkipWriteBarrierForTesting).
 std::atomic<uint32_t> g_skipped_barriers{0};
 
-llvm::Constant* Codegen::ThreadField(size_t offset) {
+namespace {
+
+// `offset` bytes into the running thread's `variable` (a static thread-local at `tp_offset` from
+// the thread pointer), or into the compiling thread's with MOSAIC_JIT_THREAD_STATE=constant.
+llvm::Constant* ThreadLocal(llvm::LLVMContext& ctx, const void* variable, int64_t tp_offset,
+                            size_t offset) {
+  llvm::Type* i64 = llvm::Type::getInt64Ty(ctx);
   if (ThreadStateAsConstantsForTesting()) {  // the compiling thread's, for measurements only
     return llvm::ConstantExpr::getIntToPtr(
-        llvm::ConstantInt::get(i64_, reinterpret_cast<uint64_t>(&tls_jit_state) + offset), pt_);
+        llvm::ConstantInt::get(i64, reinterpret_cast<uint64_t>(variable) + offset),
+        llvm::PointerType::get(ctx, 0));
   }
   return llvm::ConstantExpr::getIntToPtr(
-      llvm::ConstantInt::get(i64_, ThreadStateOffset() + static_cast<int64_t>(offset)),
-      llvm::PointerType::get(ctx_, kThreadPointerAddressSpace));
+      llvm::ConstantInt::get(i64, tp_offset + static_cast<int64_t>(offset)),
+      llvm::PointerType::get(ctx, kThreadPointerAddressSpace));
+}
+
+}  // namespace
+
+llvm::Constant* Codegen::ThreadField(size_t offset) {
+  return ThreadLocal(ctx_, &tls_jit_state, ThreadStateOffset(), offset);
+}
+
+llvm::Constant* Codegen::LayoutField(size_t offset) {
+  return ThreadLocal(ctx_, &mi::tls_layout, LayoutOffset(), offset);
 }
 
 llvm::Value* Codegen::LoadInvariant(llvm::Type* type, llvm::Value* address) {
@@ -47,21 +64,12 @@ llvm::Value* Codegen::LoadInvariant(llvm::Type* type, llvm::Value* address) {
   return load;
 }
 
-llvm::Value* Codegen::ThreadMutator() {
-  if (ThreadStateAsConstantsForTesting()) return Address(mosaic::internal::tls_mutator);
-  llvm::Constant* slot = llvm::ConstantExpr::getIntToPtr(
-      llvm::ConstantInt::get(i64_, MutatorPointerOffset()),
-      llvm::PointerType::get(ctx_, kThreadPointerAddressSpace));
-  return LoadInvariant(pt_, slot);
-}
-
 void Codegen::RecordWrite(llvm::Value* field, StorePath path) {
   if (g_skipped_barriers.load(std::memory_order_relaxed) & (1u << static_cast<int>(path))) return;
-  // The running thread's card table, loaded from its record (the pointer is a constant of the
-  // heap, but the record is the one place generated code finds per-thread state), then
-  // table[address >> kCardShift] = kCardDirty.
-  llvm::Value* table =
-      b_.CreateLoad(pt_, FieldPtr(ThreadMutator(), mi::kMutatorCardTableOffset));
+  // The running thread's card table, loaded from its layout (the pointer is a constant of the
+  // heap, but the layout is the one place generated code finds per-thread state; it does not
+  // change while the thread is registered), then table[address >> kCardShift] = kCardDirty.
+  llvm::Value* table = LoadInvariant(pt_, LayoutField(mi::kMutatorCardTableOffset));
   llvm::Value* index = b_.CreateLShr(b_.CreatePtrToInt(field, i64_), mi::kCardShift);
   // Atomic (monotonic) as in the runtime's barrier: two threads may dirty one card at once. The
   // same single `movb` as a plain store on x86.
@@ -76,11 +84,9 @@ llvm::Value* Codegen::BumpOrBranch(int cls, size_t cell_bytes, uint64_t tag,
   // The running thread's buffer of this class (jit/thread_state.h).
   const int64_t buffer = static_cast<int64_t>(mi::kMutatorBuffersOffset +
                                               static_cast<size_t>(cls) * mi::kAllocBufferSize);
-  llvm::Value* mutator = ThreadMutator();
-  llvm::Value* cursor_address = FieldPtr(mutator, buffer + mi::kAllocBufferCursorOffset);
+  llvm::Value* cursor_address = LayoutField(buffer + mi::kAllocBufferCursorOffset);
   llvm::Value* cursor = b_.CreateLoad(i64_, cursor_address);
-  llvm::Value* limit =
-      b_.CreateLoad(i64_, FieldPtr(mutator, buffer + mi::kAllocBufferLimitOffset));
+  llvm::Value* limit = b_.CreateLoad(i64_, LayoutField(buffer + mi::kAllocBufferLimitOffset));
   llvm::BasicBlock* bump = NewBlock("bump");
   // limit - cursor < size, unsigned, exactly as TryBump (an empty buffer has cursor == limit).
   b_.CreateCondBr(b_.CreateICmpULT(b_.CreateSub(limit, cursor), b_.getInt64(cell_bytes)), slow,

@@ -118,11 +118,12 @@ class Codegen {
   // The address, in address space 257 (%fs-relative), of the running thread's JitThreadState
   // field at byte `offset`.
   llvm::Constant* ThreadField(size_t offset);
+  // The address, in address space 257, of the running thread's mosaic MutatorLayout
+  // (mosaic::internal::tls_layout: allocation buffers, card table) field at byte `offset`.
+  llvm::Constant* LayoutField(size_t offset);
   // A load that LLVM may reuse and hoist freely: the value is the same wherever this thread
-  // reads it (its MutatorLayout pointer, its stack limit).
+  // reads it (its card table, its stack limit).
   llvm::Value* LoadInvariant(llvm::Type* type, llvm::Value* address);
-  // The running thread's mosaic MutatorLayout (allocation buffers, card table).
-  llvm::Value* ThreadMutator();
 
   // Throws the error at `site` when `cond` holds (a cold, non-returning path).
   void ThrowIf(llvm::Value* cond, const ErrorSite* site);

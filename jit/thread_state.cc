@@ -31,8 +31,8 @@ int64_t ThreadStateOffset() {
   return static_cast<int64_t>(reinterpret_cast<uintptr_t>(&tls_jit_state) - ThreadPointer());
 }
 
-int64_t MutatorPointerOffset() {
-  return static_cast<int64_t>(reinterpret_cast<uintptr_t>(&mosaic::internal::tls_mutator) -
+int64_t LayoutOffset() {
+  return static_cast<int64_t>(reinterpret_cast<uintptr_t>(&mosaic::internal::tls_layout) -
                               ThreadPointer());
 }
 
@@ -46,7 +46,7 @@ bool ThreadStateAsConstantsForTesting() {
 
 void EnterJitThread() {
   int64_t state = ThreadStateOffset();
-  int64_t mutator = MutatorPointerOffset();
+  int64_t mutator = LayoutOffset();
   int64_t expected = 0;
   first_state_offset.compare_exchange_strong(expected, state);
   expected = 0;

@@ -2,7 +2,7 @@
 //
 // JIT code needs four things that belong to the thread running it, not to the engine: the
 // thread's allocation buffers and card table (mosaic's MutatorLayout, which the runtime keeps
-// in its thread-local `tls_mutator`), the stack limit, the innermost call site for
+// in the thread-local `tls_layout`), the stack limit, the innermost call site for
 // position-less errors, and the pending-call buffer of tail calls made through tj_call_tail.
 // The last three live in `tls_jit_state` below. Both are static thread-local variables: on
 // x86-64 Linux each sits at a fixed offset from the thread pointer (the %fs base) in every
@@ -43,10 +43,10 @@ inline constexpr size_t kPendingOffset = offsetof(JitThreadState, pending);
 // Zero-initialised, so that every access is a plain %fs-relative load (no TLS init guard).
 extern thread_local JitThreadState tls_jit_state;
 
-// The offsets from the thread pointer of tls_jit_state and of mosaic::internal::tls_mutator,
+// The offsets from the thread pointer of tls_jit_state and of mosaic::internal::tls_layout,
 // measured on the calling thread.
 int64_t ThreadStateOffset();
-int64_t MutatorPointerOffset();
+int64_t LayoutOffset();
 
 // Prepares the calling thread to run JIT code: its stack limit, no current site. Stops the
 // process with a message if its TLS offsets differ from the first thread's (a toylang_jit

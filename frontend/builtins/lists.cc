@@ -182,38 +182,49 @@ bool Same(Eq kind, V a, V b) {
   return false;
 }
 
-V Member(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
-  CheckList(who, args[1]);
-  if (argc > 2) CheckProcedure(who, args[2]);
-  for (V l = args[1]; l.IsPair(); l = Cdr(l)) {
-    bool found;
-    if (argc > 2) {
-      V call[2] = {args[0], Car(l)};
-      found = ctx.Apply(args[2], call, 2).IsTruthy();
-    } else {
-      found = Same(kind, args[0], Car(l));
-    }
-    if (found) return l;
+// Walks `list` for member/assoc and friends, checking it as it goes rather than in a first pass:
+// the first pair `hit` accepts (returned), or #f at the end of a proper list. An improper tail
+// or a cycle (a second pointer moving at half speed meets the first) is the error "expected a
+// proper list" -- only if the search reaches it, as in Chez Scheme.
+template <typename Hit>
+V SearchList(const char* who, V list, Hit hit) {
+  V slow = list;
+  bool move_slow = false;
+  for (V l = list; l.IsPair();) {
+    if (hit(l)) return l;
+    l = Cdr(l);
+    if (move_slow) slow = Cdr(slow);
+    move_slow = !move_slow;
+    if (l == slow && l.IsPair()) TypeError(who, "proper list", list);
+    if (!l.IsPair() && !l.IsNil()) TypeError(who, "proper list", list);
   }
+  if (!list.IsPair() && !list.IsNil()) TypeError(who, "proper list", list);
   return V::False();
 }
 
-V Assoc(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
-  CheckList(who, args[1]);
+V Member(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
   if (argc > 2) CheckProcedure(who, args[2]);
-  for (V l = args[1]; l.IsPair(); l = Cdr(l)) {
+  return SearchList(who, args[1], [&](V l) {
+    if (argc > 2) {
+      V call[2] = {args[0], Car(l)};
+      return ctx.Apply(args[2], call, 2).IsTruthy();
+    }
+    return Same(kind, args[0], Car(l));
+  });
+}
+
+V Assoc(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
+  if (argc > 2) CheckProcedure(who, args[2]);
+  V l = SearchList(who, args[1], [&](V l) {
     V entry = Car(l);
     if (!entry.IsPair()) TypeError(who, "pair", entry);
-    bool found;
     if (argc > 2) {
       V call[2] = {args[0], Car(entry)};
-      found = ctx.Apply(args[2], call, 2).IsTruthy();
-    } else {
-      found = Same(kind, args[0], Car(entry));
+      return ctx.Apply(args[2], call, 2).IsTruthy();
     }
-    if (found) return entry;
-  }
-  return V::False();
+    return Same(kind, args[0], Car(entry));
+  });
+  return l.IsPair() ? Car(l) : l;
 }
 
 V Memq(CallContext& c, const V* a, int n) { return Member("memq", Eq::kEq, c, a, n); }

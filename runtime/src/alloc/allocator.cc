@@ -60,7 +60,7 @@ bool Allocator::RefillFromBlock(Mutator* self, int cls) {
     CheckAndZeroHole(lo, hi, block->cell_bytes, config_.verify);
   }
   cs.next_cell = end;
-  self->buffers[cls] = AllocBuffer{lo, hi};
+  self->layout->buffers[cls] = AllocBuffer{lo, hi};
   self->unpublished_bytes += hi - lo;
   return true;
 }
@@ -101,7 +101,7 @@ void* Allocator::AllocateSmall(Mutator* self, int cls, bool may_fail) {
   const size_t cell_bytes = ClassCellBytes(cls);
   bool collected_for_threshold = false;
   for (int limit_collections = 0;;) {
-    if (void* p = TryBump(self, cls, cell_bytes)) return p;
+    if (void* p = TryBump(self->layout, cls, cell_bytes)) return p;
     if (RefillFromBlock(self, cls)) continue;
     if (!collected_for_threshold && ShouldCollectBeforeRefill(self)) {
       collected_for_threshold = true;
@@ -156,7 +156,7 @@ void* Allocator::AllocateFailed(size_t bytes, bool may_fail) {
 void Allocator::RetireBuffers(Mutator* m) {
   PublishAllocated(m);
   for (int cls = 0; cls < kNumSizeClasses; ++cls) {
-    AllocBuffer& b = m->buffers[cls];
+    AllocBuffer& b = m->layout->buffers[cls];
     if (b.cursor < b.limit) {
       BlockHeader* block = BlockHeader::Of(b.cursor);
       auto first = static_cast<uint32_t>(block->CellIndex(b.cursor));

@@ -474,7 +474,7 @@ void mosaic_store_field(mosaic_value* field, mosaic_value value) {
 
 uint8_t* mosaic_card_table(void) {
   mosaic::internal::Mutator* m = mosaic::internal::CurrentMutator();
-  return m == nullptr ? nullptr : m->card_table;
+  return m == nullptr ? nullptr : m->layout->card_table;
 }
 
 // ---- Collection and finalizers --------------------------------------------------------------

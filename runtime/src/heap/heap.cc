@@ -138,7 +138,7 @@ void Collect() {
 void Safepoint() {
   Mutator* m = RequireMutator("Safepoint");
   // A relaxed atomic load: what JIT code's plain load is, said so that sanitizers agree.
-  if (__atomic_load_n(m->safepoint_flag, __ATOMIC_RELAXED) != 0) {
+  if (__atomic_load_n(m->layout->safepoint_flag, __ATOMIC_RELAXED) != 0) {
     m->heap->threads().SafepointSlow(m);
   }
 }

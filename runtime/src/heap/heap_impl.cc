@@ -69,7 +69,7 @@ HeapImpl::HeapImpl(Heap* owner, const HeapOptions& options, Reservation reservat
 absl::Status HeapImpl::RegisterCurrentThread() {
   absl::StatusOr<Mutator*> m = threads_.RegisterCurrentThread(this);
   if (!m.ok()) return m.status();
-  (*m)->card_table = cards_.biased();
+  (*m)->layout->card_table = cards_.biased();
   allocator_.InitThread(*m);
   return absl::OkStatus();
 }

@@ -1,5 +1,6 @@
-// A registered thread's state. The prefix (MutatorLayout) is what inline allocation and JIT code
-// touch; the rest belongs to the runtime.
+// A registered thread's state. The part that inline allocation and JIT code touch
+// (MutatorLayout) is the thread's tls_layout, which `layout` points at; the rest belongs to the
+// runtime.
 //
 // State machine (state, an atomic):
 //   kRunning  the thread may touch the heap; a collection waits for it to reach a safepoint
@@ -30,7 +31,12 @@ class HeapImpl;
 
 enum class MutatorState : uint32_t { kRunning, kParked, kNative };
 
-struct Mutator : MutatorLayout {
+struct Mutator {
+  // The thread's tls_layout: its allocation buffers, activation list, safepoint flag and card
+  // table. Another thread (the collector) reaches them through this pointer; the thread's static
+  // TLS block outlives its registration (a thread that exits registered is unregistered by a
+  // thread-local destructor, while the block is still there).
+  MutatorLayout* layout = nullptr;
   HeapImpl* heap = nullptr;
   std::atomic<MutatorState> state{MutatorState::kRunning};
   uint64_t id = 0;  // registration order, for messages
@@ -79,14 +85,15 @@ struct Mutator : MutatorLayout {
     ThreadStack stack;
     stack.top = reinterpret_cast<const void*>(stack_top);
     stack.base = reinterpret_cast<const void*>(stack_base);
-    stack.activations = activations;
+    stack.activations = layout->activations;
     stack.frame_pointer = reinterpret_cast<const void*>(frame_pointer);
     return stack;
   }
 };
 
 // The current thread's Mutator, or nullptr.
-inline Mutator* CurrentMutator() { return static_cast<Mutator*>(tls_mutator); }
+extern thread_local Mutator* tls_current_mutator;
+inline Mutator* CurrentMutator() { return tls_current_mutator; }
 
 // Spills the callee-saved registers onto the stack and calls fn(arg, top), where `top` is an
 // address at or below the spilled registers: scanning [top, stack base) sees every value the

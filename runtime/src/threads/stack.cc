@@ -14,7 +14,10 @@
 
 namespace mosaic::internal {
 
+// Zero-initialised (no constructor), so every access is a plain thread-pointer-relative one.
+thread_local MutatorLayout tls_layout;
 thread_local MutatorLayout* tls_mutator = nullptr;
+thread_local Mutator* tls_current_mutator = nullptr;
 
 void CurrentStackBounds(uintptr_t* low, uintptr_t* high) {
   pthread_attr_t attr;

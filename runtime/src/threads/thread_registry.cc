@@ -60,9 +60,10 @@ absl::StatusOr<Mutator*> ThreadRegistry::RegisterCurrentThread(HeapImpl* heap) {
   }
   auto* m = new Mutator();
   m->heap = heap;
-  m->safepoint_flag = safepoint_flag();
-  m->activations = nullptr;
-  for (auto& b : m->buffers) b = AllocBuffer{0, 0};
+  m->layout = &tls_layout;
+  m->layout->safepoint_flag = safepoint_flag();
+  m->layout->activations = nullptr;
+  for (auto& b : m->layout->buffers) b = AllocBuffer{0, 0};
   m->tid = static_cast<pid_t>(syscall(SYS_gettid));
   CurrentStackBounds(&m->stack_limit, &m->stack_base);
   {
@@ -72,7 +73,8 @@ absl::StatusOr<Mutator*> ThreadRegistry::RegisterCurrentThread(HeapImpl* heap) {
     m->id = next_mutator_id_++;
     mutators_.push_back(m);
   }
-  tls_mutator = m;
+  tls_mutator = &tls_layout;
+  tls_current_mutator = m;
   tls_registry = this;
   tls_exit_guard.Arm();
   return m;
@@ -96,7 +98,11 @@ absl::Status ThreadRegistry::UnregisterCurrentThread() {
     break;
   }
   tls_mutator = nullptr;
+  tls_current_mutator = nullptr;
   tls_registry = nullptr;
+  // Unregistered: every buffer empty again (the heap's removal hook retired them), so that the
+  // inline fast paths fail over to the slow path's "not registered" error.
+  tls_layout = MutatorLayout{};
   delete m;
   return absl::OkStatus();
 }

@@ -143,6 +143,37 @@ TEST_F(ListsTest, MemberAndAssoc) {
             "memq: expected a proper list, got (a . b)");
 }
 
+// The list is checked as the search walks it (no first pass over the whole list): what is found
+// before an improper tail or a cycle is found, and only a search that reaches one fails.
+TEST_F(ListsTest, MemberAndAssocCheckTheListAsTheyWalkIt) {
+  EXPECT_EQ(CallW("memq", {Sym("a"), R("(a . b)")}), "(a . b)");
+  EXPECT_EQ(CallW("assq", {Sym("a"), R("((a . 1) . 2)")}), "(a . 1)");
+  EXPECT_EQ(CallError("assv", {Fx(3), R("((1 . 1) . 2)")}),
+            "assv: expected a proper list, got ((1 . 1) . 2)");
+  EXPECT_EQ(CallError("member", {Fx(3), Fx(7)}), "member: expected a proper list, got 7");
+  for (int length : {1, 2, 3, 10}) {
+    Value ring = Value::Nil();
+    for (int i = length; i >= 1; --i) ring = Cons(Fx(i), ring);
+    Value last = ring;
+    while (Cdr(last).IsPair()) last = Cdr(last);
+    SetCdr(last, ring);
+    EXPECT_EQ(Call("memv", {Fx(length), ring}), last) << length;
+    EXPECT_EQ(CallError("memv", {Fx(0), ring}).rfind("memv: expected a proper list, got ", 0), 0u)
+        << length;
+    EXPECT_EQ(CallError("member", {Fx(0), ring, Proc("=")})
+                  .rfind("member: expected a proper list, got ", 0),
+              0u)
+        << length;
+    Value alist = Value::Nil();
+    for (int i = length; i >= 1; --i) alist = Cons(Cons(Fx(i), Fx(i)), alist);
+    last = alist;
+    while (Cdr(last).IsPair()) last = Cdr(last);
+    SetCdr(last, alist);
+    EXPECT_EQ(CallError("assq", {Fx(0), alist}).rfind("assq: expected a proper list, got ", 0), 0u)
+        << length;
+  }
+}
+
 TEST_F(ListsTest, ApplySpreadsItsLastArgument) {
   EXPECT_EQ(Call("apply", {Proc("+"), R("(3 4)")}), Fx(7));
   EXPECT_EQ(Call("apply", {Proc("+"), Fx(1), Fx(2), R("(3 4)")}), Fx(10));

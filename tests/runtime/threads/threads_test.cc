@@ -241,6 +241,27 @@ TEST(ThreadsDeathTest, AllocatingFromAnUnregisteredThreadIsAClearError) {
   EXPECT_DEATH(Safepoint(), "not registered with a heap");
 }
 
+// The inline fast paths read the thread's buffers from its thread-local layout without asking
+// whether the thread is registered: after it unregisters, the layout's buffers must all be empty,
+// so that the next allocation takes the slow path and its message instead of bumping a buffer of
+// the heap the thread left (or of one already destroyed).
+TEST(ThreadsDeathTest, AllocatingAfterUnregisteringIsAClearError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  auto heap_or = Heap::Create();
+  ASSERT_TRUE(heap_or.ok());
+  Heap& heap = **heap_or;
+  ASSERT_TRUE(heap.RegisterCurrentThread().ok());
+  auto kind = heap.RegisterKind({"bytes", TracePolicy::kNoReferences});
+  ASSERT_TRUE(kind.ok());
+  // Both buffers now hold cells for more allocations.
+  Value list = Value::Nil();
+  for (int i = 0; i < 10; ++i) list = AllocatePair(Value::Fixnum(i), list);
+  ASSERT_NE(Allocate(*kind, 24, 0), nullptr);
+  ASSERT_TRUE(heap.UnregisterCurrentThread().ok());
+  EXPECT_DEATH(AllocatePair(Value::Nil(), Value::Nil()), "not registered with a heap");
+  EXPECT_DEATH(Allocate(*kind, 24, 0), "not registered with a heap");
+}
+
 TEST(ThreadsTest, WatchdogNamesAThreadThatDoesNotReachASafepoint) {
   HeapOptions options;
   options.watchdog_ms = 100;

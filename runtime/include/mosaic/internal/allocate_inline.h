@@ -26,11 +26,12 @@ inline void* TryBump(MutatorLayout* m, int cls, size_t cell_bytes) {
 
 }  // namespace internal
 
+// The buffers are the calling thread's tls_layout, empty (so the slow path runs) unless the thread
+// is registered.
 inline void* Allocate(KindId kind, size_t bytes, uint64_t aux) {
-  internal::MutatorLayout* m = internal::tls_mutator;
-  if (bytes <= kMaxSmallObjectBytes && m != nullptr) {
+  if (bytes <= kMaxSmallObjectBytes) {
     int cls = internal::SizeClassFor(bytes < 8 ? 8 : bytes);
-    if (void* p = internal::TryBump(m, cls, internal::ClassCellBytes(cls))) {
+    if (void* p = internal::TryBump(&internal::tls_layout, cls, internal::ClassCellBytes(cls))) {
       *static_cast<uint64_t*>(p) = ObjectHeader::Make(kind, aux);
       return p;
     }
@@ -45,8 +46,7 @@ inline void* TryAllocate(KindId kind, size_t bytes, uint64_t aux) {
 }
 
 inline Value AllocatePair(Value car, Value cdr) {
-  internal::MutatorLayout* m = internal::tls_mutator;
-  void* p = m != nullptr ? internal::TryBump(m, internal::kPairClass, 16) : nullptr;
+  void* p = internal::TryBump(&internal::tls_layout, internal::kPairClass, 16);
   if (__builtin_expect(p == nullptr, 0)) p = internal::AllocatePairSlow();
   auto* cell = static_cast<PairCell*>(p);
   cell->car = car;

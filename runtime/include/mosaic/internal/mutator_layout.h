@@ -41,7 +41,15 @@ inline constexpr size_t kMutatorActivationsOffset = offsetof(MutatorLayout, acti
 inline constexpr size_t kMutatorSafepointFlagOffset = offsetof(MutatorLayout, safepoint_flag);
 inline constexpr size_t kMutatorCardTableOffset = offsetof(MutatorLayout, card_table);
 
-// The current thread's state, or nullptr when it is not registered.
+// The calling thread's layout. It lives in the thread's static TLS block, not in the runtime's
+// per-thread record (internal::Mutator points at it), so that code reaches a buffer with one
+// thread-pointer-relative access (`%fs:offset` on x86-64) instead of loading a pointer to the
+// record first: JIT code does (toylang's jit/thread_state.h), and so do the inline paths below.
+// All zero while the thread is not registered: every buffer is empty, so a fast path fails and
+// its slow path reports the unregistered thread.
+extern MOSAIC_EXPORT thread_local MutatorLayout tls_layout;
+
+// &tls_layout while the calling thread is registered with a heap, nullptr otherwise.
 extern MOSAIC_EXPORT thread_local MutatorLayout* tls_mutator;
 
 // The slow paths behind the inline fast paths (mosaic/internal/allocate_inline.h).

@@ -24,7 +24,7 @@ inline constexpr uint8_t kCardDirty = 1;
 // value, so a plain store would do on the hardware, but it is a data race in C++'s model (and
 // TSan's); the relaxed store is the same single `movb` on x86.
 inline void RecordWrite(const void* field) {
-  __atomic_store_n(&tls_mutator->card_table[reinterpret_cast<uintptr_t>(field) >> kCardShift],
+  __atomic_store_n(&tls_layout.card_table[reinterpret_cast<uintptr_t>(field) >> kCardShift],
                    kCardDirty, __ATOMIC_RELAXED);
 }
 
