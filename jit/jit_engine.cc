@@ -59,8 +59,8 @@ constexpr mosaic::jit::OptLevel kThunkLevel = mosaic::jit::OptLevel::kO0;
 // size. Ordinary procedures have a few hundred instructions and a few dozen calls; the limits
 // are reached by about 200 nested arithmetic calls or 500 calls in one body
 // (docs/design/jit.md, "Compile time of huge functions"). 11,000 since allocation reaches the
-// thread's buffers through the thread pointer (three more IR instructions per inline
-// allocation, jit/thread_state.h), so that the same nesting stays below it.
+// thread's buffers through the thread pointer (when that took three more IR instructions per
+// inline allocation, jit/thread_state.h), so that the same nesting stays below it.
 constexpr size_t kHugeFunction = 11000;
 constexpr size_t kHugeFunctionCalls = 500;
 constexpr mosaic::jit::OptLevel kHugeFunctionLevel = mosaic::jit::OptLevel::kO0;

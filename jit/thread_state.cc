@@ -23,7 +23,7 @@ uintptr_t ThreadPointer() {
 }
 
 std::atomic<int64_t> first_state_offset{0};
-std::atomic<int64_t> first_mutator_offset{0};
+std::atomic<int64_t> first_layout_offset{0};
 
 }  // namespace
 
@@ -46,12 +46,12 @@ bool ThreadStateAsConstantsForTesting() {
 
 void EnterJitThread() {
   int64_t state = ThreadStateOffset();
-  int64_t mutator = LayoutOffset();
+  int64_t layout = LayoutOffset();
   int64_t expected = 0;
   first_state_offset.compare_exchange_strong(expected, state);
   expected = 0;
-  first_mutator_offset.compare_exchange_strong(expected, mutator);
-  if (first_state_offset.load() != state || first_mutator_offset.load() != mutator) {
+  first_layout_offset.compare_exchange_strong(expected, layout);
+  if (first_state_offset.load() != state || first_layout_offset.load() != layout) {
     std::fprintf(stderr,
                  "toylang: JIT: this thread's thread-local variables are not at the offsets "
                  "the generated code uses (dynamic TLS?); cannot run JIT code on it\n");
