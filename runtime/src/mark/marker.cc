@@ -217,9 +217,10 @@ void Marker::Drain() {
       MaybeWakeHelpers(count);
     }
     // Parallel: while some marker waits for work, give it the older half of this stack (in a
-    // tree, the entries near the bottom are whole subtrees).
+    // tree, the entries near the bottom are whole subtrees), if there is enough to be worth a
+    // packet (kMinShare).
     if (top_ == bottom_) top_ = bottom_ = 0;  // empty: start again at the bottom
-    if (pool_ != nullptr && top_ - bottom_ + static_cast<size_t>(count) >= 2 &&
+    if (pool_ != nullptr && top_ - bottom_ + static_cast<size_t>(count) >= kMinShare &&
         pool_->SomeoneIdle()) {
       if (top_ - bottom_ < 2) {
         Compact();

@@ -146,6 +146,11 @@ class Marker {
   // Objects marker 0 traces before it considers waking the helpers: about 20-40 microseconds of
   // marking, more than waking a thread costs, and more than a small heap's whole collection.
   static constexpr uint32_t kWakeAfter = 4096;
+  // Entries (stack and prefetch window) a marker must hold before it gives half away to an idle
+  // one. Sharing from 2 entries up made two markers trade ~540 tiny packets per collection on a
+  // heap of short lists (paraffins: pauses 597 ms with one marker, 1,216 with two); from 64,
+  // 3 packets in the whole run and 752 ms, while GCBench's and quads' trees still share.
+  static constexpr size_t kMinShare = 64;
   uint32_t wake_countdown_;
   uint64_t steals_ = 0;
   uint64_t idle_ns_ = 0;

@@ -23,7 +23,10 @@ void WorkPool::Reset(int markers, std::function<void()> wake_helpers, bool lazy)
   joined_ = 1;
   idle_ = 0;
   done_ = false;
+  sleepers_ = 0;
   idle_hint_.store(0, std::memory_order_relaxed);
+  full_hint_.store(0, std::memory_order_relaxed);
+  done_hint_.store(false, std::memory_order_relaxed);
 }
 
 bool WorkPool::Join() {
@@ -43,7 +46,7 @@ bool WorkPool::Put(const uintptr_t* entries, size_t n, int producer) {
   packets_[p] = Packet{static_cast<uint32_t>(n), producer};
   full_.push_back(p);
   UpdateHint();
-  cv_.notify_one();
+  if (sleepers_ > 0) cv_.notify_one();  // a spinning marker sees the packet without a wake-up
   return true;
 }
 
@@ -54,13 +57,36 @@ size_t WorkPool::Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t*
     ++idle_;
     UpdateHint();
     uint64_t start = NowNanos();
+    bool spun = false;
     while (full_.empty() && !done_) {
       if (idle_ == joined_) {
         done_ = true;
+        done_hint_.store(true, std::memory_order_relaxed);
         cv_.notify_all();
         break;
       }
+      if (!spun) {
+        // Poll for a while before sleeping: a packet then costs no wake-up (futex) on either
+        // side. On a heap of short lists the markers trade hundreds of small packets per
+        // collection, and a wake-up per packet had made marking with two markers slower than
+        // with one (paraffins: mark time 590 -> 1,207 ms).
+        spun = true;
+        lock.unlock();
+        const uint64_t until = start + kSpinNanos;
+        for (int i = 1;; ++i) {
+          if (full_hint_.load(std::memory_order_relaxed) > 0 ||
+              done_hint_.load(std::memory_order_relaxed)) {
+            break;
+          }
+          __builtin_ia32_pause();
+          if (i % 64 == 0 && NowNanos() >= until) break;
+        }
+        lock.lock();
+        continue;
+      }
+      ++sleepers_;
       cv_.wait(lock);
+      --sleepers_;
     }
     *idle_ns += NowNanos() - start;
     if (full_.empty()) return 0;  // done

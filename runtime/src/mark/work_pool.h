@@ -3,7 +3,8 @@
 // and Whippet's parallel markers do, rather than Chase-Lev deques: a marker's hot loop touches
 // only its own stack, and the pool's lock is taken once per packet, not per object).
 //
-// Termination: a marker that finds no packet waits, counted as idle; when every marker that
+// Termination: a marker that finds no packet waits (polling for up to 50 us, then asleep), counted
+// as idle; when every marker that
 // joined is idle and no packet is left, no marker can produce work any more (only active markers
 // Put, and a marker joining later finds the phase over), so the phase is over and every Take
 // returns 0. The packets are preallocated (marking never
@@ -79,9 +80,15 @@ class WorkPool {
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   void UpdateHint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     idle_hint_.store(idle_ - static_cast<int>(full_.size()), std::memory_order_relaxed);
+    full_hint_.store(static_cast<int>(full_.size()), std::memory_order_relaxed);
   }
 
+  // How long an idle marker polls for a packet before it sleeps on cv_ (Take).
+  static constexpr uint64_t kSpinNanos = 50'000;
+  int sleepers_ ABSL_GUARDED_BY(mu_) = 0;  // markers waiting on cv_: Put wakes one
   std::atomic<int> idle_hint_{0};  // idle_ - full_.size()
+  std::atomic<int> full_hint_{0};  // full_.size(), for a marker polling without the lock
+  std::atomic<bool> done_hint_{false};  // done_, likewise
   // Marker 0's thread only (Reset and RequestHelpers run there).
   std::function<void()> wake_helpers_;
   bool helpers_requested_ = false;
