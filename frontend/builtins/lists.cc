@@ -215,7 +215,7 @@ V Member(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
 
 V Assoc(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
   if (argc > 2) CheckProcedure(who, args[2]);
-  V l = SearchList(who, args[1], [&](V l) {
+  V found = SearchList(who, args[1], [&](V l) {
     V entry = Car(l);
     if (!entry.IsPair()) TypeError(who, "pair", entry);
     if (argc > 2) {
@@ -224,7 +224,7 @@ V Assoc(const char* who, Eq kind, CallContext& ctx, const V* args, int argc) {
     }
     return Same(kind, args[0], Car(entry));
   });
-  return l.IsPair() ? Car(l) : l;
+  return found.IsPair() ? Car(found) : found;
 }
 
 V Memq(CallContext& c, const V* a, int n) { return Member("memq", Eq::kEq, c, a, n); }

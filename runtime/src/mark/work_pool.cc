@@ -66,10 +66,10 @@ size_t WorkPool::Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t*
         break;
       }
       if (!spun) {
-        // Poll for a while before sleeping: a packet then costs no wake-up (futex) on either
-        // side. On a heap of short lists the markers trade hundreds of small packets per
-        // collection, and a wake-up per packet had made marking with two markers slower than
-        // with one (paraffins: mark time 590 -> 1,207 ms).
+        // Poll for a while before sleeping, so that a packet put soon after costs no wake-up
+        // (futex) on either side. Not what fixed paraffins' small-packet trading (that is
+        // Marker::kMinShare; polling alone made it worse, as the consumer asked for more tiny
+        // packets sooner); the two together were measured, the minimum packet alone was not.
         spun = true;
         lock.unlock();
         const uint64_t until = start + kSpinNanos;
