@@ -1,4 +1,4 @@
-; stress: stress=100,verify=1
+; stress: stress=400,verify=1
 ; Allocates far more than it keeps, collects explicitly, and checks that the kept data is intact.
 (define (build n) (let loop ((i 0) (acc '())) (if (= i n) acc (loop (+ i 1) (cons i acc)))))
 (define keep (build 10000))
