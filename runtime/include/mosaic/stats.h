@@ -85,6 +85,10 @@ struct MOSAIC_EXPORT GcStats {
   uint64_t mark_packets_shared = 0;
   uint64_t mark_packets_stolen = 0;
   uint64_t marker_idle_ns = 0;
+  // Parallel collections whose marking the collecting thread finished alone, without atomic
+  // mark bits, after every helper had waited for work in vain and left (a heap of lists, which
+  // cannot be split, is marked that way).
+  uint64_t mark_phases_solo = 0;
 
   uintptr_t heap_base = 0;
   bool heap_at_hint = false;

@@ -159,8 +159,9 @@ Marker& Collector::MarkStrongly(const std::vector<Mutator*>& mutators, bool mino
   bool fake_stacks = false;
   for (const Mutator* m : mutators) fake_stacks |= m->asan_fake_stack != nullptr;
   if (!(options_.verify && markers_ > 1) || fake_stacks) {
+    const uint64_t predicted = last_marked_bytes_[static_cast<int>(cycle->kind)];
     phase.Run(roots, make_markers(markers_), pool_.get(), cycle,
-              /*lazy_helpers=*/!options_.verify);
+              /*lazy_helpers=*/!options_.verify && predicted < kEagerWakeBytes);
     return *(*markers)[0];
   }
   // Verify mode: parallel, then serial from the same marks and roots; both must agree. They are
@@ -171,6 +172,7 @@ Marker& Collector::MarkStrongly(const std::vector<Mutator*>& mutators, bool mino
   // The helpers from the start, so that even a small heap's marking is done in parallel.
   phase.Run(roots, make_markers(markers_), pool_.get(), &discarded, /*lazy_helpers=*/false);
   cycle->helpers_woken = discarded.helpers_woken;
+  cycle->solo = discarded.solo;
   (*markers)[0]->ResolveEphemerons();
   MarkBitsSnapshot parallel = MarkBitsSnapshot::Take(parts_.spaces);
   before.Restore(parts_.spaces);
@@ -228,6 +230,7 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   cycle.mark_ns = NowNanos() - mark_start;
   // Live: every marked cell. Old objects were marked before a minor collection began.
   cycle.live_bytes = (minor ? old_bytes_ : 0) + marker.marked_bytes();
+  last_marked_bytes_[static_cast<int>(cycle.kind)] = marker.marked_bytes();
   sweeper.Start(minor);
   if (options_.verify) {
     // Verify mode sweeps in the pause, so that the heap it checks is swept, and checks that the

@@ -130,6 +130,12 @@ class Collector final : public GcTrigger {
   // Generations (changed only inside the pause).
   uint64_t live_after_major_ = 0;
   uint64_t old_bytes_ = 0;  // everything marked: live after the last collection
+  // Bytes the last minor and the last major collection marked: the next one of the same kind
+  // wakes the helper markers with the phase if that was at least kEagerWakeBytes (it will
+  // likely mark as much again), instead of after marker 0 has traced kWakeAfter objects alone.
+  // Waking is ~45 us on this machine; at ~2 GB/s of marking, 1 MiB is ~0.5 ms of serial work.
+  static constexpr uint64_t kEagerWakeBytes = uint64_t{1} << 20;
+  uint64_t last_marked_bytes_[2] = {0, 0};  // indexed by CollectionKind
   // The promotion policy (HeapOptions::promotion_limit): major collections still to come before
   // the next minor one, and how many the next failed minor collection asks for.
   static constexpr uint32_t kMaxMajorRun = 64;

@@ -1,5 +1,8 @@
 #include "collector/marker_threads.h"
 
+#include "common/clock.h"
+#include "common/polling_lock.h"
+
 namespace mosaic::internal {
 
 MarkerThreads::~MarkerThreads() {
@@ -32,14 +35,28 @@ void MarkerThreads::Run(absl::FunctionRef<void(int)> work, bool wake_at_once) {
     if (wake_at_once) wake_cv_.notify_all();
   }
   work(0);
-  std::unique_lock<std::mutex> lock(mu_);
-  accepting_ = false;  // helpers that wake from now on skip this Run
-  done_cv_.wait(lock, [this] { return finished_ == started_; });
-  work_ = nullptr;
+  {
+    PollingLockGuard lock(mu_);
+    accepting_ = false;  // helpers that wake from now on skip this Run: started_ is final
+  }
+  // The helpers return microseconds after marking ends: poll for them (without the lock, which
+  // they take to count themselves out) before sleeping.
+  const uint64_t until = NowNanos() + kFinishSpinNanos;
+  const int started = started_.load(std::memory_order_relaxed);
+  for (int i = 1; finished_.load(std::memory_order_acquire) != started; ++i) {
+    PollPause();
+    if (i % 64 == 0 && NowNanos() >= until) break;
+  }
+  if (finished_.load(std::memory_order_acquire) != started) {
+    std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+    LockPolling(lock);
+    done_cv_.wait(lock, [this] { return finished_ == started_; });
+  }
+  // work_ is left as it is: a helper reads it only while accepting_ is set, by the next Run.
 }
 
 void MarkerThreads::WakeHelpers() {
-  std::lock_guard<std::mutex> lock(mu_);
+  PollingLockGuard lock(mu_);
   wake_cv_.notify_all();
 }
 
@@ -71,7 +88,7 @@ void MarkerThreads::Loop(int index) {
       absl::FunctionRef<void(int)>* work = work_;
       lock.unlock();
       (*work)(index);
-      lock.lock();
+      LockPolling(lock);
       if (++finished_ == started_) done_cv_.notify_all();
       continue;
     }

@@ -31,7 +31,21 @@ Marker::Marker(const ObjectSpaces& spaces, const KindTable& kinds, uintptr_t* st
       pool_(pool),
       index_(index),
       atomic_(pool != nullptr),
-      wake_countdown_(pool != nullptr && index == 0 ? kWakeAfter : 0) {}
+      wake_countdown_(pool != nullptr && index == 0 ? kWakeAfter : 0),
+      solo_countdown_(pool != nullptr && index == 0 ? kSoloCheckEvery : 0) {}
+
+void Marker::MaybeGoSolo() {
+  if (pool_ == nullptr) return;  // countdown stays 0: done
+  if (pool_->Deserted() && pool_->GoSolo()) {
+    // The helpers that came have left, and the phase is closed to late ones: this marker is the
+    // only one until the phase ends.
+    pool_ = nullptr;
+    atomic_ = false;
+    went_solo_ = true;
+    return;
+  }
+  solo_countdown_ = kSoloCheckEvery;
+}
 
 void Marker::MaybeWakeHelpers(int in_window) {
   if (pool_ == nullptr || pool_->helpers_requested()) return;  // countdown stays 0: done
@@ -169,6 +183,7 @@ bool Marker::MakeRoom() {
 void Marker::DrainShared() {
   for (;;) {
     Drain();
+    if (pool_ == nullptr) return;  // went solo: the stack is empty, the phase is over
     // Drain returned: the local stack is empty. Take more from the pool, or end.
     size_t n = pool_->Take(stack_, index_, &idle_ns_, &steals_);
     if (n == 0) return;
@@ -216,6 +231,7 @@ void Marker::Drain() {
     if (__builtin_expect(wake_countdown_ != 0, 0) && --wake_countdown_ == 0) {
       MaybeWakeHelpers(count);
     }
+    if (__builtin_expect(solo_countdown_ != 0, 0) && --solo_countdown_ == 0) MaybeGoSolo();
     // Parallel: while some marker waits for work, give it the older half of this stack (in a
     // tree, the entries near the bottom are whole subtrees), if there is enough to be worth a
     // packet (kMinShare).

@@ -76,6 +76,8 @@ class Marker {
   uint64_t steals() const { return steals_; }
   uint64_t idle_ns() const { return idle_ns_; }
   uint64_t packets_shared() const { return packets_shared_; }
+  // Marker 0 finished its parallel phase alone (WorkPool::GoSolo).
+  bool went_solo() const { return went_solo_; }
 
   // Strong marking is done: from now on an ephemeron whose key is unmarked waits for its key,
   // and marking the key marks the value (a fixpoint in time linear in what is marked: each
@@ -142,7 +144,7 @@ class Marker {
   bool overflowed_ = false;
   WorkPool* pool_;  // nullptr: marking alone
   const int index_;
-  const bool atomic_;
+  bool atomic_;  // cleared when marker 0 goes solo (WorkPool::GoSolo)
   // Objects marker 0 traces before it considers waking the helpers: about 20-40 microseconds of
   // marking, more than waking a thread costs, and more than a small heap's whole collection.
   static constexpr uint32_t kWakeAfter = 4096;
@@ -152,6 +154,12 @@ class Marker {
   // 3 packets in the whole run and 752 ms, while GCBench's and quads' trees still share.
   static constexpr size_t kMinShare = 64;
   uint32_t wake_countdown_;
+  // Marker 0 of a parallel phase: objects until it next asks whether every helper has left
+  // (then it goes solo: plain mark stores, no pool).
+  static constexpr uint32_t kSoloCheckEvery = 1024;
+  uint32_t solo_countdown_;
+  bool went_solo_ = false;
+  void MaybeGoSolo();
   uint64_t steals_ = 0;
   uint64_t idle_ns_ = 0;
   uint64_t packets_shared_ = 0;

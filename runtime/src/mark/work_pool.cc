@@ -1,9 +1,11 @@
 #include "mark/work_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/check.h"
 #include "common/clock.h"
+#include "common/polling_lock.h"
 
 namespace mosaic::internal {
 
@@ -24,21 +26,30 @@ void WorkPool::Reset(int markers, std::function<void()> wake_helpers, bool lazy)
   idle_ = 0;
   done_ = false;
   sleepers_ = 0;
-  idle_hint_.store(0, std::memory_order_relaxed);
-  full_hint_.store(0, std::memory_order_relaxed);
+  left_ = 0;
+  UpdateHint();
   done_hint_.store(false, std::memory_order_relaxed);
 }
 
 bool WorkPool::Join() {
-  std::lock_guard<std::mutex> lock(mu_);
+  PollingLockGuard lock(mu_);
   if (done_) return false;
   MOSAIC_CHECK(joined_ < markers_, "more markers joined than the phase has");
   ++joined_;
+  UpdateHint();
+  return true;
+}
+
+bool WorkPool::GoSolo() {
+  PollingLockGuard lock(mu_);
+  if (joined_ != 1 || left_ == 0 || !full_.empty()) return false;
+  done_ = true;
+  done_hint_.store(true, std::memory_order_relaxed);
   return true;
 }
 
 bool WorkPool::Put(const uintptr_t* entries, size_t n, int producer) {
-  std::lock_guard<std::mutex> lock(mu_);
+  PollingLockGuard lock(mu_);
   if (free_.empty()) return false;
   uint32_t p = free_.back();
   free_.pop_back();
@@ -51,7 +62,8 @@ bool WorkPool::Put(const uintptr_t* entries, size_t n, int producer) {
 }
 
 size_t WorkPool::Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t* steals) {
-  std::unique_lock<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+  LockPolling(lock);
   if (full_.empty()) {
     if (done_) return 0;
     ++idle_;
@@ -78,14 +90,28 @@ size_t WorkPool::Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t*
               done_hint_.load(std::memory_order_relaxed)) {
             break;
           }
-          __builtin_ia32_pause();
+          PollPause();
           if (i % 64 == 0 && NowNanos() >= until) break;
         }
-        lock.lock();
+        LockPolling(lock);
         continue;
       }
+      const uint64_t waited = NowNanos() - start;
+      if (consumer != 0 && waited >= kLeaveNanos) {
+        // Idle for that long: this helper leaves (marker 0 may then go solo). It holds no work.
+        --idle_;
+        --joined_;
+        ++left_;
+        UpdateHint();
+        *idle_ns += waited;
+        return 0;
+      }
       ++sleepers_;
-      cv_.wait(lock);
+      if (consumer == 0) {
+        cv_.wait(lock);
+      } else {
+        cv_.wait_for(lock, std::chrono::nanoseconds(kLeaveNanos - waited));
+      }
       --sleepers_;
     }
     *idle_ns += NowNanos() - start;

@@ -3,11 +3,13 @@
 // and Whippet's parallel markers do, rather than Chase-Lev deques: a marker's hot loop touches
 // only its own stack, and the pool's lock is taken once per packet, not per object).
 //
-// Termination: a marker that finds no packet waits (polling for up to 50 us, then asleep), counted
-// as idle; when every marker that
+// Termination: a marker that finds no packet waits, counted as idle; when every marker that
 // joined is idle and no packet is left, no marker can produce work any more (only active markers
 // Put, and a marker joining later finds the phase over), so the phase is over and every Take
-// returns 0. The packets are preallocated (marking never
+// returns 0. A helper (any marker but 0) waiting longer than kLeaveNanos leaves the phase:
+// work that cannot be split (lists) would otherwise keep it waiting to the end while marker 0
+// paid for atomic marking. Marker 0 never leaves; it sleeps until a packet comes or the phase
+// ends. Once every helper has left, marker 0 can go on alone (GoSolo), without atomics. The packets are preallocated (marking never
 // allocates); a Put that finds none free returns false and the marker overflows instead
 // (Marker::RecoverFromOverflow then finds what was left out).
 #ifndef MOSAIC_SRC_MARK_WORK_POOL_H_
@@ -55,9 +57,19 @@ class WorkPool {
   // no packet is free.
   bool Put(const uintptr_t* entries, size_t n, int producer);
   // Takes one packet into `out` (room for kPacketEntries), waiting while the pool is empty and
-  // some marker is still active; 0 when the phase is over. Adds the time spent waiting to
-  // *idle_ns, and counts a packet another marker produced in *steals.
+  // some marker is still active; 0 when the phase is over, or for a helper (consumer > 0) that
+  // left it after waiting kLeaveNanos in vain. Adds the time spent waiting to *idle_ns, and
+  // counts a packet another marker produced in *steals.
   size_t Take(uintptr_t* out, int consumer, uint64_t* idle_ns, uint64_t* steals);
+  // Whether some helper joined and left, and marker 0 is the only marker in the phase now (a
+  // hint, read without the lock). Not merely alone: helpers still on their way (woken, not yet
+  // joined) would then be shut out of every phase.
+  bool Deserted() const { return deserted_hint_.load(std::memory_order_relaxed); }
+  // Marker 0: if the phase is deserted (as above) and no packet is waiting, ends it for
+  // everyone else (a helper that joins from now on finds it over) and returns true: the caller
+  // then marks alone, with plain stores, and must not use the pool again this phase. The
+  // helpers' marks happened before they left, under the lock this takes.
+  bool GoSolo();
   // Whether some marker waits for work that no packet in the pool is there for yet (a hint,
   // read without the lock): a busy marker then shares.
   bool SomeoneIdle() const { return idle_hint_.load(std::memory_order_relaxed) > 0; }
@@ -81,11 +93,16 @@ class WorkPool {
   void UpdateHint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     idle_hint_.store(idle_ - static_cast<int>(full_.size()), std::memory_order_relaxed);
     full_hint_.store(static_cast<int>(full_.size()), std::memory_order_relaxed);
+    deserted_hint_.store(joined_ == 1 && left_ > 0, std::memory_order_relaxed);
   }
 
-  // How long an idle marker polls for a packet before it sleeps on cv_ (Take).
+  // How long an idle marker polls for a packet before it sleeps on cv_ (Take), and how long a
+  // helper waits in all before it leaves the phase.
   static constexpr uint64_t kSpinNanos = 50'000;
+  static constexpr uint64_t kLeaveNanos = 200'000;
   int sleepers_ ABSL_GUARDED_BY(mu_) = 0;  // markers waiting on cv_: Put wakes one
+  int left_ ABSL_GUARDED_BY(mu_) = 0;  // helpers that left the phase
+  std::atomic<bool> deserted_hint_{false};  // joined_ == 1 && left_ > 0
   std::atomic<int> idle_hint_{0};  // idle_ - full_.size()
   std::atomic<int> full_hint_{0};  // full_.size(), for a marker polling without the lock
   std::atomic<bool> done_hint_{false};  // done_, likewise

@@ -47,6 +47,7 @@ struct CycleRecord {
   uint64_t steals = 0;             // packets a marker took that another one shared
   uint64_t packets_shared = 0;
   uint64_t marker_idle_ns = 0;     // summed over markers: waiting for work
+  bool solo = false;               // marker 0 finished the parallel phase alone
 };
 
 class StatsRecorder {

@@ -118,6 +118,23 @@ TEST_F(ParallelMarkingTest, BusyMarkersShareWorkWithIdleOnes) {
   EXPECT_EQ(next, leaves);
 }
 
+// A long list cannot be split: the woken helper finds nothing to take, leaves the phase, and
+// the collecting thread finishes alone with plain mark stores (mark_phases_solo). verify=1
+// wakes the helper at every collection and checks the marking against a serial one. (With the
+// helpers waiting to the end of the phase, as before WorkPool's kLeaveNanos, the count is 0.)
+TEST_F(ParallelMarkingTest, AHelperWithNothingToTakeLeavesTheCollectorToMarkAlone) {
+  if (UnderStress()) GTEST_SKIP() << "needs a long list; stress collects on every allocation";
+  Create(/*markers=*/2, /*verify=*/true);
+  HandleScope scope;
+  constexpr int kLength = 2'000'000;  // milliseconds of marking: far longer than kLeaveNanos
+  Handle list(List(kLength));
+  for (int round = 0; round < 4; ++round) PreciseCollect();
+  GcStats stats = heap().Stats();
+  EXPECT_GT(stats.mark_phases_solo, 0u);
+  EXPECT_LE(stats.mark_phases_solo, stats.collections);
+  EXPECT_EQ(CheckList(list.get()), kLength);
+}
+
 // The helper markers sleep through a collection whose marking is small (waking a thread costs
 // more than marking a few thousand objects) and join one with a big tree to mark. (With the
 // helpers woken at every phase, as before Marker::MaybeWakeHelpers, the first count is 20.)

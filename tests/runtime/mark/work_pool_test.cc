@@ -1,8 +1,10 @@
-// The parallel markers' shared pool alone: packets keep their entries, a full pool refuses, and
-// the phase ends exactly when every marker waits and no packet is left.
+// The parallel markers' shared pool alone: packets keep their entries, a full pool refuses, the
+// phase ends exactly when every marker waits and no packet is left, and an idle helper leaves.
 #include "mark/work_pool.h"
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -105,6 +107,46 @@ TEST(WorkPoolTest, AHelperThatNeverJoinsDoesNotHoldThePhaseUp) {
   for (size_t n; (n = pool.Take(out.data(), 0, &idle, &steals)) != 0;) taken += n;
   helper.join();
   EXPECT_LE(taken, 1u);  // the helper's entry, unless the helper took it back itself
+}
+
+// A helper with nothing to take while marker 0 is still busy (a heap of lists: nothing to share)
+// leaves the phase instead of waiting to its end; marker 0 may then go on alone, and the phase is
+// closed to helpers that join later. Before any helper has left, GoSolo refuses: helpers still
+// on their way (woken, not yet joined) must not be shut out.
+TEST(WorkPoolTest, AnIdleHelperLeavesAndMarkerZeroThenGoesSolo) {
+  WorkPool pool(4);
+  pool.Reset(3, [] {}, /*lazy=*/false);
+  EXPECT_FALSE(pool.Deserted());
+  EXPECT_FALSE(pool.GoSolo()) << "no helper has come and gone yet";
+  ASSERT_TRUE(pool.Join());
+  std::future<size_t> helper = std::async(std::launch::async, [&] {
+    std::vector<uintptr_t> mine(WorkPool::kPacketEntries);
+    uint64_t idle = 0, steals = 0;
+    return pool.Take(mine.data(), 1, &idle, &steals);
+  });
+  // Marker 0 does not call Take yet: it is busy. A helper that waited to the end of the phase
+  // would not return (the limit only keeps a broken pool from hanging the test).
+  std::vector<uintptr_t> out(WorkPool::kPacketEntries);
+  uint64_t idle = 0, steals = 0;
+  if (helper.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "the idle helper is still waiting for a phase that marker 0 keeps open";
+    EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);  // ends the phase for it
+    return;
+  }
+  EXPECT_EQ(helper.get(), 0u);
+  EXPECT_TRUE(pool.Deserted());
+  // A packet waiting in the pool keeps the phase shared.
+  uintptr_t entry = 5;
+  ASSERT_TRUE(pool.Put(&entry, 1, 0));
+  EXPECT_FALSE(pool.GoSolo());
+  ASSERT_EQ(pool.Take(out.data(), 0, &idle, &steals), 1u);
+  EXPECT_TRUE(pool.GoSolo());
+  EXPECT_FALSE(pool.Join()) << "a helper arriving after marker 0 went solo must stay out";
+  EXPECT_EQ(pool.Take(out.data(), 0, &idle, &steals), 0u);
+  // The next phase starts with every helper welcome again.
+  pool.Reset(2, [] {}, /*lazy=*/false);
+  EXPECT_FALSE(pool.Deserted());
+  EXPECT_TRUE(pool.Join());
 }
 
 }  // namespace
