@@ -139,6 +139,7 @@ void MarkPhase::Run(const GatheredRoots& roots, const std::vector<Marker*>& mark
   cycle->steals += main.steals();
   cycle->marker_idle_ns += main.idle_ns();
   cycle->packets_shared += main.packets_shared();
+  cycle->solo |= main.went_solo();
 }
 
 }  // namespace mosaic::internal
