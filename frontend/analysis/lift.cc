@@ -9,9 +9,9 @@
 // 3. Environments, to a fixpoint: what each procedure needs from outside its frame, knowing
 //    which lambdas are lifted. A reference needs its variable, except the operator of a call of
 //    a lifted lambda; creating a closure needs the closure's environment; calling a lifted
-//    lambda needs the lifted lambda's environment. Lifted lambdas that end up with too many
-//    parameters, or that would make a closure copy an unstable variable early, lose their
-//    candidacy and everything is computed again (the set only shrinks, so this ends).
+//    lambda needs the lifted lambda's environment. The lifted lambda with the most parameters
+//    over the limit, or those that would make a closure copy an unstable variable early, lose
+//    their candidacy and everything is computed again (the set only shrinks, so this ends).
 // 4. Rewrite: lifted lambdas get their environment as parameters after their own (their other
 //    slots move up), closures get their new capture lists, every reference its new address,
 //    calls of lifted lambdas a kProcRef operator and the extra arguments, letrecs their fixups
@@ -88,6 +88,9 @@ struct Fn {
   bool Lifted() const { return bound_to != nullptr && bound_to->lifted; }
 };
 
+// How many rounds of step 3 unlift one lambda each before the rest go at once.
+constexpr int kSingleDrops = 16;
+
 class Lifter {
  public:
   explicit Lifter(const LiftOptions& options) : options_(options) {}
@@ -104,18 +107,13 @@ class Lifter {
     }
     if (candidates.empty()) return 0;
     // Steps 3 and 2 again, until the decisions stand.
+    int rounds = 0;
     for (;;) {
       ComputeEnvironments();
       if (!top->env.empty()) return Abandon(candidates);  // cannot happen: a bug; change nothing
-      bool changed = false;
-      for (Var* v : candidates) {
-        const int params = v->lambda->own_params + static_cast<int>(v->lambda->env.size());
-        if (v->lifted && params > options_.max_params) {
-          v->lifted = false;
-          changed = true;
-        }
-      }
-      if (changed) continue;
+      // One at a time for the first few, then all at once: each round recomputes every
+      // environment, and a form is not to cost time quadratic in its size.
+      if (DropLiftsWithTooManyParams(candidates, /*all=*/++rounds > kSingleDrops)) continue;
       if (UnstableCopies().empty()) break;
       if (!DropLiftsForUnstableCopies(candidates)) return Abandon(candidates);
     }
@@ -362,6 +360,29 @@ class Lifter {
         }
       }
     }
+  }
+
+  // Unlifts the lifted lambda that would take the most parameters in all, if that is more than
+  // the limit, or with `all` every one over it; false when none is. One at a time is better:
+  // a lifted lambda's callers need its environment, so one that keeps its closure may bring
+  // others under the limit.
+  bool DropLiftsWithTooManyParams(const std::vector<Var*>& candidates, bool all) {
+    Var* worst = nullptr;
+    int most = options_.max_params;
+    for (Var* v : candidates) {
+      const int params = v->lambda->own_params + static_cast<int>(v->lambda->env.size());
+      if (!v->lifted || params <= options_.max_params) continue;
+      if (all) {
+        v->lifted = false;
+        worst = v;
+      } else if (params > most) {
+        worst = v;
+        most = params;
+      }
+    }
+    if (worst == nullptr) return false;
+    worst->lifted = false;
+    return true;
   }
 
   // The closures (not lifted) that would copy an unstable letrec variable they did not

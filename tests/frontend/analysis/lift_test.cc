@@ -135,6 +135,11 @@ TEST(LiftTest, WrongArityRestParametersAndTooManyParametersKeepTheClosure) {
   EXPECT_THAT(r.ir, HasSubstr("(lambda g (params w x y z) (frame 4) (captures (local 0 a) "
                               "(local 1 b) (local 2 c))"));
   EXPECT_THAT(r.ir, HasSubstr("(lambda h (params g) (lifted 1)"));
+  // h and k would both take seven; with h's closure kept, k needs only h and takes three.
+  r = Lift("(define (f a b c d e) (define (h w x) (list w x a b c d e)) (define (k y z) (h y z)) "
+           "(k 1 2))");
+  EXPECT_EQ(r.count, 1);
+  EXPECT_THAT(r.ir, HasSubstr("(lambda k (params y z h) (lifted 1)"));
   // Four and two: six, which fits.
   EXPECT_EQ(Lift("(define (f a b) (define (g w x y z) (list w x y z a b)) (g 1 2 3 4))").count, 1);
   // The limit is an option (the JIT's register arguments).
