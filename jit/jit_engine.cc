@@ -91,6 +91,7 @@ class JitEngine final : public Engine,
     absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
     if (!heap.ok()) return heap.status();
     std::unique_ptr<JitEngine> engine(new JitEngine(std::move(*heap), options));
+    engine->pipeline_.set_lift_procedures(options.lift_procedures);
     if (absl::Status s = engine->Init(); !s.ok()) return s;
     return std::unique_ptr<Engine>(std::move(engine));
   }
@@ -117,6 +118,7 @@ class JitEngine final : public Engine,
   EngineStats Stats() const override {
     EngineStats stats = stats_;
     stats.outlined_procedures = pipeline_.outlined();
+    stats.lifted_procedures = pipeline_.lifted();
     stats.code_bytes = code_size_ != nullptr ? code_size_->code_bytes() : 0;
     if (jit_ != nullptr) {
       stats.code_cache_hits = jit_->code_cache_hits();

@@ -134,6 +134,11 @@ namespace {
 
 using ir::NodeKind;
 
+// A binding's init that makes nothing: a lifted lambda (ir.h).
+bool IsLifted(const ir::Node& init) {
+  return init.kind == NodeKind::kLambda && ir::As<ir::Lambda>(init).lifted;
+}
+
 class Lowerer : public Codegen {
  public:
   using Codegen::Codegen;
@@ -235,8 +240,10 @@ class Lowerer : public Codegen {
       params.push_back(v);
       int arg = static_cast<int>(i) - 2;
       bool is_rest = arg == kRegisterArgs;
-      bool read = i == 0 || (is_rest ? lambda.has_rest || required > kRegisterArgs
-                                     : arg < required || lambda.has_rest);
+      // A lifted lambda has no closure (its callers pass a constant).
+      bool read = i == 0 ? !lambda.lifted
+                         : (is_rest ? lambda.has_rest || required > kRegisterArgs
+                                    : arg < required || lambda.has_rest);
       if (read) used.push_back(v);
     }
     // Without statepoints there is no poll to keep them before (nor a layout change to pay
@@ -409,9 +416,19 @@ class Lowerer : public Codegen {
       }
       case NodeKind::kLambda:
         return EmitClosure(ir::As<ir::Lambda>(node));
+      case NodeKind::kProcRef: {
+        // As a value (the lifting never makes one): a closure without captures.
+        const ir::Lambda& lambda = *ir::As<ir::ProcRef>(node).lambda;
+        Enqueue(lambda);
+        return AllocClosure(env_.ProcFor(lambda), {});
+      }
       case NodeKind::kLet: {
         const auto& l = ir::As<ir::Let>(node);
         for (const ir::Binding& bnd : l.bindings) {
+          if (IsLifted(*bnd.init)) {
+            Enqueue(ir::As<ir::Lambda>(*bnd.init));  // no closure; its calls are direct
+            continue;
+          }
           llvm::Value* v = Emit(*bnd.init);
           if (bnd.boxed) v = AllocBox(v);
           b_.CreateStore(v, slots_[bnd.slot]);
@@ -453,6 +470,11 @@ class Lowerer : public Codegen {
     size_t next_fixup = 0;
     for (size_t k = 0; k < l.bindings.size(); ++k) {
       const ir::Binding& bnd = l.bindings[k];
+      if (IsLifted(*bnd.init)) {
+        // No closure (its slot stays undefined and is never read) and no fixup names it.
+        Enqueue(ir::As<ir::Lambda>(*bnd.init));
+        continue;
+      }
       llvm::Value* v = Emit(*bnd.init);
       if (bnd.boxed) {
         StoreBoxRecorded(b_.CreateLoad(vt_, slots_[bnd.slot]), v, StorePath::kBox);
@@ -579,7 +601,11 @@ class Lowerer : public Codegen {
     // quadratic compile time (docs/design/jit.md, "Compile time of huge functions").
     const bool global_operator = call.fn->kind == NodeKind::kGlobalRef;
     llvm::Value* f = nullptr;
-    if (global_operator) {
+    if (call.fn->kind == NodeKind::kProcRef) {
+      // A lifted lambda (ir.h): no closure to pass; the arguments include its free variables
+      // and the analysis checked their number, so this is always a direct call.
+      f = ConstV(Value::False());
+    } else if (global_operator) {
       const auto& g = ir::As<ir::Global>(*call.fn);
       if (BoxRef(env_.GlobalBoxFor(g)).IsUndefined()) {
         CheckBound(g, b_.CreateLoad(vt_, GlobalValueAddress(g)), call.fn->pos);
@@ -666,6 +692,7 @@ class Lowerer : public Codegen {
   // or an earlier form's of the same unit), or already linked; nullptr when neither (the
   // lambda's module failed to compile).
   llvm::Value* KnownCode(const ir::Lambda& lambda) {
+    if (lambda.lifted) return Enqueue(lambda);  // always of this form, so of this module
     if (auto it = functions_.find(&lambda); it != functions_.end()) return it->second;
     const JitProc* proc = env_.ProcFor(lambda);
     // Lowered earlier into this module (another form of the same compilation unit).

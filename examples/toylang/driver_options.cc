@@ -128,6 +128,17 @@ absl::StatusOr<DriverOptions> ParseDriverOptions(const std::vector<std::string>&
         return absl::InvalidArgumentError("--gc-options: expected --gc-options=KEY=VALUE,...");
       }
       options.engine.gc_options = std::string(*flag.value);
+    } else if (flag.name == "--closure-opt") {
+      if (!flag.value) {
+        return absl::InvalidArgumentError("--closure-opt: expected --closure-opt=on|off");
+      }
+      if (*flag.value == "on") {
+        options.engine.lift_procedures = true;
+      } else if (*flag.value == "off") {
+        options.engine.lift_procedures = false;
+      } else {
+        return BadValue("--closure-opt", "on or off", *flag.value);
+      }
     } else if (flag.name == "--jit-cache") {
       if (!flag.value || flag.value->empty()) {
         return absl::InvalidArgumentError("--jit-cache: expected --jit-cache=DIR|off");
@@ -187,6 +198,8 @@ Flags:
   --jit-cache=DIR|off      keep compiled code of files and -e in DIR and reuse it in later runs
                            (default $XDG_CACHE_HOME/mosaic/jit or ~/.cache/mosaic/jit;
                            MOSAIC_JIT_CACHE=DIR|off sets it when the flag is absent)
+  --closure-opt=on|off     give no closure to let/letrec-bound procedures that are only
+                           called (default on; off to measure what it saves)
   --stack-size=SIZE        reserved stack of the engine thread (default 4G; K/M/G suffixes);
                            deep recursion beyond it is the error "stack overflow"
   -e EXPR                  evaluate EXPR, print its value with write (unless unspecified)

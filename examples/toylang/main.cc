@@ -178,11 +178,12 @@ void PrintGcStats(Engine& engine, GcStatsFormat format, GcEventLog& log) {
           "\"engine\": {\"modules_compiled\": %d, \"functions_compiled\": %d, "
           "\"compile_ns\": %d, \"code_bytes\": %d, \"statepoints\": %d, "
           "\"modules_removed\": %d, \"code_cache_hits\": %d, \"code_cache_misses\": %d, "
-          "\"code_cache_unusable\": %d, \"huge_functions\": %d, \"outlined_procedures\": %d}%s}",
+          "\"code_cache_unusable\": %d, \"huge_functions\": %d, \"lifted_procedures\": %d, "
+          "\"outlined_procedures\": %d}%s}",
           final_live_bytes, final_collection_ns, peak_rss_bytes, e.modules_compiled,
           e.functions_compiled, e.compile_ns, e.code_bytes, e.statepoints, e.modules_removed,
           e.code_cache_hits, e.code_cache_misses, e.code_cache_unusable, e.huge_functions,
-          e.outlined_procedures, log.JsonMembers());
+          e.lifted_procedures, e.outlined_procedures, log.JsonMembers());
       std::cerr << lead << json << std::endl;
       return;
     }

@@ -88,6 +88,7 @@ void DumpNode(const Node& n, std::string& out) {
         if (l.has_rest) absl::StrAppend(&out, " . ", l.rest);
         out += ")";
       }
+      if (l.lifted) absl::StrAppend(&out, " (lifted ", l.lifted_params, ")");
       absl::StrAppend(&out, " (frame ", l.frame_size, ")");
       if (!l.captures.empty()) {
         out += " (captures";
@@ -104,6 +105,11 @@ void DumpNode(const Node& n, std::string& out) {
       out += " ";
       DumpNode(*l.body, out);
       out += ")";
+      return;
+    }
+    case NodeKind::kProcRef: {
+      const Lambda* l = As<ProcRef>(n).lambda;
+      absl::StrAppend(&out, "(proc ", l->name.empty() ? "-" : l->name, ")");
       return;
     }
     case NodeKind::kCall: {

@@ -29,11 +29,21 @@
 //   kGlobalRef    global box (unbound -> error)      kGlobalSet    global := value (must be bound)
 //                                                    kGlobalDefine global := value
 //   kIf, kSeq
-//   kLambda       creates a closure (captures listed in the node)
+//   kLambda       creates a closure (captures listed in the node); a lifted lambda (below)
+//                 bound by let/letrec creates nothing
+//   kProcRef      a lambda's code without an environment: the operator of a call of a lifted
+//                 lambda
 //   kCall         tail: in tail position (the caller's frame may be reused);
 //                 known: the callee is a let/letrec-bound lambda that is never assigned
 //   kLet          bindings evaluated in order, outside each other's scope, then the body
 //   kLetrec       letrec* semantics, with fixups as described above
+//
+// Lifted lambdas (frontend/analysis/lift.h, docs/design/closures.md): after Analyze, LiftProcedures
+// may rewrite a let/letrec-bound lambda that is only ever called (never passed, stored, returned
+// or assigned) so that it needs no closure: its free variables become extra parameters after its
+// own (`lifted_params` of them; a boxed variable travels as its box), its `captures` are empty,
+// and every call passes them, with a kProcRef operator. Such a binding makes no closure and
+// leaves its slot undefined; nothing reads it.
 //
 // The IR is what analysis made and engines only read. What an engine attaches to a node (a
 // procedure's record, a literal built on the heap, a global's box) lives in the engine's own
@@ -65,6 +75,7 @@ enum class NodeKind : uint8_t {
   kIf,
   kSeq,
   kLambda,
+  kProcRef,
   kCall,
   kLet,
   kLetrec,
@@ -143,9 +154,20 @@ struct Lambda : Node {
   std::vector<int> boxed_params;     // parameter slots to wrap in a box on entry
   NodePtr body;
   int id = 0;                        // the procedure's number (Numbering)
+  // Lifted (see the top of this file): no closure is ever made; the last `lifted_params` of
+  // `params` are its free variables, passed by every call.
+  bool lifted = false;
+  int lifted_params = 0;
   explicit Lambda(SourcePos p) : Node(NodeKind::kLambda, p) {}
   int min_args() const { return static_cast<int>(params.size()); }
   int max_args() const { return has_rest ? -1 : static_cast<int>(params.size()); }
+};
+
+// kProcRef: `lambda`'s code with no environment. As a value (which LiftProcedures never makes
+// it) it is a new closure without captures.
+struct ProcRef : Node {
+  const Lambda* lambda = nullptr;
+  explicit ProcRef(SourcePos p) : Node(NodeKind::kProcRef, p) {}
 };
 
 struct Call : Node {

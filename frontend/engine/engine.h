@@ -46,10 +46,14 @@ struct EngineOptions {
   // a cache (EngineStats::code_cache_unusable). The toylang program resolves --jit-cache,
   // MOSAIC_JIT_CACHE and the default location into this field; an embedder sets it itself.
   std::string jit_cache;
+  // Closure optimisation (frontend/analysis/lift.h, docs/design/closures.md): let/letrec-bound
+  // lambdas that are only ever called get no closure. Off only to measure what it saves
+  // (toylang --closure-opt=off).
+  bool lift_procedures = true;
 };
 
 // What an engine did besides running code; all zero for the interpreter but
-// outlined_procedures. Reported by
+// outlined_procedures and lifted_procedures. Reported by
 // `toylang --gc-stats=json` next to the collector's statistics.
 struct EngineStats {
   uint64_t modules_compiled = 0;   // LLVM modules linked (JIT)
@@ -68,6 +72,9 @@ struct EngineStats {
   uint64_t huge_functions = 0;
   // Procedures the shared pipeline made of huge expressions (frontend/expander/outline.h).
   uint64_t outlined_procedures = 0;
+  // Lambdas the shared pipeline lifted: no closure is ever made for them
+  // (frontend/analysis/lift.h).
+  uint64_t lifted_procedures = 0;
 };
 
 class Engine {

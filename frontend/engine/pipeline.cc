@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "frontend/analysis/analysis.h"
+#include "frontend/analysis/lift.h"
 #include "frontend/expander/expander.h"
 #include "frontend/expander/outline.h"
 #include "frontend/reader/reader.h"
@@ -36,6 +37,7 @@ absl::StatusOr<mosaic::Value> Pipeline::Eval(std::string_view source, std::strin
         CorePtr core = expander.ExpandToplevel(forms[next]);
         outlined_ += OutlineHugeExpressions(core);  // compile time near linear in size
         code_.push_back(Analyze(*core, ids_));
+        if (lift_procedures_) lifted_ += LiftProcedures(*code_.back());
       } catch (const Error& e) {
         analysis_error = absl::InvalidArgumentError(e.Format());
         break;

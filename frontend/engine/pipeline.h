@@ -1,5 +1,6 @@
 // The evaluation pipeline both engines share: source text -> datums (frontend/reader) -> core
-// forms (frontend/expander) -> IR (frontend/analysis) -> run by the engine, and the mapping of
+// forms (frontend/expander) -> IR (frontend/analysis, then the lifting of well-known lambdas,
+// frontend/analysis/lift.h) -> run by the engine, and the mapping of
 // every phase's errors to Engine::Eval's statuses (docs/design/frontend.md, "The evaluation
 // pipeline"):
 //
@@ -86,12 +87,19 @@ class Pipeline {
   int exit_code() const { return exit_code_; }
   // Procedures made by outlining huge expressions (frontend/expander/outline.h), so far.
   uint64_t outlined() const { return outlined_; }
+  // Whether analysed forms go through LiftProcedures (frontend/analysis/lift.h); on by
+  // default (EngineOptions::lift_procedures). Set before the first Eval.
+  void set_lift_procedures(bool on) { lift_procedures_ = on; }
+  // Lambdas lifted so far.
+  uint64_t lifted() const { return lifted_; }
 
  private:
   absl::StatusOr<mosaic::Value> Run(const AnalysedUnit& unit);
 
   UnitRunner& runner_;
   uint64_t outlined_ = 0;
+  bool lift_procedures_ = true;
+  uint64_t lifted_ = 0;
   // Numbers the nodes of every form this engine analyses (the keys of its side tables).
   ir::Numbering ids_;
   // Every form analysed so far, kept for the engine's life: closures point into the IR.

@@ -34,6 +34,7 @@ class InterpEngine final : public Engine, private UnitRunner {
     absl::StatusOr<std::unique_ptr<mosaic::Heap>> heap = CreateEngineHeap(options);
     if (!heap.ok()) return heap.status();
     std::unique_ptr<InterpEngine> engine(new InterpEngine(std::move(*heap)));
+    engine->pipeline_.set_lift_procedures(options.lift_procedures);
     absl::StatusOr<std::unique_ptr<EngineThread>> thread = EngineThread::Start(*engine->heap_);
     if (!thread.ok()) return thread.status();
     engine->thread_ = std::move(*thread);
@@ -65,6 +66,7 @@ class InterpEngine final : public Engine, private UnitRunner {
   EngineStats Stats() const override {
     EngineStats stats;
     stats.outlined_procedures = pipeline_.outlined();
+    stats.lifted_procedures = pipeline_.lifted();
     return stats;
   }
   void RequestInterrupt() override { interp_->RequestInterrupt(); }

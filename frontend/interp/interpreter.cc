@@ -17,6 +17,11 @@ namespace {
 
 using ir::NodeKind;
 
+// A binding's init that makes nothing: a lifted lambda (ir.h).
+bool IsLifted(const ir::Node& init) {
+  return init.kind == NodeKind::kLambda && ir::As<ir::Lambda>(init).lifted;
+}
+
 // The stack limits of the thread running the interpreter (stack_check.h): the engine's thread
 // sets them in the constructor, a toylang thread in RunThread. Plain thread_locals of this
 // executable are one segment-relative load, like the members they replace.
@@ -298,9 +303,15 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       }
       case NodeKind::kLambda:
         return MakeClosureFor(ir::As<ir::Lambda>(*node), frame, closure);
+      case NodeKind::kProcRef:  // as a value (the lifting never makes one): no captures
+        return MakeClosureFor(*ir::As<ir::ProcRef>(*node).lambda, frame, closure);
       case NodeKind::kLet: {
         const auto& l = ir::As<ir::Let>(*node);
         for (const ir::Binding& b : l.bindings) {
+          if (IsLifted(*b.init)) {
+            frame[b.slot] = Value::Undefined();  // no closure; nothing reads the slot
+            continue;
+          }
           Value v = Exec(b.init.get(), frame, frame_cap, closure);
           frame[b.slot] = b.boxed ? MakeBox(v) : v;
         }
@@ -315,6 +326,7 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
         size_t next_fixup = 0;
         for (size_t k = 0; k < l.bindings.size(); ++k) {
           const ir::Binding& b = l.bindings[k];
+          if (IsLifted(*b.init)) continue;  // no closure, and no fixup names it
           Value v = Exec(b.init.get(), frame, frame_cap, closure);
           if (b.boxed) {
             BoxSet(frame[b.slot], v);
@@ -335,6 +347,32 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
       }
       case NodeKind::kCall: {
         const auto& call = ir::As<ir::Call>(*node);
+        if (call.fn->kind == NodeKind::kProcRef) {
+          // A lifted lambda (ir.h): no closure, its free variables are among the arguments,
+          // and the analysis made sure there are as many as it takes.
+          const ir::Lambda& lambda = *ir::As<ir::ProcRef>(*call.fn).lambda;
+          const int argc = static_cast<int>(call.args.size());
+          TOYLANG_ENSURE_SPARE(std::max(static_cast<size_t>(argc),
+                                        static_cast<size_t>(lambda.frame_size)));
+          for (int k = 0; k < argc; ++k) {
+            spare[k] = Operand(call.args[k].get(), frame, frame_cap, closure);
+          }
+          Enter(node->pos);
+          BindArguments(lambda, spare, argc, node->pos);
+          if (call.tail) {
+            std::swap(frame, spare);
+            std::swap(frame_cap, spare_cap);
+            closure = Value();
+            node = lambda.body.get();
+            continue;
+          }
+          try {
+            return Exec(lambda.body.get(), spare, spare_cap, Value());
+          } catch (Error& e) {
+            e.SetPosIfMissing(node->pos);
+            throw;
+          }
+        }
         Value fn = Operand(call.fn.get(), frame, frame_cap, closure);
         int argc = static_cast<int>(call.args.size());
         // The arguments go to the spare buffer, which becomes the callee's frame.

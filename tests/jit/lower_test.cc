@@ -9,6 +9,7 @@
 #include <string>
 
 #include "frontend/analysis/analysis.h"
+#include "frontend/analysis/lift.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/engine/global_boxes.h"
 #include "frontend/engine/side_table.h"
@@ -83,11 +84,13 @@ class LowerTest : public testing::Test {
     runtime_.reset();
     ASSERT_TRUE(heap_->UnregisterCurrentThread().ok());
   }
-  // Lowers the single form in `source`; returns the functions' symbols.
-  std::vector<LoweredProc> Lower(const std::string& source) {
+  // Lowers the single form in `source`, after LiftProcedures when `lift` is set (the engines'
+  // pipeline does); returns the functions' symbols.
+  std::vector<LoweredProc> Lower(const std::string& source, bool lift = false) {
     std::vector<DatumPtr> forms = ReadAll(source, "t.scm");
     Expander expander;
     code_.push_back(Analyze(*expander.ExpandToplevel(forms.at(0)), ids_));
+    if (lift) LiftProcedures(*code_.back());
     module_ = std::make_unique<llvm::Module>("t", context_);
     return LowerToplevel(env_, *code_.back(), "t", *module_);
   }
@@ -211,6 +214,60 @@ TEST_F(LowerTest, SmallVectorsAreInlineAndOthersCallTheBuiltin) {
     const uint64_t header = layout::Header(kind, ObjType::kVector, n);
     EXPECT_EQ(CountOps(*g, llvm::Instruction::Store, &header), n <= 5 ? 1 : 0) << n;
   }
+}
+
+// The calls in `f` of `callee`, by name.
+std::vector<llvm::CallInst*> CallsOf(llvm::Function& f, llvm::StringRef callee) {
+  std::vector<llvm::CallInst*> calls;
+  for (llvm::BasicBlock& bb : f) {
+    for (llvm::Instruction& i : bb) {
+      auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
+      if (call != nullptr && call->getCalledFunction() != nullptr &&
+          call->getCalledFunction()->getName() == callee) {
+        calls.push_back(call);
+      }
+    }
+  }
+  return calls;
+}
+
+TEST_F(LowerTest, ALiftedLoopIsEnteredWithoutAClosure) {
+  const std::string source = "(define (f n) (let loop ((i 0)) (if (< i n) (loop (+ i 1)) i)))";
+  // The closure's header: two captures (n and the loop itself).
+  const uint64_t header =
+      layout::Header(Runtime::Get().kind(ObjType::kClosure), ObjType::kClosure, 2);
+  // Without the lifting, f allocates the loop's closure: inline, with tj_make_closure behind.
+  std::vector<LoweredProc> procs = Lower(source);
+  llvm::Function* f = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(CountOps(*f, llvm::Instruction::Store, &header), 1);
+  EXPECT_EQ(CallsOf(*f, "tj_make_closure").size(), 1u);
+
+  procs = Lower(source, /*lift=*/true);
+  ASSERT_EQ(procs.size(), 3u);  // top level, f, loop
+  f = module_->getFunction(procs.at(1).symbol);
+  llvm::Function* loop = module_->getFunction(procs.at(2).symbol);
+  ASSERT_NE(f, nullptr);
+  ASSERT_NE(loop, nullptr);
+  EXPECT_FALSE(llvm::verifyModule(*module_, &llvm::errs()));
+  for (llvm::Function* fn : {f, loop}) {
+    EXPECT_TRUE(CallsOf(*fn, "tj_make_closure").empty());
+    const uint64_t no_captures =
+        layout::Header(Runtime::Get().kind(ObjType::kClosure), ObjType::kClosure, 0);
+    EXPECT_EQ(CountOps(*fn, llvm::Instruction::Store, &header), 0);
+    EXPECT_EQ(CountOps(*fn, llvm::Instruction::Store, &no_captures), 0);
+  }
+  // f enters the loop by a direct tail call: argc 2 (i and n), a constant for the closure.
+  std::vector<llvm::CallInst*> entries = CallsOf(*f, loop->getName());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_TRUE(entries[0]->isMustTailCall());
+  EXPECT_TRUE(llvm::isa<llvm::Constant>(entries[0]->getArgOperand(0)));
+  auto* argc = llvm::dyn_cast<llvm::ConstantInt>(entries[0]->getArgOperand(1));
+  ASSERT_NE(argc, nullptr);
+  EXPECT_EQ(argc->getZExtValue(), 2u);
+  // The loop's self tail call is a branch: it calls no procedure at all.
+  EXPECT_EQ(CountCalls(*loop, /*musttail=*/true), 0);
+  EXPECT_TRUE(CallsOf(*loop, loop->getName()).empty());
 }
 
 }  // namespace
