@@ -37,7 +37,6 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kConditionVariable, "toylang.condition-variable", mosaic::TracePolicy::kAllValues},
     {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
     {ObjType::kPort, "toylang.port", mosaic::TracePolicy::kAllValues},
-    {ObjType::kValues, "toylang.values", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
