@@ -191,7 +191,6 @@ const char* TypeName(Value v) {
     case ObjType::kMutex: return "mutex";
     case ObjType::kConditionVariable: return "condition variable";
     case ObjType::kAtomicBox: return "atomic box";
-    case ObjType::kPort: return "port";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
   if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";
