@@ -20,9 +20,9 @@ constexpr char kOptions[] =
 // garbage through many minor collections, then reads the list back.
 std::string Program(const std::string& setup, const std::string& store, const std::string& read) {
   return setup + R"(
+(define (churn n) (if (> n 0) (begin (cons n n) (churn (- n 1)))))
 (collect)
 )" + store + R"(
-(define (churn n) (if (> n 0) (begin (cons n n) (churn (- n 1)))))
 (churn 200000)
 )" + read;
 }
