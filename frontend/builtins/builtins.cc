@@ -96,7 +96,7 @@ absl::Span<const Builtin> AllBuiltins() {
     using namespace builtins_internal;
     for (absl::Span<const Builtin> area :
          {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
-          IoBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
+          IoBuiltins(), PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
           ThreadBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }

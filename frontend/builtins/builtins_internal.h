@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "absl/types/span.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/objects/objects.h"
+#include "frontend/objects/runtime.h"
 
 namespace toylang::builtins_internal {
 
@@ -26,6 +28,30 @@ absl::Span<const Builtin> SystemBuiltins();
 absl::Span<const Builtin> HashtableBuiltins();
 absl::Span<const Builtin> WeakBuiltins();  // weak and ephemeron pairs, guardians
 absl::Span<const Builtin> ThreadBuiltins();  // threads.cc: threads, mutexes, atomic boxes
+absl::Span<const Builtin> PortBuiltins();  // ports.cc: string, file and console ports, read
+
+// Objects with native state (threads, mutexes, ports): slot 1 is a state word, a pointer to C++
+// state with the low bit set (not a reference). A finalizer holds the state until the object is
+// unreachable, then releases it (a port's state closes its file). Slots after the state word are
+// zero (not references) until set.
+template <typename S>
+S* StateOf(Value object) {
+  return reinterpret_cast<S*>(object.ObjectWords()[1] & ~uint64_t{1});
+}
+template <typename S>
+Value NewStateObject(ObjType type, size_t slots, std::shared_ptr<S> state) {
+  auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(type, slots, 0));
+  words[1] = CodeWord(state.get());
+  Value object = Value::Object(words);
+  Runtime::Get().heap().RegisterFinalizer(object, [state](Value) {});
+  return object;
+}
+
+// Writes `text` to the output port args[port_index] if argc has it, else to the current output
+// port (ports.cc); "who: expected an output port, ..." for anything else, "who: the port is
+// closed" for a closed one.
+void PortOutput(CallContext& ctx, const char* who, const Value* args, int argc, int port_index,
+                std::string_view text);
 
 // Writes `text` to ctx.out() as one piece: with several threads running, under the output
 // lock (in a native region), so that one display never interleaves with another (threads.cc).

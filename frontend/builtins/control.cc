@@ -167,6 +167,29 @@ V ListWalk(const char* who, bool collect, CallContext& ctx, const V* args, int a
 V Map(CallContext& c, const V* a, int n) { return ListWalk("map", true, c, a, n); }
 V ForEach(CallContext& c, const V* a, int n) { return ListWalk("for-each", false, c, a, n); }
 
+// (values v ...): one value is itself; any other number of them is a multiple-values object,
+// which call-with-values spreads over its consumer's arguments (elsewhere it is an ordinary
+// value, printed #<values 1 2>).
+V Values(CallContext&, const V* a, int n) {
+  if (n == 1) return a[0];
+  const auto count = static_cast<size_t>(n);
+  auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(ObjType::kValues, count, count));
+  for (size_t i = 0; i < count; ++i) words[1 + i] = a[i].bits();  // made just now: no barrier
+  return V::Object(words);
+}
+
+V CallWithValues(CallContext& ctx, const V* a, int) {
+  CheckProcedure("call-with-values", a[0]);
+  CheckProcedure("call-with-values", a[1]);
+  V v = ctx.Apply(a[0], nullptr, 0);
+  if (!IsValues(v)) return ctx.Apply(a[1], &v, 1);
+  // The consumer reads its arguments from the object's slots (the heap does not move), which
+  // this frame keeps alive until the call returns.
+  V result = ctx.Apply(a[1], VectorData(v), static_cast<int>(LengthOf(v)));
+  asm volatile("" : : "r"(v.bits()) : "memory");
+  return result;
+}
+
 V ErrorFn(CallContext&, const V* args, int argc) {
   std::string message = IsString(args[0]) ? std::string(StringView(args[0]))
                                           : WriteStringLimited(args[0], kMaxIrritantChars);
@@ -183,6 +206,8 @@ constexpr Builtin kBuiltins[] = {
     {"map", 2, -1, Map},
     {"for-each", 2, -1, ForEach},
     {"error", 1, -1, ErrorFn},
+    {"values", 0, -1, Values},
+    {"call-with-values", 2, 2, CallWithValues},
     {"not", 1, 1, Not},
     {"boolean?", 1, 1, BooleanP},
     {"eq?", 2, 2, EqP},

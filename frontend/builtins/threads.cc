@@ -74,6 +74,8 @@ using threads_internal::MutexState;
 using threads_internal::ThreadRecord;
 using builtins_internal::Fail;
 using builtins_internal::TypeError;
+using builtins_internal::NewStateObject;
+using builtins_internal::StateOf;
 using V = Value;
 
 thread_local ThreadSystem* tls_system = nullptr;
@@ -92,22 +94,6 @@ constexpr size_t kThreadThunk = 2;
 constexpr size_t kThreadResult = 3;
 constexpr size_t kThreadName = 4;
 constexpr size_t kSyncSlots = 2;  // state, name
-
-template <typename S>
-S* StateOf(V object) {
-  return reinterpret_cast<S*>(object.ObjectWords()[1] & ~uint64_t{1});
-}
-
-// A new object of `type` whose state word points at `state`; a finalizer keeps `state` until
-// the object is unreachable. Slots after the state word are zero (not references) until set.
-template <typename S>
-V NewStateObject(ObjType type, size_t slots, std::shared_ptr<S> state) {
-  auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(type, slots, 0));
-  words[1] = CodeWord(state.get());
-  V object = V::Object(words);
-  Runtime::Get().heap().RegisterFinalizer(object, [state](V) {});
-  return object;
-}
 
 // A store into an object made just now, before any safepoint: it is young, no barrier.
 void InitSlot(V object, size_t slot, V v) { object.ObjectWords()[slot] = v.bits(); }

@@ -12,6 +12,7 @@ const char* const kKeywords[] = {
     "quote",  "quasiquote", "unquote", "unquote-splicing", "lambda", "define", "set!", "if",
     "cond",   "case",       "and",     "or",               "when",   "unless", "begin", "let",
     "let*",   "letrec",     "letrec*", "do",               "define-record-type", "else", "=>",
+    "let-values", "let*-values", "receive",
 };
 
 // Keywords that introduce forms (else, =>, unquote are only meaningful inside other forms).
@@ -299,6 +300,8 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
   if (k == "cond") return ExpandCond(form);
   if (k == "case") return ExpandCase(form);
   if (k == "do") return ExpandDo(form);
+  if (k == "let-values" || k == "let*-values") return ExpandLetValues(form, k == "let*-values");
+  if (k == "receive") return ExpandReceive(form);
   if (k == "and" || k == "or") {
     bool is_and = k == "and";
     if (n == 1) return Const(MakeBool(is_and, pos), pos);
@@ -622,6 +625,134 @@ CorePtr Expander::ExpandDo(const DatumPtr& form) {
   letrec->kids.push_back(std::move(lam));
   letrec->kids.push_back(Call(Ref(loop, pos), std::move(call_args), pos));
   return Let(std::move(temps), std::move(inits), std::move(letrec), pos);
+}
+
+namespace {
+
+// The names a formals datum binds (a symbol, a list, or a dotted list of distinct symbols):
+// required ones in *params, the rest list's in *rest ("" if none).
+void ParseFormals(const DatumPtr& formals, const std::string& shape, std::vector<std::string>* params,
+                  std::string* rest) {
+  rest->clear();
+  if (formals->IsSymbol()) {
+    *rest = formals->text;
+  } else if (formals->kind == DatumKind::kList) {
+    for (const DatumPtr& p : formals->items) {
+      if (!p->IsSymbol()) Fail(shape, p->pos);
+      params->push_back(p->text);
+    }
+    if (formals->tail != nullptr) {
+      if (!formals->tail->IsSymbol()) Fail(shape, formals->tail->pos);
+      *rest = formals->tail->text;
+    }
+  } else {
+    Fail(shape, formals->pos);
+  }
+}
+
+}  // namespace
+
+CorePtr Expander::ExpandLetValues(const DatumPtr& form, bool sequential) {
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  const std::string what = sequential ? "let*-values" : "let-values";
+  const std::string shape =
+      absl::StrCat(what, ": expected (", what, " ((formals expression) ...) body ...)");
+  if (items.size() < 3 || !items[1]->IsProperList()) Fail(shape, pos);
+  struct Clause {
+    std::vector<std::string> params;  // the user's names
+    std::string rest;
+    std::vector<std::string> temps;   // let-values: fresh names bound first (same shape)
+    std::string rest_temp;
+    DatumPtr init;
+  };
+  std::vector<Clause> clauses;
+  std::vector<std::string> all;
+  for (const DatumPtr& b : items[1]->items) {
+    if (!b->IsProperList() || b->items.size() != 2) Fail(shape, b->pos);
+    Clause c;
+    ParseFormals(b->items[0], shape, &c.params, &c.rest);
+    c.init = b->items[1];
+    for (const std::string& p : c.params) c.temps.push_back(sequential ? p : Fresh(p));
+    if (!c.rest.empty()) c.rest_temp = sequential ? c.rest : Fresh(c.rest);
+    std::vector<std::string> names = c.params;
+    if (!c.rest.empty()) names.push_back(c.rest);
+    if (sequential) {
+      CheckDistinct(names, what, b->pos);
+    } else {
+      all.insert(all.end(), names.begin(), names.end());
+    }
+    clauses.push_back(std::move(c));
+  }
+  if (!sequential) CheckDistinct(all, what, pos);
+  // (call-with-values (lambda () init) (lambda formals next)), from the last clause out; a
+  // clause's init is expanded in the scope of the clauses before it only for let*-values.
+  std::vector<std::unique_ptr<ExpanderScope>> scopes;
+  std::vector<CorePtr> producers;
+  for (const Clause& c : clauses) {
+    auto thunk = std::make_unique<Core>(CoreKind::kLambda, c.init->pos);
+    thunk->name = what;
+    thunk->kids.push_back(Expand(c.init));
+    producers.push_back(std::move(thunk));
+    if (sequential) {
+      std::vector<std::string> names = c.params;
+      if (!c.rest.empty()) names.push_back(c.rest);
+      scopes.push_back(std::make_unique<ExpanderScope>(*this, names));
+    }
+  }
+  CorePtr body;
+  if (sequential) {
+    body = ExpandBody(items, 2, pos, what.c_str());
+  } else {
+    // Every name at once, from the temporaries.
+    std::vector<std::string> names;
+    std::vector<CorePtr> inits;
+    for (const Clause& c : clauses) {
+      for (size_t i = 0; i < c.params.size(); ++i) {
+        names.push_back(c.params[i]);
+        inits.push_back(Ref(c.temps[i], pos));
+      }
+      if (!c.rest.empty()) {
+        names.push_back(c.rest);
+        inits.push_back(Ref(c.rest_temp, pos));
+      }
+    }
+    ExpanderScope scope(*this, names);
+    body = ExpandBody(items, 2, pos, what.c_str());
+    if (!names.empty()) body = Let(std::move(names), std::move(inits), std::move(body), pos);
+  }
+  for (size_t i = clauses.size(); i-- > 0;) {
+    if (sequential) scopes.pop_back();
+    auto consumer = std::make_unique<Core>(CoreKind::kLambda, clauses[i].init->pos);
+    consumer->name = what;
+    consumer->params = clauses[i].temps;
+    consumer->has_rest = !clauses[i].rest.empty();
+    consumer->rest = clauses[i].rest_temp;
+    consumer->kids.push_back(std::move(body));
+    std::vector<CorePtr> args;
+    args.push_back(std::move(producers[i]));
+    args.push_back(std::move(consumer));
+    body = Call(Ref("call-with-values", pos, /*global_only=*/true), std::move(args),
+                clauses[i].init->pos);
+  }
+  return body;
+}
+
+CorePtr Expander::ExpandReceive(const DatumPtr& form) {
+  const auto& items = form->items;
+  SourcePos pos = form->pos;
+  const std::string shape = "receive: expected (receive formals expression body ...)";
+  if (items.size() < 4) Fail(shape, pos);
+  auto thunk = std::make_unique<Core>(CoreKind::kLambda, items[2]->pos);
+  thunk->name = "receive";
+  thunk->kids.push_back(Expand(items[2]));
+  std::vector<CorePtr> args;
+  args.push_back(std::move(thunk));
+  // The consumer is (lambda formals body ...): ExpandLambda checks the formals.
+  std::vector<DatumPtr> body(items.begin(), items.end());
+  body.erase(body.begin() + 2);  // (receive formals body ...)
+  args.push_back(ExpandLambda(form, items[1], body, 2, "receive"));
+  return Call(Ref("call-with-values", pos, /*global_only=*/true), std::move(args), pos);
 }
 
 CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {

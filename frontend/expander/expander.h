@@ -56,6 +56,10 @@ class Expander {
   CorePtr ExpandCond(const DatumPtr& form);
   CorePtr ExpandCase(const DatumPtr& form);
   CorePtr ExpandDo(const DatumPtr& form);
+  // let-values and let*-values (`sequential`), and SRFI 8's receive: calls of the global
+  // call-with-values (values.cc of the built-ins).
+  CorePtr ExpandLetValues(const DatumPtr& form, bool sequential);
+  CorePtr ExpandReceive(const DatumPtr& form);
   CorePtr ExpandQuasi(const DatumPtr& tmpl, int depth);
   CorePtr ExpandDefine(const DatumPtr& form);
   void ExpandRecordType(const DatumPtr& form, std::vector<Definition>& out);

@@ -191,6 +191,8 @@ const char* TypeName(Value v) {
     case ObjType::kMutex: return "mutex";
     case ObjType::kConditionVariable: return "condition variable";
     case ObjType::kAtomicBox: return "atomic box";
+    case ObjType::kPort: return "port";
+    case ObjType::kValues: return "multiple values";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
   if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";

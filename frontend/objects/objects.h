@@ -82,8 +82,10 @@ enum class ObjType : uint8_t {
   kMutex = 12,
   kConditionVariable = 13,
   kAtomicBox = 14,
+  kPort = 15,               // frontend/builtins/ports.cc
+  kValues = 16,             // (values a b ...): control.cc
 };
-inline constexpr int kNumObjTypes = 15;  // ObjType values are 1..kNumObjTypes-1
+inline constexpr int kNumObjTypes = 17;  // ObjType values are 1..kNumObjTypes-1
 
 // Header layout and slot offsets, for inline code here and for the JIT.
 namespace layout {
@@ -128,6 +130,8 @@ inline bool IsThread(Value v) { return HasType(v, ObjType::kThread); }
 inline bool IsMutex(Value v) { return HasType(v, ObjType::kMutex); }
 inline bool IsConditionVariable(Value v) { return HasType(v, ObjType::kConditionVariable); }
 inline bool IsAtomicBox(Value v) { return HasType(v, ObjType::kAtomicBox); }
+inline bool IsPort(Value v) { return HasType(v, ObjType::kPort); }
+inline bool IsValues(Value v) { return HasType(v, ObjType::kValues); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
 inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
 

@@ -314,6 +314,15 @@ class Printer {
       case ObjType::kMutex: out_ << "#<mutex>"; return;
       case ObjType::kConditionVariable: out_ << "#<condition-variable>"; return;
       case ObjType::kAtomicBox: out_ << "#<atomic-box>"; return;
+      case ObjType::kPort: out_ << "#<port>"; return;
+      case ObjType::kValues:  // #<values 1 2>
+        out_ << "#<values";
+        PushText(">");
+        for (size_t i = LengthOf(v); i-- > 0;) {
+          PushValue(VectorRef(v, i));
+          PushText(" ");
+        }
+        return;
     }
     // The runtime's own objects (mosaic/weak.h). Chez prints weak and ephemeron pairs as
     // pairs; toylang's are not pairs (pair? is #f), so they print as what they are.

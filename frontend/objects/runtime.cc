@@ -36,6 +36,8 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kMutex, "toylang.mutex", mosaic::TracePolicy::kAllValues},
     {ObjType::kConditionVariable, "toylang.condition-variable", mosaic::TracePolicy::kAllValues},
     {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
+    {ObjType::kPort, "toylang.port", mosaic::TracePolicy::kAllValues},
+    {ObjType::kValues, "toylang.values", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
@@ -93,13 +95,17 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(mosaic::Heap& heap) {
   rt->previous_ = tls_runtime;
   tls_runtime = rt.get();
   heap.AddGlobalRoot(&rt->symbols_);
+  heap.AddGlobalRoot(&rt->builtin_roots_);
   rt->root_added_ = true;
   Value table = MakeVector(kInitialSymbolSlots, Value::False());
   rt->symbols_ = table;
+  Value roots = MakeVector(kBuiltinRoots, Value::False());
+  rt->builtin_roots_ = roots;
   return rt;
 }
 
-Runtime::Runtime(mosaic::Heap& heap) : heap_(heap), symbols_(Value::False()) {
+Runtime::Runtime(mosaic::Heap& heap)
+    : heap_(heap), symbols_(Value::False()), builtin_roots_(Value::False()) {
   // Listeners run after each collection, outside the pause, on whichever thread collected.
   listener_id_ = heap_.AddEventListener([seen = collections_seen_](const mosaic::GcEvent&) {
     seen->fetch_add(1, std::memory_order_relaxed);
@@ -108,7 +114,10 @@ Runtime::Runtime(mosaic::Heap& heap) : heap_(heap), symbols_(Value::False()) {
 
 Runtime::~Runtime() {
   heap_.RemoveEventListener(listener_id_);
-  if (root_added_) heap_.RemoveGlobalRoot(&symbols_);
+  if (root_added_) {
+    heap_.RemoveGlobalRoot(&symbols_);
+    heap_.RemoveGlobalRoot(&builtin_roots_);
+  }
   if (tls_runtime == this) tls_runtime = previous_;
 }
 

@@ -56,6 +56,11 @@ class Runtime {
   // field set to `length`. Every slot is zero (the Value 0, not a reference). May collect.
   void* AllocateObject(ObjType type, size_t slots, uint64_t length);
 
+  // Slots the built-ins keep values in for the runtime's life (roots): the standard ports.
+  static constexpr size_t kBuiltinRoots = 4;
+  Value builtin_root(size_t i) const { return VectorData(builtin_roots_)[i]; }
+  void set_builtin_root(size_t i, Value v) { VectorSet(builtin_roots_, i, v); }
+
   // Used by Intern and GlobalBox (objects.h).
   Value Intern(std::string_view name);
   // Serialises the creation of symbols and of global boxes (objects.cc).
@@ -83,6 +88,7 @@ class Runtime {
   // The symbol table: an open-addressing vector of symbols (#f = empty slot). Registered with
   // Heap::AddGlobalRoot, so every interned symbol and every global box stays reachable.
   Value symbols_;
+  Value builtin_roots_;  // a vector of kBuiltinRoots slots, registered like symbols_
   size_t symbol_count_ = 0;
   HeapMutex table_mu_;
   bool root_added_ = false;

@@ -41,6 +41,8 @@ class Reader {
 
   // The next datum, or nullptr at the end of the input.
   DatumPtr Next();
+  // Bytes of the source consumed so far (`read` on a port advances it by this much).
+  size_t consumed() const { return pos_; }
 
  private:
   DatumPtr ReadDatum();

@@ -27,3 +27,5 @@
   #t)
 (define (atomic-box-compare-and-set! box expected new)
   (eq? (atomic-box-compare-and-swap! box expected new) expected))
+;; receive (SRFI 8), which toylang has as a core form.
+(use-modules (srfi srfi-8))

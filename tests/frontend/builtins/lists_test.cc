@@ -258,5 +258,18 @@ TEST_F(ListsTest, EquivalenceAndBooleans) {
   EXPECT_EQ(Call("procedure?", {Sym("car")}), Value::False());
 }
 
+// values and call-with-values (control.cc): one value is itself, others a multiple-values
+// object that call-with-values spreads over the consumer's arguments.
+TEST_F(ListsTest, ValuesAndCallWithValues) {
+  EXPECT_EQ(Call("values", {Fx(7)}), Fx(7));
+  EXPECT_EQ(W(Call("values", {Fx(1), Str("two")})), "#<values 1 \"two\">");
+  EXPECT_EQ(W(Call("values", {})), "#<values>");
+  EXPECT_EQ(W(Call("call-with-values", {Proc("values"), Proc("list")})), "()");
+  EXPECT_EQ(CallError("call-with-values", {Fx(1), Proc("list")}),
+            "call-with-values: expected a procedure, got 1");
+  EXPECT_EQ(CallError("call-with-values", {Proc("values"), Fx(2)}),
+            "call-with-values: expected a procedure, got 2");
+}
+
 }  // namespace
 }  // namespace toylang::testing

@@ -125,6 +125,26 @@ TEST(ExpanderTest, KeywordsCanBeShadowed) {
   EXPECT_EQ(body->kids[0]->kids.back()->kind, CoreKind::kCall);
 }
 
+// Multiple values: calls of the global call-with-values. let-values binds fresh temporaries
+// first, so that every init sees the outer scope; let*-values nests.
+TEST(ExpanderTest, ValuesForms) {
+  EXPECT_EQ(Expand("(let-values (((a b) (f)) (c (g))) (list a b c))"),
+            "((global call-with-values) (lambda let-values () (f)) (lambda let-values (#:a1 #:b2) "
+            "((global call-with-values) (lambda let-values () (g)) (lambda let-values (. #:c3) "
+            "(let ((a #:a1) (b #:b2) (c #:c3)) (list a b c))))))");
+  EXPECT_EQ(Expand("(let*-values (((a) (f)) ((b) (g a))) b)"),
+            "((global call-with-values) (lambda let*-values () (f)) (lambda let*-values (a) "
+            "((global call-with-values) (lambda let*-values () (g a)) (lambda let*-values (b) "
+            "b))))");
+  EXPECT_EQ(Expand("(receive (a . r) (f) r)"),
+            "((global call-with-values) (lambda receive () (f)) (lambda receive (a . r) r))");
+  EXPECT_THAT(ExpandFailure("(let-values (((a b) (f)) ((a) (g))) a)"),
+              HasSubstr("let-values: duplicate binding of a"));
+  EXPECT_THAT(ExpandFailure("(let-values ((a)) a)"), HasSubstr("let-values: expected"));
+  EXPECT_THAT(ExpandFailure("(let*-values (((1) (f))) 1)"), HasSubstr("let*-values: expected"));
+  EXPECT_THAT(ExpandFailure("(receive (a))"), HasSubstr("receive: expected"));
+}
+
 TEST(ExpanderTest, Errors) {
   EXPECT_EQ(ExpandFailure("(if)"), "x.scm:1:1: if: expected (if test then [else])");
   EXPECT_EQ(ExpandFailure("\n  (if 1 2 3 4)"), "x.scm:2:3: if: expected (if test then [else])");
