@@ -123,7 +123,10 @@ V ConsolePort(size_t slot) {
   auto state = std::make_shared<PortState>();
   state->kind = PortState::Kind::kConsole;
   state->input = slot == kConsoleIn;
-  state->name = slot == kConsoleIn ? "standard input" : "standard output";
+  state->error = slot == kConsoleErr;
+  state->name = slot == kConsoleIn    ? "standard input"
+                : slot == kConsoleErr ? "standard error"
+                                      : "standard output";
   if (state->input) state->in = &std::cin;
   port = NewPort(std::move(state));
   rt.set_builtin_root(slot, port);
@@ -207,18 +210,7 @@ V OutputPortOpenP(CallContext&, const V* a, int) {
 }
 V CurrentInputPort(CallContext&, const V*, int) { return CurrentInput(); }
 V CurrentOutputPort(CallContext&, const V*, int) { return CurrentOutput(); }
-V CurrentErrorPort(CallContext&, const V*, int) {
-  Runtime& rt = Runtime::Get();
-  V port = rt.builtin_root(kConsoleErr);
-  if (IsPort(port)) return port;
-  auto state = std::make_shared<PortState>();
-  state->kind = PortState::Kind::kConsole;
-  state->name = "standard error";
-  state->error = true;
-  port = NewPort(std::move(state));
-  rt.set_builtin_root(kConsoleErr, port);
-  return port;
-}
+V CurrentErrorPort(CallContext&, const V*, int) { return ConsolePort(kConsoleErr); }
 
 V OpenInputString(CallContext&, const V* a, int) {
   auto state = std::make_shared<PortState>();
