@@ -26,6 +26,7 @@
 #include "examples/toylang/driver_options.h"
 #include "examples/toylang/interrupt.h"
 #include "examples/toylang/repl.h"
+#include "frontend/builtins/builtins.h"
 #include "frontend/common/error.h"
 #include "frontend/engine/engine.h"
 #include "frontend/interp/interp_engine.h"
@@ -308,6 +309,7 @@ int Main(int argc, char** argv) {
       return kExitUsage;
     }
     file_source = std::move(*text);
+    SetCommandLine({*options.file});
   }
 
   // SIGINT goes to the engine thread only: it is the one that reads the terminal and whose

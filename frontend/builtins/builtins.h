@@ -13,6 +13,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/types/span.h"
 #include "frontend/common/error.h"
@@ -60,6 +61,10 @@ const Builtin* FindBuiltin(std::string_view name);
 // Defines every built-in as a global variable of the current thread's Runtime (a primitive
 // object in GlobalBox(Intern(name))). Requires a current toylang::Runtime.
 void InstallBuiltins();
+
+// What (command-line) returns (process.cc): the driver sets the program's path; the default is
+// ("toylang"). Any thread may call it.
+void SetCommandLine(std::vector<std::string> words);
 
 // The engine's argument-count error, so that every engine words it the same way:
 // "car: expected 1 argument, got 2", "list-tail: expected 2 arguments, got 1",

@@ -44,6 +44,15 @@ V EqP(CallContext&, const V* a, int) { return V::Bool(a[0] == a[1]); }
 V EqvP(CallContext&, const V* a, int) { return V::Bool(Eqv(a[0], a[1])); }
 V EqualP(CallContext&, const V* a, int) { return V::Bool(Equal(a[0], a[1])); }
 
+V BooleanEqP(CallContext&, const V* args, int argc) {
+  bool result = true;
+  for (int i = 0; i < argc; ++i) {
+    if (!args[i].IsBool()) TypeError("boolean=?", "boolean", args[i]);
+    if (i > 0 && args[i] != args[i - 1]) result = false;
+  }
+  return V::Bool(result);
+}
+
 V Apply(CallContext& ctx, const V* args, int argc) {
   CheckProcedure("apply", args[0]);
   V last = args[argc - 1];
@@ -201,6 +210,7 @@ V ErrorFn(CallContext&, const V* args, int argc) {
 }
 
 constexpr Builtin kBuiltins[] = {
+    {"boolean=?", 1, -1, BooleanEqP},
     {"procedure?", 1, 1, ProcedureP},
     {"apply", 2, -1, Apply},
     {"map", 2, -1, Map},

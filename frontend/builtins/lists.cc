@@ -148,6 +148,28 @@ V ListRef(CallContext&, const V* args, int) {
   return Car(l);
 }
 
+V ListSet(CallContext&, const V* args, int) {
+  int64_t k = CheckFixnum("list-set!", args[1]);
+  V l = args[0];
+  int64_t i = 0;
+  for (; l.IsPair() && i < k; ++i) l = Cdr(l);
+  if (k < 0 || !l.IsPair()) {
+    int64_t n = ListLength(args[0]);
+    Fail(Cat("list-set!: index ", k, " out of range for a list of length ", n < 0 ? i : n));
+  }
+  SetCar(l, args[2]);
+  return V::Unspecified();
+}
+
+V MakeList(CallContext&, const V* args, int argc) {
+  int64_t n = CheckFixnum("make-list", args[0]);
+  if (n < 0) TypeError("make-list", "non-negative length", args[0]);
+  V fill = argc > 1 ? args[1] : V::False();
+  V list = V::Nil();
+  for (int64_t i = 0; i < n; ++i) list = Cons(fill, list);
+  return list;
+}
+
 V ListCopy(CallContext&, const V* args, int) {
   V l = args[0];
   if (!l.IsPair()) return l;
@@ -237,6 +259,8 @@ V AssocFn(CallContext& c, const V* a, int n) { return Assoc("assoc", Eq::kEqual,
 #define CXR(i) {kCxrNames[i], 1, 1, Cxr<i>}
 
 constexpr Builtin kBuiltins[] = {
+    {"list-set!", 3, 3, ListSet},
+    {"make-list", 1, 2, MakeList},
     {"cons", 2, 2, ConsFn},
     {"car", 1, 1, CarFn},
     {"cdr", 1, 1, CdrFn},

@@ -355,6 +355,31 @@ V AtanFn(CallContext&, const V* args, int argc) {
 
 // --- Predicates ------------------------------------------------------------------------------
 
+// Every number toylang has is real; complex? and real? are number?.
+V RationalP(CallContext&, const V* a, int) {
+  return V::Bool(IsNumber(a[0]) && std::isfinite(ToDouble(a[0])));
+}
+V FiniteP(CallContext&, const V* a, int) {
+  CheckNumber("finite?", a[0]);
+  return V::Bool(std::isfinite(ToDouble(a[0])));
+}
+V InfiniteP(CallContext&, const V* a, int) {
+  CheckNumber("infinite?", a[0]);
+  return V::Bool(std::isinf(ToDouble(a[0])));
+}
+V NanP(CallContext&, const V* a, int) {
+  CheckNumber("nan?", a[0]);
+  return V::Bool(std::isnan(ToDouble(a[0])));
+}
+V AsinFn(CallContext&, const V* a, int) {
+  CheckNumber("asin", a[0]);
+  return MakeFlonum(std::asin(ToDouble(a[0])));
+}
+V AcosFn(CallContext&, const V* a, int) {
+  CheckNumber("acos", a[0]);
+  return MakeFlonum(std::acos(ToDouble(a[0])));
+}
+
 V NumberP(CallContext&, const V* a, int) { return V::Bool(IsNumber(a[0])); }
 V IntegerP(CallContext&, const V* a, int) { return V::Bool(IsIntegerValue(a[0])); }
 V ExactIntegerP(CallContext&, const V* a, int) { return V::Bool(a[0].IsFixnum()); }
@@ -558,6 +583,14 @@ V StringToNumber(CallContext&, const V* args, int argc) {
 }
 
 constexpr Builtin kBuiltins[] = {
+    {"complex?", 1, 1, NumberP},
+    {"real?", 1, 1, NumberP},
+    {"rational?", 1, 1, RationalP},
+    {"finite?", 1, 1, FiniteP},
+    {"infinite?", 1, 1, InfiniteP},
+    {"nan?", 1, 1, NanP},
+    {"asin", 1, 1, AsinFn},
+    {"acos", 1, 1, AcosFn},
     {"+", 0, -1, Plus},
     {"-", 1, -1, Minus},
     {"*", 0, -1, Times},

@@ -1,4 +1,4 @@
-// The system: exit, the collector's (collect) and (gc-stats), and the record primitives that the
+// The system: exit, the clocks of (scheme time), the collector's (collect) and (gc-stats), and the record primitives that the
 // expander turns define-record-type into.
 //
 // Deviations from R7RS (for docs/toylang.md):
@@ -10,7 +10,12 @@
 //   statistics: collections, live-bytes, bytes-allocated, objects-allocated, committed-bytes,
 //   peak-committed-bytes, total-pause-ns, max-pause-ns, last-pause-ns, finalizers-run,
 //   conservative-words-accepted, precise-roots-visited, jit-frames-visited (all exact integers).
+// - (current-second) is the POSIX time as a flonum (it ignores leap seconds, as R7RS allows);
+//   (current-jiffy) counts microseconds of a monotonic clock from an arbitrary origin (an exact
+//   integer); (jiffies-per-second) is 1000000.
 // - Records print as #<name> (angle brackets of a <name> stripped) and are equal? only when eqv?.
+#include <time.h>
+
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -145,7 +150,26 @@ V RecordSetFn(CallContext&, const V* args, int argc) {
   return V::Unspecified();
 }
 
+constexpr int64_t kJiffiesPerSecond = 1000000;
+
+V CurrentSecond(CallContext&, const V*, int) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return MakeFlonum(static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9);
+}
+
+V CurrentJiffy(CallContext&, const V*, int) {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return V::Fixnum(static_cast<int64_t>(ts.tv_sec) * kJiffiesPerSecond + ts.tv_nsec / 1000);
+}
+
+V JiffiesPerSecond(CallContext&, const V*, int) { return V::Fixnum(kJiffiesPerSecond); }
+
 constexpr Builtin kBuiltins[] = {
+    {"current-second", 0, 0, CurrentSecond},
+    {"current-jiffy", 0, 0, CurrentJiffy},
+    {"jiffies-per-second", 0, 0, JiffiesPerSecond},
     {"exit", 0, 1, Exit},
     {"collect", 0, 1, CollectFn},
     {"gc-stats", 0, 0, GcStatsFn},

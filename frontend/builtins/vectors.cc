@@ -77,6 +77,39 @@ V VectorCopy(CallContext&, const V* args, int argc) {
   return copy;
 }
 
+V VectorAppend(CallContext&, const V* args, int argc) {
+  size_t total = 0;
+  for (int i = 0; i < argc; ++i) total += VectorLength(CheckVector("vector-append", args[i]));
+  V result = MakeVector(total, V::False());
+  size_t k = 0;
+  for (int i = 0; i < argc; ++i) {
+    for (size_t j = 0; j < VectorLength(args[i]); ++j) VectorSet(result, k++, VectorRef(args[i], j));
+  }
+  return result;
+}
+
+// (vector-copy! to at from [start [end]]); overlapping ranges of one vector copy as if through
+// a temporary, as R7RS requires.
+V VectorCopyInto(CallContext&, const V* args, int argc) {
+  const char* who = "vector-copy!";
+  V to = CheckVector(who, args[0]);
+  size_t at = CheckIndex(who, args[1], "vector", VectorLength(to), /*inclusive=*/true);
+  V from = CheckVector(who, args[2]);
+  size_t start, end;
+  CheckRange(who, args, argc, 3, VectorLength(from), "vector", &start, &end);
+  size_t n = end - start;
+  if (n > VectorLength(to) - at) {
+    Fail(Cat(who, ": ", n, " elements do not fit at index ", at, " of a vector of length ",
+             VectorLength(to)));
+  }
+  if (at <= start) {
+    for (size_t i = 0; i < n; ++i) VectorSet(to, at + i, VectorRef(from, start + i));
+  } else {
+    for (size_t i = n; i > 0; --i) VectorSet(to, at + i - 1, VectorRef(from, start + i - 1));
+  }
+  return V::Unspecified();
+}
+
 // vector-map (collect = true) and vector-for-each.
 V VectorWalk(const char* who, bool collect, CallContext& ctx, const V* args, int argc) {
   CheckProcedure(who, args[0]);
@@ -119,6 +152,8 @@ V VectorForEach(CallContext& c, const V* a, int n) {
 }
 
 constexpr Builtin kBuiltins[] = {
+    {"vector-append", 0, -1, VectorAppend},
+    {"vector-copy!", 3, 5, VectorCopyInto},
     {"vector?", 1, 1, VectorP},
     {"make-vector", 1, 2, MakeVectorFn},
     {"vector", 0, -1, VectorFn},

@@ -29,3 +29,10 @@
   (eq? (atomic-box-compare-and-swap! box expected new) expected))
 ;; receive (SRFI 8), which toylang has as a core form.
 (use-modules (srfi srfi-8))
+;; R7RS's string-map and string-for-each take several strings (Guile's default ones, SRFI 13's,
+;; take one and optional bounds); Guile 3.0.8's (scheme base) string-for-each is SRFI 13's too.
+(define string-map (@ (scheme base) string-map))
+(define (string-for-each proc . strings)
+  (let ((n (apply min (map string-length strings))))
+    (do ((i 0 (+ i 1))) ((= i n))
+      (apply proc (map (lambda (s) (string-ref s i)) strings)))))

@@ -1,0 +1,20 @@
+; vector-append and vector-copy! (overlapping both ways), list-set!, make-list.
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(show (vector-append) (vector-append #(1 2)) (vector-append #(1) #() #(2 3) #(4)))
+(define v (vector 0 1 2 3 4 5 6))
+(vector-copy! v 2 v 0 4)          ; to the right over itself
+(show v)
+(vector-copy! v 0 v 3)            ; to the left over itself
+(show v)
+(define w (make-vector 4 'w))
+(vector-copy! w 1 #(a b c) 1)
+(show w)
+(vector-copy! w 4 #())
+(show w)
+(define l (list 'a 'b 'c))
+(list-set! l 0 'x)
+(list-set! l 2 'z)
+(show l)
+(show (make-list 0) (make-list 2 'k) (length (make-list 1000 0)))
+(show (finite? 1.5) (finite? (/ 1. 0.)) (infinite? (/ -1. 0.)) (nan? (/ 0. 0.)) (nan? 1)
+      (rational? 2.5) (rational? (/ 1. 0.)) (real? 1.5) (complex? 3))
