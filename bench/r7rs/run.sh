@@ -27,6 +27,8 @@ toylang=${TOYLANG:-$root/build/examples/toylang/toylang}
 limit=${CPU_LIMIT:-300}
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
+# The programs that write files write them under outputs/ (the suite keeps that directory).
+mkdir -p "$suite/outputs"
 if [ $# -eq 0 ]; then
   # The suite's own list (its `bench` script), in its order.
   set -- browse deriv destruc diviter divrec puzzle triangl tak takl ntakl cpstak ctak \
