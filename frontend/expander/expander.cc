@@ -533,6 +533,35 @@ CorePtr Expander::ExpandCond(const DatumPtr& form) {
   return result;
 }
 
+// The test of one case clause: (or (eq? key 'd1) (eqv? key 'd2) ...) for a few datums -- eq? for
+// those whose eqv? is eq? (symbols, fixnums, characters, booleans, '()), which both engines
+// inline -- and (memv key '(d ...)) for a long list. Always through the global procedures,
+// whatever the user calls eq?, eqv? or memv locally.
+CorePtr Expander::CaseTest(const std::string& key, const DatumPtr& datums, SourcePos pos) {
+  constexpr size_t kMaxInlineDatums = 8;
+  const auto& ds = datums->items;
+  if (ds.empty() || ds.size() > kMaxInlineDatums) {
+    std::vector<CorePtr> args;
+    args.push_back(Ref(key, pos));
+    args.push_back(Const(datums, datums->pos));
+    return Call(Ref("memv", pos, /*global_only=*/true), std::move(args), pos);
+  }
+  auto compare = [&](const DatumPtr& d) {
+    bool eq = d->kind == DatumKind::kSymbol || d->kind == DatumKind::kFixnum ||
+              d->kind == DatumKind::kChar || d->kind == DatumKind::kBool ||
+              (d->kind == DatumKind::kList && d->items.empty() && d->tail == nullptr);
+    std::vector<CorePtr> args;
+    args.push_back(Ref(key, pos));
+    args.push_back(Const(d, d->pos));
+    return Call(Ref(eq ? "eq?" : "eqv?", pos, /*global_only=*/true), std::move(args), pos);
+  };
+  CorePtr test = compare(ds.back());
+  for (size_t i = ds.size() - 1; i > 0; --i) {
+    test = If(compare(ds[i - 1]), Const(MakeBool(true, pos), pos), std::move(test), pos);
+  }
+  return test;
+}
+
 CorePtr Expander::ExpandCase(const DatumPtr& form) {
   const auto& items = form->items;
   const char* shape = "case: expected (case key ((datum ...) expr ...) ... [(else expr ...)])";
@@ -561,12 +590,7 @@ CorePtr Expander::ExpandCase(const DatumPtr& form) {
       continue;
     }
     if (!c[0]->IsProperList()) Fail(shape, c[0]->pos);
-    // (memv key '(datum ...)) through the global memv, whatever the user calls `memv` locally.
-    std::vector<CorePtr> args;
-    args.push_back(Ref(key, cpos));
-    args.push_back(Const(c[0], c[0]->pos));
-    CorePtr test = Call(Ref("memv", cpos, /*global_only=*/true), std::move(args), cpos);
-    result = If(std::move(test), std::move(body), std::move(result), cpos);
+    result = If(CaseTest(key, c[0], cpos), std::move(body), std::move(result), cpos);
   }
   std::vector<CorePtr> inits;
   inits.push_back(Expand(items[1]));

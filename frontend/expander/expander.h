@@ -55,6 +55,7 @@ class Expander {
   CorePtr ExpandLetrec(const DatumPtr& form, std::string_view keyword);
   CorePtr ExpandCond(const DatumPtr& form);
   CorePtr ExpandCase(const DatumPtr& form);
+  CorePtr CaseTest(const std::string& key, const DatumPtr& datums, SourcePos pos);
   CorePtr ExpandDo(const DatumPtr& form);
   // let-values and let*-values (`sequential`), and SRFI 8's receive: calls of the global
   // call-with-values (values.cc of the built-ins).

@@ -71,8 +71,14 @@ TEST(ExpanderTest, DerivedForms) {
             "(if a (begin 1 2) (let ((#:cond1 b)) (if #:cond1 #:cond1 #<unspecified>)))");
   EXPECT_EQ(Expand("(cond (a => f))"),
             "(let ((#:cond1 a)) (if #:cond1 (f #:cond1) #<unspecified>))");
+  // case: eq? for datums whose eqv? is eq?, eqv? for the others, memv beyond eight datums.
   EXPECT_EQ(Expand("(case x ((1 2) 'a) (else 'b))"),
-            "(let ((#:key1 x)) (if ((global memv) #:key1 '(1 2)) 'a 'b))");
+            "(let ((#:key1 x)) (if (if ((global eq?) #:key1 1) #t ((global eq?) #:key1 2)) 'a 'b))");
+  EXPECT_EQ(Expand("(case x ((1.5 \"s\") 'a))"),
+            "(let ((#:key1 x)) (if (if ((global eqv?) #:key1 1.5) #t ((global eqv?) #:key1 \"s\")) "
+            "'a #<unspecified>))");
+  EXPECT_EQ(Expand("(case x ((a b c d e f g h i) 1))"),
+            "(let ((#:key1 x)) (if ((global memv) #:key1 '(a b c d e f g h i)) 1 #<unspecified>))");
   EXPECT_EQ(Expand("(let loop ((i 0)) (loop i))"),
             "(let ((#:i1 0)) (letrec* ((loop (lambda loop (i) (loop i)))) (loop #:i1)))");
   EXPECT_EQ(Expand("(do ((i 0 (+ i 1))) ((= i 3) 'done) (display i))"),
