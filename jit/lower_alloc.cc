@@ -165,15 +165,20 @@ llvm::Value* Codegen::InlineFlonum(llvm::Value* d, llvm::BasicBlock* slow) {
 // value, as after Allocate).
 llvm::Value* Codegen::InlineVector(const std::vector<llvm::Value*>& slots,
                                    llvm::BasicBlock* slow) {
-  const size_t n = slots.size();
-  const size_t bytes = layout::kVectorSlotsOffset + n * layout::kWord;
-  const int cls = mi::SizeClassFor(bytes < layout::kWord ? layout::kWord : bytes);
+  static_assert(layout::kVectorSlotsOffset == layout::kWord);
+  return InlineObject(ObjType::kVector, slots.size(), slots, slow);
+}
+
+llvm::Value* Codegen::InlineObject(ObjType type, size_t length,
+                                   const std::vector<llvm::Value*>& words,
+                                   llvm::BasicBlock* slow) {
+  const size_t bytes = layout::kWord * (1 + words.size());
+  const int cls = mi::SizeClassFor(bytes);
   llvm::Value* cell = BumpOrBranch(cls, mi::ClassCellBytes(cls), 0, slow);
-  b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(ObjType::kVector), ObjType::kVector, n)),
+  b_.CreateStore(b_.getInt64(layout::Header(env_.KindFor(type), type, length)),
                  FieldPtr(cell, 0));
-  for (size_t i = 0; i < n; ++i) {
-    StoreField(cell, static_cast<int64_t>(layout::kVectorSlotsOffset + i * layout::kWord),
-               slots[i]);
+  for (size_t i = 0; i < words.size(); ++i) {
+    StoreField(cell, static_cast<int64_t>(layout::kWord * (1 + i)), words[i]);
   }
   return cell;
 }
@@ -224,7 +229,8 @@ absl::Status SkipWriteBarrierForTesting(std::string_view path) {
   static constexpr std::pair<std::string_view, StorePath> kPaths[] = {
       {"set-car!", StorePath::kSetCarCdr}, {"vector-set!", StorePath::kVectorSet},
       {"box", StorePath::kBox},            {"global", StorePath::kGlobal},
-      {"closure-fixup", StorePath::kClosureFixup}, {"append", StorePath::kAppend}};
+      {"closure-fixup", StorePath::kClosureFixup}, {"append", StorePath::kAppend},
+      {"record-set", StorePath::kRecordSet}};
   for (const auto& [name, p] : kPaths) {
     if (name == path) {
       internal::g_skipped_barriers.fetch_or(1u << static_cast<int>(p));

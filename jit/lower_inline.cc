@@ -47,6 +47,11 @@ constexpr OpEntry kOps[] = {
     {"/", 2, 2, InlineOp::kDiv},        {"vector", 0, 8, InlineOp::kVector},
     {"make-vector", 1, 2, InlineOp::kMakeVector}, {"length", 1, 1, InlineOp::kLength},
     {"append", 2, 2, InlineOp::kAppend},
+    // define-record-type's procedures (frontend/expander): the index is a constant.
+    {"%record-make", 1, 1 + kMaxInlineVector, InlineOp::kRecordMake},
+    {"%record?", 2, 2, InlineOp::kRecordP},
+    {"%record-ref", 3, 4, InlineOp::kRecordRef},
+    {"%record-set!", 4, 5, InlineOp::kRecordSet},
 };
 
 // The fixnum that `v` is, when it is a constant fixnum (ConstV of a literal).
@@ -70,6 +75,12 @@ InlineOp Codegen::InlineOpFor(const std::string& name, const std::vector<llvm::V
       if (o.op == InlineOp::kMakeVector) {
         int64_t n = -1;
         if (!ConstantFixnum(args[0], &n) || n < 0 || n > kMaxInlineVector) return InlineOp::kNone;
+      }
+      if (o.op == InlineOp::kRecordRef || o.op == InlineOp::kRecordSet) {
+        int64_t n = -1;
+        if (!ConstantFixnum(args[2], &n) || n < 0 || n >= (int64_t{1} << 32)) {
+          return InlineOp::kNone;
+        }
       }
       return o.op;
     }
@@ -346,6 +357,47 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       b_.CreateStore(args[2], field);
       RecordWrite(field, StorePath::kVectorSet);
       return ConstV(Value::Unspecified());
+    }
+    case InlineOp::kRecordRef:
+    case InlineOp::kRecordSet: {
+      // (%record-ref obj rtd index [who]), (%record-set! obj rtd index v [who]): a record of
+      // exactly that type with the field; anything else is the built-in's error.
+      int64_t index = 0;
+      ConstantFixnum(args[2], &index);
+      require(HasType(args[0], ObjType::kRecord));
+      require(b_.CreateICmpEQ(b_.CreateLoad(i64_, FieldPtr(args[0], layout::kWord)), y));
+      require(b_.CreateICmpULT(b_.getInt64(index), LengthOf(args[0])));
+      llvm::Value* field = FieldPtr(args[0], layout::kWord * (2 + index));
+      if (op == InlineOp::kRecordRef) return b_.CreateLoad(vt_, field);
+      b_.CreateStore(args[3], field);
+      RecordWrite(field, StorePath::kRecordSet);
+      return ConstV(Value::Unspecified());
+    }
+    case InlineOp::kRecordP: {
+      // (%record? obj rtd): the type word is read only from a record.
+      require(HasType(args[1], ObjType::kRecordType));
+      llvm::Value* record = HasType(args[0], ObjType::kRecord);  // may add blocks
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* is_record = NewBlock("is_record");
+      llvm::BasicBlock* done = NewBlock("record_p_done");
+      b_.CreateCondBr(record, is_record, done);
+      b_.SetInsertPoint(is_record);
+      llvm::Value* same =
+          b_.CreateICmpEQ(b_.CreateLoad(i64_, FieldPtr(args[0], layout::kWord)), y);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      llvm::PHINode* result = b_.CreatePHI(b_.getInt1Ty(), 2);
+      result->addIncoming(b_.getFalse(), from);
+      result->addIncoming(same, is_record);
+      return BoolValue(result);
+    }
+    case InlineOp::kRecordMake: {
+      // (%record-make rtd v ...) with a value for every field (what a constructor passes).
+      require(HasType(args[0], ObjType::kRecordType));
+      const size_t n = args.size() - 1;
+      require(b_.CreateICmpEQ(b_.CreateLoad(i64_, FieldPtr(args[0], 3 * layout::kWord)),
+                              b_.getInt64(Value::Fixnum(static_cast<int64_t>(n)).bits())));
+      return InlineObject(ObjType::kRecord, n, args, *fail);
     }
     case InlineOp::kVectorLength:
       require(HasType(args[0], ObjType::kVector));

@@ -27,11 +27,13 @@ enum class InlineOp : uint8_t {
   kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
   kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
   kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList, kDiv, kVector, kMakeVector, kLength,
-  kAppend,
+  kAppend, kRecordMake, kRecordP, kRecordRef, kRecordSet,
 };
 
 // The store paths of generated code that need the write barrier (for SetWriteBarrierForTesting).
-enum class StorePath : uint8_t { kSetCarCdr, kVectorSet, kBox, kGlobal, kClosureFixup, kAppend };
+enum class StorePath : uint8_t {
+  kSetCarCdr, kVectorSet, kBox, kGlobal, kClosureFixup, kAppend, kRecordSet
+};
 
 // The most pairs an inline `length` walks (or `append` copies); a longer list (or a cyclic
 // one) is left to the built-in, whose Floyd walk reports a cycle as "not a proper list".
@@ -159,6 +161,10 @@ class Codegen {
   // kMaxInlineVector): branch to `slow` when the buffer is exhausted.
   llvm::Value* InlineFlonum(llvm::Value* d, llvm::BasicBlock* slow);
   llvm::Value* InlineVector(const std::vector<llvm::Value*>& slots, llvm::BasicBlock* slow);
+  // An object of `type` whose header's length is `length` and whose words after the header are
+  // `words` (a record: its type, then its fields), allocated inline like InlineVector.
+  llvm::Value* InlineObject(ObjType type, size_t length, const std::vector<llvm::Value*>& words,
+                            llvm::BasicBlock* slow);
   // A closure of `proc` whose captures are `captures` (stored before the next safepoint).
   llvm::Value* AllocClosure(const JitProc* proc, const std::vector<llvm::Value*>& captures);
 
