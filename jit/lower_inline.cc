@@ -52,6 +52,9 @@ constexpr OpEntry kOps[] = {
     {"%record?", 2, 2, InlineOp::kRecordP},
     {"%record-ref", 3, 4, InlineOp::kRecordRef},
     {"%record-set!", 4, 5, InlineOp::kRecordSet},
+    // memv and assv too when the key is not a heap object (there eqv? is eq?).
+    {"memq", 2, 2, InlineOp::kMemq},    {"memv", 2, 2, InlineOp::kMemq},
+    {"assq", 2, 2, InlineOp::kAssq},    {"assv", 2, 2, InlineOp::kAssq},
 };
 
 // The fixnum that `v` is, when it is a constant fixnum (ConstV of a literal).
@@ -482,6 +485,54 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       b_.CreateBr(head);
       b_.SetInsertPoint(done);
       return tagged(n);
+    }
+    case InlineOp::kMemq:
+    case InlineOp::kAssq: {
+      // A walk of the list comparing each element (memq) or each element's car (assq) with the
+      // key by identity. The first improper tail, non-pair alist element or the step limit
+      // (a cycle, a very long list) leaves for the built-in, which walks again and raises its
+      // own error (or finds the key after the limit).
+      if (name == "memv" || name == "assv") {
+        require(b_.CreateICmpNE(b_.CreateAnd(x, b_.getInt64(Value::kTagMask)),
+                                b_.getInt64(Value::kObjectTag)));
+      }
+      const auto car_offset = -static_cast<int64_t>(Value::kPairTag);
+      const auto cdr_offset = 8 - static_cast<int64_t>(Value::kPairTag);
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* head = NewBlock("search_loop");
+      llvm::BasicBlock* step = NewBlock("search_step");
+      llvm::BasicBlock* found = NewBlock("search_found");
+      llvm::BasicBlock* done = NewBlock("search_done");
+      b_.CreateBr(head);
+      b_.SetInsertPoint(head);
+      llvm::PHINode* list = b_.CreatePHI(vt_, 2);
+      llvm::PHINode* n = b_.CreatePHI(i64_, 2);
+      list->addIncoming(args[1], from);
+      n->addIncoming(b_.getInt64(0), from);
+      llvm::Value* list_bits = Bits(list);
+      b_.CreateCondBr(b_.CreateICmpEQ(list_bits, b_.getInt64(Value::Nil().bits())), done, step);
+      b_.SetInsertPoint(step);
+      require(b_.CreateAnd(is_pair(list_bits),
+                           b_.CreateICmpSLT(n, b_.getInt64(kMaxInlineLengthSteps))));
+      llvm::Value* element = LoadField(list, car_offset);
+      llvm::Value* compared = element;
+      if (op == InlineOp::kAssq) {
+        require(is_pair(Bits(element)));
+        compared = LoadField(element, car_offset);
+      }
+      llvm::Value* next = LoadField(list, cdr_offset);
+      llvm::BasicBlock* step_end = b_.GetInsertBlock();
+      list->addIncoming(next, step_end);
+      n->addIncoming(b_.CreateAdd(n, b_.getInt64(1)), step_end);
+      b_.CreateCondBr(b_.CreateICmpEQ(Bits(compared), x), found, head);
+      b_.SetInsertPoint(found);
+      llvm::Value* hit = op == InlineOp::kAssq ? element : static_cast<llvm::Value*>(list);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      llvm::PHINode* result = b_.CreatePHI(vt_, 2);
+      result->addIncoming(ConstV(Value::False()), head);
+      result->addIncoming(hit, found);
+      return result;
     }
     case InlineOp::kAppend: {
       // A copy of the first list whose last cdr is the second, as the built-in makes it:

@@ -27,7 +27,7 @@ enum class InlineOp : uint8_t {
   kNone, kAdd, kSub, kMul, kLt, kGt, kLe, kGe, kNumEq, kZeroP, kQuotient, kRemainder, kModulo,
   kCar, kCdr, kSetCar, kSetCdr, kCons, kNullP, kPairP, kNot, kEqP, kEqvP,
   kVectorRef, kVectorSet, kVectorLength, kTypeP, kCxr, kList, kDiv, kVector, kMakeVector, kLength,
-  kAppend, kRecordMake, kRecordP, kRecordRef, kRecordSet,
+  kAppend, kRecordMake, kRecordP, kRecordRef, kRecordSet, kMemq, kAssq,
 };
 
 // The store paths of generated code that need the write barrier (for SetWriteBarrierForTesting).

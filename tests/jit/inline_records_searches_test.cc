@@ -1,5 +1,6 @@
 // The inline record paths (define-record-type's constructor, predicate, accessors and
-// modifiers: %record-make, %record?, %record-ref, %record-set! in jit/lower_inline.cc),
+// modifiers: %record-make, %record?, %record-ref, %record-set! in jit/lower_inline.cc) and the
+// inline list searches (memq, assq, and memv, assv with a key that is not a heap object),
 // differentially: every program's output, last value and error message through the JIT must
 // equal the interpreter's, in both root modes, with default GC options and under
 // stress=1,verify=1 (the inline allocation then takes its slow path every other time).
@@ -59,12 +60,44 @@ const Case kCases[] = {
      "(list (sum (build 10)) (node-val t) (node-val (node-left (node-left t))) (sum (node-right t)))"},
 };
 
+// Searches: hits, misses, improper lists found before and after their tails, cycles, keys of
+// every kind (memv/assv with a flonum or string key take the built-in).
+constexpr const char* kSearches =
+    "(define (searches k l al) (list (memq k l) (memv k l) (assq k al) (assv k al)))"
+    "(define sym (list 'a 'b 'c)) (define al (list (cons 'a 1) (cons 2 'two) (cons #\\c 3)))"
+    "(define cyc (list 1 2 3)) (set-cdr! (cddr cyc) cyc)"
+    "(define acyc (list (cons 1 'x) (cons 2 'y))) (set-cdr! (cdr acyc) acyc)";
+
+const Case kSearchCases[] = {
+    {"HitsAndMisses",
+     "(define p (cons 1 2)) (define l (list 'x 7 #\\q p '() #t 1.5 \"s\"))"
+     "(define keys (list 'x 7 #\\q p '() #t 1.5 \"s\" 'nope 8 (cons 1 2)))"
+     "(for-each (lambda (k) (write (searches k l (map (lambda (e) (cons e e)) l))) (newline))"
+     "  keys)"
+     "(list (memq 'c sym) (memq 'z sym) (memq 'a '()) (assq 2 al) (assv #\\c al) (assq 'q '()))"},
+    {"ImproperListsFoundBeforeTheTail",
+     "(define (f k l) (memq k l)) (define (g k l) (assq k l))"
+     "(list (f 'a '(a . b)) (f 2 (cons 1 (cons 2 3))) (g 1 (cons (cons 1 'one) 'tail))"
+     "  (f 2 cyc) (g 2 acyc) (memv 3 cyc) (assv 1 acyc))"},
+    {"LongListsAcrossCollections",
+     "(define (build n acc) (if (= n 0) acc (build (- n 1) (cons n acc))))"
+     "(define big (build 3000 '())) (define abig (map (lambda (n) (cons n (list n))) big))"
+     "(collect)"
+     "(list (car (memq 2999 big)) (length (memv 1500 big)) (assq 2777 abig) (memq -1 big)"
+     "  (assv 3000 abig))"},
+};
+
 const Case kErrorCases[] = {
     {"AccessorOnAnotherRecord", "(define (f p) (point-x p)) (f (make-empty))"},
     {"AccessorOnAFixnum", "(point-y 3)"},
     {"ModifierOnAVector", "(define (f p) (set-point-x! p 1)) (f (vector 1 2))"},
     {"TooManyFieldValues", "(define (f) (%record-make point 1 2 3)) (f)"},
     {"RecordPredicateOfANonType", "(define (f v) (%record? v 'point)) (f 1)"},
+    {"MemqReachesAnImproperTail", "(define (f k l) (memq k l)) (f 'z '(a b . c))"},
+    {"MemvAroundACycle", "(define (f k l) (memv k l)) (define c (list 1 2)) (set-cdr! (cdr c) c)"
+     "(f 9 c)"},
+    {"AssqOfANonPairElement", "(define (f k l) (assq k l)) (f 'z (list (cons 'a 1) 'b))"},
+    {"AssvOfANonList", "(assv 1 5)"},
 };
 
 using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, case index
@@ -72,6 +105,11 @@ using Param = std::tuple<RootsMode, const char*, int>;  // roots, gc options, ca
 std::string CaseName(const testing::TestParamInfo<Param>& info) {
   auto [roots, gc, index] = info.param;
   return std::string(kCases[index].name) + ModeName(roots, gc);
+}
+
+std::string SearchCaseName(const testing::TestParamInfo<Param>& info) {
+  auto [roots, gc, index] = info.param;
+  return std::string(kSearchCases[index].name) + ModeName(roots, gc);
 }
 
 std::string ErrorCaseName(const testing::TestParamInfo<Param>& info) {
@@ -99,12 +137,32 @@ INSTANTIATE_TEST_SUITE_P(
                      testing::Range(0, static_cast<int>(std::size(kCases)))),
     CaseName);
 
-class InlineRecordErrorTest : public testing::TestWithParam<Param> {};
+class InlineSearchTest : public testing::TestWithParam<Param> {};
 
-TEST_P(InlineRecordErrorTest, ErrorsAgree) {
+TEST_P(InlineSearchTest, JitAgreesWithTheInterpreter) {
+  auto [roots, gc, index] = GetParam();
+  const Case& c = kSearchCases[index];
+  const std::string source = std::string(kSearches) + c.source;
+  Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
+  ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
+  Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
+  EXPECT_EQ(got.out, expected.out) << c.name;
+  EXPECT_EQ(got.result, expected.result) << c.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, InlineSearchTest,
+    testing::Combine(testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
+                     testing::Values("", "stress=1,verify=1"),
+                     testing::Range(0, static_cast<int>(std::size(kSearchCases)))),
+    SearchCaseName);
+
+class InlineErrorTest : public testing::TestWithParam<Param> {};
+
+TEST_P(InlineErrorTest, ErrorsAgree) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kErrorCases[index];
-  const std::string source = std::string(kTypes) + c.source;
+  const std::string source = std::string(kTypes) + kSearches + c.source;
   Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), 0u) << expected.result;
   Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
@@ -112,7 +170,7 @@ TEST_P(InlineRecordErrorTest, ErrorsAgree) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Errors, InlineRecordErrorTest,
+    Errors, InlineErrorTest,
     testing::Combine(testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
                      testing::Values("", "stress=1,verify=1"),
                      testing::Range(0, static_cast<int>(std::size(kErrorCases)))),
