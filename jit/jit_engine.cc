@@ -83,6 +83,8 @@ class SiteScope {
   const ErrorSite* saved_;
 };
 
+std::atomic<uint64_t> segment_jit_frames{0};
+
 // The JIT frames of a captured continuation's stack segment, precisely: the walker's own walk
 // applied to the copy (docs/design/continuations.md, "The collector's part").
 class PreciseSegmentWalker final : public SegmentWalker {
@@ -106,7 +108,9 @@ class PreciseSegmentWalker final : public SegmentWalker {
     void VisitConservativeRange(const void* begin, const void* end) override {
       tracer_.TraceConservativeRange(begin, end);
     }
-    void CountJitFrames(uint64_t) override {}
+    void CountJitFrames(uint64_t frames) override {
+      segment_jit_frames.fetch_add(frames, std::memory_order_relaxed);
+    }
 
    private:
     mosaic::Tracer& tracer_;
@@ -565,6 +569,10 @@ absl::Status SetInteractiveOptLevel(int level) {
   }
   interactive_opt_level.store(kLevels[level]);
   return absl::OkStatus();
+}
+
+uint64_t SegmentJitFramesWalkedForTesting() {
+  return segment_jit_frames.load(std::memory_order_relaxed);
 }
 
 size_t LiveStackMapRecordsForTesting(const Engine& engine) {
