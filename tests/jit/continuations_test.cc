@@ -4,6 +4,7 @@
 // it: the control turns it off), the precise walk of JIT frames in a copy, re-entry of an
 // earlier REPL input, and the clear errors (base, thread, barrier).
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -15,6 +16,11 @@
 #include "jit/jit_engine.h"
 #include "tests/jit/create_engine.h"
 #include "tests/jit/run_source.h"
+
+namespace __cxxabiv1 {
+struct __cxa_eh_globals;
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+}  // namespace __cxxabiv1
 
 namespace toylang::jit {
 namespace {
@@ -152,6 +158,38 @@ TEST_P(ContinuationsTest, ErrorsAreClear) {
 (dynamic-wind (lambda () (display "in ")) (lambda () (car 1)) (lambda () (display "out "))))");
   EXPECT_EQ(run.out, "in out ");
   EXPECT_EQ(run.result, "error: test.scm:2:54: car: expected a pair, got 1");
+}
+
+// Escapes and re-entries by the thousand leave the C++ runtime's exception state as it was:
+// nothing uncaught, no handler in progress, and exceptions still work.
+TEST_P(ContinuationsTest, TheCxxExceptionStateStaysSane) {
+  Outcome run = Run(R"(
+(define (gen-sum n)
+  (define return #f)
+  (define resume #f)
+  (define (next)
+    (call/cc (lambda (r)
+      (set! return r)
+      (if resume (resume #f)
+          (let loop ((i 1)) (if (<= i n) (begin (call/cc (lambda (k) (set! resume k) (return i))) (loop (+ i 1))) (return 'end)))))))
+  (let loop ((sum 0)) (let ((v (next))) (if (eq? v 'end) sum (loop (+ sum v))))))
+(gen-sum 200))");
+  EXPECT_EQ(run.result, "20100");
+  EXPECT_EQ(std::uncaught_exceptions(), 0);
+  struct EhGlobals {
+    void* caught;
+    unsigned int uncaught;
+  };
+  const auto* eh = reinterpret_cast<const EhGlobals*>(__cxxabiv1::__cxa_get_globals());
+  EXPECT_EQ(eh->caught, nullptr);
+  EXPECT_EQ(eh->uncaught, 0u);
+  bool caught = false;
+  try {
+    throw 42;
+  } catch (int) {
+    caught = true;
+  }
+  EXPECT_TRUE(caught);
 }
 
 std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
