@@ -1,4 +1,5 @@
 ; stress: stress=50,verify=1
+; tsan: skip (a re-entry copies native stack back behind ThreadSanitizer's shadow call stack)
 ; Continuations in threads: each thread's thunk is an evaluation base of its own; generators
 ; re-entered thousands of times in two threads at once, and an escape out of a thread's loop.
 (define (make-generator lst)
