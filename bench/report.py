@@ -341,6 +341,9 @@ def main():
     ap.add_argument("--img-rel", default="img", help="the image folder as the documents see it")
     ap.add_argument("--data-note", default="", help="where the raw JSON is kept (for the text)")
     ap.add_argument("--stackmaps-command", default="", help="how the stack-map JSON was made")
+    ap.add_argument("--continuations", help="bench_continuations --benchmark_out JSON")
+    ap.add_argument("--continuations-command", default="",
+                    help="how the continuations JSON was made")
     ap.add_argument("--gnuplot", default=shutil.which("gnuplot"))
     args = ap.parse_args()
     if not args.gnuplot:
@@ -349,6 +352,7 @@ def main():
     with open(args.macro) as f:
         res = Results(json.load(f))
     stackmaps = load_stackmaps(args.stackmaps)
+    continuations = load_stackmaps(args.continuations)
     images = draw_plots(res, args.img_dir, args.gnuplot)
     replace_section(args.performance, "suite",
                     suite_markdown(res, args.img_rel, args.data_note))
@@ -356,7 +360,8 @@ def main():
         replace_section(args.performance, "stackmaps",
                         stackmaps_markdown(stackmaps, args.stackmaps_command, args.data_note))
     with open(args.roots_report, "w") as f:
-        f.write(roots_report_markdown(res, stackmaps, args.img_rel, args.data_note))
+        f.write(roots_report_markdown(res, stackmaps, args.img_rel, args.data_note,
+                                      continuations, args.continuations_command))
     print(f"report.py: wrote {args.performance} (generated sections), {args.roots_report}, "
           f"{len(images)} images in {args.img_dir}")
 

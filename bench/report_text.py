@@ -354,6 +354,6 @@ def stackmaps_markdown(sm, command, data_note):
     return "\n".join(out)
 
 
-def roots_report_markdown(res, sm, img, data_note):
+def roots_report_markdown(res, sm, img, data_note, cont=None, cont_command=""):
     from roots_text import roots_report
-    return roots_report(res, sm, img, data_note)
+    return roots_report(res, sm, img, data_note, cont, cont_command)

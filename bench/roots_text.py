@@ -18,7 +18,7 @@ def compare(a, b, what, lower_is="cheaper"):
     return f"{what}: {r:.2f}×"
 
 
-def roots_report(res, sm, img, data_note):
+def roots_report(res, sm, img, data_note, cont=None, cont_command=""):
     d = res.data
     engines = [e for e in TOYLANG if e in res.engines]
     has_jit = {"jit-precise", "jit-conservative"} <= set(engines)
@@ -200,6 +200,9 @@ def roots_report(res, sm, img, data_note):
         out.append("Not measured: this toylang has no JIT.\n")
 
     out.append(compile_markdown(res))
+    if cont is not None:
+        from continuations_text import continuations_markdown
+        out.append(continuations_markdown(cont, cont_command))
 
     # -- interpretation
     out.append("## What the numbers mean\n")

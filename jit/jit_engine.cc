@@ -22,6 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "frontend/analysis/ir.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/builtins/continuations.h"
+#include "frontend/builtins/dynamic_state.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
 #include "frontend/engine/global_boxes.h"
@@ -79,6 +81,41 @@ class SiteScope {
  private:
   const ErrorSite*& slot_;
   const ErrorSite* saved_;
+};
+
+std::atomic<uint64_t> segment_jit_frames{0};
+
+// The JIT frames of a captured continuation's stack segment, precisely: the walker's own walk
+// applied to the copy (docs/design/continuations.md, "The collector's part").
+class PreciseSegmentWalker final : public SegmentWalker {
+ public:
+  explicit PreciseSegmentWalker(const mosaic::stackmaps::HybridStackWalker& walker)
+      : walker_(walker) {}
+  void Walk(const StackSegment& segment, mosaic::Tracer& tracer) const override {
+    Visitor visitor(tracer);
+    mosaic::ThreadStack original;
+    original.top = reinterpret_cast<const void*>(segment.lo);
+    original.base = reinterpret_cast<const void*>(segment.hi);
+    original.activations = segment.activations;
+    walker_.WalkCopy(original, segment.copy, visitor);
+  }
+
+ private:
+  class Visitor final : public mosaic::RootVisitor {
+   public:
+    explicit Visitor(mosaic::Tracer& tracer) : tracer_(tracer) {}
+    void VisitPrecise(Value value) override { tracer_.Trace(value); }
+    void VisitConservativeRange(const void* begin, const void* end) override {
+      tracer_.TraceConservativeRange(begin, end);
+    }
+    void CountJitFrames(uint64_t frames) override {
+      segment_jit_frames.fetch_add(frames, std::memory_order_relaxed);
+    }
+
+   private:
+    mosaic::Tracer& tracer_;
+  };
+  const mosaic::stackmaps::HybridStackWalker& walker_;
 };
 
 class JitEngine final : public Engine,
@@ -247,7 +284,8 @@ class JitEngine final : public Engine,
   Value RunThread(Value thunk) override {
     EnterJitThread();
     CurrentHelperHost() = this;
-    return Apply(thunk, nullptr, 0);
+    auto body = [this, thunk] { return Apply(thunk, nullptr, 0); };
+    return RunAtBase(body, segment_walker_.get());
   }
   bool Interrupted() const override { return interrupt_.load(std::memory_order_relaxed) != 0; }
 
@@ -275,6 +313,14 @@ class JitEngine final : public Engine,
         index_, precise ? mosaic::stackmaps::WalkMode::kPrecise
                         : mosaic::stackmaps::WalkMode::kConservative);
     heap_->SetStackWalker(walker_.get());
+    if (precise) segment_walker_ = std::make_unique<PreciseSegmentWalker>(*walker_);
+    // A re-entered continuation restores the innermost call site it was captured under.
+    RegisterNativeDynamicState(
+        "jit current site",
+        [] { return reinterpret_cast<uint64_t>(tls_jit_state.current_site); },
+        [](uint64_t site) {
+          tls_jit_state.current_site = reinterpret_cast<const ErrorSite*>(site);
+        });
     absl::StatusOr<std::unique_ptr<EngineThread>> thread = EngineThread::Start(*heap_);
     if (!thread.ok()) return thread.status();
     thread_ = std::move(*thread);
@@ -434,6 +480,9 @@ class JitEngine final : public Engine,
   std::unique_ptr<EngineThread> thread_;
   mosaic::stackmaps::StackMapIndex index_;
   std::unique_ptr<mosaic::stackmaps::HybridStackWalker> walker_;
+  // Walks captured continuations' segments with walker_ (precise roots only; null otherwise:
+  // segments are then scanned conservatively).
+  std::unique_ptr<PreciseSegmentWalker> segment_walker_;
   std::unique_ptr<mosaic::jit::GcJit> jit_;
   EnterFn enter_ = nullptr;
   // Per-node state, by the numbers analysis gave the nodes (frontend/engine/side_table.h).
@@ -461,18 +510,38 @@ absl::Status JitEngine::DefineHelpers() { return jit_->DefineAbsolute(HelperSymb
 class JitEngine::JitUnit final : public PreparedUnit {
  public:
   JitUnit(JitEngine& engine, CompiledUnit unit) : engine_(engine), unit_(std::move(unit)) {}
-  ~JitUnit() override { engine_.RemoveThunks(unit_); }
+  ~JitUnit() override {
+    // A continuation captured while a thunk ran holds frames that return into it (and whose
+    // stack maps a collection reads): that code stays for the engine's life.
+    if (!keep_code_) engine_.RemoveThunks(unit_);
+  }
 
+  // Each form runs at an evaluation base (frontend/builtins/continuations.h). The body does
+  // nothing after CallJit returns: a re-entered continuation of an earlier form returns
+  // through a copy of its frame.
   Value RunForm(size_t i) override {
-    Value u = Value::Unspecified();
-    return Value::FromBits(mosaic::stackmaps::CallJit(
-        engine_.enter_, unit_.thunks[i]->code, uint64_t{0}, int64_t{0}, u.bits(), u.bits(),
-        u.bits(), u.bits(), u.bits(), u.bits(), Value::Nil().bits()));
+    struct Watch {
+      JitUnit& unit;
+      uint64_t captured = ContinuationsCaptured();
+      ~Watch() {
+        if (ContinuationsCaptured() != captured) unit.keep_code_ = true;
+      }
+    } watch{*this};
+    EnterFn enter = engine_.enter_;
+    void* code = unit_.thunks[i]->code;
+    auto body = [enter, code] {
+      Value u = Value::Unspecified();
+      return Value::FromBits(mosaic::stackmaps::CallJit(enter, code, uint64_t{0}, int64_t{0},
+                                                        u.bits(), u.bits(), u.bits(), u.bits(),
+                                                        u.bits(), u.bits(), Value::Nil().bits()));
+    };
+    return RunAtBase(body, engine_.segment_walker_.get());
   }
 
  private:
   JitEngine& engine_;
   CompiledUnit unit_;
+  bool keep_code_ = false;
 };
 
 absl::StatusOr<std::unique_ptr<PreparedUnit>> JitEngine::Prepare(const AnalysedUnit& unit) {
@@ -500,6 +569,10 @@ absl::Status SetInteractiveOptLevel(int level) {
   }
   interactive_opt_level.store(kLevels[level]);
   return absl::OkStatus();
+}
+
+uint64_t SegmentJitFramesWalkedForTesting() {
+  return segment_jit_frames.load(std::memory_order_relaxed);
 }
 
 size_t LiveStackMapRecordsForTesting(const Engine& engine) {

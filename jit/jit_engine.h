@@ -34,6 +34,10 @@ absl::Status SetInteractiveOptLevel(int level);
 // leave the index when their code is removed. For tests.
 size_t LiveStackMapRecordsForTesting(const Engine& engine);
 
+// JIT frames walked precisely in captured continuations' stack segments, by every engine of
+// the process so far (docs/design/continuations.md).
+uint64_t SegmentJitFramesWalkedForTesting();
+
 // Tests only: code compiled afterwards stores without the write barrier on one path —
 // "set-car!" (and set-cdr!), "vector-set!", "box" (assigned variables), "global", "closure-fixup"
 // (letrec) or "append" — so that a test can show the verifier (verify=1, generational=on)

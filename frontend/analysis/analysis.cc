@@ -29,7 +29,11 @@ struct Var {
   LetrecGroup* group = nullptr;
   int group_index = 0;
   const ir::Lambda* lambda_init = nullptr;  // bound directly to a lambda by let/letrec
-  bool boxed() const { return force_box || (assigned && captured); }
+  // Every assigned variable lives in a box, captured or not: a first-class continuation
+  // restores a copy of its frames, and an unboxed variable in a copied frame would come back
+  // with its value at the capture instead of sharing one location with the frames that
+  // assigned it since (docs/design/continuations.md, "Frames and variables").
+  bool boxed() const { return force_box || assigned; }
 };
 
 struct LetrecGroup {

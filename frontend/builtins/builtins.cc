@@ -97,7 +97,7 @@ absl::Span<const Builtin> AllBuiltins() {
     for (absl::Span<const Builtin> area :
          {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
           IoBuiltins(), PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
-          ThreadBuiltins(), TextBuiltins(), ProcessBuiltins()}) {
+          ThreadBuiltins(), TextBuiltins(), ProcessBuiltins(), ContinuationBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }
     return v;

@@ -28,9 +28,14 @@ absl::Span<const Builtin> SystemBuiltins();
 absl::Span<const Builtin> HashtableBuiltins();
 absl::Span<const Builtin> WeakBuiltins();  // weak and ephemeron pairs, guardians
 absl::Span<const Builtin> ThreadBuiltins();  // threads.cc: threads, mutexes, atomic boxes
-absl::Span<const Builtin> PortBuiltins();
+absl::Span<const Builtin> PortBuiltins();  // ports.cc: string, file and console ports, read
 absl::Span<const Builtin> TextBuiltins();  // text.cc: case, string iteration, string->vector
-absl::Span<const Builtin> ProcessBuiltins();  // process.cc: files, environment, command line  // ports.cc: string, file and console ports, read
+absl::Span<const Builtin> ProcessBuiltins();  // process.cc: files, environment, command line
+absl::Span<const Builtin> ContinuationBuiltins();  // continuations.cc: call/cc, dynamic-wind
+
+// (values a ...) as one Value: a[0] itself when n == 1, else a multiple-values object
+// (control.cc).
+Value MakeValues(const Value* a, int n);
 
 // Objects with native state (threads, mutexes, ports): slot 1 is a state word, a pointer to C++
 // state with the low bit set (not a reference). A finalizer holds the state until the object is

@@ -23,6 +23,15 @@
 #include "frontend/objects/printer.h"
 
 namespace toylang::builtins_internal {
+
+Value MakeValues(const Value* a, int n) {
+  if (n == 1) return a[0];
+  const auto count = static_cast<size_t>(n);
+  auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(ObjType::kValues, count, count));
+  for (size_t i = 0; i < count; ++i) words[1 + i] = a[i].bits();  // made just now: no barrier
+  return Value::Object(words);
+}
+
 namespace {
 
 using V = Value;
@@ -179,13 +188,7 @@ V ForEach(CallContext& c, const V* a, int n) { return ListWalk("for-each", false
 // (values v ...): one value is itself; any other number of them is a multiple-values object,
 // which call-with-values spreads over its consumer's arguments (elsewhere it is an ordinary
 // value, printed #<values 1 2>).
-V Values(CallContext&, const V* a, int n) {
-  if (n == 1) return a[0];
-  const auto count = static_cast<size_t>(n);
-  auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(ObjType::kValues, count, count));
-  for (size_t i = 0; i < count; ++i) words[1 + i] = a[i].bits();  // made just now: no barrier
-  return V::Object(words);
-}
+V Values(CallContext&, const V* a, int n) { return MakeValues(a, n); }
 
 V CallWithValues(CallContext& ctx, const V* a, int) {
   CheckProcedure("call-with-values", a[0]);

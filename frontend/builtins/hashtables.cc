@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "frontend/builtins/builtins_internal.h"
+#include "frontend/builtins/continuations.h"
 #include "frontend/objects/equality.h"
 #include "frontend/objects/runtime.h"
 #include "mosaic/heap.h"
@@ -415,7 +416,11 @@ LockWaiters& Waiters() {
 // the total order and so sees waiting > 0 and advances `releases` past what the waiter read.
 class TableLock {
  public:
-  TableLock(CallContext& ctx, const char* who, V table) : word_(*HashtableLockWord(table)) {
+  // Holding the lock, the frame is a continuation barrier: a procedure the operation calls
+  // (hashtable-update!'s, a generic table's hash or equivalence) cannot be re-entered by a
+  // continuation once the lock is released.
+  TableLock(CallContext& ctx, const char* who, V table)
+      : barrier_(who), word_(*HashtableLockWord(table)) {
     uint64_t me = ThreadNumber();
     uint64_t now = word_.load(std::memory_order_relaxed);
     if (now != kFree && HolderOf(now) == me) {  // again, from inside one of its procedures
@@ -447,6 +452,7 @@ class TableLock {
   TableLock& operator=(const TableLock&) = delete;
 
  private:
+  ContinuationBarrier barrier_;
   bool TryAcquire(uint64_t mine) {
     uint64_t expected = kFree;
     return word_.compare_exchange_strong(expected, mine, std::memory_order_seq_cst,

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "frontend/builtins/builtins_internal.h"
+#include "frontend/builtins/continuations.h"
 #include "frontend/common/utf8.h"
 #include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
@@ -276,6 +277,8 @@ V CloseOutputPort(CallContext&, const V* a, int) {
 // proc): proc's result; the port is closed when proc returns (not when it raises: R7RS leaves
 // that open, and the finalizer closes it once it is unreachable).
 V CallWithPortValue(CallContext& ctx, V port, V proc) {
+  // Closes the port when proc returns, and holds a HandleScope: not restorable by a re-entry.
+  ContinuationBarrier barrier("call-with-port");
   mosaic::HandleScope scope;
   mosaic::Handle held(port);
   V result = ctx.Apply(proc, &port, 1);
@@ -300,6 +303,10 @@ V CallWithPort(CallContext& ctx, const V* a, int) {
 // file as the current port; the file is closed and the previous port restored however the thunk
 // ends.
 V WithPort(CallContext& ctx, V port, V thunk, std::vector<V>& stack) {
+  // Pops the override stack and closes the file however the thunk ends: not restorable by a
+  // re-entry.
+  ContinuationBarrier barrier(&stack == &tls_output_override ? "with-output-to-file"
+                                                             : "with-input-from-file");
   mosaic::HandleScope scope;
   mosaic::Handle held(port);
   stack.push_back(port);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "frontend/builtins/continuations.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
 #include "frontend/objects/datum_value.h"
@@ -149,7 +150,16 @@ Value Interpreter::ConstantValue(const ir::Const& c) {
 
 // --- Entry points -------------------------------------------------------------------------------
 
+// Each top-level form and each thread's thunk runs at an evaluation base
+// (frontend/builtins/continuations.h): the frames below it are what a continuation captures.
+// What the body does after its call returns must not depend on anything but its own frame:
+// a re-entered continuation returns through a copy of it.
 Value Interpreter::Run(const ir::Lambda& toplevel) {
+  auto body = [this, &toplevel] { return RunToplevel(toplevel); };
+  return RunAtBase(body, nullptr);
+}
+
+Value Interpreter::RunToplevel(const ir::Lambda& toplevel) {
   size_t cap = std::max(toplevel.frame_size, 1);
   Value* frame = static_cast<Value*>(alloca(cap * sizeof(Value)));
   std::fill(frame, frame + cap, Value());
@@ -158,7 +168,8 @@ Value Interpreter::Run(const ir::Lambda& toplevel) {
 
 Value Interpreter::RunThread(Value thunk) {
   SetThreadStackLimits();
-  return Apply(thunk, nullptr, 0);
+  auto body = [this, thunk] { return Apply(thunk, nullptr, 0); };
+  return RunAtBase(body, nullptr);
 }
 
 Value Interpreter::Apply(Value procedure, const Value* args, int argc) {

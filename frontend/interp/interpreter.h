@@ -69,6 +69,7 @@ class Interpreter final : public CallContext {
   void ClearInterrupt() { interrupt_.store(false, std::memory_order_relaxed); }
 
  private:
+  Value RunToplevel(const ir::Lambda& toplevel);
   Value Exec(const ir::Node* node, Value* frame, size_t frame_cap, Value closure);
   // Exec for an operand: constants and plain variable references without a new activation.
   Value Operand(const ir::Node* node, Value* frame, size_t frame_cap, Value closure);

@@ -193,6 +193,7 @@ const char* TypeName(Value v) {
     case ObjType::kAtomicBox: return "atomic box";
     case ObjType::kPort: return "port";
     case ObjType::kValues: return "multiple values";
+    case ObjType::kContinuation: return "continuation";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
   if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";

@@ -38,6 +38,7 @@
 //   mutex        [header | state word | name]
 //   condition-variable [header | state word | name]
 //   atomic-box   [header | value]                         read and written atomically
+//   continuation, stack segment: continuation_object.h (custom-traced)
 //
 // A thread's, mutex's or condition variable's state word points at its C++ state (low bit set,
 // like a code word); a finalizer frees the state once the object is unreachable.
@@ -84,8 +85,11 @@ enum class ObjType : uint8_t {
   kAtomicBox = 14,
   kPort = 15,               // frontend/builtins/ports.cc
   kValues = 16,             // (values a b ...): control.cc
+  // 17..21 are reserved for other branches (bignums, bytevectors, promises, parameters,
+  // error objects); the coordinator fixes kNumObjTypes at merge.
+  kContinuation = 22,       // continuation_object.h: a continuation's data, a stack segment
 };
-inline constexpr int kNumObjTypes = 17;  // ObjType values are 1..kNumObjTypes-1
+inline constexpr int kNumObjTypes = 23;  // ObjType values are 1..kNumObjTypes-1
 
 // Header layout and slot offsets, for inline code here and for the JIT.
 namespace layout {

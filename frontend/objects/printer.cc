@@ -315,6 +315,7 @@ class Printer {
       case ObjType::kConditionVariable: out_ << "#<condition-variable>"; return;
       case ObjType::kAtomicBox: out_ << "#<atomic-box>"; return;
       case ObjType::kPort: out_ << "#<port>"; return;
+      case ObjType::kContinuation: out_ << "#<continuation>"; return;
       case ObjType::kValues:  // #<values 1 2>
         out_ << "#<values";
         PushText(">");

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "frontend/common/error.h"
+#include "frontend/objects/continuation_object.h"
 
 namespace toylang {
 namespace {
@@ -19,6 +20,7 @@ struct KindSpec {
   ObjType type;
   const char* name;
   mosaic::TracePolicy policy;
+  mosaic::TraceCallback trace = nullptr;
 };
 
 constexpr KindSpec kKindSpecs[] = {
@@ -38,6 +40,8 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
     {ObjType::kPort, "toylang.port", mosaic::TracePolicy::kAllValues},
     {ObjType::kValues, "toylang.values", mosaic::TracePolicy::kAllValues},
+    {ObjType::kContinuation, "toylang.continuation", mosaic::TracePolicy::kCustom,
+     TraceContinuationObject},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two
@@ -86,7 +90,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(mosaic::Heap& heap) {
       }
     }
     if (found == 0) {
-      absl::StatusOr<mosaic::KindId> id = heap.RegisterKind({spec.name, spec.policy, nullptr});
+      absl::StatusOr<mosaic::KindId> id = heap.RegisterKind({spec.name, spec.policy, spec.trace});
       if (!id.ok()) return id.status();
       found = *id;
     }

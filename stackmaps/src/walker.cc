@@ -35,8 +35,6 @@ struct Bounds {
   }
 };
 
-uint64_t Load(uint64_t address) { return *reinterpret_cast<const uint64_t*>(address); }
-
 // How much of a JIT frame's outgoing-argument area is scanned as part of the native callee's
 // span: eight stack arguments, more than any runtime helper takes (toylang's tj_call has five).
 constexpr uint64_t kNativeStackArgumentBytes = 64;
@@ -49,65 +47,88 @@ void FatalUnregisteredActivation() {
         "code");
 }
 
-void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor) {
+namespace {
+
+// How the walk reads the stack: the live stack itself, or a copy of [lo, hi) taken earlier
+// (a captured continuation's segment), every address translated into the copy. Records and
+// frame pointers keep their original addresses; only the reads move.
+struct LiveStack {
+  uint64_t Load(uint64_t address) const { return *reinterpret_cast<const uint64_t*>(address); }
+  const void* At(uint64_t address) const { return reinterpret_cast<const void*>(address); }
+  // The live stack's records may lie off the stack (ASan's fake stacks): follow them all.
+  bool Beyond(uint64_t) const { return false; }
+};
+
+struct CopiedStack {
+  uint64_t lo;
+  uint64_t hi;
+  const char* copy;
+  uint64_t Load(uint64_t address) const {
+    return *reinterpret_cast<const uint64_t*>(copy + (address - lo));
+  }
+  const void* At(uint64_t address) const { return copy + (address - lo); }
+  // The segment ends at its evaluation's base; older records belong to frames outside it.
+  bool Beyond(uint64_t record) const { return record < lo || record >= hi; }
+};
+
+template <typename Mem>
+void Walk(const StackMapIndex& index, const ThreadStack& stack, RootVisitor& visitor,
+          const Mem& mem) {
   const Bounds bounds{reinterpret_cast<uint64_t>(stack.top),
                       reinterpret_cast<uint64_t>(stack.base)};
-  if (mode() == WalkMode::kConservative || stack.activations == nullptr) {
-    visitor.VisitConservativeRange(stack.top, stack.base);
-    return;
-  }
-  StackMapIndex::Reader reader(index_);
+  StackMapIndex::Reader reader(index);
   uint64_t cursor = bounds.lo;  // everything below has been visited
   uint64_t frames = 0;
   // Deep recursion repeats one return address frame after frame: a one-entry cache in front of
   // the hash lookup.
   uint64_t cached_ra = 0;
   const Safepoint* cached = nullptr;
-  const auto* record = static_cast<const Activation*>(stack.activations);
-  while (record != nullptr) {
+  uint64_t exit_at = reinterpret_cast<uint64_t>(stack.activations);
+  while (exit_at != 0 && !mem.Beyond(exit_at)) {
     // Records are not required to lie on the stack (under ASan's fake stacks they do not); the
     // kind words catch a dangling or overwritten link, the frame pointers carry the ordering.
-    const uint64_t exit_at = reinterpret_cast<uint64_t>(record);
-    if (exit_at % 8 != 0 || record->kind != kActivationExit) {
+    if (exit_at % 8 != 0 || mem.Load(exit_at + kActivationKindOffset) != kActivationExit) {
       Fatal("activation record at " + Hex(exit_at) + " has kind " +
-            (exit_at % 8 != 0 ? std::string("?") : Hex(record->kind)) +
+            (exit_at % 8 != 0 ? std::string("?") : Hex(mem.Load(exit_at + kActivationKindOffset))) +
             " where a JIT->native exit record was expected: native code reached a collection "
             "from JIT code without MOSAIC_JIT_EXIT_SCOPE, or the list is corrupt");
     }
-    const Activation* entry = record->prev;
-    const uint64_t entry_at = reinterpret_cast<uint64_t>(entry);
-    if (entry == nullptr || entry_at % 8 != 0 || entry->kind != kActivationEntry) {
+    const uint64_t entry_at = mem.Load(exit_at + kActivationPrevOffset);
+    if (entry_at == 0 || entry_at % 8 != 0 || mem.Beyond(entry_at) ||
+        mem.Load(entry_at + kActivationKindOffset) != kActivationEntry) {
       Fatal("exit record at " + Hex(exit_at) + " is not followed by a native->JIT entry record " +
             "(next: " + Hex(entry_at) + "): JIT code was entered without CallJit, or the list " +
             "is corrupt");
     }
-    uint64_t fp = record->frame_pointer;
-    if (fp == entry->frame_pointer) {  // JIT entry called straight into native code
-      record = entry->prev;
+    const uint64_t entry_fp = mem.Load(entry_at + kActivationFramePointerOffset);
+    uint64_t fp = mem.Load(exit_at + kActivationFramePointerOffset);
+    if (fp == entry_fp) {  // JIT entry called straight into native code
+      exit_at = mem.Load(entry_at + kActivationPrevOffset);
       continue;
     }
-    uint64_t sp = record->stack_pointer;
+    uint64_t sp = mem.Load(exit_at + kActivationStackPointerOffset);
     if (sp == 0) {
-      const FunctionEntry* fn = reader.FindFunction(record->function);
+      const uint64_t function = mem.Load(exit_at + kActivationFunctionOffset);
+      const FunctionEntry* fn = reader.FindFunction(function);
       if (fn == nullptr || fn->stack_size == kDynamicStackSize) {
-        Fatal("exit record at " + Hex(exit_at) + " names function " + Hex(record->function) +
+        Fatal("exit record at " + Hex(exit_at) + " names function " + Hex(function) +
               ", which " + (fn == nullptr ? "has no registered stack map" : "has a dynamic frame") +
               ": cannot find the innermost JIT frame's stack pointer");
       }
       sp = fp + 8 - fn->stack_size;
     }
     if (!bounds.Contains(sp, 0) || sp < cursor || !bounds.Contains(fp, 16) || fp < sp ||
-        fp >= entry->frame_pointer || !bounds.Contains(entry->frame_pointer, 16)) {
+        fp >= entry_fp || !bounds.Contains(entry_fp, 16)) {
       Fatal("exit record at " + Hex(exit_at) + " gives frame pointer " + Hex(fp) +
             " and stack pointer " + Hex(sp) + ", not inside the stack between " + Hex(cursor) +
-            " and the entry frame " + Hex(entry->frame_pointer));
+            " and the entry frame " + Hex(entry_fp));
     }
-    uint64_t ra = record->return_address;
+    uint64_t ra = mem.Load(exit_at + kActivationReturnAddressOffset);
     if (ra == 0) {
       if (!bounds.Contains(sp - 8, 8)) {
         Fatal("return address slot below " + Hex(sp) + " is off-stack");
       }
-      ra = Load(sp - 8);
+      ra = mem.Load(sp - 8);
     }
     // The native callee's own stack arguments lie just above `sp`, in the innermost JIT
     // frame's outgoing-argument area: no stack map slot covers them (they are dead in the JIT
@@ -115,8 +136,7 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
     // They are scanned conservatively with the native span, up to kNativeStackArgumentBytes and
     // never past the JIT frame's own frame pointer.
     const uint64_t native_end = std::min(sp + kNativeStackArgumentBytes, fp);
-    visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor),
-                                   reinterpret_cast<const void*>(native_end));
+    if (native_end > cursor) visitor.VisitConservativeRange(mem.At(cursor), mem.At(native_end));
     for (;;) {
       const Safepoint* safepoint = ra == cached_ra ? cached : reader.Find(ra);
       cached_ra = ra;
@@ -133,7 +153,7 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
           Fatal("stack map slot SP+" + std::to_string(off) + " of return address " + Hex(ra) +
                 " lies outside the stack");
         }
-        visitor.VisitPrecise(Value::FromBits(Load(slot)));
+        visitor.VisitPrecise(Value::FromBits(mem.Load(slot)));
       }
       for (int32_t off : safepoint->frame_offsets()) {
         const uint64_t slot = fp + static_cast<uint64_t>(static_cast<int64_t>(off));
@@ -141,17 +161,17 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
           Fatal("stack map slot RBP" + std::to_string(off) + " of return address " + Hex(ra) +
                 " lies outside the stack");
         }
-        visitor.VisitPrecise(Value::FromBits(Load(slot)));
+        visitor.VisitPrecise(Value::FromBits(mem.Load(slot)));
       }
       ++frames;
-      const uint64_t caller_fp = Load(fp);
-      const uint64_t caller_ra = Load(fp + 8);
-      if (caller_fp == entry->frame_pointer) break;  // fp is the outermost JIT frame of the run
-      if (caller_fp <= fp || !bounds.Contains(caller_fp, 16) || caller_fp > entry->frame_pointer) {
+      const uint64_t caller_fp = mem.Load(fp);
+      const uint64_t caller_ra = mem.Load(fp + 8);
+      if (caller_fp == entry_fp) break;  // fp is the outermost JIT frame of the run
+      if (caller_fp <= fp || !bounds.Contains(caller_fp, 16) || caller_fp > entry_fp) {
         Fatal("frame-pointer chain broken in a JIT run: frame " + Hex(fp) +
               " (return address " + Hex(ra) + ", " + reader.Describe(ra) +
               ") saved caller frame pointer " + Hex(caller_fp) +
-              ", which does not lead to the entry frame " + Hex(entry->frame_pointer) +
+              ", which does not lead to the entry frame " + Hex(entry_fp) +
               " (is every JIT function compiled with frame-pointer=\"all\"?)");
       }
       sp = fp + 16;  // the caller's SP after the call returns
@@ -159,10 +179,31 @@ void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor
       ra = caller_ra;
     }
     cursor = fp + 16;
-    record = entry->prev;
+    exit_at = mem.Load(entry_at + kActivationPrevOffset);
   }
-  visitor.VisitConservativeRange(reinterpret_cast<const void*>(cursor), stack.base);
+  if (bounds.hi > cursor) visitor.VisitConservativeRange(mem.At(cursor), mem.At(bounds.hi));
   visitor.CountJitFrames(frames);
+}
+
+}  // namespace
+
+void HybridStackWalker::WalkStack(const ThreadStack& stack, RootVisitor& visitor) {
+  if (mode() == WalkMode::kConservative || stack.activations == nullptr) {
+    visitor.VisitConservativeRange(stack.top, stack.base);
+    return;
+  }
+  Walk(index_, stack, visitor, LiveStack{});
+}
+
+void HybridStackWalker::WalkCopy(const ThreadStack& original, const void* copy,
+                                 RootVisitor& visitor) const {
+  const auto lo = reinterpret_cast<uint64_t>(original.top);
+  const auto hi = reinterpret_cast<uint64_t>(original.base);
+  if (mode() == WalkMode::kConservative || original.activations == nullptr) {
+    visitor.VisitConservativeRange(copy, static_cast<const char*>(copy) + (hi - lo));
+    return;
+  }
+  Walk(index_, original, visitor, CopiedStack{lo, hi, static_cast<const char*>(copy)});
 }
 
 }  // namespace mosaic::stackmaps

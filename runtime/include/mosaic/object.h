@@ -60,6 +60,15 @@ class Tracer {
   void TraceRange(const Value* begin, const Value* end) {
     for (const Value* p = begin; p < end; ++p) Trace(*p);
   }
+  // Every aligned word in [begin, end), which lies in memory the object owns (a copy of a stack
+  // segment), as an ambiguous word: whatever allocated object it points into is kept alive, as
+  // the conservative stack scan does (interior pointers count, tags are ignored). For objects
+  // that hold words of unknown type. The collector's tracers implement it; the default ignores
+  // the range (a tracer that only checks precise references, such as the verifier's).
+  virtual void TraceConservativeRange(const void* begin, const void* end) {
+    (void)begin;
+    (void)end;
+  }
 
  protected:
   ~Tracer() = default;

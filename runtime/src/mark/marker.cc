@@ -12,6 +12,13 @@ class MarkingTracer final : public Tracer {
  public:
   explicit MarkingTracer(Marker& marker) : marker_(marker) {}
   void Trace(Value value) override { marker_.MarkPrecise(value); }
+  void TraceConservativeRange(const void* begin, const void* end) override {
+    auto b = (reinterpret_cast<uintptr_t>(begin) + 7) & ~uintptr_t{7};
+    auto e = reinterpret_cast<uintptr_t>(end);
+    for (; b + 8 <= e; b += 8) {
+      marker_.MarkAmbiguousInObject(AmbiguousWord(*reinterpret_cast<const uintptr_t*>(b)));
+    }
+  }
 
  private:
   Marker& marker_;
@@ -107,6 +114,19 @@ void Marker::MarkPreciseSlow(uintptr_t address) {
 }
 
 void Marker::MarkPrecise(Value value) { MarkPreciseInline(value.bits()); }
+
+void Marker::MarkAmbiguousInObject(AmbiguousWord candidate) {
+  // As MarkConservative, without blacklisting: this runs while objects are traced, possibly by
+  // several markers at once, and the block states only change during the root phase.
+  ++examined_;
+  const uintptr_t word = candidate.bits();
+  if (!spaces_.layout().InReservation(word)) return;
+  ObjectLocation loc;
+  if (spaces_.Locate(word, &loc)) {
+    ++accepted_;
+    Mark(loc);
+  }
+}
 
 void Marker::MarkConservative(AmbiguousWord candidate) {
   ++examined_;

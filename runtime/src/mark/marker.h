@@ -52,6 +52,9 @@ class Marker {
   // A conservative candidate: any word that lands inside an allocated object marks it. A word
   // that lands in an empty block blacklists that block.
   void MarkConservative(AmbiguousWord word);
+  // An ambiguous word found inside an object while tracing it (Tracer::TraceConservativeRange):
+  // marks what it lands in, like MarkConservative, but never blacklists.
+  void MarkAmbiguousInObject(AmbiguousWord word);
   // A precise root or field: the tag rule decides whether it is a reference; untagged object
   // starts are accepted.
   void MarkPrecise(Value value);

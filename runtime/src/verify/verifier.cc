@@ -132,6 +132,10 @@ class RememberedSetTracer final : public Tracer {
  public:
   explicit RememberedSetTracer(Verifier& verifier) : verifier_(verifier) {}
   void Trace(Value value) override { young |= verifier_.IsYoung(value); }
+  // Ranges of ambiguous words (a continuation's stack copy) are not checked: an old copy never
+  // changes, and a stale word in it may land in a cell reused since by a young object, which
+  // is not a reference the collector must keep (the conservative stack scan has the same
+  // property). The default TraceConservativeRange ignores them.
   bool young = false;
 
  private:

@@ -152,6 +152,40 @@ TEST_F(CollectTest, CustomTraceKindsAreTraced) {
   EXPECT_FALSE(heap().RegisterKind({"broken", TracePolicy::kCustom, nullptr}).ok());
 }
 
+// Tracer::TraceConservativeRange: words of unknown type inside an object (a continuation's
+// copy of a stack) keep alive whatever they point into, interior and untagged pointers
+// included, like the conservative stack scan; without the call the target dies.
+TEST_F(CollectTest, ConservativeRangesInsideObjectsKeepWhatTheyPointInto) {
+  struct Opaque {
+    uint64_t header;
+    uint64_t words[4];  // raw addresses, not Values
+  };
+  static bool trace_range = true;
+  KindId opaque_kind = *heap().RegisterKind(
+      {"opaque", TracePolicy::kCustom, [](const void* object, Tracer& tracer) {
+         const auto* o = static_cast<const Opaque*>(object);
+         if (trace_range) tracer.TraceConservativeRange(o->words, o->words + 4);
+       }});
+  for (bool on : {true, false}) {
+    trace_range = on;
+    HandleScope scope;
+    Handle holder(Value::Object(Allocate(opaque_kind, sizeof(Opaque))));
+    Value h = holder.get();
+    uintptr_t hidden = [&]() __attribute__((noinline)) {
+      Value target = NewVector(4);
+      Slots(target)[2] = Value::Fixnum(7);
+      // An interior, untagged pointer: the address of slot 2.
+      static_cast<Opaque*>(h.ObjectAddress())->words[1] =
+          reinterpret_cast<uint64_t>(&Slots(target)[2]);
+      return Hide(target);
+    }();
+    PreciseCollect();
+    EXPECT_EQ(IsLive(Unhide(hidden)), on) << (on ? "traced" : "not traced");
+    static_cast<Opaque*>(holder.get().ObjectAddress())->words[1] = 0;
+  }
+  trace_range = true;
+}
+
 TEST_F(CollectTest, FinalizersRunExactlyOnceAfterThePause) {
   constexpr int kObjects = 200;
   static std::atomic<int> runs[kObjects];

@@ -42,6 +42,14 @@ class HybridStackWalker final : public StackWalker {
 
   void WalkStack(const ThreadStack& stack, RootVisitor& visitor) override;
 
+  // The same walk over a copy of a stack segment taken earlier (a first-class continuation's
+  // captured stack): `original` gives the segment's original addresses, [top, base), and the
+  // activation-list head at the time of the copy; `copy` holds base - top bytes. Every read is
+  // translated into the copy; records outside [top, base) end the walk (they belong to frames
+  // older than the segment). Precise in kPrecise mode (the stack maps of the return addresses
+  // in the copy, which must still be registered), conservative over the whole copy otherwise.
+  void WalkCopy(const ThreadStack& original, const void* copy, RootVisitor& visitor) const;
+
  private:
   const StackMapIndex& index_;
   std::atomic<WalkMode> mode_;

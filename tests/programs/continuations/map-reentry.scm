@@ -1,0 +1,23 @@
+; Re-entering a continuation captured inside map's call-back: each return builds a fresh result
+; list; the lists returned earlier are not changed (R7RS 6.10, map).
+(define (test)
+  (let ((k #f) (results '()) (n 0))
+    (let ((r (map (lambda (x) (if (= x 2) (call/cc (lambda (c) (set! k c) x)) x)) '(1 2 3))))
+      (set! results (cons r results))
+      (set! n (+ n 1))
+      (if (< n 4) (k (* 10 n)))
+      (reverse results))))
+(display (test))
+(newline)
+; vector-map and apply around call/cc
+(define (test2)
+  (let ((k #f) (count 0))
+    (let ((v (vector-map (lambda (x) (+ x (call/cc (lambda (c) (if (= x 1) (set! k c)) 0))))
+                         (vector 1 2 3))))
+      (set! count (+ count 1))
+      (if (< count 3) (k count))
+      (list count v))))
+(display (test2))
+(newline)
+(display (apply + 1 (call/cc (lambda (k) (apply k '((2 3)))))))
+(newline)
