@@ -768,9 +768,20 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
   SourcePos pos = t->pos;
   auto global = [&](const char* name) { return Ref(name, pos, /*global_only=*/true); };
   auto quoted_symbol = [&](const char* name) { return Const(MakeSymbol(name, pos), pos); };
+  // A constant part is rebuilt from its value, not taken from the template: `(a ,5) is (a 5).
+  auto is_const = [](const CorePtr& c) { return c->kind == CoreKind::kConst && c->datum != nullptr; };
+  auto quoted_form = [&](const char* head, const CorePtr& inner) {
+    return Const(MakeList({MakeSymbol(head, pos), inner->datum}, pos), pos);
+  };
   if (t->kind == DatumKind::kVector) {
     CorePtr list = ExpandQuasi(MakeList(t->items, pos), depth);
-    if (list->kind == CoreKind::kConst) return Const(Unalias(t), pos);
+    if (is_const(list)) {
+      auto v = std::make_shared<Datum>();
+      v->kind = DatumKind::kVector;
+      v->pos = pos;
+      v->items = list->datum->items;
+      return Const(v, pos);
+    }
     std::vector<CorePtr> args;
     args.push_back(std::move(list));
     return Call(global("list->vector"), std::move(args), pos);
@@ -781,7 +792,7 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
     if (IsKeywordId(items[0], "unquote")) {
       if (depth == 1) return Expand(items[1]);
       CorePtr inner = ExpandQuasi(items[1], depth - 1);
-      if (inner->kind == CoreKind::kConst) return Const(Unalias(t), pos);
+      if (is_const(inner)) return quoted_form("unquote", inner);
       std::vector<CorePtr> args;
       args.push_back(quoted_symbol("unquote"));
       args.push_back(std::move(inner));
@@ -789,7 +800,7 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
     }
     if (IsKeywordId(items[0], "quasiquote")) {
       CorePtr inner = ExpandQuasi(items[1], depth + 1);
-      if (inner->kind == CoreKind::kConst) return Const(Unalias(t), pos);
+      if (is_const(inner)) return quoted_form("quasiquote", inner);
       std::vector<CorePtr> args;
       args.push_back(quoted_symbol("quasiquote"));
       args.push_back(std::move(inner));
@@ -805,7 +816,7 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
     n -= 2;
   }
   CorePtr tail = tail_datum ? ExpandQuasi(tail_datum, depth) : Const(MakeList({}, pos), pos);
-  bool all_const = tail->kind == CoreKind::kConst;
+  bool all_const = is_const(tail);
   std::vector<CorePtr> parts(n);
   std::vector<bool> splice(n, false);
   for (size_t i = 0; i < n; ++i) {
@@ -818,8 +829,8 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
         continue;
       }
       CorePtr inner = ExpandQuasi(item->items[1], depth - 1);
-      if (inner->kind == CoreKind::kConst) {
-        parts[i] = Const(Unalias(item), item->pos);
+      if (is_const(inner)) {
+        parts[i] = quoted_form("unquote-splicing", inner);
       } else {
         std::vector<CorePtr> args;
         args.push_back(quoted_symbol("unquote-splicing"));
@@ -829,12 +840,23 @@ CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
     } else {
       parts[i] = ExpandQuasi(item, depth);
     }
-    if (parts[i]->kind != CoreKind::kConst) all_const = false;
+    if (!is_const(parts[i])) all_const = false;
   }
-  if (all_const) return Const(Unalias(t), pos);
+  if (all_const) {
+    // One quoted list of the parts' values (in one pass: the list may be long).
+    std::vector<DatumPtr> list_items;
+    list_items.reserve(n);
+    for (const CorePtr& part : parts) list_items.push_back(part->datum);
+    DatumPtr list_tail = tail->datum;
+    if (list_tail->kind == DatumKind::kList) {
+      list_items.insert(list_items.end(), list_tail->items.begin(), list_tail->items.end());
+      list_tail = list_tail->tail;
+    }
+    return Const(MakeList(std::move(list_items), pos, std::move(list_tail)), pos);
+  }
   CorePtr result = std::move(tail);
   for (size_t i = n; i-- > 0;) {
-    if (!splice[i] && parts[i]->kind == CoreKind::kConst && result->kind == CoreKind::kConst) {
+    if (!splice[i] && is_const(parts[i]) && is_const(result)) {
       // A constant item on a constant tail: one quoted list, as the reader would give it.
       const Datum& rest = *result->datum;
       std::vector<DatumPtr> list_items{parts[i]->datum};

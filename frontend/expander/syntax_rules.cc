@@ -1,5 +1,6 @@
 #include "frontend/expander/syntax_rules.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -218,9 +219,17 @@ class RuleCompiler {
     return out;
   }
 
-  // Compiles a template; `rem` holds each variable's depth not yet used up by enclosing
-  // ellipses, `ellipsis_on` is false inside (... template).
-  Template CompileTemplate(const DatumPtr& t, std::vector<int>& rem, bool ellipsis_on) {
+  // A pattern variable's occurrence in a template and the number of ellipses around it there.
+  struct Use {
+    int var;
+    int depth;
+  };
+
+  // Compiles a template found under `depth` ellipses; appends its variables' occurrences to
+  // `uses`. `ellipsis_on` is false inside (... template). Of the ellipses around an occurrence
+  // of a variable matched at depth d, the innermost d iterate over it; the outer ones repeat
+  // it (R7RS requires exactly d; more is the common extension).
+  Template CompileTemplate(const DatumPtr& t, int depth, bool ellipsis_on, std::vector<Use>& uses) {
     CheckStack(t->pos);
     Template out;
     out.datum = t;
@@ -235,15 +244,16 @@ class RuleCompiler {
       auto found = var_index_.find(t->text);
       if (found != var_index_.end()) {
         const int v = found->second;
-        if (rem[static_cast<size_t>(v)] > 0) {
-          Fail(absl::StrCat(name_, ": pattern variable ", PlainName(t->text), " is used at ellipsis depth ",
-                            rule_.var_depths[static_cast<size_t>(v)] - rem[static_cast<size_t>(v)],
-                            " in the template but matched at depth ", rule_.var_depths[static_cast<size_t>(v)],
-                            " (add ", rem[static_cast<size_t>(v)], " ", ellipsis_, " after it)"),
+        const int matched = rule_.var_depths[static_cast<size_t>(v)];
+        if (matched > depth) {
+          Fail(absl::StrCat(name_, ": pattern variable ", PlainName(t->text), " is used at ellipsis depth ", depth,
+                            " in the template but matched at depth ", matched, " (add ", matched - depth, " ",
+                            ellipsis_, " after it)"),
                t->pos);
         }
         out.kind = Template::Kind::kVar;
         out.var = v;
+        uses.push_back({v, depth});
         return out;
       }
       if (IsEllipsis(t)) Fail(absl::StrCat(name_, ": ", ellipsis_, " must follow a subtemplate in a list"), t->pos);
@@ -262,46 +272,55 @@ class RuleCompiler {
       if (items.size() != 2 || view.tail != nullptr) {
         Fail(absl::StrCat(name_, ": expected (", ellipsis_, " template) to escape ", ellipsis_), t->pos);
       }
-      return CompileTemplate(items[1], rem, /*ellipsis_on=*/false);
+      return CompileTemplate(items[1], depth, /*ellipsis_on=*/false, uses);
     }
     out.kind = t->kind == DatumKind::kList ? Template::Kind::kList : Template::Kind::kVector;
     for (size_t i = 0; i < items.size(); ++i) {
       if (IsEllipsis(items[i])) Fail(absl::StrCat(name_, ": ", ellipsis_, " must follow a subtemplate"), items[i]->pos);
       size_t ellipses = 0;
       while (i + 1 + ellipses < items.size() && IsEllipsis(items[i + 1 + ellipses])) ++ellipses;
-      // Each ellipsis iterates over the variables inside whose depth is not yet used up.
-      std::vector<int> inside;
-      CollectVars(items[i], inside);
-      std::vector<std::vector<int>> drivers;
-      for (size_t level = 0; level < ellipses; ++level) {
+      std::vector<Use> inside;
+      Template item = CompileTemplate(items[i], depth + static_cast<int>(ellipses), true, inside);
+      // The ellipsis at depth e (counted from the template's outside) iterates over the
+      // variables it is one of the innermost `matched` ellipses of.
+      for (size_t level = 1; level <= ellipses; ++level) {
+        const int e = depth + static_cast<int>(level);
+        auto iterated = [&](const Use& u) { return e > u.depth - rule_.var_depths[static_cast<size_t>(u.var)]; };
         std::vector<int> ds;
-        for (int v : inside) {
-          if (rem[static_cast<size_t>(v)] > 0) ds.push_back(v);
+        for (const Use& u : inside) {
+          if (iterated(u) && std::find(ds.begin(), ds.end(), u.var) == ds.end()) ds.push_back(u.var);
         }
         if (ds.empty()) {
           Fail(absl::StrCat(name_, ": ellipsis depth mismatch: ", Show(items[i]), " is followed by ", ellipses, " ",
-                            ellipsis_, " but has no pattern variable matched at depth ", level + 1, " or more"),
-               items[i + 1 + level]->pos);
+                            ellipsis_, " but has no pattern variable matched at depth ", level, " or more"),
+               items[i + level]->pos);
         }
-        for (int v : ds) --rem[static_cast<size_t>(v)];
-        drivers.push_back(std::move(ds));
+        // Iterating a variable replaces it by one element for everything inside: every
+        // occurrence inside must then be one this ellipsis iterates over.
+        for (const Use& u : inside) {
+          if (!iterated(u) && std::find(ds.begin(), ds.end(), u.var) != ds.end()) {
+            Fail(absl::StrCat(name_, ": pattern variable ", PlainName(rule_.var_names[static_cast<size_t>(u.var)]),
+                              " is used at different ellipsis depths inside one ellipsis"),
+                 items[i + level]->pos);
+          }
+        }
+        item.drivers.push_back(std::move(ds));
       }
-      Template item = CompileTemplate(items[i], rem, true);
-      for (const std::vector<int>& ds : drivers) {
-        for (int v : ds) ++rem[static_cast<size_t>(v)];
-      }
-      item.drivers = std::move(drivers);
+      uses.insert(uses.end(), inside.begin(), inside.end());
       out.items.push_back(std::move(item));
       i += ellipses;
     }
     if (view.tail != nullptr) {
       if (IsEllipsis(view.tail)) Fail(absl::StrCat(name_, ": ", ellipsis_, " cannot be a dotted tail"), view.tail->pos);
-      out.tail.push_back(CompileTemplate(view.tail, rem, true));
+      out.tail.push_back(CompileTemplate(view.tail, depth, true, uses));
     }
-    // A template without pattern variables or identifiers is a constant.
-    bool constant = out.tail.empty() || out.tail[0].kind == Template::Kind::kConst;
-    for (const Template& item : out.items) {
-      constant = constant && item.kind == Template::Kind::kConst && item.drivers.empty();
+    // A template without pattern variables or identifiers is a constant: itself, unless it
+    // holds an escape (... x), whose constant is x.
+    bool constant = out.tail.empty() || (out.tail[0].kind == Template::Kind::kConst && out.tail[0].datum == view.tail);
+    constant = constant && out.items.size() == items.size();
+    for (size_t i = 0; constant && i < out.items.size(); ++i) {
+      const Template& item = out.items[i];
+      constant = item.kind == Template::Kind::kConst && item.drivers.empty() && item.datum == items[i];
     }
     if (constant) {
       out.kind = Template::Kind::kConst;
@@ -312,23 +331,6 @@ class RuleCompiler {
   }
 
  private:
-  // The pattern variables that occur in `t` (under escapes too), each once.
-  void CollectVars(const DatumPtr& t, std::vector<int>& out) const {
-    if (t->IsSymbol()) {
-      auto found = var_index_.find(t->text);
-      if (found != var_index_.end()) {
-        for (int v : out) {
-          if (v == found->second) return;
-        }
-        out.push_back(found->second);
-      }
-      return;
-    }
-    if (t->kind != DatumKind::kList && t->kind != DatumKind::kVector) return;
-    for (const DatumPtr& item : t->items) CollectVars(item, out);
-    if (t->tail != nullptr) CollectVars(t->tail, out);
-  }
-
   const std::string& name_;
   const std::string& ellipsis_;
   bool has_ellipsis_;
@@ -535,8 +537,8 @@ std::shared_ptr<const SyntaxRules> SyntaxRules::Parse(const DatumPtr& spec, std:
     if (rule.pattern.ellipsis == 0) {
       Fail(absl::StrCat(rules->name_, ": ", ellipsis, " cannot follow the keyword of a pattern"), pattern->pos);
     }
-    std::vector<int> rem = rule.var_depths;
-    rule.tmpl = compiler.CompileTemplate(r->items[1], rem, true);
+    std::vector<RuleCompiler::Use> uses;
+    rule.tmpl = compiler.CompileTemplate(r->items[1], 0, true, uses);
     rules->rules_.push_back(std::move(rule));
   }
   return rules;
