@@ -155,6 +155,10 @@ TEST(MacroHygieneTest, DefinitionsFromTemplates) {
             "(lambda - () (letrec* ((#:hidden1 1) (get (lambda get () #:hidden1))) (get)))");
   EXPECT_EQ(Expand("(lambda () (define (f) (g)) (define-syntax g (syntax-rules () ((_) 1))) (f))"),
             "(lambda - () (letrec* ((f (lambda f () 1))) (f)))");
+  // A macro use in a body may expand into define-syntax; the macro is the body's.
+  EXPECT_EQ(Expand("(define-syntax def-const (syntax-rules () ((_ n v) (define-syntax n (syntax-rules () ((_) v))))))"
+                   "(lambda () (def-const five 5) (five)) (five)"),
+            "(lambda - () 5)\n(five)");
 }
 
 // --- Top level ----------------------------------------------------------------------------------
