@@ -193,7 +193,7 @@ class Analyzer {
   }
 
   NodePtr GenSet(const Core& c) {
-    Var* v = Lookup(c.name);
+    Var* v = c.global_only ? nullptr : Lookup(c.name);
     NodePtr value = Gen(*c.kids[0], false);
     if (v == nullptr) {
       auto g = std::make_unique<ir::Global>(NodeKind::kGlobalSet, c.pos);

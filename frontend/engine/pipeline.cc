@@ -33,8 +33,7 @@ absl::StatusOr<mosaic::Value> Pipeline::Eval(std::string_view source, std::strin
     absl::Status analysis_error;
     for (; next < limit; ++next) {
       try {
-        Expander expander;
-        CorePtr core = expander.ExpandToplevel(forms[next]);
+        CorePtr core = expander_.ExpandToplevel(forms[next]);
         outlined_ += OutlineHugeExpressions(core);  // compile time near linear in size
         code_.push_back(Analyze(*core, ids_));
         if (lift_procedures_) lifted_ += LiftProcedures(*code_.back());

@@ -40,6 +40,7 @@
 #include "absl/status/statusor.h"
 #include "frontend/analysis/ir.h"
 #include "frontend/common/error.h"
+#include "frontend/expander/expander.h"
 #include "mosaic/value.h"
 
 namespace toylang {
@@ -97,6 +98,8 @@ class Pipeline {
   absl::StatusOr<mosaic::Value> Run(const AnalysedUnit& unit);
 
   UnitRunner& runner_;
+  // One expander for the engine's life: macros defined at top level stay defined.
+  Expander expander_;
   uint64_t outlined_ = 0;
   bool lift_procedures_ = true;
   uint64_t lifted_ = 0;

@@ -25,7 +25,8 @@ void Dump(const Core& c, std::string& out) {
       return;
     case CoreKind::kSet:
     case CoreKind::kDefine:
-      absl::StrAppend(&out, c.kind == CoreKind::kSet ? "(set! " : "(define ", c.name, " ");
+      absl::StrAppend(&out, c.kind == CoreKind::kSet ? "(set! " : "(define ",
+                      c.global_only ? absl::StrCat("(global ", c.name, ")") : c.name, " ");
       Dump(*c.kids[0], out);
       out += ")";
       return;

@@ -7,7 +7,8 @@
 //   kRef      x                      global_only: skip local scopes (expander-introduced calls
 //                                    to built-ins such as cons/append must not see a user's
 //                                    local variable called `cons`)
-//   kSet      (set! x e)
+//   kSet      (set! x e)             global_only: as for kRef (a macro's template assigning a
+//                                    global that a local variable of the use has the name of)
 //   kDefine   (define x e)           top level only; internal defines became kLetrec
 //   kIf       (if c t e)             e is always present (kConst unspecified when omitted)
 //   kLambda   (lambda (p ... . r) body)
@@ -40,7 +41,7 @@ struct Core {
   SourcePos pos;
   DatumPtr datum;                  // kConst
   std::string name;                // kRef/kSet/kDefine: the variable; kLambda: a name hint
-  bool global_only = false;        // kRef
+  bool global_only = false;        // kRef, kSet
   std::vector<std::string> params; // kLambda: required parameters; kLet/kLetrec: bound names
   bool has_rest = false;           // kLambda
   std::string rest;                // kLambda

@@ -1,47 +1,38 @@
 #include "frontend/expander/expander.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "frontend/common/stack_check.h"
 
 namespace toylang {
 namespace {
 
-const char* const kKeywords[] = {
-    "quote",  "quasiquote", "unquote", "unquote-splicing", "lambda", "define", "set!", "if",
-    "cond",   "case",       "and",     "or",               "when",   "unless", "begin", "let",
-    "let*",   "letrec",     "letrec*", "do",               "define-record-type", "else", "=>",
-    "let-values", "let*-values", "receive",
-};
-
-// Keywords that introduce forms (else, =>, unquote are only meaningful inside other forms).
-bool IsFormKeyword(std::string_view name) {
-  for (const char* k : kKeywords) {
-    if (name == k) return name != "else" && name != "=>";
-  }
-  return false;
-}
-
 [[noreturn]] void Fail(std::string message, SourcePos pos) { throw Error(std::move(message), pos); }
 
-std::string Show(const Datum& d) { return WriteDatum(d); }
+std::string Show(const DatumPtr& d) { return WriteDatum(*StripAliases(d)); }
+
+// The first name that occurs twice in `names`, or nullptr. Linear: bodies and lets may bind
+// thousands of names.
+const std::string* FindDuplicate(const std::vector<std::string>& names) {
+  if (names.size() < 16) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (names[i] == names[j]) return &names[i];
+      }
+    }
+    return nullptr;
+  }
+  absl::flat_hash_set<std::string_view> seen;
+  for (const std::string& n : names) {
+    if (!seen.insert(n).second) return &n;
+  }
+  return nullptr;
+}
 
 }  // namespace
-
-// Pushes a scope for the lifetime of the object.
-class ExpanderScope {
- public:
-  ExpanderScope(Expander& e, const std::vector<std::string>& names) : e_(e) {
-    e_.scopes_.emplace_back();
-    for (const std::string& n : names) e_.scopes_.back().insert(n);
-  }
-  ~ExpanderScope() { e_.scopes_.pop_back(); }
-  void Add(const std::string& name) { e_.scopes_.back().insert(name); }
-
- private:
-  Expander& e_;
-};
 
 // --- Builders ----------------------------------------------------------------------------------
 
@@ -86,33 +77,32 @@ CorePtr Expander::Let(std::vector<std::string> names, std::vector<CorePtr> inits
   return c;
 }
 
-// --- Scopes and keywords -----------------------------------------------------------------------
+// --- Definitions -------------------------------------------------------------------------------
 
-bool Expander::IsLocal(std::string_view name) const {
-  std::string key(name);
-  for (const Scope& s : scopes_) {
-    if (s.contains(key)) return true;
-  }
-  return false;
+bool Expander::IsDefinitionForm(const DatumPtr& form, std::string* keyword) const {
+  return form->IsProperList() && !form->items.empty() && IsKeyword(form->items[0], keyword) &&
+         (*keyword == "define" || *keyword == "define-record-type" || *keyword == "begin" ||
+          *keyword == "define-syntax");
 }
 
-bool Expander::IsKeyword(const DatumPtr& head, std::string_view* keyword) const {
-  if (!head->IsSymbol() || !IsFormKeyword(head->text) || IsLocal(head->text)) return false;
-  *keyword = head->text;
-  return true;
-}
-
-bool Expander::IsDefinitionForm(const DatumPtr& form) const {
-  std::string_view k;
-  return form->IsProperList() && !form->items.empty() && IsKeyword(form->items[0], &k) &&
-         (k == "define" || k == "define-record-type" || k == "begin");
+CorePtr Expander::ExpandDefinitionValue(Definition& d) {
+  if (d.core) return std::move(d.core);
+  if (d.formals) return ExpandLambda(d.form, d.formals, d.form->items, 2, d.hint);
+  if (!d.value) return Unspecified(d.form->pos);
+  CorePtr value = Expand(d.value);
+  if (value->kind == CoreKind::kLambda && value->name.empty()) value->name = d.hint;
+  return value;
 }
 
 // --- Top level and bodies ----------------------------------------------------------------------
 
 CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
-  scopes_.clear();
-  if (!IsDefinitionForm(form)) return Expand(form);
+  env_ = nullptr;
+  frames_.clear();
+  alias_envs_.clear();
+  local_macros_ = false;
+  macro_steps_ = 0;
+  body_what_ = "body";
   std::vector<Definition> defs;
   CollectDefinition(form, defs);
   auto seq = std::make_unique<Core>(CoreKind::kSeq, form->pos);
@@ -123,28 +113,32 @@ CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
     }
     auto def = std::make_unique<Core>(CoreKind::kDefine, d.form->pos);
     def->name = d.name;
-    def->kids.push_back(d.core ? std::move(d.core)
-                        : d.value ? Expand(d.value)
-                                  : Unspecified(d.form->pos));
-    if (def->kids[0]->kind == CoreKind::kLambda && def->kids[0]->name.empty()) {
-      def->kids[0]->name = d.name;
-    }
+    def->kids.push_back(ExpandDefinitionValue(d));
     seq->kids.push_back(std::move(def));
   }
-  if (seq->kids.empty()) return Unspecified(form->pos);  // (begin) at top level
+  if (seq->kids.empty()) return Unspecified(form->pos);  // (begin), (define-syntax ...)
   if (seq->kids.size() == 1) return std::move(seq->kids[0]);
   return seq;
 }
 
 void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& out) {
   CheckStack(form->pos);
-  if (!IsDefinitionForm(form)) {
+  // A macro use may expand into definitions: expand it first (R7RS 5.3).
+  if (DatumPtr expanded = ExpandIfMacroUse(form)) {
+    CollectDefinition(expanded, out);
+    return;
+  }
+  std::string k;
+  if (!IsDefinitionForm(form, &k)) {
     out.push_back({"", form, form, true, nullptr});
     return;
   }
-  const std::string& k = form->items[0]->text;
   if (k == "begin") {
     for (size_t i = 1; i < form->items.size(); ++i) CollectDefinition(form->items[i], out);
+    return;
+  }
+  if (k == "define-syntax") {
+    DefineSyntax(form);
     return;
   }
   if (k == "define-record-type") {
@@ -157,28 +151,37 @@ void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& 
   const DatumPtr& target = items[1];
   if (target->IsSymbol()) {
     if (items.size() > 3) Fail("define: expected (define name value)", form->pos);
-    out.push_back({target->text, items.size() == 3 ? items[2] : nullptr, form, false, nullptr});
+    Definition d{DefineName(target, form), items.size() == 3 ? items[2] : nullptr, form, false, nullptr};
+    d.hint = StripAlias(target->text);
+    out.push_back(std::move(d));
     return;
   }
   if (target->kind != DatumKind::kList || target->items.empty() || !target->items[0]->IsSymbol()) {
     Fail("define: expected (define name value) or (define (name . args) body ...)", form->pos);
   }
-  if (items.size() < 3) Fail(absl::StrCat("define: no body in the definition of ", target->items[0]->text), form->pos);
-  // Rewrite to (define name (lambda formals body ...)) with the formals as a datum.
+  const std::string hint(StripAlias(target->items[0]->text));
+  if (items.size() < 3) Fail(absl::StrCat("define: no body in the definition of ", hint), form->pos);
+  // (define name (lambda formals body ...)), expanded as such later (ExpandDefinitionValue).
   std::vector<DatumPtr> formal_items(target->items.begin() + 1, target->items.end());
-  DatumPtr formals = MakeList(std::move(formal_items), target->pos, target->tail);
-  std::vector<DatumPtr> lambda_items{MakeSymbol("lambda", form->pos), formals};
-  for (size_t i = 2; i < items.size(); ++i) lambda_items.push_back(items[i]);
-  auto lam = MakeList(std::move(lambda_items), form->pos);
-  out.push_back({target->items[0]->text, lam, form, false, nullptr});
+  Definition d{DefineName(target->items[0], form), nullptr, form, false, nullptr};
+  d.formals = MakeList(std::move(formal_items), target->pos, target->tail);
+  d.hint = hint;
+  out.push_back(std::move(d));
 }
 
 CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, SourcePos pos,
                              std::string_view what) {
   if (start >= forms.size()) Fail(absl::StrCat(std::string(what), ": empty body"), pos);
-  // First pass: find the definitions (they scope over the whole body).
+  // The body's own frame: its definitions (and define-syntax) are bound there as they are
+  // found, so that the forms after them see them.
+  ExpanderScope scope(*this, {});
   std::vector<Definition> defs;
-  for (size_t i = start; i < forms.size(); ++i) CollectDefinition(forms[i], defs);
+  {
+    const std::string_view saved_what = body_what_;
+    body_what_ = what;
+    for (size_t i = start; i < forms.size(); ++i) CollectDefinition(forms[i], defs);
+    body_what_ = saved_what;
+  }
   size_t last_def = 0;
   bool any_def = false;
   for (size_t i = 0; i < defs.size(); ++i) {
@@ -192,15 +195,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
     for (size_t i = 0; i <= last_def; ++i) {
       names.push_back(defs[i].is_expression ? Fresh("ignored") : defs[i].name);
     }
-    for (size_t i = 0; i < names.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (!defs[i].is_expression && names[i] == names[j]) {
-          Fail(absl::StrCat(std::string(what), ": ", names[i], " is defined twice in the same body"), defs[i].form->pos);
-        }
-      }
-    }
   }
-  ExpanderScope scope(*this, names);
   auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
   size_t first_expr = any_def ? last_def + 1 : 0;
   for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(Expand(defs[i].value));
@@ -217,11 +212,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
   letrec->params = names;
   for (size_t i = 0; i <= last_def; ++i) {
     Definition& d = defs[i];
-    CorePtr value = d.core ? std::move(d.core)
-                    : d.value ? Expand(d.value)
-                              : Unspecified(d.form->pos);
-    if (value->kind == CoreKind::kLambda && value->name.empty()) value->name = d.name;
-    letrec->kids.push_back(std::move(value));
+    letrec->kids.push_back(d.is_expression ? Expand(d.value) : ExpandDefinitionValue(d));
   }
   letrec->kids.push_back(std::move(body));
   return letrec;
@@ -233,8 +224,9 @@ CorePtr Expander::Expand(const DatumPtr& form) {
   CheckStack(form->pos);
   switch (form->kind) {
     case DatumKind::kSymbol:
-      return Ref(form->text, form->pos);
+      return ExpandIdentifier(form);
     case DatumKind::kVector:
+      return Const(Unalias(form), form->pos);  // self-evaluating
     case DatumKind::kFixnum:
     case DatumKind::kFlonum:
     case DatumKind::kBool:
@@ -245,8 +237,9 @@ CorePtr Expander::Expand(const DatumPtr& form) {
       break;
   }
   if (form->IsNil()) Fail("missing procedure expression in ()", form->pos);
-  if (!form->IsProperList()) Fail(absl::StrCat("bad syntax: improper list ", Show(*form)), form->pos);
-  std::string_view keyword;
+  if (DatumPtr expanded = ExpandIfMacroUse(form)) return Expand(expanded);
+  if (!form->IsProperList()) Fail(absl::StrCat("bad syntax: improper list ", Show(form)), form->pos);
+  std::string keyword;
   if (IsKeyword(form->items[0], &keyword)) return ExpandSpecial(form, keyword);
   CorePtr fn = Expand(form->items[0]);
   std::vector<CorePtr> args;
@@ -260,7 +253,7 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
   SourcePos pos = form->pos;
   if (k == "quote") {
     if (n != 2) Fail("quote: expected (quote datum)", pos);
-    return Const(items[1], pos);
+    return Const(Unalias(items[1]), pos);
   }
   if (k == "quasiquote") {
     if (n != 2) Fail("quasiquote: expected (quasiquote template)", pos);
@@ -273,13 +266,18 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
     if (n != 3 && n != 4) Fail("if: expected (if test then [else])", pos);
     return If(Expand(items[1]), Expand(items[2]), n == 4 ? Expand(items[3]) : Unspecified(pos), pos);
   }
-  if (k == "define" || k == "define-record-type") {
+  if (k == "define" || k == "define-record-type" || k == "define-syntax") {
     Fail(absl::StrCat(std::string(k), ": definitions are allowed only at top level or at the start of a body"), pos);
   }
   if (k == "set!") {
     if (n != 3 || !items[1]->IsSymbol()) Fail("set!: expected (set! variable value)", pos);
+    Resolved target = Resolve(items[1]->text);
+    if (target.kind == Resolved::Kind::kMacro) {
+      Fail(absl::StrCat("set!: cannot assign the macro keyword ", PlainName(items[1]->text)), pos);
+    }
     auto c = std::make_unique<Core>(CoreKind::kSet, pos);
-    c->name = items[1]->text;
+    c->name = std::move(target.name);
+    c->global_only = target.via_alias;
     c->kids.push_back(Expand(items[2]));
     return c;
   }
@@ -302,6 +300,10 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
   if (k == "do") return ExpandDo(form);
   if (k == "let-values" || k == "let*-values") return ExpandLetValues(form, k == "let*-values");
   if (k == "receive") return ExpandReceive(form);
+  if (k == "let-syntax" || k == "letrec-syntax") return ExpandLetSyntax(form, k == "letrec-syntax");
+  if (k == "syntax-rules") {
+    Fail("syntax-rules: only valid as the transformer of define-syntax, let-syntax or letrec-syntax", pos);
+  }
   if (k == "and" || k == "or") {
     bool is_and = k == "and";
     if (n == 1) return Const(MakeBool(is_and, pos), pos);
@@ -356,12 +358,13 @@ CorePtr Expander::ExpandLambda(const DatumPtr& form, const DatumPtr& formals,
   }
   all = lam->params;
   if (lam->has_rest) all.push_back(lam->rest);
-  for (size_t i = 0; i < all.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (all[i] == all[j]) Fail(absl::StrCat("lambda: duplicate parameter ", all[i]), formals->pos);
-    }
+  if (const std::string* dup = FindDuplicate(all)) {
+    Fail(absl::StrCat("lambda: duplicate parameter ", PlainName(*dup)), formals->pos);
   }
   ExpanderScope scope(*this, all);
+  const std::vector<std::string>& core = scope.core_names();
+  std::copy(core.begin(), core.begin() + static_cast<ptrdiff_t>(lam->params.size()), lam->params.begin());
+  if (lam->has_rest) lam->rest = core.back();
   lam->kids.push_back(ExpandBody(body, body_start, form->pos, "lambda"));
   return lam;
 }
@@ -381,10 +384,8 @@ void ParseBindings(const DatumPtr& bindings, std::string_view what, SourcePos po
 }
 
 void CheckDistinct(const std::vector<std::string>& names, std::string_view what, SourcePos pos) {
-  for (size_t i = 0; i < names.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (names[i] == names[j]) Fail(absl::StrCat(std::string(what), ": duplicate binding of ", names[i]), pos);
-    }
+  if (const std::string* dup = FindDuplicate(names)) {
+    Fail(absl::StrCat(std::string(what), ": duplicate binding of ", PlainName(*dup)), pos);
   }
 }
 
@@ -404,16 +405,18 @@ CorePtr Expander::ExpandLet(const DatumPtr& form) {
     std::vector<std::string> temps;
     std::vector<CorePtr> init_cores;
     for (size_t i = 0; i < names.size(); ++i) {
-      temps.push_back(Fresh(names[i]));
+      temps.push_back(Fresh(StripAlias(names[i])));
       init_cores.push_back(Expand(inits[i]));
     }
-    const std::string& loop = items[1]->text;
     CorePtr lam;
+    std::string loop;
     {
-      ExpanderScope loop_scope(*this, {loop});
+      ExpanderScope loop_scope(*this, {items[1]->text});
+      loop = loop_scope.core_names()[0];
       std::vector<DatumPtr> formal_items;
       for (const std::string& n : names) formal_items.push_back(MakeSymbol(n, pos));
-      lam = ExpandLambda(form, MakeList(std::move(formal_items), pos), items, 3, loop);
+      lam = ExpandLambda(form, MakeList(std::move(formal_items), pos), items, 3,
+                         std::string(StripAlias(items[1]->text)));
     }
     std::vector<CorePtr> call_args;
     for (const std::string& t : temps) call_args.push_back(Ref(t, pos));
@@ -433,9 +436,11 @@ CorePtr Expander::ExpandLet(const DatumPtr& form) {
   ExpanderScope scope(*this, names);
   CorePtr body = ExpandBody(items, 2, pos, "let");
   for (size_t i = 0; i < names.size(); ++i) {
-    if (init_cores[i]->kind == CoreKind::kLambda && init_cores[i]->name.empty()) init_cores[i]->name = names[i];
+    if (init_cores[i]->kind == CoreKind::kLambda && init_cores[i]->name.empty()) {
+      init_cores[i]->name = StripAlias(names[i]);
+    }
   }
-  return Let(std::move(names), std::move(init_cores), std::move(body), pos);
+  return Let(scope.core_names(), std::move(init_cores), std::move(body), pos);
 }
 
 CorePtr Expander::ExpandLetStar(const DatumPtr& form) {
@@ -460,7 +465,7 @@ CorePtr Expander::ExpandLetStar(const DatumPtr& form) {
   for (size_t i = names.size(); i-- > 0;) {
     std::vector<CorePtr> one;
     one.push_back(std::move(init_cores[i]));
-    body = Let({names[i]}, std::move(one), std::move(body), inits[i]->pos);
+    body = Let(scopes.back()->core_names(), std::move(one), std::move(body), inits[i]->pos);
     scopes.pop_back();
   }
   return body;
@@ -478,10 +483,10 @@ CorePtr Expander::ExpandLetrec(const DatumPtr& form, std::string_view keyword) {
   CheckDistinct(names, keyword, pos);
   ExpanderScope scope(*this, names);
   auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
-  letrec->params = names;
+  letrec->params = scope.core_names();
   for (size_t i = 0; i < names.size(); ++i) {
     CorePtr init = Expand(inits[i]);
-    if (init->kind == CoreKind::kLambda && init->name.empty()) init->name = names[i];
+    if (init->kind == CoreKind::kLambda && init->name.empty()) init->name = StripAlias(names[i]);
     letrec->kids.push_back(std::move(init));
   }
   letrec->kids.push_back(ExpandBody(items, 2, pos, keyword));
@@ -503,13 +508,13 @@ CorePtr Expander::ExpandCond(const DatumPtr& form) {
       for (size_t j = from; j < c.size(); ++j) seq->kids.push_back(Expand(c[j]));
       return seq->kids.size() == 1 ? std::move(seq->kids[0]) : std::move(seq);
     };
-    if (c[0]->IsSymbol("else") && !IsLocal("else")) {
+    if (IsKeywordId(c[0], "else")) {
       if (i != items.size() - 1) Fail("cond: else clause must be last", cpos);
       if (c.size() < 2) Fail("cond: expected (else expr ...)", cpos);
       result = seq_of(1);
       continue;
     }
-    if (c.size() >= 2 && c[1]->IsSymbol("=>") && !IsLocal("=>")) {
+    if (c.size() >= 2 && IsKeywordId(c[1], "=>")) {
       if (c.size() != 3) Fail("cond: expected (test => receiver)", cpos);
       std::string t = Fresh("cond");
       std::vector<CorePtr> args;
@@ -574,7 +579,7 @@ CorePtr Expander::ExpandCase(const DatumPtr& form) {
     const auto& c = clause->items;
     SourcePos cpos = clause->pos;
     CorePtr body;
-    if (c[1]->IsSymbol("=>") && !IsLocal("=>")) {
+    if (IsKeywordId(c[1], "=>")) {
       if (c.size() != 3) Fail("case: expected (datums => receiver)", cpos);
       std::vector<CorePtr> args;
       args.push_back(Ref(key, cpos));
@@ -584,13 +589,14 @@ CorePtr Expander::ExpandCase(const DatumPtr& form) {
       for (size_t j = 1; j < c.size(); ++j) seq->kids.push_back(Expand(c[j]));
       body = seq->kids.size() == 1 ? std::move(seq->kids[0]) : std::move(seq);
     }
-    if (c[0]->IsSymbol("else") && !IsLocal("else")) {
+    if (IsKeywordId(c[0], "else")) {
       if (i != items.size() - 1) Fail("case: else clause must be last", cpos);
       result = std::move(body);
       continue;
     }
     if (!c[0]->IsProperList()) Fail(shape, c[0]->pos);
-    result = If(CaseTest(key, c[0], cpos), std::move(body), std::move(result), cpos);
+    // Aliases a macro put into the datums are stripped (they are quoted data).
+    result = If(CaseTest(key, Unalias(c[0]), cpos), std::move(body), std::move(result), cpos);
   }
   std::vector<CorePtr> inits;
   inits.push_back(Expand(items[1]));
@@ -621,7 +627,7 @@ CorePtr Expander::ExpandDo(const DatumPtr& form) {
   CheckDistinct(vars, "do", pos);
   std::string loop = Fresh("do");
   std::vector<std::string> temps;
-  for (const std::string& v : vars) temps.push_back(Fresh(v));
+  for (const std::string& v : vars) temps.push_back(Fresh(StripAlias(v)));
   CorePtr lam;
   {
     ExpanderScope scope(*this, vars);
@@ -639,7 +645,7 @@ CorePtr Expander::ExpandDo(const DatumPtr& form) {
     CorePtr again_core = again->kids.size() == 1 ? std::move(again->kids[0]) : std::move(again);
     lam = std::make_unique<Core>(CoreKind::kLambda, pos);
     lam->name = "do-loop";
-    lam->params = vars;
+    lam->params = scope.core_names();
     lam->kids.push_back(If(std::move(test), std::move(exit_core), std::move(again_core), pos));
   }
   std::vector<CorePtr> call_args;
@@ -697,8 +703,8 @@ CorePtr Expander::ExpandLetValues(const DatumPtr& form, bool sequential) {
     Clause c;
     ParseFormals(b->items[0], shape, &c.params, &c.rest);
     c.init = b->items[1];
-    for (const std::string& p : c.params) c.temps.push_back(sequential ? p : Fresh(p));
-    if (!c.rest.empty()) c.rest_temp = sequential ? c.rest : Fresh(c.rest);
+    for (const std::string& p : c.params) c.temps.push_back(sequential ? p : Fresh(StripAlias(p)));
+    if (!c.rest.empty()) c.rest_temp = sequential ? c.rest : Fresh(StripAlias(c.rest));
     std::vector<std::string> names = c.params;
     if (!c.rest.empty()) names.push_back(c.rest);
     if (sequential) {
@@ -713,7 +719,7 @@ CorePtr Expander::ExpandLetValues(const DatumPtr& form, bool sequential) {
   // clause's init is expanded in the scope of the clauses before it only for let*-values.
   std::vector<std::unique_ptr<ExpanderScope>> scopes;
   std::vector<CorePtr> producers;
-  for (const Clause& c : clauses) {
+  for (Clause& c : clauses) {
     auto thunk = std::make_unique<Core>(CoreKind::kLambda, c.init->pos);
     thunk->name = what;
     thunk->kids.push_back(Expand(c.init));
@@ -722,6 +728,9 @@ CorePtr Expander::ExpandLetValues(const DatumPtr& form, bool sequential) {
       std::vector<std::string> names = c.params;
       if (!c.rest.empty()) names.push_back(c.rest);
       scopes.push_back(std::make_unique<ExpanderScope>(*this, names));
+      const std::vector<std::string>& core = scopes.back()->core_names();
+      c.temps.assign(core.begin(), core.begin() + static_cast<ptrdiff_t>(c.params.size()));
+      if (!c.rest.empty()) c.rest_temp = core.back();
     }
   }
   CorePtr body;
@@ -743,7 +752,7 @@ CorePtr Expander::ExpandLetValues(const DatumPtr& form, bool sequential) {
     }
     ExpanderScope scope(*this, names);
     body = ExpandBody(items, 2, pos, what.c_str());
-    if (!names.empty()) body = Let(std::move(names), std::move(inits), std::move(body), pos);
+    if (!names.empty()) body = Let(scope.core_names(), std::move(inits), std::move(body), pos);
   }
   for (size_t i = clauses.size(); i-- > 0;) {
     if (sequential) scopes.pop_back();
@@ -779,98 +788,6 @@ CorePtr Expander::ExpandReceive(const DatumPtr& form) {
   return Call(Ref("call-with-values", pos, /*global_only=*/true), std::move(args), pos);
 }
 
-CorePtr Expander::ExpandQuasi(const DatumPtr& t, int depth) {
-  CheckStack(t->pos);
-  SourcePos pos = t->pos;
-  auto global = [&](const char* name) { return Ref(name, pos, /*global_only=*/true); };
-  auto quoted_symbol = [&](const char* name) { return Const(MakeSymbol(name, pos), pos); };
-  if (t->kind == DatumKind::kVector) {
-    CorePtr list = ExpandQuasi(MakeList(t->items, pos), depth);
-    if (list->kind == CoreKind::kConst) return Const(t, pos);
-    std::vector<CorePtr> args;
-    args.push_back(std::move(list));
-    return Call(global("list->vector"), std::move(args), pos);
-  }
-  if (t->kind != DatumKind::kList || t->IsNil()) return Const(t, pos);
-  const auto& items = t->items;
-  if (t->IsProperList() && items.size() == 2 && items[0]->IsSymbol()) {
-    const std::string& head = items[0]->text;
-    if (head == "unquote") {
-      if (depth == 1) return Expand(items[1]);
-      CorePtr inner = ExpandQuasi(items[1], depth - 1);
-      if (inner->kind == CoreKind::kConst) return Const(t, pos);
-      std::vector<CorePtr> args;
-      args.push_back(quoted_symbol("unquote"));
-      args.push_back(std::move(inner));
-      return Call(global("list"), std::move(args), pos);
-    }
-    if (head == "quasiquote") {
-      CorePtr inner = ExpandQuasi(items[1], depth + 1);
-      if (inner->kind == CoreKind::kConst) return Const(t, pos);
-      std::vector<CorePtr> args;
-      args.push_back(quoted_symbol("quasiquote"));
-      args.push_back(std::move(inner));
-      return Call(global("list"), std::move(args), pos);
-    }
-  }
-  // Build from the end: the tail first, then cons/append each item onto it.
-  size_t n = items.size();
-  DatumPtr tail_datum = t->tail;
-  // (a . ,b) reads as (a unquote b): the last two items form the tail (unquote b).
-  if (tail_datum == nullptr && n >= 3 && items[n - 2]->IsSymbol("unquote")) {
-    tail_datum = MakeList({items[n - 2], items[n - 1]}, items[n - 2]->pos);
-    n -= 2;
-  }
-  CorePtr tail = tail_datum ? ExpandQuasi(tail_datum, depth) : Const(MakeList({}, pos), pos);
-  bool all_const = tail->kind == CoreKind::kConst;
-  std::vector<CorePtr> parts(n);
-  std::vector<bool> splice(n, false);
-  for (size_t i = 0; i < n; ++i) {
-    const DatumPtr& item = items[i];
-    if (item->IsForm("unquote-splicing") && item->items.size() == 2) {
-      if (depth == 1) {
-        parts[i] = Expand(item->items[1]);
-        splice[i] = true;
-        all_const = false;
-        continue;
-      }
-      CorePtr inner = ExpandQuasi(item->items[1], depth - 1);
-      if (inner->kind == CoreKind::kConst) {
-        parts[i] = Const(item, item->pos);
-      } else {
-        std::vector<CorePtr> args;
-        args.push_back(quoted_symbol("unquote-splicing"));
-        args.push_back(std::move(inner));
-        parts[i] = Call(global("list"), std::move(args), item->pos);
-      }
-    } else {
-      parts[i] = ExpandQuasi(item, depth);
-    }
-    if (parts[i]->kind != CoreKind::kConst) all_const = false;
-  }
-  if (all_const) return Const(t, pos);
-  CorePtr result = std::move(tail);
-  for (size_t i = n; i-- > 0;) {
-    if (!splice[i] && parts[i]->kind == CoreKind::kConst && result->kind == CoreKind::kConst) {
-      // A constant item on a constant tail: one quoted list, as the reader would give it.
-      const Datum& rest = *result->datum;
-      std::vector<DatumPtr> list_items{parts[i]->datum};
-      DatumPtr list_tail = result->datum;
-      if (rest.kind == DatumKind::kList) {
-        list_items.insert(list_items.end(), rest.items.begin(), rest.items.end());
-        list_tail = rest.tail;
-      }
-      result = Const(MakeList(std::move(list_items), items[i]->pos, std::move(list_tail)), items[i]->pos);
-      continue;
-    }
-    std::vector<CorePtr> args;
-    args.push_back(std::move(parts[i]));
-    args.push_back(std::move(result));
-    result = Call(global(splice[i] ? "append" : "cons"), std::move(args), items[i]->pos);
-  }
-  return result;
-}
-
 void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& out) {
   // (define-record-type name (ctor field ...) pred (field accessor [modifier]) ...) defines
   //   name     = (%make-record-type 'name '(field ...))
@@ -884,10 +801,10 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
       "define-record-type: expected (define-record-type name (constructor field ...) predicate "
       "(field accessor [modifier]) ...)";
   if (items.size() < 3 || !items[1]->IsSymbol()) Fail(shape, pos);
-  const std::string& type_name = items[1]->text;
+  const std::string type_name(StripAlias(items[1]->text));
   std::vector<std::string> fields;
   struct Proc {
-    std::string name;
+    DatumPtr name;
     size_t field;
     bool modifier;
     SourcePos pos;
@@ -904,8 +821,8 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
       if (!s->IsSymbol()) Fail(shape, s->pos);
     }
     fields.push_back(spec->items[0]->text);
-    if (spec->items.size() >= 2) procs.push_back({spec->items[1]->text, fields.size() - 1, false, spec->pos});
-    if (spec->items.size() == 3) procs.push_back({spec->items[2]->text, fields.size() - 1, true, spec->pos});
+    if (spec->items.size() >= 2) procs.push_back({spec->items[1], fields.size() - 1, false, spec->pos});
+    if (spec->items.size() == 3) procs.push_back({spec->items[2], fields.size() - 1, true, spec->pos});
   }
   CheckDistinct(fields, "define-record-type", pos);
   auto global = [&](const char* name, SourcePos p) { return Ref(name, p, /*global_only=*/true); };
@@ -921,39 +838,45 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
     lam->kids.push_back(std::move(body));
     return lam;
   };
-  auto add = [&](const std::string& name, CorePtr value) {
-    out.push_back({name, nullptr, form, false, std::move(value)});
+  // Defines `id` (DefineName) and returns its core name.
+  auto add = [&](const DatumPtr& id, CorePtr value) {
+    Definition d{DefineName(id, form), nullptr, form, false, std::move(value)};
+    d.hint = StripAlias(id->text);
+    out.push_back(std::move(d));
+    return out.back().name;
   };
+  auto plain = [](const DatumPtr& id) { return std::string(StripAlias(id->text)); };
 
   std::vector<DatumPtr> field_syms;
-  for (const std::string& f : fields) field_syms.push_back(MakeSymbol(f, pos));
+  for (const std::string& f : fields) field_syms.push_back(MakeSymbol(StripAlias(f), pos));
+  std::string type_ref;  // the type's core name
   {
     std::vector<CorePtr> args;
-    args.push_back(Const(items[1], pos));
+    args.push_back(Const(Unalias(items[1]), pos));
     args.push_back(Const(MakeList(std::move(field_syms), pos), pos));
-    add(type_name, Call(global("%make-record-type", pos), std::move(args), pos));
+    type_ref = add(items[1], Call(global("%make-record-type", pos), std::move(args), pos));
   }
   // Constructor.
   const DatumPtr& ctor = items[2];
   if (ctor->IsSymbol() || ctor->IsProperList()) {
-    std::string ctor_name;
+    DatumPtr ctor_name;
     std::vector<std::string> ctor_fields;
     if (ctor->IsSymbol()) {
-      ctor_name = ctor->text;
+      ctor_name = ctor;
       ctor_fields = fields;
     } else {
       if (ctor->items.empty()) Fail(shape, ctor->pos);
       for (const DatumPtr& s : ctor->items) {
         if (!s->IsSymbol()) Fail(shape, s->pos);
       }
-      ctor_name = ctor->items[0]->text;
+      ctor_name = ctor->items[0];
       for (size_t i = 1; i < ctor->items.size(); ++i) ctor_fields.push_back(ctor->items[i]->text);
     }
     CheckDistinct(ctor_fields, "define-record-type", ctor->pos);
     std::vector<std::string> params;
-    for (size_t i = 0; i < ctor_fields.size(); ++i) params.push_back(Fresh(ctor_fields[i]));
+    for (size_t i = 0; i < ctor_fields.size(); ++i) params.push_back(Fresh(StripAlias(ctor_fields[i])));
     std::vector<CorePtr> args;
-    args.push_back(Ref(type_name, ctor->pos));
+    args.push_back(Ref(type_ref, ctor->pos));
     for (const std::string& f : fields) {
       size_t found = ctor_fields.size();
       for (size_t i = 0; i < ctor_fields.size(); ++i) {
@@ -965,9 +888,9 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
     for (const std::string& f : ctor_fields) {
       bool known = false;
       for (const std::string& g : fields) known = known || f == g;
-      if (!known) Fail(absl::StrCat("define-record-type: ", f, " is not a field of ", type_name), ctor->pos);
+      if (!known) Fail(absl::StrCat("define-record-type: ", PlainName(f), " is not a field of ", type_name), ctor->pos);
     }
-    add(ctor_name, lambda(ctor_name, params, Call(global("%record-make", ctor->pos), std::move(args), ctor->pos),
+    add(ctor_name, lambda(plain(ctor_name), params, Call(global("%record-make", ctor->pos), std::move(args), ctor->pos),
                           ctor->pos));
   } else if (!(ctor->kind == DatumKind::kBool && !ctor->boolean)) {
     Fail(shape, ctor->pos);
@@ -978,8 +901,8 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
     std::string obj = Fresh("obj");
     std::vector<CorePtr> args;
     args.push_back(Ref(obj, pred->pos));
-    args.push_back(Ref(type_name, pred->pos));
-    add(pred->text, lambda(pred->text, {obj}, Call(global("%record?", pred->pos), std::move(args), pred->pos),
+    args.push_back(Ref(type_ref, pred->pos));
+    add(pred, lambda(plain(pred), {obj}, Call(global("%record?", pred->pos), std::move(args), pred->pos),
                            pred->pos));
   } else if (!(pred->kind == DatumKind::kBool && !pred->boolean)) {
     Fail(shape, pred->pos);
@@ -989,7 +912,7 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
     std::string obj = Fresh("obj");
     std::vector<CorePtr> args;
     args.push_back(Ref(obj, p.pos));
-    args.push_back(Ref(type_name, p.pos));
+    args.push_back(Ref(type_ref, p.pos));
     args.push_back(Const(MakeFixnum(static_cast<int64_t>(p.field), p.pos), p.pos));
     std::vector<std::string> params{obj};
     if (p.modifier) {
@@ -997,9 +920,9 @@ void Expander::ExpandRecordType(const DatumPtr& form, std::vector<Definition>& o
       params.push_back(v);
       args.push_back(Ref(v, p.pos));
     }
-    args.push_back(Const(MakeSymbol(p.name, p.pos), p.pos));
+    args.push_back(Const(MakeSymbol(plain(p.name), p.pos), p.pos));
     const char* prim = p.modifier ? "%record-set!" : "%record-ref";
-    add(p.name, lambda(p.name, params, Call(global(prim, p.pos), std::move(args), p.pos), p.pos));
+    add(p.name, lambda(plain(p.name), params, Call(global(prim, p.pos), std::move(args), p.pos), p.pos));
   }
 }
 

@@ -99,6 +99,10 @@ TEST(ExpanderTest, Quasiquote) {
             "((global cons) ((global list) 'unquote ((global cons) 'c ((global cons) x '()))) "
             "'()))) '()))");
   EXPECT_EQ(Expand("`(a `(b ,(c d)))"), "'(a (quasiquote (b (unquote (c d)))))");
+  // An unquoted constant is its value, not the (unquote ...) around it.
+  EXPECT_EQ(Expand("`(a ,5 ,'b)"), "'(a 5 b)");
+  EXPECT_EQ(Expand("`#(1 ,2)"), "#(1 2)");
+  EXPECT_EQ(Expand("`(1 `(2 ,(3 ,4)))"), "'(1 (quasiquote (2 (unquote (3 4)))))");
 }
 
 TEST(ExpanderTest, RecordTypes) {

@@ -181,6 +181,15 @@ TEST_F(InterpTest, EngineStaysUsableAfterErrors) {
   EXPECT_THAT(Run("not-yet"), HasSubstr("unbound variable: not-yet"));
 }
 
+TEST_F(InterpTest, MacrosLastAcrossInputs) {
+  EXPECT_EQ(Run("(define-syntax my-or (syntax-rules () ((_) #f) ((_ e r ...) (let ((t e)) (if t t (my-or r ...))))))"),
+            "#<unspecified>");
+  EXPECT_EQ(Run("(let ((t 5) (if list)) (my-or #f t))"), "5");
+  EXPECT_EQ(Run("(my-or . 1)"),
+            "ERROR INVALID_ARGUMENT: t.scm:1:1: my-or: no syntax-rules clause matches (my-or . 1)");
+  EXPECT_EQ(Run("(my-or #f 2)"), "2");  // still defined after the error
+}
+
 TEST_F(InterpTest, ExitReturnsCancelled) {
   absl::StatusOr<mosaic::Value> v = engine_->Eval("(display \"bye\") (exit 3) (display \"no\")", "t.scm");
   EXPECT_EQ(v.status().code(), absl::StatusCode::kCancelled);

@@ -23,3 +23,5 @@
 (write `(,@'() . tail)) (newline)
 (define (make-adder-form n) `(lambda (y) (+ y ,n)))
 (write (make-adder-form 7)) (newline)
+; An unquoted constant is its value.
+(write `(a ,5 ,'b ,"s" #(1 ,2))) (newline)
