@@ -95,8 +95,9 @@ absl::Span<const Builtin> AllBuiltins() {
     auto* v = new std::vector<Builtin>;
     using namespace builtins_internal;
     for (absl::Span<const Builtin> area :
-         {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
-          IoBuiltins(), PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
+         {NumberBuiltins(), IntegerBuiltins(), NumberTextBuiltins(), ListBuiltins(),
+          StringBuiltins(), VectorBuiltins(), BytevectorBuiltins(), ControlBuiltins(), IoBuiltins(),
+          PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
           ThreadBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }

@@ -12,6 +12,7 @@
 
 #include "absl/types/span.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/objects/bignum.h"
 #include "frontend/objects/objects.h"
 #include "frontend/objects/runtime.h"
 
@@ -19,6 +20,9 @@ namespace toylang::builtins_internal {
 
 // Each area's table (numbers.cc, lists.cc, ...); AllBuiltins() concatenates them.
 absl::Span<const Builtin> NumberBuiltins();
+absl::Span<const Builtin> IntegerBuiltins();     // numbers_integer.cc: division, gcd, expt
+absl::Span<const Builtin> NumberTextBuiltins();  // numbers_text.cc: number<->string
+absl::Span<const Builtin> BytevectorBuiltins();
 absl::Span<const Builtin> ListBuiltins();
 absl::Span<const Builtin> StringBuiltins();  // characters, strings and symbols
 absl::Span<const Builtin> VectorBuiltins();
@@ -123,7 +127,8 @@ void CheckRange(const char* who, const Value* args, int argc, int first, size_t 
 
 // A number as a double (fixnums converted). Requires IsNumber(v).
 inline double ToDouble(Value v) {
-  return v.IsFixnum() ? static_cast<double>(v.FixnumValue()) : FlonumValue(v);
+  if (v.IsFixnum()) return static_cast<double>(v.FixnumValue());
+  return IsFlonum(v) ? FlonumValue(v) : BignumToDouble(v);
 }
 // Fixnum(n), or "who: fixnum overflow".
 Value CheckedFixnum(const char* who, __int128 n);
