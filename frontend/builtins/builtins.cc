@@ -67,11 +67,6 @@ void CheckRange(const char* who, const Value* args, int argc, int first, size_t 
   }
 }
 
-Value CheckedFixnum(const char* who, __int128 n) {
-  if (n < Value::kFixnumMin || n > Value::kFixnumMax) Fail(Cat(who, ": fixnum overflow"));
-  return Value::Fixnum(static_cast<int64_t>(n));
-}
-
 char CharToByte(const char* who, uint32_t code_point) {
   if (code_point > 0xff) {
     Fail(Cat(who, ": cannot store ", FormatChar(code_point),

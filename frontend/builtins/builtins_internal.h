@@ -125,13 +125,12 @@ size_t CheckList(const char* who, Value list);
 void CheckRange(const char* who, const Value* args, int argc, int first, size_t length,
                 std::string_view what, size_t* start, size_t* end);
 
-// A number as a double (fixnums converted). Requires IsNumber(v).
+// A number as a double (fixnums converted, bignums rounded to the nearest double). Requires
+// IsNumber(v).
 inline double ToDouble(Value v) {
   if (v.IsFixnum()) return static_cast<double>(v.FixnumValue());
   return IsFlonum(v) ? FlonumValue(v) : BignumToDouble(v);
 }
-// Fixnum(n), or "who: fixnum overflow".
-Value CheckedFixnum(const char* who, __int128 n);
 
 // A byte for a string from a character, or "who: cannot store #\x3bb in a string ...".
 char CharToByte(const char* who, uint32_t code_point);

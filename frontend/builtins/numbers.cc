@@ -324,6 +324,23 @@ V AtanFn(CallContext&, const V* args, int argc) {
 
 V NumberP(CallContext&, const V* a, int) { return V::Bool(IsNumber(a[0])); }
 V IntegerP(CallContext&, const V* a, int) { return V::Bool(IsIntegerValue(a[0])); }
+// Every number is real (no complex numbers); every finite one is rational (a flonum is a
+// binary fraction), so +inf.0 and +nan.0 are the only irrational numbers.
+V RationalP(CallContext&, const V* a, int) {
+  return V::Bool(IsNumber(a[0]) && (!IsFlonum(a[0]) || std::isfinite(FlonumValue(a[0]))));
+}
+V FiniteP(CallContext&, const V* a, int) {
+  CheckNumber("finite?", a[0]);
+  return V::Bool(!IsFlonum(a[0]) || std::isfinite(FlonumValue(a[0])));
+}
+V InfiniteP(CallContext&, const V* a, int) {
+  CheckNumber("infinite?", a[0]);
+  return V::Bool(IsFlonum(a[0]) && std::isinf(FlonumValue(a[0])));
+}
+V NanP(CallContext&, const V* a, int) {
+  CheckNumber("nan?", a[0]);
+  return V::Bool(IsFlonum(a[0]) && std::isnan(FlonumValue(a[0])));
+}
 V ExactIntegerP(CallContext&, const V* a, int) { return V::Bool(IsExactInteger(a[0])); }
 V ExactP(CallContext&, const V* a, int) {
   CheckNumber("exact?", a[0]);
@@ -409,6 +426,12 @@ constexpr Builtin kBuiltins[] = {
     {"atan", 1, 2, AtanFn},
     {"number?", 1, 1, NumberP},
     {"integer?", 1, 1, IntegerP},
+    {"real?", 1, 1, NumberP},
+    {"complex?", 1, 1, NumberP},
+    {"rational?", 1, 1, RationalP},
+    {"finite?", 1, 1, FiniteP},
+    {"infinite?", 1, 1, InfiniteP},
+    {"nan?", 1, 1, NanP},
     {"exact?", 1, 1, ExactP},
     {"inexact?", 1, 1, InexactP},
     {"exact-integer?", 1, 1, ExactIntegerP},
