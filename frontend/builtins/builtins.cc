@@ -41,6 +41,7 @@ void IndexError(std::string_view who, Value index, std::string_view what, size_t
 
 size_t CheckIndex(const char* who, Value index, std::string_view what, size_t length,
                   bool inclusive) {
+  if (IsBignum(index)) IndexError(who, index, what, length);  // beyond any length
   if (!index.IsFixnum()) TypeError(who, "exact integer", index);
   int64_t i = index.FixnumValue();
   if (i < 0 || static_cast<uint64_t>(i) > length ||

@@ -110,8 +110,9 @@ inline Value CheckProcedure(const char* who, Value v) {
 inline void CheckNumber(const char* who, Value v) {
   if (!IsNumber(v)) TypeError(who, "number", v);
 }
-// An exact integer (a fixnum).
+// An exact integer in the fixnum range (counts, sizes, radixes, character codes).
 inline int64_t CheckFixnum(const char* who, Value v) {
+  if (IsBignum(v)) TypeError(who, "exact integer in the fixnum range", v);
   if (!v.IsFixnum()) TypeError(who, "exact integer", v);
   return v.FixnumValue();
 }

@@ -38,6 +38,16 @@ TEST_F(NumbersTest, FixnumOverflowGivesABignum) {
   EXPECT_EQ(CallW("*", {Fx(int64_t{1} << 32), Fx(int64_t{1} << 32)}), "18446744073709551616");
 }
 
+// A bignum where a count or an index is needed: the index is out of range (no vector is that
+// long); a count is outside the range the procedure takes.
+TEST_F(NumbersTest, BignumsAsIndicesAndCounts) {
+  Value big = Call("*", {Fx(kMax), Fx(4)});
+  EXPECT_EQ(CallError("vector-ref", {Call("vector", {Fx(1)}), big}),
+            "vector-ref: index 18446744073709551612 out of range for a vector of length 1");
+  EXPECT_EQ(CallError("make-vector", {big}),
+            "make-vector: expected an exact integer in the fixnum range, got 18446744073709551612");
+}
+
 TEST_F(NumbersTest, InexactContaminates) {
   EXPECT_EQ(CallW("+", {Fx(1), Fl(2.5)}), "3.5");
   EXPECT_EQ(CallW("+", {Fx(1), Fl(1.0)}), "2.0");
