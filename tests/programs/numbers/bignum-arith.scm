@@ -61,3 +61,7 @@
 (define e (make-hashtable equal-hash equal?))
 (hashtable-set! e (list 1 big) 'list)
 (show (hashtable-ref e (list 1 (- (+ big 1) 1)) #f) (= (equal-hash big) (equal-hash (+ big 0))))
+; case, memv and assv compare with eqv?: bignums by value.
+(show (case (expt 2 70) ((1180591620717411303424) 'yes) (else 'no))
+      (memv (* (expt 2 35) (expt 2 35)) (list 1 1180591620717411303424))
+      (assv (+ big 0) (list (cons 1 2) (cons 123456789012345678901234567890 'found))))
