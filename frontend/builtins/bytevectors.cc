@@ -95,7 +95,9 @@ V CopyInto(CallContext&, const V* args, int argc) {
 
 V Append(CallContext&, const V* args, int argc) {
   size_t total = 0;
-  for (int i = 0; i < argc; ++i) total += BytevectorLength(CheckBytevector("bytevector-append", args[i]));
+  for (int i = 0; i < argc; ++i) {
+    total += BytevectorLength(CheckBytevector("bytevector-append", args[i]));
+  }
   V b = MakeBytevector(total, 0);
   size_t at = 0;
   for (int i = 0; i < argc; ++i) {

@@ -110,9 +110,9 @@ uint64_t FlonumBits(V f) {
 V HashFixnum(uint64_t h) { return V::Fixnum(static_cast<int64_t>(h >> 3)); }
 
 // Consistent with equal? (equality.cc): pairs and vectors by structure, strings and bytevectors
-// by bytes, bignums by value, flonums by bits, everything else by identity. A work list, not recursion, and a budget, so
-// deep and cyclic structures are fine. Nothing here allocates on the heap, so the Values in
-// the std::vector cannot go stale.
+// by bytes, bignums by value, flonums by bits, everything else by identity. A work list, not
+// recursion, and a budget, so deep and cyclic structures are fine. Nothing here allocates on
+// the heap, so the Values in the std::vector cannot go stale.
 uint64_t EqualHash(V v) {
   std::vector<V> work{v};
   uint64_t h = 0;

@@ -29,7 +29,9 @@ using V = Value;
 // result outside the fixnum range becomes a bignum. The JIT's inline + - * take the same fixnum
 // paths in the generated code and call these built-ins only on overflow or other types.
 Value Add2(Value a, Value b) {
-  if (a.IsFixnum() && b.IsFixnum()) return MakeInteger128(__int128{a.FixnumValue()} + b.FixnumValue());
+  if (a.IsFixnum() && b.IsFixnum()) {
+    return MakeInteger128(__int128{a.FixnumValue()} + b.FixnumValue());
+  }
   if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) + ToDouble(b));
   Mpz z;
   mpz_add(z.get(), IntegerView(a).get(), IntegerView(b).get());
@@ -37,7 +39,9 @@ Value Add2(Value a, Value b) {
 }
 
 Value Sub2(Value a, Value b) {
-  if (a.IsFixnum() && b.IsFixnum()) return MakeInteger128(__int128{a.FixnumValue()} - b.FixnumValue());
+  if (a.IsFixnum() && b.IsFixnum()) {
+    return MakeInteger128(__int128{a.FixnumValue()} - b.FixnumValue());
+  }
   if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) - ToDouble(b));
   Mpz z;
   mpz_sub(z.get(), IntegerView(a).get(), IntegerView(b).get());
@@ -45,7 +49,9 @@ Value Sub2(Value a, Value b) {
 }
 
 Value Mul2(Value a, Value b) {
-  if (a.IsFixnum() && b.IsFixnum()) return MakeInteger128(__int128{a.FixnumValue()} * b.FixnumValue());
+  if (a.IsFixnum() && b.IsFixnum()) {
+    return MakeInteger128(__int128{a.FixnumValue()} * b.FixnumValue());
+  }
   if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) * ToDouble(b));
   Mpz z;
   mpz_mul(z.get(), IntegerView(a).get(), IntegerView(b).get());

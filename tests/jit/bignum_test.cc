@@ -198,7 +198,8 @@ TEST_P(BignumResultsTest, KnownValues) {
   EXPECT_EQ(run("(let ((h (make-eqv-hashtable))) (hashtable-set! h (expt 2 80) 'a)"
                 " (hashtable-ref h (* (expt 2 40) (expt 2 40)) #f))"),
             "a");
-  EXPECT_EQ(run("(let ((h (make-hashtable equal-hash equal?))) (hashtable-set! h (list (expt 3 50)) 'b)"
+  EXPECT_EQ(run("(let ((h (make-hashtable equal-hash equal?)))"
+                " (hashtable-set! h (list (expt 3 50)) 'b)"
                 " (hashtable-ref h (list (* (expt 3 25) (expt 3 25))) #f))"),
             "b");
   EXPECT_EQ(run("(= (equal-hash (expt 7 40)) (equal-hash (* (expt 7 20) (expt 7 20))))"), "#t");
