@@ -3,7 +3,8 @@
 //
 // Deviations from R7RS (for docs/toylang.md):
 // - Exact numbers are integers of any size (fixnums, and bignums beyond the 63-bit fixnum
-//   range): no exact rationals, no complex numbers.
+//   range): no exact rationals, no complex numbers. A product of more than 2^32 bits is the
+//   error "*: the result is too large" (GMP would abort the process when memory runs out).
 // - (/ a b) with exact a and b is exact only when b divides a; otherwise the result is inexact:
 //   (/ 1 3) => 0.3333333333333333, (/ 6 3) => 2. (/ 1 0) is the error "/: division by zero";
 //   with an inexact operand it follows IEEE (/ 1.0 0) => +inf.0.
@@ -48,14 +49,23 @@ Value Sub2(Value a, Value b) {
   return MakeInteger(z.get());
 }
 
-Value Mul2(Value a, Value b) {
+Value Mul2(const char* who, Value a, Value b) {
   if (a.IsFixnum() && b.IsFixnum()) {
     return MakeInteger128(__int128{a.FixnumValue()} * b.FixnumValue());
   }
   if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) * ToDouble(b));
+  IntegerView x(a), y(b);
+  CheckResultSize(who, static_cast<double>(mpz_sizeinbase(x.get(), 2)) +
+                           static_cast<double>(mpz_sizeinbase(y.get(), 2)));
   Mpz z;
-  mpz_mul(z.get(), IntegerView(a).get(), IntegerView(b).get());
+  mpz_mul(z.get(), x.get(), y.get());
   return MakeInteger(z.get());
+}
+
+void CheckResultSize(const char* who, double bits) {
+  // GMP aborts the process when it cannot allocate: refuse first, with an error the program
+  // (and the REPL) survives.
+  if (bits > kMaxExactBits) Fail(Cat(who, ": the result is too large"));
 }
 
 void CheckAll(const char* who, const V* args, int argc) {
@@ -174,7 +184,7 @@ V Plus(CallContext&, const V* args, int argc) {
 V Times(CallContext&, const V* args, int argc) {
   CheckAll("*", args, argc);
   V acc = V::Fixnum(1);
-  for (int i = 0; i < argc; ++i) acc = Mul2(acc, args[i]);
+  for (int i = 0; i < argc; ++i) acc = Mul2("*", acc, args[i]);
   return acc;
 }
 
@@ -235,7 +245,7 @@ V Max(CallContext&, const V* a, int n) { return MinMax("max", true, a, n); }
 
 V Square(CallContext&, const V* args, int) {
   CheckNumber("square", args[0]);
-  return Mul2(args[0], args[0]);
+  return Mul2("square", args[0], args[0]);
 }
 
 V ToExact(const char* who, V v) {

@@ -4,7 +4,7 @@
 //
 // Deviations from R7RS (for docs/toylang.md):
 // - (expt 2 -1) => 0.5 (inexact, since there are no rationals). An exact result too large to
-//   hold (more than 2^32 bits) is the error "expt: the result is too large".
+//   hold (more than 2^32 bits) is the error "expt: the result is too large" (so for lcm and *).
 #include <cmath>
 
 #include "frontend/builtins/numbers_internal.h"
@@ -154,6 +154,8 @@ V GcdLcm(const char* who, bool lcm, const V* args, int argc) {
   for (int i = 0; i < argc; ++i) {
     IntegerView x(args[i]);
     if (lcm) {
+      CheckResultSize(who, static_cast<double>(mpz_sizeinbase(acc.get(), 2)) +
+                               static_cast<double>(mpz_sizeinbase(x.get(), 2)));
       mpz_lcm(acc.get(), acc.get(), x.get());
     } else {
       mpz_gcd(acc.get(), acc.get(), x.get());
@@ -164,9 +166,6 @@ V GcdLcm(const char* who, bool lcm, const V* args, int argc) {
 
 V Gcd(CallContext&, const V* a, int n) { return GcdLcm("gcd", false, a, n); }
 V Lcm(CallContext&, const V* a, int n) { return GcdLcm("lcm", true, a, n); }
-
-// The largest exact result expt computes, in bits (512 MiB of limbs).
-constexpr double kMaxExptBits = 4294967296.0;
 
 V Expt(CallContext&, const V* args, int) {
   CheckNumber("expt", args[0]);
@@ -200,11 +199,9 @@ V Expt(CallContext&, const V* args, int) {
       if (mpz_sgn(b.get()) > 0 || !IsOdd(power)) return V::Fixnum(1);
       return V::Fixnum(-1);
     }
-    if (!power.IsFixnum() ||
-        static_cast<double>(mpz_sizeinbase(b.get(), 2)) * static_cast<double>(power.FixnumValue()) >
-            kMaxExptBits) {
-      Fail("expt: the result is too large");
-    }
+    if (!power.IsFixnum()) Fail("expt: the result is too large");
+    CheckResultSize("expt", static_cast<double>(mpz_sizeinbase(b.get(), 2)) *
+                                static_cast<double>(power.FixnumValue()));
     Mpz z;
     mpz_pow_ui(z.get(), b.get(), static_cast<unsigned long>(power.FixnumValue()));
     return MakeInteger(z.get());

@@ -11,7 +11,12 @@ namespace toylang::builtins_internal {
 // Two numbers (checked by the caller): exact when both are exact, else IEEE on doubles.
 Value Add2(Value a, Value b);
 Value Sub2(Value a, Value b);
-Value Mul2(Value a, Value b);
+Value Mul2(const char* who, Value a, Value b);
+
+// The largest exact result computed, in bits (2^32 bits: 512 MiB of limbs). A product or power
+// beyond it is the error "who: the result is too large".
+inline constexpr double kMaxExactBits = 4294967296.0;
+void CheckResultSize(const char* who, double bits);
 
 // -1, 0, 1, or 2 when unordered (a NaN is involved). Exact integers against flonums compare
 // exactly (2^53+1 is greater than 2^53.0).
