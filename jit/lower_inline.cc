@@ -334,14 +334,15 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
     case InlineOp::kNot: return BoolValue(b_.CreateICmpEQ(x, b_.getInt64(Value::False().bits())));
     case InlineOp::kEqP: return BoolValue(b_.CreateICmpEQ(x, y));
     case InlineOp::kEqvP: {
-      // eqv? differs from eq? only for two flonums (compared by value): those go to the
-      // built-in.
+      // eqv? differs from eq? only for flonums and bignums (compared by value): those go to
+      // the built-in.
       llvm::BasicBlock* from = b_.GetInsertBlock();
       llvm::BasicBlock* differ = NewBlock("eqv_differ");
       llvm::BasicBlock* done = NewBlock("eqv_done");
       b_.CreateCondBr(b_.CreateICmpEQ(x, y), done, differ);
       b_.SetInsertPoint(differ);
       require(b_.CreateNot(HasType(args[0], ObjType::kFlonum)));
+      require(b_.CreateNot(HasType(args[0], ObjType::kBignum)));
       llvm::BasicBlock* differ_end = b_.GetInsertBlock();
       b_.CreateBr(done);
       b_.SetInsertPoint(done);
@@ -421,7 +422,8 @@ llvm::Value* Codegen::EmitInline(InlineOp op, const ir::Global& global, llvm::Va
       }
       llvm::Value* fixnum = b_.CreateICmpNE(b_.CreateAnd(x, b_.getInt64(1)), b_.getInt64(0));
       if (name == "number?") {
-        return BoolValue(b_.CreateOr(fixnum, HasType(args[0], ObjType::kFlonum)));
+        return BoolValue(b_.CreateOr(fixnum, b_.CreateOr(HasType(args[0], ObjType::kFlonum),
+                                                         HasType(args[0], ObjType::kBignum))));
       }
       if (name == "procedure?") {
         return BoolValue(b_.CreateOr(HasType(args[0], ObjType::kClosure),

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(cmake make ninja-build g++ pkg-config llvm-19-dev libabsl-dev libgtest-dev libgmock-dev
-          libbenchmark-dev libedit-dev libgc-dev zlib1g-dev libzstd-dev libffi-dev libxml2-dev
+          libbenchmark-dev libedit-dev libgc-dev libgmp-dev zlib1g-dev libzstd-dev libffi-dev libxml2-dev
           python3)  # python3: make test runs the differential fuzzer (tests/fuzz)
 case "${1:-}" in
   --bench) packages+=(gnuplot-nox chezscheme guile-3.0) ;;

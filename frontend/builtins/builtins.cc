@@ -41,6 +41,7 @@ void IndexError(std::string_view who, Value index, std::string_view what, size_t
 
 size_t CheckIndex(const char* who, Value index, std::string_view what, size_t length,
                   bool inclusive) {
+  if (IsBignum(index)) IndexError(who, index, what, length);  // beyond any length
   if (!index.IsFixnum()) TypeError(who, "exact integer", index);
   int64_t i = index.FixnumValue();
   if (i < 0 || static_cast<uint64_t>(i) > length ||
@@ -67,11 +68,6 @@ void CheckRange(const char* who, const Value* args, int argc, int first, size_t 
   }
 }
 
-Value CheckedFixnum(const char* who, __int128 n) {
-  if (n < Value::kFixnumMin || n > Value::kFixnumMax) Fail(Cat(who, ": fixnum overflow"));
-  return Value::Fixnum(static_cast<int64_t>(n));
-}
-
 char CharToByte(const char* who, uint32_t code_point) {
   if (code_point > 0xff) {
     Fail(Cat(who, ": cannot store ", FormatChar(code_point),
@@ -95,8 +91,9 @@ absl::Span<const Builtin> AllBuiltins() {
     auto* v = new std::vector<Builtin>;
     using namespace builtins_internal;
     for (absl::Span<const Builtin> area :
-         {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
-          IoBuiltins(), PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
+         {NumberBuiltins(), IntegerBuiltins(), NumberTextBuiltins(), ListBuiltins(),
+          StringBuiltins(), VectorBuiltins(), BytevectorBuiltins(), ControlBuiltins(), IoBuiltins(),
+          PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
           ThreadBuiltins(), TextBuiltins(), ProcessBuiltins(), ContinuationBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }

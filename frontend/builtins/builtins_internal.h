@@ -12,6 +12,7 @@
 
 #include "absl/types/span.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/objects/bignum.h"
 #include "frontend/objects/objects.h"
 #include "frontend/objects/runtime.h"
 
@@ -19,6 +20,9 @@ namespace toylang::builtins_internal {
 
 // Each area's table (numbers.cc, lists.cc, ...); AllBuiltins() concatenates them.
 absl::Span<const Builtin> NumberBuiltins();
+absl::Span<const Builtin> IntegerBuiltins();     // numbers_integer.cc: division, gcd, expt
+absl::Span<const Builtin> NumberTextBuiltins();  // numbers_text.cc: number<->string
+absl::Span<const Builtin> BytevectorBuiltins();
 absl::Span<const Builtin> ListBuiltins();
 absl::Span<const Builtin> StringBuiltins();  // characters, strings and symbols
 absl::Span<const Builtin> VectorBuiltins();
@@ -113,8 +117,9 @@ inline Value CheckProcedure(const char* who, Value v) {
 inline void CheckNumber(const char* who, Value v) {
   if (!IsNumber(v)) TypeError(who, "number", v);
 }
-// An exact integer (a fixnum).
+// An exact integer in the fixnum range (counts, sizes, radixes, character codes).
 inline int64_t CheckFixnum(const char* who, Value v) {
+  if (IsBignum(v)) TypeError(who, "exact integer in the fixnum range", v);
   if (!v.IsFixnum()) TypeError(who, "exact integer", v);
   return v.FixnumValue();
 }
@@ -128,12 +133,12 @@ size_t CheckList(const char* who, Value list);
 void CheckRange(const char* who, const Value* args, int argc, int first, size_t length,
                 std::string_view what, size_t* start, size_t* end);
 
-// A number as a double (fixnums converted). Requires IsNumber(v).
+// A number as a double (fixnums converted, bignums rounded to the nearest double). Requires
+// IsNumber(v).
 inline double ToDouble(Value v) {
-  return v.IsFixnum() ? static_cast<double>(v.FixnumValue()) : FlonumValue(v);
+  if (v.IsFixnum()) return static_cast<double>(v.FixnumValue());
+  return IsFlonum(v) ? FlonumValue(v) : BignumToDouble(v);
 }
-// Fixnum(n), or "who: fixnum overflow".
-Value CheckedFixnum(const char* who, __int128 n);
 
 // A byte for a string from a character, or "who: cannot store #\x3bb in a string ...".
 char CharToByte(const char* who, uint32_t code_point);

@@ -110,10 +110,10 @@ uint64_t FlonumBits(V f) {
 // A non-negative fixnum from a hash.
 V HashFixnum(uint64_t h) { return V::Fixnum(static_cast<int64_t>(h >> 3)); }
 
-// Consistent with equal? (equality.cc): pairs and vectors by structure, strings by bytes,
-// flonums by bits, everything else by identity. A work list, not recursion, and a budget, so
-// deep and cyclic structures are fine. Nothing here allocates on the heap, so the Values in
-// the std::vector cannot go stale.
+// Consistent with equal? (equality.cc): pairs and vectors by structure, strings and bytevectors
+// by bytes, bignums by value, flonums by bits, everything else by identity. A work list, not
+// recursion, and a budget, so deep and cyclic structures are fine. Nothing here allocates on
+// the heap, so the Values in the std::vector cannot go stale.
 uint64_t EqualHash(V v) {
   std::vector<V> work{v};
   uint64_t h = 0;
@@ -134,6 +134,11 @@ uint64_t EqualHash(V v) {
       for (size_t i = take; i-- > 0;) work.push_back(VectorRef(x, i));
     } else if (IsFlonum(x)) {
       h = Combine(h, FlonumBits(x));
+    } else if (IsBignum(x)) {
+      h = Combine(h, BignumHash(x));
+    } else if (IsBytevector(x)) {
+      h = Combine(h, HashBytes(std::string_view(reinterpret_cast<const char*>(BytevectorData(x)),
+                                                BytevectorLength(x))));
     } else {
       h = Combine(h, x.bits());
     }
@@ -200,18 +205,25 @@ V CheckTable(const char* who, V v) {
   return v;
 }
 
+// An eqv? table's hash: flonums by their bits and bignums by value (eqv? compares both by
+// value), everything else by identity.
+uint64_t EqvHash(V key) {
+  if (IsFlonum(key)) return HashFixnum(Mix(FlonumBits(key))).FixnumValue();
+  if (IsBignum(key)) return HashFixnum(Mix(BignumHash(key))).FixnumValue();
+  return HashFixnum(Mix(key.bits())).FixnumValue();
+}
+
 int64_t Count(V table) { return HashtableCount(table).FixnumValue(); }
 
 // The hash of `key` in `table`. For a generic table, calls the program's hash procedure. The
 // result is already shifted to fixnum range, as HashFixnum stores it.
 uint64_t HashOf(CallContext& ctx, const char* who, V table, V key) {
   switch (HashtableFlavorOf(table)) {
-    case Flavor::kEqv:
-      if (IsFlonum(key)) return HashFixnum(Mix(FlonumBits(key))).FixnumValue();
-      return HashFixnum(Mix(key.bits())).FixnumValue();
+    case Flavor::kEqv: return EqvHash(key);
     case Flavor::kGeneric: {
       V proc = HashtableHashProc(table);
       V h = IsBuiltinFn(proc, EqualHashFn) ? HashFixnum(EqualHash(key)) : ctx.Apply(proc, &key, 1);
+      if (IsBignum(h)) return HashFixnum(Mix(BignumHash(h))).FixnumValue();
       if (!h.IsFixnum()) {
         Fail(Cat(who, ": expected the hash procedure to return an exact integer, got ",
                  Quote(h)));
@@ -226,7 +238,7 @@ uint64_t HashOf(CallContext& ctx, const char* who, V table, V key) {
 uint64_t StoredHash(Flavor f, V entry) {
   if (f == Flavor::kGeneric) return static_cast<uint64_t>(Cdr(entry).FixnumValue());
   V key = EntryKey(f, entry);
-  if (f == Flavor::kEqv && IsFlonum(key)) return HashFixnum(Mix(FlonumBits(key))).FixnumValue();
+  if (f == Flavor::kEqv) return EqvHash(key);
   return HashFixnum(Mix(key.bits())).FixnumValue();
 }
 

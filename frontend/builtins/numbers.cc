@@ -1,78 +1,183 @@
-// Numbers: arithmetic, comparison, predicates, transcendental functions, number<->string.
+// Numbers: arithmetic, comparison, predicates, transcendental functions. Integer division,
+// gcd/lcm and expt are in numbers_integer.cc, number<->string in numbers_text.cc.
 //
 // Deviations from R7RS (for docs/toylang.md):
-// - Exact numbers are 63-bit fixnums only: no bignums, no rationals, no complex numbers. An exact
-//   result that does not fit is the error "<op>: fixnum overflow" (e.g. (* 4611686018427387903 2)).
+// - Exact numbers are integers of any size (fixnums, and bignums beyond the 63-bit fixnum
+//   range): no exact rationals, no complex numbers. A product of more than 2^32 bits is the
+//   error "*: the result is too large" (GMP would abort the process when memory runs out).
 // - (/ a b) with exact a and b is exact only when b divides a; otherwise the result is inexact:
 //   (/ 1 3) => 0.3333333333333333, (/ 6 3) => 2. (/ 1 0) is the error "/: division by zero";
 //   with an inexact operand it follows IEEE (/ 1.0 0) => +inf.0.
 // - (exact 1.5) is an error ("exact: 1.5 has no exact representation"), as are infinities and
-//   NaNs; (exact 2.0) => 2.
+//   NaNs; (exact 2.0) => 2, (exact 1e20) => 100000000000000000000.
 // - sqrt, log, expt, asin-style results that would be complex are errors or NaN: (sqrt -4) is the
 //   error "sqrt: expected a non-negative number, got -4"; (log -1) => +nan.0. (sqrt 16) => 4
-//   (exact for exact perfect squares), (sqrt 2) => 1.4142135623730951.
-// - (expt 2 -1) => 0.5 (inexact, since there are no rationals).
-// - number->string accepts radix 2, 8, 10, 16 for exact integers; inexact numbers only in radix
-//   10. string->number accepts integers in any radix 2..16 (with optional #x/#o/#b/#d prefixes),
-//   decimals with '.' and exponents, +inf.0, -inf.0, +nan.0; a decimal integer too large for a
-//   fixnum reads as an inexact number. It returns #f for anything else (no "1/2", no "#e1.5").
+//   (exact for exact perfect squares, bignums included), (sqrt 2) => 1.4142135623730951.
 // - = < > <= >= accept one or more arguments (R7RS requires two).
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
-#include <string>
 
-#include "frontend/builtins/builtins_internal.h"
+#include "frontend/builtins/numbers_internal.h"
 #include "frontend/objects/printer.h"
 
 namespace toylang::builtins_internal {
-namespace {
 
 using V = Value;
 
-// --- Arithmetic ------------------------------------------------------------------------------
+// --- Shared helpers (numbers_internal.h) -----------------------------------------------------
 
-Value Add2(const char* who, Value a, Value b) {
+// The fixnum cases are the fast paths (an __int128 cannot overflow on two 63-bit operands); a
+// result outside the fixnum range becomes a bignum. The JIT's inline + - * take the same fixnum
+// paths in the generated code and call these built-ins only on overflow or other types.
+Value Add2(Value a, Value b) {
   if (a.IsFixnum() && b.IsFixnum()) {
-    return CheckedFixnum(who, __int128{a.FixnumValue()} + b.FixnumValue());
+    return MakeInteger128(__int128{a.FixnumValue()} + b.FixnumValue());
   }
-  return MakeFlonum(ToDouble(a) + ToDouble(b));
+  if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) + ToDouble(b));
+  Mpz z;
+  mpz_add(z.get(), IntegerView(a).get(), IntegerView(b).get());
+  return MakeInteger(z.get());
 }
 
-Value Sub2(const char* who, Value a, Value b) {
+Value Sub2(Value a, Value b) {
   if (a.IsFixnum() && b.IsFixnum()) {
-    return CheckedFixnum(who, __int128{a.FixnumValue()} - b.FixnumValue());
+    return MakeInteger128(__int128{a.FixnumValue()} - b.FixnumValue());
   }
-  return MakeFlonum(ToDouble(a) - ToDouble(b));
+  if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) - ToDouble(b));
+  Mpz z;
+  mpz_sub(z.get(), IntegerView(a).get(), IntegerView(b).get());
+  return MakeInteger(z.get());
 }
 
 Value Mul2(const char* who, Value a, Value b) {
   if (a.IsFixnum() && b.IsFixnum()) {
-    return CheckedFixnum(who, __int128{a.FixnumValue()} * b.FixnumValue());
+    return MakeInteger128(__int128{a.FixnumValue()} * b.FixnumValue());
   }
-  return MakeFlonum(ToDouble(a) * ToDouble(b));
+  if (IsFlonum(a) || IsFlonum(b)) return MakeFlonum(ToDouble(a) * ToDouble(b));
+  IntegerView x(a), y(b);
+  CheckResultSize(who, static_cast<double>(mpz_sizeinbase(x.get(), 2)) +
+                           static_cast<double>(mpz_sizeinbase(y.get(), 2)));
+  Mpz z;
+  mpz_mul(z.get(), x.get(), y.get());
+  return MakeInteger(z.get());
 }
 
-Value Div2(Value a, Value b) {
-  if (a.IsFixnum() && b.IsFixnum()) {
-    int64_t x = a.FixnumValue(), y = b.FixnumValue();
-    if (y == 0) Fail("/: division by zero");
-    if (x % y == 0) return CheckedFixnum("/", __int128{x} / y);
-    return MakeFlonum(static_cast<double>(x) / static_cast<double>(y));
-  }
-  return MakeFlonum(ToDouble(a) / ToDouble(b));
+void CheckResultSize(const char* who, double bits) {
+  // GMP aborts the process when it cannot allocate: refuse first, with an error the program
+  // (and the REPL) survives.
+  if (bits > kMaxExactBits) Fail(Cat(who, ": the result is too large"));
 }
 
 void CheckAll(const char* who, const V* args, int argc) {
   for (int i = 0; i < argc; ++i) CheckNumber(who, args[i]);
 }
 
+bool IsIntegerValue(V v) {
+  if (IsExactInteger(v)) return true;
+  if (!IsFlonum(v)) return false;
+  double d = FlonumValue(v);
+  return std::isfinite(d) && d == std::floor(d);
+}
+
+void CheckInteger(const char* who, V v) {
+  if (!IsIntegerValue(v)) TypeError(who, "integer", v);
+}
+
+bool IsOdd(V v) {
+  if (v.IsFixnum()) return (v.FixnumValue() & 1) != 0;
+  if (IsBignum(v)) return (BignumLimbs(v)[0] & 1) != 0;
+  return std::fmod(FlonumValue(v), 2) != 0;
+}
+
+namespace {
+
+// Exact three-way comparison of a fixnum with a double (no rounding of the fixnum to a double,
+// which would make 2^53+1 = 2^53.0). Requires !isnan(d).
+int CompareIntDouble(int64_t i, double d) {
+  if (d >= 9223372036854775808.0) return -1;
+  if (d < -9223372036854775808.0) return 1;
+  double fl = std::floor(d);
+  auto fi = static_cast<int64_t>(fl);
+  if (i < fi) return -1;
+  if (i > fi) return 1;
+  return d > fl ? -1 : 0;
+}
+
+// An exact integer against a double. Requires !isnan(d).
+int CompareExactDouble(V i, double d) {
+  return i.IsFixnum() ? CompareIntDouble(i.FixnumValue(), d) : CompareIntegerDouble(i, d);
+}
+
+}  // namespace
+
+int Compare(V a, V b) {
+  if (a.IsFixnum() && b.IsFixnum()) {
+    return a.FixnumValue() < b.FixnumValue() ? -1 : a.FixnumValue() > b.FixnumValue();
+  }
+  bool fa = IsFlonum(a), fb = IsFlonum(b);
+  if (fa && fb) {
+    double x = FlonumValue(a), y = FlonumValue(b);
+    if (std::isnan(x) || std::isnan(y)) return 2;
+    return x < y ? -1 : x > y;
+  }
+  if (fb) {
+    double d = FlonumValue(b);
+    return std::isnan(d) ? 2 : CompareExactDouble(a, d);
+  }
+  if (fa) {
+    double d = FlonumValue(a);
+    return std::isnan(d) ? 2 : -CompareExactDouble(b, d);
+  }
+  int c = mpz_cmp(IntegerView(a).get(), IntegerView(b).get());
+  return c < 0 ? -1 : c > 0;
+}
+
+namespace {
+
+// --- Arithmetic ------------------------------------------------------------------------------
+
+// The double nearest to a/b (b != 0): the quotient scaled to at least 66 bits, with a sticky
+// bit for a non-zero remainder, then rounded once (as exact->inexact of the rational would).
+double RatioToDouble(mpz_srcptr a, mpz_srcptr b) {
+  long shift = 66 + static_cast<long>(mpz_sizeinbase(b, 2)) -
+               static_cast<long>(mpz_sizeinbase(a, 2));
+  Mpz n, d, q, r;
+  mpz_abs(n.get(), a);
+  mpz_abs(d.get(), b);
+  if (shift > 0) {
+    mpz_mul_2exp(n.get(), n.get(), static_cast<mp_bitcnt_t>(shift));
+  } else {
+    mpz_mul_2exp(d.get(), d.get(), static_cast<mp_bitcnt_t>(-shift));
+  }
+  mpz_tdiv_qr(q.get(), r.get(), n.get(), d.get());
+  mpz_mul_2exp(q.get(), q.get(), 1);
+  if (mpz_sgn(r.get()) != 0) mpz_setbit(q.get(), 0);
+  double m = MpzToDouble(q.get());
+  double result = std::ldexp(m, static_cast<int>(-(shift + 1)));
+  return mpz_sgn(a) * mpz_sgn(b) < 0 ? -result : result;
+}
+
+Value Div2(Value a, Value b) {
+  if (IsExactInteger(a) && IsExactInteger(b)) {
+    if (b == V::Fixnum(0)) Fail("/: division by zero");
+    if (a.IsFixnum() && b.IsFixnum()) {
+      int64_t x = a.FixnumValue(), y = b.FixnumValue();
+      if (x % y == 0) return MakeInteger128(__int128{x} / y);
+      return MakeFlonum(static_cast<double>(x) / static_cast<double>(y));
+    }
+    IntegerView x(a), y(b);
+    Mpz q, r;
+    mpz_tdiv_qr(q.get(), r.get(), x.get(), y.get());
+    if (mpz_sgn(r.get()) == 0) return MakeInteger(q.get());
+    return MakeFlonum(RatioToDouble(x.get(), y.get()));
+  }
+  return MakeFlonum(ToDouble(a) / ToDouble(b));
+}
+
 V Plus(CallContext&, const V* args, int argc) {
   CheckAll("+", args, argc);
   V acc = V::Fixnum(0);
-  for (int i = 0; i < argc; ++i) acc = Add2("+", acc, args[i]);
+  for (int i = 0; i < argc; ++i) acc = Add2(acc, args[i]);
   return acc;
 }
 
@@ -88,10 +193,10 @@ V Minus(CallContext&, const V* args, int argc) {
   if (argc == 1) {
     // Negate a flonum directly so that (- 0.0) is -0.0, not 0 - 0.0 = 0.0.
     if (IsFlonum(args[0])) return MakeFlonum(-FlonumValue(args[0]));
-    return Sub2("-", V::Fixnum(0), args[0]);
+    return Sub2(V::Fixnum(0), args[0]);
   }
   V acc = args[0];
-  for (int i = 1; i < argc; ++i) acc = Sub2("-", acc, args[i]);
+  for (int i = 1; i < argc; ++i) acc = Sub2(acc, args[i]);
   return acc;
 }
 
@@ -103,67 +208,18 @@ V Divide(CallContext&, const V* args, int argc) {
   return acc;
 }
 
-// An integer argument: a fixnum, or a flonum with an integral value.
-bool IsIntegerValue(V v) {
-  if (v.IsFixnum()) return true;
-  if (!IsFlonum(v)) return false;
-  double d = FlonumValue(v);
-  return std::isfinite(d) && d == std::floor(d);
-}
-
-void CheckInteger(const char* who, V v) {
-  if (!IsIntegerValue(v)) TypeError(who, "integer", v);
-}
-
-enum class DivOp { kQuotient, kRemainder, kModulo };
-
-V IntegerDivide(const char* who, DivOp op, V a, V b) {
-  CheckInteger(who, a);
-  CheckInteger(who, b);
-  if (a.IsFixnum() && b.IsFixnum()) {
-    int64_t x = a.FixnumValue(), y = b.FixnumValue();
-    if (y == 0) Fail(Cat(who, ": division by zero"));
-    switch (op) {
-      case DivOp::kQuotient: return CheckedFixnum(who, __int128{x} / y);
-      case DivOp::kRemainder: return V::Fixnum(x % y);
-      case DivOp::kModulo: {
-        int64_t r = x % y;
-        if (r != 0 && ((r < 0) != (y < 0))) r += y;
-        return V::Fixnum(r);
-      }
-    }
-  }
-  double x = ToDouble(a), y = ToDouble(b);
-  if (y == 0) Fail(Cat(who, ": division by zero"));
-  switch (op) {
-    case DivOp::kQuotient: return MakeFlonum(std::trunc(x / y));
-    case DivOp::kRemainder: return MakeFlonum(std::fmod(x, y));
-    case DivOp::kModulo: {
-      double r = std::fmod(x, y);
-      if (r != 0 && ((r < 0) != (y < 0))) r += y;
-      return MakeFlonum(r);
-    }
-  }
-  return V::Unspecified();
-}
-
-V Quotient(CallContext&, const V* a, int) {
-  return IntegerDivide("quotient", DivOp::kQuotient, a[0], a[1]);
-}
-V Remainder(CallContext&, const V* a, int) {
-  return IntegerDivide("remainder", DivOp::kRemainder, a[0], a[1]);
-}
-V Modulo(CallContext&, const V* a, int) {
-  return IntegerDivide("modulo", DivOp::kModulo, a[0], a[1]);
-}
-
 V Abs(CallContext&, const V* args, int) {
-  CheckNumber("abs", args[0]);
-  if (args[0].IsFixnum()) {
-    int64_t n = args[0].FixnumValue();
-    return CheckedFixnum("abs", n < 0 ? -__int128{n} : __int128{n});
+  V v = args[0];
+  CheckNumber("abs", v);
+  if (v.IsFixnum()) {
+    int64_t n = v.FixnumValue();
+    return MakeInteger128(n < 0 ? -__int128{n} : __int128{n});
   }
-  return MakeFlonum(std::fabs(FlonumValue(args[0])));
+  if (IsFlonum(v)) return MakeFlonum(std::fabs(FlonumValue(v)));
+  if (!BignumNegative(v)) return v;
+  Mpz z;
+  mpz_abs(z.get(), IntegerView(v).get());
+  return MakeInteger(z.get());
 }
 
 V MinMax(const char* who, bool is_max, const V* args, int argc) {
@@ -175,93 +231,17 @@ V MinMax(const char* who, bool is_max, const V* args, int argc) {
   }
   for (int i = 1; i < argc; ++i) {
     V x = args[i];
-    bool better;
-    if (best.IsFixnum() && x.IsFixnum()) {
-      better = is_max ? x.FixnumValue() > best.FixnumValue() : x.FixnumValue() < best.FixnumValue();
-    } else {
-      double bx = ToDouble(x), bb = ToDouble(best);
-      better = std::isnan(bx) || (is_max ? bx > bb : bx < bb);
-    }
+    int c = Compare(x, best);
+    // A NaN argument wins (and stays: nothing compares with it).
+    bool better = c == 2 ? IsFlonum(x) && std::isnan(FlonumValue(x)) : is_max ? c > 0 : c < 0;
     if (better) best = x;
   }
-  if (inexact && best.IsFixnum()) return MakeFlonum(ToDouble(best));
+  if (inexact && !IsFlonum(best)) return MakeFlonum(ToDouble(best));
   return best;
 }
 
 V Min(CallContext&, const V* a, int n) { return MinMax("min", false, a, n); }
 V Max(CallContext&, const V* a, int n) { return MinMax("max", true, a, n); }
-
-int64_t Gcd64(int64_t a, int64_t b) {
-  // Work on magnitudes in unsigned arithmetic so that kFixnumMin's magnitude is representable.
-  uint64_t x = a < 0 ? -static_cast<uint64_t>(a) : a, y = b < 0 ? -static_cast<uint64_t>(b) : b;
-  while (y != 0) {
-    uint64_t t = x % y;
-    x = y;
-    y = t;
-  }
-  return static_cast<int64_t>(x);
-}
-
-V GcdLcm(const char* who, bool lcm, const V* args, int argc) {
-  bool inexact = false;
-  for (int i = 0; i < argc; ++i) {
-    CheckInteger(who, args[i]);
-    if (IsFlonum(args[i])) inexact = true;
-  }
-  if (inexact) {
-    double acc = lcm ? 1 : 0;
-    for (int i = 0; i < argc; ++i) {
-      double x = std::fabs(ToDouble(args[i]));
-      double a = acc, b = x;
-      while (b != 0) {
-        double t = std::fmod(a, b);
-        a = b;
-        b = t;
-      }
-      acc = lcm ? (acc == 0 || x == 0 ? 0 : acc / a * x) : a;
-    }
-    return MakeFlonum(acc);
-  }
-  __int128 acc = lcm ? 1 : 0;
-  for (int i = 0; i < argc; ++i) {
-    int64_t x = args[i].FixnumValue();
-    if (lcm) {
-      if (acc == 0 || x == 0) {
-        acc = 0;
-        continue;
-      }
-      int64_t g = Gcd64(static_cast<int64_t>(acc), x);
-      __int128 mag = x < 0 ? -__int128{x} : __int128{x};
-      acc = acc / g * mag;
-      CheckedFixnum(who, acc);
-    } else {
-      acc = Gcd64(static_cast<int64_t>(acc), x);
-    }
-  }
-  return CheckedFixnum(who, acc);
-}
-
-V Gcd(CallContext&, const V* a, int n) { return GcdLcm("gcd", false, a, n); }
-V Lcm(CallContext&, const V* a, int n) { return GcdLcm("lcm", true, a, n); }
-
-V Expt(CallContext&, const V* args, int) {
-  CheckNumber("expt", args[0]);
-  CheckNumber("expt", args[1]);
-  V base = args[0], power = args[1];
-  if (base.IsFixnum() && power.IsFixnum() && power.FixnumValue() >= 0) {
-    __int128 result = 1, b = base.FixnumValue();
-    int64_t e = power.FixnumValue();
-    // Square-and-multiply with an overflow check at every step. |b| > 1 overflows within 63
-    // squarings, so the loop is short even for a huge exponent.
-    while (e > 0) {
-      if (e & 1) result = CheckedFixnum("expt", result * b).FixnumValue();
-      e >>= 1;
-      if (e > 0) b = CheckedFixnum("expt", b * b).FixnumValue();
-    }
-    return V::Fixnum(static_cast<int64_t>(result));
-  }
-  return MakeFlonum(std::pow(ToDouble(base), ToDouble(power)));
-}
 
 V Square(CallContext&, const V* args, int) {
   CheckNumber("square", args[0]);
@@ -270,19 +250,15 @@ V Square(CallContext&, const V* args, int) {
 
 V ToExact(const char* who, V v) {
   CheckNumber(who, v);
-  if (v.IsFixnum()) return v;
+  if (!IsFlonum(v)) return v;
   double d = FlonumValue(v);
-  // 2^62 is exactly representable; anything at or beyond it does not fit a fixnum.
-  if (std::isfinite(d) && d == std::floor(d) && d >= -4611686018427387904.0 &&
-      d < 4611686018427387904.0) {
-    return V::Fixnum(static_cast<int64_t>(d));
-  }
+  if (std::isfinite(d) && d == std::floor(d)) return IntegerFromDouble(d);
   Fail(Cat(who, ": ", FormatFlonum(d), " has no exact representation"));
 }
 
 V ToInexact(const char* who, V v) {
   CheckNumber(who, v);
-  return v.IsFixnum() ? MakeFlonum(static_cast<double>(v.FixnumValue())) : v;
+  return IsFlonum(v) ? v : MakeFlonum(ToDouble(v));
 }
 
 V Exact(CallContext&, const V* a, int) { return ToExact("exact", a[0]); }
@@ -293,7 +269,7 @@ V ExactToInexact(CallContext&, const V* a, int) { return ToInexact("exact->inexa
 template <double (*F)(double)>
 V RoundingOp(const char* who, V v) {
   CheckNumber(who, v);
-  if (v.IsFixnum()) return v;
+  if (!IsFlonum(v)) return v;  // an exact integer is its own floor, ceiling, ...
   return MakeFlonum(F(FlonumValue(v)));
 }
 
@@ -310,7 +286,7 @@ V TruncateFn(CallContext&, const V* a, int) { return RoundingOp<Trunc>("truncate
 V Sqrt(CallContext&, const V* args, int) {
   V v = args[0];
   CheckNumber("sqrt", v);
-  if (ToDouble(v) < 0) TypeError("sqrt", "non-negative number", v);
+  if (Compare(v, V::Fixnum(0)) < 0) TypeError("sqrt", "non-negative number", v);
   if (v.IsFixnum()) {
     int64_t n = v.FixnumValue();
     auto r = static_cast<int64_t>(std::sqrt(static_cast<double>(n)));
@@ -318,6 +294,13 @@ V Sqrt(CallContext&, const V* args, int) {
     while (r > 0 && __int128{r} * r > n) --r;
     while (__int128{r + 1} * (r + 1) <= n) ++r;
     if (__int128{r} * r == n) return V::Fixnum(r);
+  } else if (IsBignum(v)) {
+    IntegerView n(v);
+    if (mpz_perfect_square_p(n.get())) {
+      Mpz r;
+      mpz_sqrt(r.get(), n.get());
+      return MakeInteger(r.get());
+    }
   }
   return MakeFlonum(std::sqrt(ToDouble(v)));
 }
@@ -355,22 +338,6 @@ V AtanFn(CallContext&, const V* args, int argc) {
 
 // --- Predicates ------------------------------------------------------------------------------
 
-// Every number toylang has is real; complex? and real? are number?.
-V RationalP(CallContext&, const V* a, int) {
-  return V::Bool(IsNumber(a[0]) && std::isfinite(ToDouble(a[0])));
-}
-V FiniteP(CallContext&, const V* a, int) {
-  CheckNumber("finite?", a[0]);
-  return V::Bool(std::isfinite(ToDouble(a[0])));
-}
-V InfiniteP(CallContext&, const V* a, int) {
-  CheckNumber("infinite?", a[0]);
-  return V::Bool(std::isinf(ToDouble(a[0])));
-}
-V NanP(CallContext&, const V* a, int) {
-  CheckNumber("nan?", a[0]);
-  return V::Bool(std::isnan(ToDouble(a[0])));
-}
 V AsinFn(CallContext&, const V* a, int) {
   CheckNumber("asin", a[0]);
   return MakeFlonum(std::asin(ToDouble(a[0])));
@@ -382,69 +349,61 @@ V AcosFn(CallContext&, const V* a, int) {
 
 V NumberP(CallContext&, const V* a, int) { return V::Bool(IsNumber(a[0])); }
 V IntegerP(CallContext&, const V* a, int) { return V::Bool(IsIntegerValue(a[0])); }
-V ExactIntegerP(CallContext&, const V* a, int) { return V::Bool(a[0].IsFixnum()); }
+// Every number is real (no complex numbers); every finite one is rational (a flonum is a
+// binary fraction), so +inf.0 and +nan.0 are the only irrational numbers.
+V RationalP(CallContext&, const V* a, int) {
+  return V::Bool(IsNumber(a[0]) && (!IsFlonum(a[0]) || std::isfinite(FlonumValue(a[0]))));
+}
+V FiniteP(CallContext&, const V* a, int) {
+  CheckNumber("finite?", a[0]);
+  return V::Bool(!IsFlonum(a[0]) || std::isfinite(FlonumValue(a[0])));
+}
+V InfiniteP(CallContext&, const V* a, int) {
+  CheckNumber("infinite?", a[0]);
+  return V::Bool(IsFlonum(a[0]) && std::isinf(FlonumValue(a[0])));
+}
+V NanP(CallContext&, const V* a, int) {
+  CheckNumber("nan?", a[0]);
+  return V::Bool(IsFlonum(a[0]) && std::isnan(FlonumValue(a[0])));
+}
+V ExactIntegerP(CallContext&, const V* a, int) { return V::Bool(IsExactInteger(a[0])); }
 V ExactP(CallContext&, const V* a, int) {
   CheckNumber("exact?", a[0]);
-  return V::Bool(a[0].IsFixnum());
+  return V::Bool(!IsFlonum(a[0]));
 }
 V InexactP(CallContext&, const V* a, int) {
   CheckNumber("inexact?", a[0]);
   return V::Bool(IsFlonum(a[0]));
 }
+// The sign of a number: -1, 0 or 1 (0 for a NaN).
+int Sign(V v) {
+  if (v.IsFixnum()) return v.FixnumValue() < 0 ? -1 : v.FixnumValue() > 0;
+  if (IsBignum(v)) return BignumNegative(v) ? -1 : 1;
+  double d = FlonumValue(v);
+  return d < 0 ? -1 : d > 0;
+}
 V ZeroP(CallContext&, const V* a, int) {
   CheckNumber("zero?", a[0]);
-  return V::Bool(ToDouble(a[0]) == 0);
+  return V::Bool(Sign(a[0]) == 0 && !(IsFlonum(a[0]) && std::isnan(FlonumValue(a[0]))));
 }
 V PositiveP(CallContext&, const V* a, int) {
   CheckNumber("positive?", a[0]);
-  return V::Bool(a[0].IsFixnum() ? a[0].FixnumValue() > 0 : FlonumValue(a[0]) > 0);
+  return V::Bool(Sign(a[0]) > 0);
 }
 V NegativeP(CallContext&, const V* a, int) {
   CheckNumber("negative?", a[0]);
-  return V::Bool(a[0].IsFixnum() ? a[0].FixnumValue() < 0 : FlonumValue(a[0]) < 0);
+  return V::Bool(Sign(a[0]) < 0);
 }
 V OddP(CallContext&, const V* a, int) {
   CheckInteger("odd?", a[0]);
-  if (a[0].IsFixnum()) return V::Bool((a[0].FixnumValue() & 1) != 0);
-  return V::Bool(std::fmod(FlonumValue(a[0]), 2) != 0);
+  return V::Bool(IsOdd(a[0]));
 }
 V EvenP(CallContext&, const V* a, int) {
   CheckInteger("even?", a[0]);
-  if (a[0].IsFixnum()) return V::Bool((a[0].FixnumValue() & 1) == 0);
-  return V::Bool(std::fmod(FlonumValue(a[0]), 2) == 0);
+  return V::Bool(!IsOdd(a[0]));
 }
 
 // --- Comparison ------------------------------------------------------------------------------
-
-// Exact three-way comparison of a fixnum with a double (no rounding of the fixnum to a double,
-// which would make 2^53+1 = 2^53.0). Requires !isnan(d).
-int CompareIntDouble(int64_t i, double d) {
-  if (d >= 9223372036854775808.0) return -1;
-  if (d < -9223372036854775808.0) return 1;
-  double fl = std::floor(d);
-  auto fi = static_cast<int64_t>(fl);
-  if (i < fi) return -1;
-  if (i > fi) return 1;
-  return d > fl ? -1 : 0;
-}
-
-// -1, 0, 1, or 2 when unordered (a NaN is involved).
-int Compare(V a, V b) {
-  if (a.IsFixnum() && b.IsFixnum()) {
-    return a.FixnumValue() < b.FixnumValue() ? -1 : a.FixnumValue() > b.FixnumValue();
-  }
-  if (a.IsFixnum()) {
-    double d = FlonumValue(b);
-    return std::isnan(d) ? 2 : CompareIntDouble(a.FixnumValue(), d);
-  }
-  if (b.IsFixnum()) {
-    double d = FlonumValue(a);
-    return std::isnan(d) ? 2 : -CompareIntDouble(b.FixnumValue(), d);
-  }
-  double x = FlonumValue(a), y = FlonumValue(b);
-  if (std::isnan(x) || std::isnan(y)) return 2;
-  return x < y ? -1 : x > y;
-}
 
 enum class Cmp { kEq, kLt, kGt, kLe, kGe };
 
@@ -466,144 +425,16 @@ V CompareChain(CallContext&, const V* args, int argc) {
   return V::Bool(result);
 }
 
-// --- Conversion to and from strings ----------------------------------------------------------
-
-int CheckRadix(const char* who, const V* args, int argc, int index) {
-  if (argc <= index) return 10;
-  int64_t r = CheckFixnum(who, args[index]);
-  if (r != 2 && r != 8 && r != 10 && r != 16) {
-    TypeError(who, "radix of 2, 8, 10 or 16", args[index]);
-  }
-  return static_cast<int>(r);
-}
-
-V NumberToString(CallContext&, const V* args, int argc) {
-  CheckNumber("number->string", args[0]);
-  int radix = CheckRadix("number->string", args, argc, 1);
-  if (IsFlonum(args[0])) {
-    if (radix != 10) Fail("number->string: inexact numbers can only be written in radix 10");
-    return MakeString(FormatFlonum(FlonumValue(args[0])));
-  }
-  char buf[80];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, args[0].FixnumValue(), radix);
-  return MakeString(std::string_view(buf, end - buf));
-}
-
-int DigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
-  return 99;
-}
-
-// Parses a number in toylang syntax; #f when `s` is not one.
-V ParseNumber(std::string_view s, int radix) {
-  while (s.size() >= 2 && s[0] == '#') {
-    char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'x') radix = 16;
-    else if (p == 'o') radix = 8;
-    else if (p == 'b') radix = 2;
-    else if (p == 'd') radix = 10;
-    else return V::False();
-    s.remove_prefix(2);
-  }
-  if (s.empty()) return V::False();
-  if (s == "+inf.0") return MakeFlonum(std::numeric_limits<double>::infinity());
-  if (s == "-inf.0") return MakeFlonum(-std::numeric_limits<double>::infinity());
-  if (s == "+nan.0" || s == "-nan.0") return MakeFlonum(std::numeric_limits<double>::quiet_NaN());
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return V::False();
-  // An integer in the radix?
-  bool all_digits = true;
-  for (size_t j = i; j < s.size(); ++j) {
-    if (DigitValue(s[j]) >= radix) {
-      all_digits = false;
-      break;
-    }
-  }
-  if (all_digits) {
-    __int128 n = 0;
-    bool overflow = false;
-    for (size_t j = i; j < s.size(); ++j) {
-      n = n * radix + DigitValue(s[j]);
-      if (n > (__int128{1} << 64)) overflow = true;
-      if (overflow) break;
-    }
-    if (negative) n = -n;
-    if (!overflow && n >= Value::kFixnumMin && n <= Value::kFixnumMax) {
-      return V::Fixnum(static_cast<int64_t>(n));
-    }
-    if (radix != 10) return V::False();
-    // Too large for a fixnum: fall through and read it as an inexact decimal.
-  } else if (radix != 10) {
-    return V::False();
-  }
-  // A decimal: digits, at most one '.', at least one digit, then an optional exponent.
-  size_t j = i;
-  int digits = 0;
-  bool dot = false;
-  for (; j < s.size(); ++j) {
-    if (s[j] >= '0' && s[j] <= '9') {
-      ++digits;
-    } else if (s[j] == '.' && !dot) {
-      dot = true;
-    } else {
-      break;
-    }
-  }
-  if (digits == 0) return V::False();
-  if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
-    ++j;
-    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-    size_t exp_start = j;
-    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
-    if (j == exp_start) return V::False();
-  }
-  if (j != s.size()) return V::False();
-  std::string copy(s);
-  return MakeFlonum(std::strtod(copy.c_str(), nullptr));
-}
-
-V StringToNumber(CallContext&, const V* args, int argc) {
-  CheckString("string->number", args[0]);
-  int radix = 10;
-  if (argc > 1) {
-    int64_t r = CheckFixnum("string->number", args[1]);
-    if (r < 2 || r > 16) TypeError("string->number", "radix between 2 and 16", args[1]);
-    radix = static_cast<int>(r);
-  }
-  // Copy the text first: parsing allocates (a flonum), and the view points into the heap.
-  std::string text(StringView(args[0]));
-  return ParseNumber(text, radix);
-}
-
 constexpr Builtin kBuiltins[] = {
-    {"complex?", 1, 1, NumberP},
-    {"real?", 1, 1, NumberP},
-    {"rational?", 1, 1, RationalP},
-    {"finite?", 1, 1, FiniteP},
-    {"infinite?", 1, 1, InfiniteP},
-    {"nan?", 1, 1, NanP},
     {"asin", 1, 1, AsinFn},
     {"acos", 1, 1, AcosFn},
     {"+", 0, -1, Plus},
     {"-", 1, -1, Minus},
     {"*", 0, -1, Times},
     {"/", 1, -1, Divide},
-    {"quotient", 2, 2, Quotient},
-    {"remainder", 2, 2, Remainder},
-    {"modulo", 2, 2, Modulo},
     {"abs", 1, 1, Abs},
     {"min", 1, -1, Min},
     {"max", 1, -1, Max},
-    {"gcd", 0, -1, Gcd},
-    {"lcm", 0, -1, Lcm},
-    {"expt", 2, 2, Expt},
     {"square", 1, 1, Square},
     {"exact", 1, 1, Exact},
     {"inexact", 1, 1, Inexact},
@@ -622,6 +453,12 @@ constexpr Builtin kBuiltins[] = {
     {"atan", 1, 2, AtanFn},
     {"number?", 1, 1, NumberP},
     {"integer?", 1, 1, IntegerP},
+    {"real?", 1, 1, NumberP},
+    {"complex?", 1, 1, NumberP},
+    {"rational?", 1, 1, RationalP},
+    {"finite?", 1, 1, FiniteP},
+    {"infinite?", 1, 1, InfiniteP},
+    {"nan?", 1, 1, NanP},
     {"exact?", 1, 1, ExactP},
     {"inexact?", 1, 1, InexactP},
     {"exact-integer?", 1, 1, ExactIntegerP},
@@ -635,8 +472,6 @@ constexpr Builtin kBuiltins[] = {
     {">", 1, -1, CompareChain<Cmp::kGt>},
     {"<=", 1, -1, CompareChain<Cmp::kLe>},
     {">=", 1, -1, CompareChain<Cmp::kGe>},
-    {"number->string", 1, 2, NumberToString},
-    {"string->number", 1, 2, StringToNumber},
 };
 
 }  // namespace

@@ -11,10 +11,14 @@
 // of the text unchanged, as string literals in source are.
 //
 // Deviations from R7RS (for docs/toylang.md):
-// - No binary ports (bytevectors do not exist yet); every port is textual.
+// - Binary ports (bytevector ports, open-binary-input-file, open-binary-output-file) and textual
+//   ports differ only in what binary-port? and textual-port? say: the byte operations (read-u8,
+//   write-u8, ...) and the character operations work on either kind.
 // - (current-output-port) inside with-output-to-file is the file's port; outside, the console
 //   port, one object per runtime.
 // - char-ready? on the console is #t only when a character is already buffered.
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -37,6 +41,7 @@ struct PortState {
   bool input = false;
   bool open = true;
   bool error = false;  // the console's error port (standard error)
+  bool binary = false;  // made by a binary constructor (binary-port?)
   std::string name;    // the file name, for errors
   // Input: the bytes not yet read are buf[pos..]; a file or the console refills buf from `in`.
   // Output: a string port's text so far.
@@ -200,7 +205,12 @@ V InputPortP(CallContext&, const V* a, int) {
 V OutputPortP(CallContext&, const V* a, int) {
   return V::Bool(IsPort(a[0]) && !StateOf<PortState>(a[0])->input);
 }
-V TextualPortP(CallContext&, const V* a, int) { return V::Bool(IsPort(a[0])); }
+V TextualPortP(CallContext&, const V* a, int) {
+  return V::Bool(IsPort(a[0]) && !StateOf<PortState>(a[0])->binary);
+}
+V BinaryPortP(CallContext&, const V* a, int) {
+  return V::Bool(IsPort(a[0]) && StateOf<PortState>(a[0])->binary);
+}
 V InputPortOpenP(CallContext&, const V* a, int) {
   PortState& p = StateOfPort("input-port-open?", a[0]);
   return V::Bool(p.input && p.open);
@@ -254,6 +264,90 @@ V OpenInputFile(CallContext&, const V* a, int) {
 }
 V OpenOutputFile(CallContext&, const V* a, int) {
   return OpenOutputFileNamed("open-output-file", a[0]);
+}
+
+V OpenBinaryInputFile(CallContext&, const V* a, int) {
+  V port = OpenInputFileNamed("open-binary-input-file", a[0]);
+  StateOf<PortState>(port)->binary = true;
+  return port;
+}
+V OpenBinaryOutputFile(CallContext&, const V* a, int) {
+  V port = OpenOutputFileNamed("open-binary-output-file", a[0]);
+  StateOf<PortState>(port)->binary = true;
+  return port;
+}
+
+// --- Bytevector ports and byte input/output ------------------------------------------------
+
+V OpenInputBytevector(CallContext&, const V* a, int) {
+  V b = a[0];
+  if (!IsBytevector(b)) TypeError("open-input-bytevector", "bytevector", b);
+  auto state = std::make_shared<PortState>();
+  state->input = true;
+  state->binary = true;
+  state->buf.assign(reinterpret_cast<const char*>(BytevectorData(b)), BytevectorLength(b));
+  return NewPort(std::move(state));
+}
+V OpenOutputBytevector(CallContext&, const V*, int) {
+  auto state = std::make_shared<PortState>();
+  state->binary = true;
+  return NewPort(std::move(state));
+}
+V GetOutputBytevector(CallContext&, const V* a, int) {
+  PortState& p = StateOfPort("get-output-bytevector", a[0]);
+  if (p.input || p.kind != PortState::Kind::kString || !p.binary) {
+    TypeError("get-output-bytevector", "bytevector output port", a[0]);
+  }
+  V b = MakeBytevector(p.buf.size(), 0);
+  if (!p.buf.empty()) std::memcpy(BytevectorData(b), p.buf.data(), p.buf.size());
+  return b;
+}
+V ReadU8(CallContext&, const V* a, int n) {
+  PortState& p = InputPort("read-u8", InputArg(a, n, 0));
+  if (!p.Fill(1)) return V::Eof();
+  return V::Fixnum(static_cast<unsigned char>(p.buf[p.pos++]));
+}
+V PeekU8(CallContext&, const V* a, int n) {
+  PortState& p = InputPort("peek-u8", InputArg(a, n, 0));
+  if (!p.Fill(1)) return V::Eof();
+  return V::Fixnum(static_cast<unsigned char>(p.buf[p.pos]));
+}
+V U8ReadyP(CallContext&, const V* a, int n) {
+  PortState& p = InputPort("u8-ready?", InputArg(a, n, 0));
+  if (p.kind == PortState::Kind::kConsole) return V::Bool(p.pos < p.buf.size());
+  return V::True();
+}
+// (read-bytevector k [port]): up to k bytes, fewer at the end, the eof object when none is left.
+V ReadBytevector(CallContext&, const V* a, int n) {
+  int64_t k = CheckFixnum("read-bytevector", a[0]);
+  if (k < 0) TypeError("read-bytevector", "non-negative count", a[0]);
+  PortState& p = InputPort("read-bytevector", InputArg(a, n, 1));
+  if (k == 0) return MakeBytevector(0, 0);
+  p.Fill(static_cast<size_t>(k));
+  size_t available = std::min(p.buf.size() - p.pos, static_cast<size_t>(k));
+  if (available == 0) return V::Eof();
+  V b = MakeBytevector(available, 0);
+  std::memcpy(BytevectorData(b), p.buf.data() + p.pos, available);
+  p.pos += available;
+  return b;
+}
+V WriteU8(CallContext& ctx, const V* a, int n) {
+  if (!a[0].IsFixnum() || a[0].FixnumValue() < 0 || a[0].FixnumValue() > 255) {
+    TypeError("write-u8", "byte (an exact integer from 0 to 255)", a[0]);
+  }
+  char byte = static_cast<char>(a[0].FixnumValue());
+  PortOutput(ctx, "write-u8", a, n, 1, std::string_view(&byte, 1));
+  return V::Unspecified();
+}
+// (write-bytevector bv [port [start [end]]])
+V WriteBytevector(CallContext& ctx, const V* a, int n) {
+  V b = a[0];
+  if (!IsBytevector(b)) TypeError("write-bytevector", "bytevector", b);
+  size_t start = 0, end = BytevectorLength(b);
+  CheckRange("write-bytevector", a, n, 2, BytevectorLength(b), "bytevector", &start, &end);
+  std::string bytes(reinterpret_cast<const char*>(BytevectorData(b)) + start, end - start);
+  PortOutput(ctx, "write-bytevector", a, n, 1, bytes);
+  return V::Unspecified();
 }
 
 V ClosePort(CallContext&, const V* a, int) {
@@ -434,6 +528,18 @@ constexpr Builtin kBuiltins[] = {
     {"input-port?", 1, 1, InputPortP},
     {"output-port?", 1, 1, OutputPortP},
     {"textual-port?", 1, 1, TextualPortP},
+    {"binary-port?", 1, 1, BinaryPortP},
+    {"open-binary-input-file", 1, 1, OpenBinaryInputFile},
+    {"open-binary-output-file", 1, 1, OpenBinaryOutputFile},
+    {"open-input-bytevector", 1, 1, OpenInputBytevector},
+    {"open-output-bytevector", 0, 0, OpenOutputBytevector},
+    {"get-output-bytevector", 1, 1, GetOutputBytevector},
+    {"read-u8", 0, 1, ReadU8},
+    {"peek-u8", 0, 1, PeekU8},
+    {"u8-ready?", 0, 1, U8ReadyP},
+    {"read-bytevector", 1, 2, ReadBytevector},
+    {"write-u8", 1, 2, WriteU8},
+    {"write-bytevector", 1, 4, WriteBytevector},
     {"input-port-open?", 1, 1, InputPortOpenP},
     {"output-port-open?", 1, 1, OutputPortOpenP},
     {"current-input-port", 0, 0, CurrentInputPort},

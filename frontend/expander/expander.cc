@@ -232,6 +232,8 @@ CorePtr Expander::Expand(const DatumPtr& form) {
     case DatumKind::kBool:
     case DatumKind::kChar:
     case DatumKind::kString:
+    case DatumKind::kBignum:
+    case DatumKind::kBytevector:
       return Const(form, form->pos);  // self-evaluating
     case DatumKind::kList:
       break;

@@ -1,6 +1,9 @@
 #include "frontend/objects/datum_value.h"
 
+#include <cstring>
+
 #include "frontend/common/stack_check.h"
+#include "frontend/objects/bignum.h"
 #include "frontend/objects/objects.h"
 
 namespace toylang {
@@ -15,6 +18,16 @@ Value DatumToValue(const Datum& d) {
     case DatumKind::kBool: return Value::Bool(d.boolean);
     case DatumKind::kChar: return Value::Char(d.character);
     case DatumKind::kString: return MakeString(d.text);
+    case DatumKind::kBignum: {
+      Mpz z;
+      mpz_set_str(z.get(), d.text.c_str(), 10);
+      return MakeInteger(z.get());
+    }
+    case DatumKind::kBytevector: {
+      Value b = MakeBytevector(d.text.size(), 0);
+      if (!d.text.empty()) std::memcpy(BytevectorData(b), d.text.data(), d.text.size());
+      return b;
+    }
     case DatumKind::kSymbol: return Intern(d.text);
     case DatumKind::kVector: {
       Value v = MakeVector(d.items.size(), Value::False());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "frontend/objects/bignum.h"
 
 namespace toylang {
 
@@ -15,6 +16,7 @@ bool Eqv(Value a, Value b) {
     double x = FlonumValue(a), y = FlonumValue(b);
     return std::memcmp(&x, &y, sizeof x) == 0;
   }
+  if (IsBignum(a) && IsBignum(b)) return BignumEqual(a, b);
   return false;
 }
 
@@ -98,6 +100,9 @@ bool Equal(Value a, Value b) {
       }
     } else if (IsString(a) && IsString(b)) {
       same = StringView(a) == StringView(b);
+    } else if (IsBytevector(a) && IsBytevector(b)) {
+      same = BytevectorLength(a) == BytevectorLength(b) &&
+             std::memcmp(BytevectorData(a), BytevectorData(b), BytevectorLength(a)) == 0;
     } else if (IsVector(a) && IsVector(b)) {
       size_t n = VectorLength(a);
       same = n == VectorLength(b);

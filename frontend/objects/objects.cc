@@ -44,6 +44,12 @@ Value MakeFlonum(double d) {
   return Value::Object(words);
 }
 
+Value MakeBytevector(size_t length, uint8_t fill) {
+  uint64_t* words = NewObject(ObjType::kBytevector, (length + 7) / 8, length);
+  std::memset(words + 1, fill, length);
+  return Value::Object(words);
+}
+
 Value Intern(std::string_view name) { return Runtime::Get().Intern(name); }
 
 Value MakeUninternedSymbol(std::string_view name) {
@@ -192,6 +198,8 @@ const char* TypeName(Value v) {
     case ObjType::kConditionVariable: return "condition variable";
     case ObjType::kAtomicBox: return "atomic box";
     case ObjType::kPort: return "port";
+    case ObjType::kBignum: return "integer";
+    case ObjType::kBytevector: return "bytevector";
     case ObjType::kValues: return "multiple values";
     case ObjType::kContinuation: return "continuation";
   }

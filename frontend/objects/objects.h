@@ -38,6 +38,9 @@
 //   mutex        [header | state word | name]
 //   condition-variable [header | state word | name]
 //   atomic-box   [header | value]                         read and written atomically
+//   bignum       [header | sign word | limbs...]          kNoReferences, length = limb count
+//                                                          (bignum.h)
+//   bytevector   [header | bytes...]                      kNoReferences, length = byte count
 //   continuation, stack segment: continuation_object.h (custom-traced)
 //
 // A thread's, mutex's or condition variable's state word points at its C++ state (low bit set,
@@ -85,8 +88,9 @@ enum class ObjType : uint8_t {
   kAtomicBox = 14,
   kPort = 15,               // frontend/builtins/ports.cc
   kValues = 16,             // (values a b ...): control.cc
-  // 17..21 are reserved for other branches (bignums, bytevectors, promises, parameters,
-  // error objects); the coordinator fixes kNumObjTypes at merge.
+  kBignum = 17,             // bignum.h
+  kBytevector = 18,
+  // 19..21 are reserved for promises, parameters and error objects (branch forms).
   kContinuation = 22,       // continuation_object.h: a continuation's data, a stack segment
 };
 inline constexpr int kNumObjTypes = 23;  // ObjType values are 1..kNumObjTypes-1
@@ -137,7 +141,11 @@ inline bool IsAtomicBox(Value v) { return HasType(v, ObjType::kAtomicBox); }
 inline bool IsPort(Value v) { return HasType(v, ObjType::kPort); }
 inline bool IsValues(Value v) { return HasType(v, ObjType::kValues); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
-inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
+inline bool IsNumber(Value v) {
+  return v.IsFixnum() || (v.IsObject() && (TypeOf(v) == ObjType::kFlonum ||
+                                           TypeOf(v) == ObjType::kBignum));
+}
+inline bool IsBytevector(Value v) { return HasType(v, ObjType::kBytevector); }
 
 // --- Pairs -----------------------------------------------------------------------------------
 
@@ -170,6 +178,14 @@ inline double FlonumValue(Value f) {  // requires IsFlonum(f)
   std::memcpy(&d, f.ObjectWords() + 1, sizeof d);
   return d;
 }
+
+// --- Bytevectors ----------------------------------------------------------------------------
+
+// A bytevector of `length` bytes, each `fill`.
+Value MakeBytevector(size_t length, uint8_t fill);
+// These require IsBytevector(b). The bytes stay valid while b is reachable.
+inline size_t BytevectorLength(Value b) { return LengthOf(b); }
+inline uint8_t* BytevectorData(Value b) { return reinterpret_cast<uint8_t*>(b.ObjectWords() + 1); }
 
 // --- Symbols and global variables ------------------------------------------------------------
 
@@ -275,7 +291,7 @@ inline void RecordSet(Value r, size_t i, Value v) {
 // Which equivalence a table uses; the flavor is the header's length field and never changes.
 enum class HashtableFlavor : uint8_t {
   kEq = 0,         // eq?, hashed by address (objects never move)
-  kEqv = 1,        // eqv?: flonums by their bits, everything else as kEq
+  kEqv = 1,        // eqv?: flonums by their bits, bignums by value, everything else as kEq
   kGeneric = 2,    // the program's hash and equivalence procedures
   kWeakEq = 3,     // eq?, entries are weak pairs (key weak, value strong)
   kEphemeronEq = 4,  // eq?, entries are ephemerons (value kept only through the key)

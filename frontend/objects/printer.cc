@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "frontend/common/utf8.h"
+#include "frontend/objects/bignum.h"
 #include "frontend/objects/objects.h"
 
 namespace toylang {
@@ -287,6 +288,15 @@ class Printer {
         }
         return;
       case ObjType::kFlonum: out_ << FormatFlonum(FlonumValue(v)); return;
+      case ObjType::kBignum: out_ << BignumToString(v, 10); return;
+      case ObjType::kBytevector: {
+        out_ << "#u8(";
+        for (size_t i = 0; i < BytevectorLength(v); ++i) {
+          out_ << (i == 0 ? "" : " ") << static_cast<int>(BytevectorData(v)[i]);
+        }
+        out_ << ')';
+        return;
+      }
       case ObjType::kSymbol: WriteSymbol(out_, SymbolView(v), write_); return;
       case ObjType::kVector:
         out_ << "#(";

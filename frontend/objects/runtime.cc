@@ -40,6 +40,8 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
     {ObjType::kPort, "toylang.port", mosaic::TracePolicy::kAllValues},
     {ObjType::kValues, "toylang.values", mosaic::TracePolicy::kAllValues},
+    {ObjType::kBignum, "toylang.bignum", mosaic::TracePolicy::kNoReferences},
+    {ObjType::kBytevector, "toylang.bytevector", mosaic::TracePolicy::kNoReferences},
     {ObjType::kContinuation, "toylang.continuation", mosaic::TracePolicy::kCustom,
      TraceContinuationObject},
 };

@@ -103,6 +103,14 @@ void Write(const Datum& d, std::string& out) {
   switch (d.kind) {
     case DatumKind::kFixnum: absl::StrAppend(&out, d.fixnum); return;
     case DatumKind::kFlonum: out += WriteFlonum(d.flonum); return;
+    case DatumKind::kBignum: out += d.text; return;
+    case DatumKind::kBytevector:
+      out += "#u8(";
+      for (size_t i = 0; i < d.text.size(); ++i) {
+        absl::StrAppend(&out, i == 0 ? "" : " ", static_cast<unsigned char>(d.text[i]));
+      }
+      out += ')';
+      return;
     case DatumKind::kBool: out += d.boolean ? "#t" : "#f"; return;
     case DatumKind::kChar: out += WriteChar(d.character); return;
     case DatumKind::kString: out += WriteStringLiteral(d.text); return;

@@ -26,6 +26,8 @@ enum class DatumKind : uint8_t {
   kSymbol,
   kList,    // proper list (items, tail == nullptr) or improper (tail != nullptr); '() = no items
   kVector,
+  kBignum,      // an exact integer beyond the fixnum range: `text` holds its decimal digits
+  kBytevector,  // #u8(...): `text` holds the bytes
 };
 
 struct Datum;

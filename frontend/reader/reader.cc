@@ -1,8 +1,11 @@
 #include "frontend/reader/reader.h"
 
+#include <gmp.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -237,6 +240,30 @@ DatumPtr Reader::ReadVector(SourcePos open_pos) {
   return d;
 }
 
+// #u8( byte ... ): exact integers 0..255 only.
+DatumPtr Reader::ReadBytevector(SourcePos open_pos) {
+  std::string bytes;
+  for (;;) {
+    SkipAtmosphere();
+    if (AtEnd()) FailIncomplete("missing ')' to close the bytevector opened here", open_pos);
+    if (Peek() == ')') {
+      Advance();
+      break;
+    }
+    SourcePos item_pos = Here();
+    DatumPtr item = ReadDatum();
+    if (item->kind != DatumKind::kFixnum || item->fixnum < 0 || item->fixnum > 255) {
+      Fail(absl::StrCat("bad bytevector element ", WriteDatum(*item),
+                        ": expected an exact integer from 0 to 255"),
+           item_pos);
+    }
+    bytes += static_cast<char>(item->fixnum);
+  }
+  auto d = MakeDatum(DatumKind::kBytevector, open_pos);
+  d->text = std::move(bytes);
+  return d;
+}
+
 DatumPtr Reader::ReadString(SourcePos pos) {
   std::string out;
   for (;;) {
@@ -309,6 +336,10 @@ DatumPtr Reader::ReadHash(SourcePos pos) {
     Advance();
     Advance();
     return ReadVector(pos);
+  }
+  if ((c == 'u' || c == 'U') && Peek(2) == '8' && Peek(3) == '(') {
+    for (int i = 0; i < 4; ++i) Advance();
+    return ReadBytevector(pos);
   }
   if (c == '\\') {
     Advance();
@@ -453,7 +484,20 @@ DatumPtr Reader::ParseNumber(std::string_view token, SourcePos pos, int radix,
       if (!overflow && value < -mosaic::Value::kFixnumMax) overflow = true;
       value = -value;
     }
-    if (overflow) Fail(absl::StrCat("integer literal out of range: ", std::string(token)), pos);
+    if (overflow) {
+      // A bignum: kept as its decimal digits (DatumToValue makes the heap object).
+      std::string digits(token.substr(i));
+      mpz_t z;
+      mpz_init(z);
+      mpz_set_str(z, digits.c_str(), radix);  // valid: every character is a digit of radix
+      if (negative) mpz_neg(z, z);
+      auto d = MakeDatum(DatumKind::kBignum, pos);
+      d->text.resize(mpz_sizeinbase(z, 10) + 2);
+      mpz_get_str(d->text.data(), 10, z);
+      d->text.resize(std::strlen(d->text.c_str()));
+      mpz_clear(z);
+      return d;
+    }
     auto d = MakeDatum(DatumKind::kFixnum, pos);
     d->fixnum = value;
     return d;

@@ -48,6 +48,7 @@ class Reader {
   DatumPtr ReadDatum();
   DatumPtr ReadList(char close, SourcePos open_pos);
   DatumPtr ReadVector(SourcePos open_pos);
+  DatumPtr ReadBytevector(SourcePos open_pos);
   DatumPtr ReadString(SourcePos pos);
   DatumPtr ReadHash(SourcePos pos);
   DatumPtr ReadCharacter(SourcePos pos);

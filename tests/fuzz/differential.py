@@ -9,8 +9,9 @@ with the same status; no run may end by a signal.
 
 generate: programs written from a small grammar of typed expressions (numbers, lists,
   vectors, strings, booleans, closures, named-let loops, mutation of pairs and vectors, global
-  redefinition), every one terminating; some fail at run time (car of '(), fixnum overflow,
-  division by zero, a vector index out of range), and then the error message and its position
+  redefinition), every one terminating (arithmetic past the fixnum range gives bignums); some
+  fail at run time (car of '(), division by zero, a vector index out of range), and then the
+  error message and its position
   must agree too. Every fourth program also runs under collector stress (stress=50,verify=1,
   generational on or off).
 mutate: the golden corpus (--corpus, tests/programs) with random byte edits (deleted or doubled

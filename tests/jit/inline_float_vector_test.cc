@@ -111,7 +111,7 @@ const Case kErrorCases[] = {
     {"CompareAFlonumWithABoolean", "(define (f a b) (< a b)) (f 1.5 #t)"},
     {"DivideAFlonumByAPair", "(define (f a b) (/ a b)) (f 1.5 (cons 1 2))"},
     {"ExactDivisionByZero", "(define (f a b) (/ a b)) (f 3 0)"},
-    {"MultiplyOverflowsThenFlonum", "(* 4611686018427387903 2)"},
+    {"MultiplyOverflowsThenAddASymbol", "(define (f a b) (+ (* a b) 'x)) (f 4611686018427387903 2)"},
     {"MakeVectorNegative", "(make-vector -1 0)"},
     {"MakeVectorNotAFixnum", "(define (f) (make-vector 'a 0)) (f)"},
     {"RefBeyondAnEmptyVector", "(vector-ref (make-vector 0 1) 0)"},

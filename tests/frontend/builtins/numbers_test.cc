@@ -26,16 +26,26 @@ TEST_F(NumbersTest, AdditionAndMultiplicationOfFixnums) {
   EXPECT_EQ(Call("*", {Fx(1 << 20), Fx(1 << 20), Fx(1 << 20)}), Fx(int64_t{1} << 60));
 }
 
-TEST_F(NumbersTest, FixnumOverflowIsAnError) {
-  EXPECT_EQ(CallError("*", {Fx(kMax), Fx(2)}), "*: fixnum overflow");
-  EXPECT_EQ(CallError("+", {Fx(kMax), Fx(1)}), "+: fixnum overflow");
-  EXPECT_EQ(CallError("-", {Fx(kMin), Fx(1)}), "-: fixnum overflow");
-  EXPECT_EQ(CallError("-", {Fx(kMin)}), "-: fixnum overflow");
-  EXPECT_EQ(CallError("abs", {Fx(kMin)}), "abs: fixnum overflow");
-  EXPECT_EQ(CallError("quotient", {Fx(kMin), Fx(-1)}), "quotient: fixnum overflow");
-  EXPECT_EQ(CallError("expt", {Fx(2), Fx(62)}), "expt: fixnum overflow");
-  EXPECT_EQ(CallError("square", {Fx(int64_t{1} << 31)}), "square: fixnum overflow");
-  EXPECT_EQ(CallError("*", {Fx(int64_t{1} << 32), Fx(int64_t{1} << 32)}), "*: fixnum overflow");
+TEST_F(NumbersTest, FixnumOverflowGivesABignum) {
+  EXPECT_EQ(CallW("*", {Fx(kMax), Fx(2)}), "9223372036854775806");
+  EXPECT_EQ(CallW("+", {Fx(kMax), Fx(1)}), "4611686018427387904");
+  EXPECT_EQ(CallW("-", {Fx(kMin), Fx(1)}), "-4611686018427387905");
+  EXPECT_EQ(CallW("-", {Fx(kMin)}), "4611686018427387904");
+  EXPECT_EQ(CallW("abs", {Fx(kMin)}), "4611686018427387904");
+  EXPECT_EQ(CallW("quotient", {Fx(kMin), Fx(-1)}), "4611686018427387904");
+  EXPECT_EQ(CallW("expt", {Fx(2), Fx(62)}), "4611686018427387904");
+  EXPECT_EQ(CallW("square", {Fx(int64_t{1} << 31)}), "4611686018427387904");
+  EXPECT_EQ(CallW("*", {Fx(int64_t{1} << 32), Fx(int64_t{1} << 32)}), "18446744073709551616");
+}
+
+// A bignum where a count or an index is needed: the index is out of range (no vector is that
+// long); a count is outside the range the procedure takes.
+TEST_F(NumbersTest, BignumsAsIndicesAndCounts) {
+  Value big = Call("*", {Fx(kMax), Fx(4)});
+  EXPECT_EQ(CallError("vector-ref", {Call("vector", {Fx(1)}), big}),
+            "vector-ref: index 18446744073709551612 out of range for a vector of length 1");
+  EXPECT_EQ(CallError("make-vector", {big}),
+            "make-vector: expected an exact integer in the fixnum range, got 18446744073709551612");
 }
 
 TEST_F(NumbersTest, InexactContaminates) {
@@ -107,7 +117,10 @@ TEST_F(NumbersTest, ExactnessConversions) {
   EXPECT_EQ(CallError("exact", {Fl(1.5)}), "exact: 1.5 has no exact representation");
   EXPECT_EQ(CallError("exact", {Fl(std::numeric_limits<double>::infinity())}),
             "exact: +inf.0 has no exact representation");
-  EXPECT_EQ(CallError("exact", {Fl(1e300)}), "exact: 1e+300 has no exact representation");
+  EXPECT_EQ(CallW("exact", {Fl(1e20)}), "100000000000000000000");  // a bignum
+  EXPECT_EQ(CallW("exact", {Fl(-0x1p62)}), "-4611686018427387904");  // the fixnum minimum
+  EXPECT_EQ(CallW("exact", {Fl(0x1p62)}), "4611686018427387904");    // one past the maximum
+  EXPECT_EQ(CallW("exact", {Fl(1e300)}).size(), 301u);
   EXPECT_EQ(CallW("inexact", {Fx(2)}), "2.0");
   EXPECT_EQ(CallW("exact->inexact", {Fx(-1)}), "-1.0");
   EXPECT_EQ(CallW("inexact", {Fl(0.25)}), "0.25");
@@ -216,7 +229,8 @@ TEST_F(NumbersTest, StringToNumber) {
   EXPECT_EQ(parse("-inf.0"), "-inf.0");
   EXPECT_EQ(parse("+nan.0"), "+nan.0");
   EXPECT_EQ(parse("4611686018427387903"), "4611686018427387903");
-  EXPECT_EQ(parse("99999999999999999999"), "100000000000000000000.0");
+  EXPECT_EQ(parse("99999999999999999999"), "99999999999999999999");  // exact: a bignum
+  EXPECT_EQ(parse("#x-ffffffffffffffffffff"), "-1208925819614629174706175");
   for (const char* bad : {"", "abc", "-", "+", ".", "1/2", "1e", "1.2.3", "12a", "#q1", "e5"}) {
     EXPECT_EQ(parse(bad), "#f") << bad;
   }

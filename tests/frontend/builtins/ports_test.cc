@@ -143,6 +143,36 @@ TEST_F(PortsTest, FilePortsWriteAndReadBack) {
   EXPECT_EQ(ctx_.TakeOutput(), "after");
 }
 
+TEST_F(PortsTest, BinaryFilePortsWriteAndReadBackEveryByte) {
+  const std::string path = TempPath("binary");
+  Value out = Call("open-binary-output-file", {Str(path)});
+  EXPECT_EQ(Call("binary-port?", {out}), Value::True());
+  EXPECT_EQ(Call("textual-port?", {out}), Value::False());
+  for (int i = 0; i < 256; ++i) Call("write-u8", {Fx(i), out});
+  Call("write-bytevector", {Call("bytevector", {Fx(1), Fx(2), Fx(3)}), out});
+  Call("close-port", {out});
+  std::string expected;
+  for (int i = 0; i < 256; ++i) expected += static_cast<char>(i);
+  expected += "\x01\x02\x03";
+  EXPECT_EQ(Slurp(path), expected);
+  Value in = Call("open-binary-input-file", {Str(path)});
+  EXPECT_EQ(Call("read-u8", {in}), Fx(0));
+  EXPECT_EQ(Call("peek-u8", {in}), Fx(1));
+  Value rest = Call("read-bytevector", {Fx(1000), in});
+  EXPECT_EQ(Call("bytevector-length", {rest}), Fx(258));
+  EXPECT_EQ(Call("bytevector-u8-ref", {rest, Fx(254)}), Fx(255));
+  EXPECT_EQ(Call("read-u8", {in}), Value::Eof());
+  EXPECT_EQ(Call("read-bytevector", {Fx(1), in}), Value::Eof());
+  // Textual ports are not binary ones, and the other way round (Guile's ports are both).
+  EXPECT_EQ(Call("textual-port?", {Call("open-input-string", {Str("x")})}), Value::True());
+  EXPECT_EQ(Call("binary-port?", {Call("open-output-string", {})}), Value::False());
+  EXPECT_EQ(Call("textual-port?", {Call("open-output-bytevector", {})}), Value::False());
+  EXPECT_EQ(CallError("write-u8", {Fx(256), Call("open-output-bytevector", {})}),
+            "write-u8: expected a byte (an exact integer from 0 to 255), got 256");
+  EXPECT_EQ(CallError("get-output-bytevector", {Call("open-output-string", {})}),
+            "get-output-bytevector: expected a bytevector output port, got #<port>");
+}
+
 // An unreachable file port is closed by its finalizer, which flushes what was written. (If the
 // finalizer kept the port's state, or there were none, the bytes would stay in the stream's
 // buffer and the file would stay empty: checked by removing the state's release.)

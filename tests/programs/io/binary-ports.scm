@@ -1,0 +1,20 @@
+; stress: stress=50,verify=1
+; Binary ports: bytevector ports, read-u8, peek-u8, u8-ready?, read-bytevector, write-u8,
+; write-bytevector. (Binary file ports are tested in tests/frontend/builtins/ports_test.cc,
+; which can give each run a file of its own.)
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(define in (open-input-bytevector #u8(1 2 3 250 5)))
+; (textual-port? of a binary port is #f here, #t in Guile, whose ports are both: ports_test.cc.)
+(show (binary-port? in) (input-port? in) (port? in) (u8-ready? in))
+(show (peek-u8 in) (read-u8 in) (read-u8 in) (peek-u8 in) (read-bytevector 2 in) (read-bytevector 10 in))
+(show (read-u8 in) (peek-u8 in) (eof-object? (read-bytevector 3 in)) (read-bytevector 0 in))
+(define out (open-output-bytevector))
+(write-u8 65 out)
+(write-u8 0 out)
+(write-bytevector #u8(9 8 7 6) out)
+(write-bytevector #u8(9 8 7 6) out 2)
+(write-bytevector #u8(9 8 7 6) out 1 3)
+(collect)
+(show (binary-port? out) (output-port? out) (get-output-bytevector out))
+(write-u8 255 out)
+(show (get-output-bytevector out) (bytevector-length (get-output-bytevector out)))
