@@ -137,6 +137,8 @@ bool DatumEqual(const Datum& a, const Datum& b) {
     case DatumKind::kChar: return a.character == b.character;
     case DatumKind::kString:
     case DatumKind::kSymbol: return StripAlias(a.text) == StripAlias(b.text);
+    case DatumKind::kBignum:
+    case DatumKind::kBytevector: return a.text == b.text;
     case DatumKind::kList:
     case DatumKind::kVector:
       if (a.items.size() != b.items.size()) return false;
