@@ -97,7 +97,8 @@ absl::Span<const Builtin> AllBuiltins() {
     for (absl::Span<const Builtin> area :
          {NumberBuiltins(), ListBuiltins(), StringBuiltins(), VectorBuiltins(), ControlBuiltins(),
           IoBuiltins(), PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
-          ThreadBuiltins()}) {
+          ThreadBuiltins(), ExceptionBuiltins(), PromiseBuiltins(), ParameterBuiltins(),
+          CaseLambdaBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }
     return v;

@@ -29,6 +29,10 @@ absl::Span<const Builtin> HashtableBuiltins();
 absl::Span<const Builtin> WeakBuiltins();  // weak and ephemeron pairs, guardians
 absl::Span<const Builtin> ThreadBuiltins();  // threads.cc: threads, mutexes, atomic boxes
 absl::Span<const Builtin> PortBuiltins();  // ports.cc: string, file and console ports, read
+absl::Span<const Builtin> ExceptionBuiltins();  // exceptions.cc: raise, guard, error objects
+absl::Span<const Builtin> PromiseBuiltins();    // promises.cc: delay, force, make-promise
+absl::Span<const Builtin> ParameterBuiltins();  // parameters.cc: make-parameter, parameterize
+absl::Span<const Builtin> CaseLambdaBuiltins(); // case_lambda.cc
 
 // Objects with native state (threads, mutexes, ports): slot 1 is a state word, a pointer to C++
 // state with the low bit set (not a reference). A finalizer holds the state until the object is

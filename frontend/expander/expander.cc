@@ -17,6 +17,7 @@ const char* const kKeywords[] = {
 
 // Keywords that introduce forms (else, =>, unquote are only meaningful inside other forms).
 bool IsFormKeyword(std::string_view name) {
+  if (IsFormsKeyword(name)) return true;
   for (const char* k : kKeywords) {
     if (name == k) return name != "else" && name != "=>";
   }
@@ -105,30 +106,26 @@ bool Expander::IsKeyword(const DatumPtr& head, std::string_view* keyword) const 
 bool Expander::IsDefinitionForm(const DatumPtr& form) const {
   std::string_view k;
   return form->IsProperList() && !form->items.empty() && IsKeyword(form->items[0], &k) &&
-         (k == "define" || k == "define-record-type" || k == "begin");
+         (k == "define" || k == "define-record-type" || k == "begin" || k == "define-values");
 }
 
 // --- Top level and bodies ----------------------------------------------------------------------
 
 CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
   scopes_.clear();
+  if (form->IsForm("import")) return ExpandImport(form);
   if (!IsDefinitionForm(form)) return Expand(form);
   std::vector<Definition> defs;
   CollectDefinition(form, defs);
   auto seq = std::make_unique<Core>(CoreKind::kSeq, form->pos);
   for (Definition& d : defs) {
     if (d.is_expression) {
-      seq->kids.push_back(Expand(d.value));
+      seq->kids.push_back(DefinitionValue(d));
       continue;
     }
     auto def = std::make_unique<Core>(CoreKind::kDefine, d.form->pos);
     def->name = d.name;
-    def->kids.push_back(d.core ? std::move(d.core)
-                        : d.value ? Expand(d.value)
-                                  : Unspecified(d.form->pos));
-    if (def->kids[0]->kind == CoreKind::kLambda && def->kids[0]->name.empty()) {
-      def->kids[0]->name = d.name;
-    }
+    def->kids.push_back(DefinitionValue(d));
     seq->kids.push_back(std::move(def));
   }
   if (seq->kids.empty()) return Unspecified(form->pos);  // (begin) at top level
@@ -149,6 +146,10 @@ void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& 
   }
   if (k == "define-record-type") {
     ExpandRecordType(form, out);
+    return;
+  }
+  if (k == "define-values") {
+    CollectDefineValues(form, out);
     return;
   }
   // (define name [value]) or (define (name . formals) body ...)
@@ -203,7 +204,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
   ExpanderScope scope(*this, names);
   auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
   size_t first_expr = any_def ? last_def + 1 : 0;
-  for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(Expand(defs[i].value));
+  for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(DefinitionValue(defs[i]));
   CorePtr body;
   if (seq->kids.empty()) {
     body = Unspecified(pos);
@@ -216,12 +217,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
   auto letrec = std::make_unique<Core>(CoreKind::kLetrec, pos);
   letrec->params = names;
   for (size_t i = 0; i <= last_def; ++i) {
-    Definition& d = defs[i];
-    CorePtr value = d.core ? std::move(d.core)
-                    : d.value ? Expand(d.value)
-                              : Unspecified(d.form->pos);
-    if (value->kind == CoreKind::kLambda && value->name.empty()) value->name = d.name;
-    letrec->kids.push_back(std::move(value));
+    letrec->kids.push_back(DefinitionValue(defs[i]));
   }
   letrec->kids.push_back(std::move(body));
   return letrec;
@@ -273,7 +269,7 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
     if (n != 3 && n != 4) Fail("if: expected (if test then [else])", pos);
     return If(Expand(items[1]), Expand(items[2]), n == 4 ? Expand(items[3]) : Unspecified(pos), pos);
   }
-  if (k == "define" || k == "define-record-type") {
+  if (k == "define" || k == "define-record-type" || k == "define-values") {
     Fail(absl::StrCat(std::string(k), ": definitions are allowed only at top level or at the start of a body"), pos);
   }
   if (k == "set!") {
@@ -302,6 +298,7 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
   if (k == "do") return ExpandDo(form);
   if (k == "let-values" || k == "let*-values") return ExpandLetValues(form, k == "let*-values");
   if (k == "receive") return ExpandReceive(form);
+  if (CorePtr c = ExpandForms(form, k)) return c;
   if (k == "and" || k == "or") {
     bool is_and = k == "and";
     if (n == 1) return Const(MakeBool(is_and, pos), pos);
@@ -432,9 +429,7 @@ CorePtr Expander::ExpandLet(const DatumPtr& form) {
   for (const DatumPtr& i : inits) init_cores.push_back(Expand(i));
   ExpanderScope scope(*this, names);
   CorePtr body = ExpandBody(items, 2, pos, "let");
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (init_cores[i]->kind == CoreKind::kLambda && init_cores[i]->name.empty()) init_cores[i]->name = names[i];
-  }
+  for (size_t i = 0; i < names.size(); ++i) NameProcedure(*init_cores[i], names[i]);
   return Let(std::move(names), std::move(init_cores), std::move(body), pos);
 }
 
@@ -481,7 +476,7 @@ CorePtr Expander::ExpandLetrec(const DatumPtr& form, std::string_view keyword) {
   letrec->params = names;
   for (size_t i = 0; i < names.size(); ++i) {
     CorePtr init = Expand(inits[i]);
-    if (init->kind == CoreKind::kLambda && init->name.empty()) init->name = names[i];
+    NameProcedure(*init, names[i]);
     letrec->kids.push_back(std::move(init));
   }
   letrec->kids.push_back(ExpandBody(items, 2, pos, keyword));

@@ -10,6 +10,7 @@
 #ifndef TOYLANG_FRONTEND_EXPANDER_EXPANDER_H_
 #define TOYLANG_FRONTEND_EXPANDER_EXPANDER_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@
 #include "frontend/reader/datum.h"
 
 namespace toylang {
+
+// The keywords of expander_forms.cc's forms (case-lambda, guard, ...).
+bool IsFormsKeyword(std::string_view name);
 
 class Expander {
  public:
@@ -44,7 +48,12 @@ class Expander {
     DatumPtr form;       // the whole define, for positions
     bool is_expression;  // not a definition: `value` is an expression kept in order
     CorePtr core = nullptr;  // already expanded (define-record-type), instead of `value`
+    // Expanded when the body's scope is in place (define-values), instead of `value`.
+    std::function<CorePtr()> make = nullptr;
   };
+  // The core form of a definition's value (or of an expression among definitions), with the
+  // definition's name given to a procedure that has none.
+  CorePtr DefinitionValue(Definition& d);
   void CollectDefinition(const DatumPtr& form, std::vector<Definition>& out);
   bool IsDefinitionForm(const DatumPtr& form) const;
 
@@ -63,6 +72,17 @@ class Expander {
   CorePtr ExpandQuasi(const DatumPtr& tmpl, int depth);
   CorePtr ExpandDefine(const DatumPtr& form);
   void ExpandRecordType(const DatumPtr& form, std::vector<Definition>& out);
+
+  // expander_forms.cc: case-lambda, delay, delay-force, parameterize, guard, define-values,
+  // import. ExpandForms returns nullptr for any other keyword.
+  CorePtr ExpandForms(const DatumPtr& form, std::string_view keyword);
+  CorePtr ExpandCaseLambda(const DatumPtr& form);
+  CorePtr ExpandParameterize(const DatumPtr& form);
+  CorePtr ExpandGuard(const DatumPtr& form);
+  void CollectDefineValues(const DatumPtr& form, std::vector<Definition>& out);
+  CorePtr ExpandImport(const DatumPtr& form);
+  // Names a procedure-making core form (a lambda, a case-lambda's clauses) that has no name.
+  static void NameProcedure(Core& value, const std::string& name);
 
   // Helpers to build core forms.
   std::string Fresh(std::string_view base);

@@ -193,6 +193,9 @@ const char* TypeName(Value v) {
     case ObjType::kAtomicBox: return "atomic box";
     case ObjType::kPort: return "port";
     case ObjType::kValues: return "multiple values";
+    case ObjType::kPromise: return "promise";
+    case ObjType::kParameter: return "parameter";
+    case ObjType::kErrorObject: return "error object";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";
   if (mosaic::KindOf(v) == mosaic::kEphemeronKind) return "ephemeron pair";

@@ -38,6 +38,10 @@
 //   mutex        [header | state word | name]
 //   condition-variable [header | state word | name]
 //   atomic-box   [header | value]                         read and written atomically
+//   promise      [header | state pair]                    (done? . value) shared by promises
+//                                                         that delay-force chained together
+//   parameter    [header | global value | converter or #f]   the data of a parameter procedure
+//   error-object [header | message string | irritant list | kind fixnum]
 //
 // A thread's, mutex's or condition variable's state word points at its C++ state (low bit set,
 // like a code word); a finalizer frees the state once the object is unreachable.
@@ -84,8 +88,12 @@ enum class ObjType : uint8_t {
   kAtomicBox = 14,
   kPort = 15,               // frontend/builtins/ports.cc
   kValues = 16,             // (values a b ...): control.cc
+  // 17 and 18 are reserved (bignums, bytevectors).
+  kPromise = 19,            // frontend/builtins/promises.cc
+  kParameter = 20,          // a parameter's state (the procedure is a primitive with data)
+  kErrorObject = 21,        // frontend/builtins/exceptions.cc
 };
-inline constexpr int kNumObjTypes = 17;  // ObjType values are 1..kNumObjTypes-1
+inline constexpr int kNumObjTypes = 22;  // ObjType values are 1..kNumObjTypes-1
 
 // Header layout and slot offsets, for inline code here and for the JIT.
 namespace layout {
@@ -132,6 +140,8 @@ inline bool IsConditionVariable(Value v) { return HasType(v, ObjType::kCondition
 inline bool IsAtomicBox(Value v) { return HasType(v, ObjType::kAtomicBox); }
 inline bool IsPort(Value v) { return HasType(v, ObjType::kPort); }
 inline bool IsValues(Value v) { return HasType(v, ObjType::kValues); }
+inline bool IsPromise(Value v) { return HasType(v, ObjType::kPromise); }
+inline bool IsErrorObject(Value v) { return HasType(v, ObjType::kErrorObject); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
 inline bool IsNumber(Value v) { return v.IsFixnum() || IsFlonum(v); }
 

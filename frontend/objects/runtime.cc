@@ -38,6 +38,9 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kAtomicBox, "toylang.atomic-box", mosaic::TracePolicy::kAllValues},
     {ObjType::kPort, "toylang.port", mosaic::TracePolicy::kAllValues},
     {ObjType::kValues, "toylang.values", mosaic::TracePolicy::kAllValues},
+    {ObjType::kPromise, "toylang.promise", mosaic::TracePolicy::kAllValues},
+    {ObjType::kParameter, "toylang.parameter", mosaic::TracePolicy::kAllValues},
+    {ObjType::kErrorObject, "toylang.error-object", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two

@@ -29,3 +29,5 @@
   (eq? (atomic-box-compare-and-swap! box expected new) expected))
 ;; receive (SRFI 8), which toylang has as a core form.
 (use-modules (srfi srfi-8))
+;; R7RS's (scheme lazy): delay-force (Guile's default environment lacks it).
+(import (scheme lazy))
