@@ -96,7 +96,7 @@ TEST_P(FormsTest, HandlerStackIsRestoredWhenAnErrorEndsTheEvaluation) {
   EXPECT_EQ(Run("calls"), "1");
   // Same for a guard left by an error raised in its clauses.
   EXPECT_EQ(Run("(guard (e ((car e) 'never)) (raise 'sym))"),
-            "t.scm:1:11: car: expected a pair, got sym");
+            "t.scm:1:12: car: expected a pair, got sym");
   EXPECT_EQ(Run("(raise 'after)"), "t.scm:1:1: uncaught exception: after");
   // And in a loop: entering and leaving guards a million times leaves the stack as it was.
   EXPECT_EQ(Run("(let loop ((i 0) (n 0)) (if (= i 100000) n "
@@ -127,6 +127,18 @@ TEST_P(FormsTest, InterruptIsNotAnException) {
   interrupter.join();
   EXPECT_NE(r.find("interrupted"), std::string::npos) << r;
   EXPECT_EQ(Run("(guard (e (#t 'caught)) (raise 1))"), "caught");  // usable afterwards
+  // ... with the handlers the interrupt unwound through gone (it passed them all by).
+  EXPECT_EQ(Run("(raise-continuable 'x)"), "t.scm:1:1: uncaught exception: x");
+  // Parameterizations too.
+  Run("(define p (make-parameter 'global))");
+  std::thread again([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    engine_->RequestInterrupt();
+  });
+  r = Run("(parameterize ((p 'inner)) (forever 0))");
+  again.join();
+  EXPECT_NE(r.find("interrupted"), std::string::npos) << r;
+  EXPECT_EQ(Run("(p)"), "global");
 }
 
 TEST_P(FormsTest, CaseLambdaTailCallsRunInConstantStack) {
