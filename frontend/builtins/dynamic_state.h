@@ -11,7 +11,7 @@
 // The state lives in a heap vector held by a RootCell (so it is a root wherever the thread is),
 // made by a DynamicStateScope for each thread that runs toylang code: the engine's own thread
 // (EngineThread) and each toylang thread (threads.cc). A new thread starts with no handlers and
-// no parameterize bindings.
+// the parameterize bindings its creator had at make-thread (SRFI-18).
 //
 // Handler stack: a list, innermost first, of handler procedures (with-exception-handler) and
 // guard markers (fresh pairs, one per entry into a guard; exceptions.cc). Parameterization: a

@@ -8,8 +8,8 @@
 // applies the converters, conses the new bindings onto the list for the body's extent and puts
 // the old list back however the body exits (errors included).
 //
-// Deviations from R7RS (for docs/toylang.md):
-// - A new thread starts with no parameterize bindings: its parameters have their global values.
+// A new thread starts with the parameterize bindings in effect where make-thread was called
+// (SRFI-18: it inherits the dynamic environment; threads.cc), and no exception handlers.
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/builtins/dynamic_state.h"
 

@@ -93,10 +93,11 @@ constexpr size_t kThreadStackBytes = size_t{64} << 20;
 constexpr auto kInterruptCheck = std::chrono::milliseconds(50);
 
 // Object layouts (objects.h): slot 1 is the state word of all three.
-constexpr size_t kThreadSlots = 4;  // state, thunk, result, name
+constexpr size_t kThreadSlots = 5;  // state, thunk, result, name, parameterization
 constexpr size_t kThreadThunk = 2;
 constexpr size_t kThreadResult = 3;
 constexpr size_t kThreadName = 4;
+constexpr size_t kThreadParameterization = 5;  // the parameterize bindings it starts with
 constexpr size_t kSyncSlots = 2;  // state, name
 
 // A store into an object made just now, before any safepoint: it is young, no barrier.
@@ -159,6 +160,9 @@ V NewThreadObject(std::shared_ptr<ThreadRecord> record, V thunk, V name) {
   InitSlot(t, kThreadThunk, thunk);
   InitSlot(t, kThreadResult, V::Unspecified());
   InitSlot(t, kThreadName, name);
+  // SRFI-18: a new thread inherits its creator's dynamic environment (the parameterize
+  // bindings in effect at make-thread; exception handlers are not inherited).
+  InitSlot(t, kThreadParameterization, CurrentParameterization());
   return t;
 }
 
@@ -182,6 +186,7 @@ void ExitProgram(ThreadSystem& system, CallContext& ctx, int code) {
 
 void RunThunk(ThreadSystem& system, ThreadRecord& record, CallContext& ctx) {
   V self = record.self->Load();
+  SetCurrentParameterization(V::FromBits(self.ObjectWords()[kThreadParameterization]));
   try {
     V result = ctx.RunThread(V::FromBits(self.ObjectWords()[kThreadThunk]));
     mosaic::WriteField(reinterpret_cast<V*>(self.ObjectWords() + kThreadResult), result);

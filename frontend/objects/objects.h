@@ -34,7 +34,8 @@
 //   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark |
 //                 lock word]                               length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
-//   thread       [header | state word | thunk | result | name]   (frontend/builtins/threads.cc)
+//   thread       [header | state word | thunk | result | name | parameterization]
+//                                                         (frontend/builtins/threads.cc)
 //   mutex        [header | state word | name]
 //   condition-variable [header | state word | name]
 //   atomic-box   [header | value]                         read and written atomically

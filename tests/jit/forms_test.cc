@@ -185,7 +185,8 @@ TEST_P(FormsTest, ThreadsRaiseToTheirJoiner) {
                 "(thread-start! t)"
                 "(guard (e ((pair? e) e)) (thread-join! t))"),
             "(from-thread #(7 7))");
-  // A new thread has no handlers and the parameters' global values.
+  // A new thread has no handlers (its raise-continuable is uncaught there, and raised again in
+  // the joiner) and the parameterize bindings of its creator at make-thread (SRFI-18).
   EXPECT_EQ(Run("(define p (make-parameter 'global))"
                 "(parameterize ((p 'local))"
                 "  (with-exception-handler (lambda (e) 'outer-handler)"
@@ -194,6 +195,11 @@ TEST_P(FormsTest, ThreadsRaiseToTheirJoiner) {
                 "        (thread-start! t)"
                 "        (guard (e (#t (list 'joined e))) (thread-join! t))))))"),
             "(joined x)");
+  EXPECT_EQ(Run("(define t2 (parameterize ((p 'made-inside)) (make-thread (lambda () (p)))))"
+                "(parameterize ((p 'started-inside)) (thread-start! t2) (thread-join! t2))"),
+            "made-inside");
+  EXPECT_EQ(Run("(let ((t (make-thread (lambda () (p))))) (thread-start! t) (thread-join! t))"),
+            "global");
 }
 
 INSTANTIATE_TEST_SUITE_P(
