@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "frontend/builtins/builtins.h"
+#include "frontend/builtins/case_lambda.h"
 #include "frontend/objects/objects.h"
 #include "frontend/objects/printer.h"
 #include "jit/thread_state.h"
@@ -70,6 +71,10 @@ extern "C" uint64_t tj_call(uint64_t f, int64_t argc, uint64_t a0, uint64_t a1, 
   MOSAIC_JIT_EXIT_SCOPE();
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
   Value fn = Value::FromBits(f);
+  if (IsCaseLambda(fn)) {  // its clause for argc arguments (or itself, which reports the error)
+    fn = SelectCaseLambdaClause(fn, static_cast<int>(argc));
+    f = fn.bits();
+  }
   if (IsClosure(fn) && Accepts(*static_cast<const JitProc*>(ClosureInfo(fn)), argc)) {
     try {
       return CurrentHelperHost()->CallClosure(fn, argc, regs, rest, site).bits();
@@ -91,6 +96,10 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
   uint64_t regs[kRegisterArgs] = {a0, a1, a2, a3, a4, a5};
   static const Builtin* const apply = FindBuiltin("apply");
   Value fn = Value::FromBits(f);
+  if (IsCaseLambda(fn)) {  // its clause is called as a tail call like any closure
+    fn = SelectCaseLambdaClause(fn, static_cast<int>(argc));
+    f = fn.bits();
+  }
   uint64_t* pending = tls_jit_state.pending;  // the running thread's (thread_state.h)
   if (IsClosure(fn) && Accepts(*static_cast<const JitProc*>(ClosureInfo(fn)), argc)) {
     // The JIT caller makes the call itself, as a tail call.
@@ -116,6 +125,7 @@ extern "C" uint64_t tj_call_tail(uint64_t f, int64_t argc, uint64_t a0, uint64_t
   Value proc = argv(0);
   Value list = argv(n_args - 1);
   int64_t length = ListLength(list);
+  if (length >= 0 && IsCaseLambda(proc)) proc = SelectCaseLambdaClause(proc, n_args - 2 + static_cast<int>(length));
   // The built-in reports these errors (and calls primitives).
   if (length < 0 || !IsClosure(proc)) return CallSlow(f, argc, regs, rest, site);
   int spread = n_args - 2;

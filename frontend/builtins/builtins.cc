@@ -94,7 +94,8 @@ absl::Span<const Builtin> AllBuiltins() {
          {NumberBuiltins(), IntegerBuiltins(), NumberTextBuiltins(), ListBuiltins(),
           StringBuiltins(), VectorBuiltins(), BytevectorBuiltins(), ControlBuiltins(), IoBuiltins(),
           PortBuiltins(), SystemBuiltins(), HashtableBuiltins(), WeakBuiltins(),
-          ThreadBuiltins(), TextBuiltins(), ProcessBuiltins(), ContinuationBuiltins()}) {
+          ThreadBuiltins(), TextBuiltins(), ProcessBuiltins(), ContinuationBuiltins(),
+          ExceptionBuiltins(), PromiseBuiltins(), ParameterBuiltins(), CaseLambdaBuiltins()}) {
       v->insert(v->end(), area.begin(), area.end());
     }
     return v;

@@ -36,6 +36,10 @@ absl::Span<const Builtin> PortBuiltins();  // ports.cc: string, file and console
 absl::Span<const Builtin> TextBuiltins();  // text.cc: case, string iteration, string->vector
 absl::Span<const Builtin> ProcessBuiltins();  // process.cc: files, environment, command line
 absl::Span<const Builtin> ContinuationBuiltins();  // continuations.cc: call/cc, dynamic-wind
+absl::Span<const Builtin> ExceptionBuiltins();  // exceptions.cc: raise, guard, error objects
+absl::Span<const Builtin> PromiseBuiltins();    // promises.cc: delay, force, make-promise
+absl::Span<const Builtin> ParameterBuiltins();  // parameters.cc: make-parameter, parameterize
+absl::Span<const Builtin> CaseLambdaBuiltins(); // case_lambda.cc
 
 // (values a ...) as one Value: a[0] itself when n == 1, else a multiple-values object
 // (control.cc).

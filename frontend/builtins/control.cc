@@ -1,11 +1,7 @@
-// Control and equivalence: procedure?, apply, map, for-each, error, not, boolean?, eq?, eqv?,
-// equal?.
+// Control and equivalence: procedure?, apply, map, for-each, values, call-with-values, not,
+// boolean?, eq?, eqv?, equal?. (error and the exceptions: exceptions.cc.)
 //
 // Deviations from R7RS (for docs/toylang.md):
-// - (error message irritant ...) raises an error whose text is the message (displayed) followed
-//   by each irritant as `write` prints it, separated by spaces: (error "bad thing:" 42 "x")
-//   => bad thing: 42 "x". Each irritant is cut off after 4,000 characters ("..."). There are no error objects, guard or raise: an error ends the current
-//   evaluation and is reported with its source position.
 // - map calls the procedure on elements from left to right (R7RS leaves the order unspecified)
 //   and stops at the shortest list; an improper list argument is an error, and so is a call in
 //   which every list is circular.
@@ -41,10 +37,6 @@ using V = Value;
 constexpr int kMaxStackArgs = 256;
 // map's results held on the stack before the list is made (8 bytes each).
 constexpr int64_t kMaxStackResults = 1024;
-
-// Each irritant of (error ...) is cut off after this many characters, so that a huge or
-// self-containing value cannot make reporting the error itself hang.
-constexpr size_t kMaxIrritantChars = 4000;
 
 V ProcedureP(CallContext&, const V* a, int) { return V::Bool(IsProcedure(a[0])); }
 V Not(CallContext&, const V* a, int) { return V::Bool(a[0].IsFalse()); }
@@ -202,23 +194,12 @@ V CallWithValues(CallContext& ctx, const V* a, int) {
   return result;
 }
 
-V ErrorFn(CallContext&, const V* args, int argc) {
-  std::string message = IsString(args[0]) ? std::string(StringView(args[0]))
-                                          : WriteStringLimited(args[0], kMaxIrritantChars);
-  for (int i = 1; i < argc; ++i) {
-    message += ' ';
-    message += WriteStringLimited(args[i], kMaxIrritantChars);
-  }
-  throw Error(std::move(message));
-}
-
 constexpr Builtin kBuiltins[] = {
     {"boolean=?", 1, -1, BooleanEqP},
     {"procedure?", 1, 1, ProcedureP},
     {"apply", 2, -1, Apply},
     {"map", 2, -1, Map},
     {"for-each", 2, -1, ForEach},
-    {"error", 1, -1, ErrorFn},
     {"values", 0, -1, Values},
     {"call-with-values", 2, 2, CallWithValues},
     {"not", 1, 1, Not},

@@ -27,6 +27,7 @@
 
 #include "frontend/builtins/builtins_internal.h"
 #include "frontend/builtins/continuations.h"
+#include "frontend/builtins/exceptions.h"
 #include "frontend/common/utf8.h"
 #include "frontend/objects/datum_value.h"
 #include "frontend/objects/printer.h"
@@ -245,7 +246,7 @@ V OpenInputFileNamed(const char* who, V name) {
   state->input = true;
   state->name = path;
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*file) Fail(Cat(who, ": cannot open file ", WriteString(name), " for reading"));
+  if (!*file) throw FileError(Cat(who, ": cannot open file ", WriteString(name), " for reading"));
   state->in = file.get();
   state->file_in = std::move(file);
   return NewPort(std::move(state));
@@ -256,7 +257,9 @@ V OpenOutputFileNamed(const char* who, V name) {
   state->kind = PortState::Kind::kFile;
   state->name = path;
   state->file_out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*state->file_out) Fail(Cat(who, ": cannot open file ", WriteString(name), " for writing"));
+  if (!*state->file_out) {
+    throw FileError(Cat(who, ": cannot open file ", WriteString(name), " for writing"));
+  }
   return NewPort(std::move(state));
 }
 V OpenInputFile(CallContext&, const V* a, int) {
@@ -499,8 +502,8 @@ V Read(CallContext&, const V* a, int n) {
       p.pos = p.buf.size();  // what follows a bad datum is not worth reading on from
       // The position is in the port's text, not in the program: the message says so, and the
       // error takes the position of the call to read.
-      Fail(Cat("read: ", e.message(), " (line ", e.pos().line, ", column ", e.pos().col,
-               " of the text read)"));
+      throw ReadSyntaxError(Cat("read: ", e.message(), " (line ", e.pos().line, ", column ",
+                                e.pos().col, " of the text read)"));
     }
   }
 }

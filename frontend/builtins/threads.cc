@@ -5,8 +5,9 @@
 // - No timeouts: thread-join!, mutex-lock! and mutex-unlock! take only their first argument.
 // - thread-join! of a thread that was joined already, that was never started, or of the
 //   calling thread itself is an error, and so is thread-start! of a started thread.
-// - A thread's error is re-raised by thread-join! as it was (message and position), not
-//   wrapped in an uncaught-exception object; an error nobody joins is not reported.
+// - A thread's error is re-raised by thread-join! as it was (message and position; an uncaught
+//   raise's object is raised again, with the joiner's handlers), not wrapped in an
+//   uncaught-exception object; an error nobody joins is not reported.
 // - mutex-lock! of a mutex the calling thread holds is an error (SRFI-18 would deadlock);
 //   mutex-unlock! of a mutex the calling thread does not hold is an error (SRFI-18 allows it).
 //   A mutex whose owner ended while holding it is unlocked; the next mutex-lock! takes it and
@@ -33,6 +34,8 @@
 #include <vector>
 
 #include "frontend/builtins/builtins_internal.h"
+#include "frontend/builtins/dynamic_env.h"
+#include "frontend/builtins/exceptions.h"
 #include "frontend/objects/runtime.h"
 
 namespace toylang {
@@ -56,6 +59,7 @@ struct ThreadRecord : std::enable_shared_from_this<ThreadRecord> {
   bool joined = false;        // under mu_
   // The thunk's error, written by the thread before it reaches kDone.
   bool failed = false;
+  bool raised = false;  // the error was a raise: its object is in the thread's result slot
   std::string error;
   SourcePos error_pos;
   // While the thread runs, this cell holds its thread object (and so its thunk and result):
@@ -89,10 +93,11 @@ constexpr size_t kThreadStackBytes = size_t{64} << 20;
 constexpr auto kInterruptCheck = std::chrono::milliseconds(50);
 
 // Object layouts (objects.h): slot 1 is the state word of all three.
-constexpr size_t kThreadSlots = 4;  // state, thunk, result, name
+constexpr size_t kThreadSlots = 5;  // state, thunk, result, name, parameterization
 constexpr size_t kThreadThunk = 2;
 constexpr size_t kThreadResult = 3;
 constexpr size_t kThreadName = 4;
+constexpr size_t kThreadParameterization = 5;  // the parameterize bindings it starts with
 constexpr size_t kSyncSlots = 2;  // state, name
 
 // A store into an object made just now, before any safepoint: it is young, no barrier.
@@ -155,6 +160,9 @@ V NewThreadObject(std::shared_ptr<ThreadRecord> record, V thunk, V name) {
   InitSlot(t, kThreadThunk, thunk);
   InitSlot(t, kThreadResult, V::Unspecified());
   InitSlot(t, kThreadName, name);
+  // SRFI-18: a new thread inherits its creator's dynamic environment (the parameterize
+  // bindings in effect at make-thread; exception handlers are not inherited).
+  InitSlot(t, kThreadParameterization, CurrentParameterization());
   return t;
 }
 
@@ -178,9 +186,16 @@ void ExitProgram(ThreadSystem& system, CallContext& ctx, int code) {
 
 void RunThunk(ThreadSystem& system, ThreadRecord& record, CallContext& ctx) {
   V self = record.self->Load();
+  SetCurrentParameterization(V::FromBits(self.ObjectWords()[kThreadParameterization]));
   try {
     V result = ctx.RunThread(V::FromBits(self.ObjectWords()[kThreadThunk]));
     mosaic::WriteField(reinterpret_cast<V*>(self.ObjectWords() + kThreadResult), result);
+  } catch (const RaisedException& e) {
+    record.failed = true;
+    record.raised = true;
+    record.error = e.message();
+    record.error_pos = e.pos();
+    mosaic::WriteField(reinterpret_cast<V*>(self.ObjectWords() + kThreadResult), e.payload());
   } catch (const Error& e) {
     record.failed = true;
     record.error = e.message();
@@ -203,6 +218,7 @@ void* ThreadMain(void* arg) {
     tls_record = &record;
     {
       Runtime::ThreadScope runtime(system.runtime());
+      DynamicStateScope dynamic(heap);  // no handlers, no parameterize bindings
       RunThunk(system, record, *info->ctx);
     }
     // A mutex still held is abandoned: unlocked, and its next taker is told.
@@ -307,6 +323,10 @@ V ThreadJoin(CallContext& ctx, const V* a, int) {
       });
   if (!done) Fail("interrupted");
   if (twice) Fail("thread-join!: the thread was joined already");
+  if (record->failed && record->raised) {
+    // The thread's uncaught raise, raised again in the joiner (its handlers see the object).
+    return RaiseObject(ctx, V::FromBits(t.ObjectWords()[kThreadResult]), false, record->error_pos);
+  }
   if (record->failed) throw Error(record->error, record->error_pos);
   return V::FromBits(t.ObjectWords()[kThreadResult]);
 }

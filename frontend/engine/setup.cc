@@ -30,6 +30,7 @@ absl::StatusOr<std::unique_ptr<EngineThread>> EngineThread::Start(mosaic::Heap& 
     if (!runtime.ok()) return runtime.status();
     thread->runtime_ = std::move(*runtime);
     InstallBuiltins();
+    thread->dynamic_ = std::make_unique<DynamicStateScope>(heap);
     thread->threads_ = std::make_unique<ThreadSystem>(heap, *thread->runtime_);
   } catch (const Error& e) {
     return absl::ResourceExhaustedError(
@@ -41,6 +42,7 @@ absl::StatusOr<std::unique_ptr<EngineThread>> EngineThread::Start(mosaic::Heap& 
 
 EngineThread::~EngineThread() {
   threads_.reset();
+  dynamic_.reset();
   runtime_.reset();
   if (registered_) (void)heap_.UnregisterCurrentThread();
 }

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "frontend/builtins/dynamic_env.h"
 #include "frontend/builtins/threads.h"
 #include "frontend/engine/engine.h"
 #include "frontend/objects/runtime.h"
@@ -50,6 +51,7 @@ class EngineThread {
   mosaic::Heap& heap_;
   bool registered_ = false;
   std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<DynamicStateScope> dynamic_;  // this thread's handlers and parameterization
   std::unique_ptr<ThreadSystem> threads_;
 };
 

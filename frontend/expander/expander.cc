@@ -82,15 +82,17 @@ CorePtr Expander::Let(std::vector<std::string> names, std::vector<CorePtr> inits
 bool Expander::IsDefinitionForm(const DatumPtr& form, std::string* keyword) const {
   return form->IsProperList() && !form->items.empty() && IsKeyword(form->items[0], keyword) &&
          (*keyword == "define" || *keyword == "define-record-type" || *keyword == "begin" ||
-          *keyword == "define-syntax");
+          *keyword == "define-syntax" || *keyword == "define-values");
 }
 
 CorePtr Expander::ExpandDefinitionValue(Definition& d) {
   if (d.core) return std::move(d.core);
+  if (d.make) return d.make();  // define-values' assignments, once the body's scope exists
+  if (d.is_expression) return Expand(d.value);
   if (d.formals) return ExpandLambda(d.form, d.formals, d.form->items, 2, d.hint);
   if (!d.value) return Unspecified(d.form->pos);
   CorePtr value = Expand(d.value);
-  if (value->kind == CoreKind::kLambda && value->name.empty()) value->name = d.hint;
+  NameProcedure(*value, d.hint);
   return value;
 }
 
@@ -103,12 +105,15 @@ CorePtr Expander::ExpandToplevel(const DatumPtr& form) {
   local_macros_ = false;
   macro_steps_ = 0;
   body_what_ = "body";
+  if (form->IsForm("import") && IsKeywordId(form->items[0], "import")) {
+    return ExpandImport(form);
+  }
   std::vector<Definition> defs;
   CollectDefinition(form, defs);
   auto seq = std::make_unique<Core>(CoreKind::kSeq, form->pos);
   for (Definition& d : defs) {
     if (d.is_expression) {
-      seq->kids.push_back(Expand(d.value));
+      seq->kids.push_back(ExpandDefinitionValue(d));
       continue;
     }
     auto def = std::make_unique<Core>(CoreKind::kDefine, d.form->pos);
@@ -143,6 +148,10 @@ void Expander::CollectDefinition(const DatumPtr& form, std::vector<Definition>& 
   }
   if (k == "define-record-type") {
     ExpandRecordType(form, out);
+    return;
+  }
+  if (k == "define-values") {
+    CollectDefineValues(form, out);
     return;
   }
   // (define name [value]) or (define (name . formals) body ...)
@@ -198,7 +207,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
   }
   auto seq = std::make_unique<Core>(CoreKind::kSeq, pos);
   size_t first_expr = any_def ? last_def + 1 : 0;
-  for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(Expand(defs[i].value));
+  for (size_t i = first_expr; i < defs.size(); ++i) seq->kids.push_back(ExpandDefinitionValue(defs[i]));
   CorePtr body;
   if (seq->kids.empty()) {
     body = Unspecified(pos);
@@ -212,7 +221,7 @@ CorePtr Expander::ExpandBody(const std::vector<DatumPtr>& forms, size_t start, S
   letrec->params = names;
   for (size_t i = 0; i <= last_def; ++i) {
     Definition& d = defs[i];
-    letrec->kids.push_back(d.is_expression ? Expand(d.value) : ExpandDefinitionValue(d));
+    letrec->kids.push_back(ExpandDefinitionValue(d));
   }
   letrec->kids.push_back(std::move(body));
   return letrec;
@@ -268,7 +277,7 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
     if (n != 3 && n != 4) Fail("if: expected (if test then [else])", pos);
     return If(Expand(items[1]), Expand(items[2]), n == 4 ? Expand(items[3]) : Unspecified(pos), pos);
   }
-  if (k == "define" || k == "define-record-type" || k == "define-syntax") {
+  if (k == "define" || k == "define-record-type" || k == "define-syntax" || k == "define-values") {
     Fail(absl::StrCat(std::string(k), ": definitions are allowed only at top level or at the start of a body"), pos);
   }
   if (k == "set!") {
@@ -303,6 +312,7 @@ CorePtr Expander::ExpandSpecial(const DatumPtr& form, std::string_view k) {
   if (k == "let-values" || k == "let*-values") return ExpandLetValues(form, k == "let*-values");
   if (k == "receive") return ExpandReceive(form);
   if (k == "let-syntax" || k == "letrec-syntax") return ExpandLetSyntax(form, k == "letrec-syntax");
+  if (CorePtr c = ExpandForms(form, k)) return c;
   if (k == "syntax-rules") {
     Fail("syntax-rules: only valid as the transformer of define-syntax, let-syntax or letrec-syntax", pos);
   }
@@ -437,11 +447,7 @@ CorePtr Expander::ExpandLet(const DatumPtr& form) {
   for (const DatumPtr& i : inits) init_cores.push_back(Expand(i));
   ExpanderScope scope(*this, names);
   CorePtr body = ExpandBody(items, 2, pos, "let");
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (init_cores[i]->kind == CoreKind::kLambda && init_cores[i]->name.empty()) {
-      init_cores[i]->name = StripAlias(names[i]);
-    }
-  }
+  for (size_t i = 0; i < names.size(); ++i) NameProcedure(*init_cores[i], PlainName(names[i]));
   return Let(scope.core_names(), std::move(init_cores), std::move(body), pos);
 }
 
@@ -488,7 +494,7 @@ CorePtr Expander::ExpandLetrec(const DatumPtr& form, std::string_view keyword) {
   letrec->params = scope.core_names();
   for (size_t i = 0; i < names.size(); ++i) {
     CorePtr init = Expand(inits[i]);
-    if (init->kind == CoreKind::kLambda && init->name.empty()) init->name = StripAlias(names[i]);
+    NameProcedure(*init, PlainName(names[i]));
     letrec->kids.push_back(std::move(init));
   }
   letrec->kids.push_back(ExpandBody(items, 2, pos, keyword));

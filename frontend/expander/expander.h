@@ -16,6 +16,7 @@
 #define TOYLANG_FRONTEND_EXPANDER_EXPANDER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@
 #include "frontend/reader/datum.h"
 
 namespace toylang {
+
+// The keywords of expander_forms.cc's forms (case-lambda, guard, ...).
+bool IsFormsKeyword(std::string_view name);
 
 class Expander {
  public:
@@ -80,6 +84,8 @@ class Expander {
     CorePtr core = nullptr;  // already expanded (define-record-type), instead of `value`
     std::string hint = "";   // the name without aliases, for a procedure's name
     DatumPtr formals = nullptr;  // (define (name . formals) body ...): a lambda of form[2...]
+    // Expanded when the body's scope is in place (define-values), instead of `value`.
+    std::function<CorePtr()> make = nullptr;
   };
   void CollectDefinition(const DatumPtr& form, std::vector<Definition>& out);
   // Whether `form` is (define ...), (define-record-type ...), (define-syntax ...) or
@@ -103,6 +109,17 @@ class Expander {
   CorePtr ExpandQuasi(const DatumPtr& tmpl, int depth);
   CorePtr ExpandDefine(const DatumPtr& form);
   void ExpandRecordType(const DatumPtr& form, std::vector<Definition>& out);
+
+  // expander_forms.cc: case-lambda, delay, delay-force, parameterize, guard, define-values,
+  // import. ExpandForms returns nullptr for any other keyword.
+  CorePtr ExpandForms(const DatumPtr& form, std::string_view keyword);
+  CorePtr ExpandCaseLambda(const DatumPtr& form);
+  CorePtr ExpandParameterize(const DatumPtr& form);
+  CorePtr ExpandGuard(const DatumPtr& form);
+  void CollectDefineValues(const DatumPtr& form, std::vector<Definition>& out);
+  CorePtr ExpandImport(const DatumPtr& form);
+  // Names a procedure-making core form (a lambda, a case-lambda's clauses) that has no name.
+  static void NameProcedure(Core& value, const std::string& name);
 
   // Helpers to build core forms.
   std::string Fresh(std::string_view base);

@@ -29,6 +29,7 @@ std::string_view AliasBase(std::string_view alias) { return alias.substr(alias.f
 }  // namespace
 
 bool IsBuiltinKeyword(std::string_view name) {
+  if (IsFormsKeyword(name)) return true;  // expander_forms.cc: case-lambda, guard, ...
   for (const char* k : kKeywords) {
     if (name == k) return true;
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "frontend/builtins/case_lambda.h"
 #include "frontend/builtins/continuations.h"
 #include "frontend/common/error.h"
 #include "frontend/common/stack_check.h"
@@ -425,6 +426,17 @@ Value Interpreter::Exec(const ir::Node* node, Value* frame, size_t frame_cap, Va
           for (size_t k = static_cast<size_t>(argc - 2); list.IsPair(); list = Cdr(list)) spare[k++] = Car(list);
           fn = proc;
           argc = static_cast<int>(n);
+        }
+        // A case-lambda calls its clause from this activation too (a tail call stays one).
+        if (IsCaseLambda(fn)) {
+          Value clause = SelectCaseLambdaClause(fn, argc);
+          if (clause != fn && FrameSizeOf(clause) > spare_cap) {
+            Value* old = spare;
+            spare_cap = 0;
+            TOYLANG_ENSURE_SPARE(std::max(static_cast<size_t>(argc), FrameSizeOf(clause)));
+            std::copy(old, old + argc, spare);
+          }
+          fn = clause;
         }
         if (IsClosure(fn)) {
           const ir::Lambda& lambda = *static_cast<const InterpProc*>(ClosureInfo(fn))->lambda;

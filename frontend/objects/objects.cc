@@ -201,6 +201,9 @@ const char* TypeName(Value v) {
     case ObjType::kBignum: return "integer";
     case ObjType::kBytevector: return "bytevector";
     case ObjType::kValues: return "multiple values";
+    case ObjType::kPromise: return "promise";
+    case ObjType::kParameter: return "parameter";
+    case ObjType::kErrorObject: return "error object";
     case ObjType::kContinuation: return "continuation";
   }
   if (mosaic::KindOf(v) == mosaic::kWeakPairKind) return "weak pair";

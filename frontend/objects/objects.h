@@ -34,13 +34,18 @@
 //   hashtable    [header | buckets vector | entry count | hash proc | equiv proc | sweep mark |
 //                 lock word]                               length = HashtableFlavor
 //   primitive with data [header | code word | name symbol | data]   length = 1 (guardians)
-//   thread       [header | state word | thunk | result | name]   (frontend/builtins/threads.cc)
+//   thread       [header | state word | thunk | result | name | parameterization]
+//                                                         (frontend/builtins/threads.cc)
 //   mutex        [header | state word | name]
 //   condition-variable [header | state word | name]
 //   atomic-box   [header | value]                         read and written atomically
 //   bignum       [header | sign word | limbs...]          kNoReferences, length = limb count
 //                                                          (bignum.h)
 //   bytevector   [header | bytes...]                      kNoReferences, length = byte count
+//   promise      [header | state pair]                    (done? . value) shared by promises
+//                                                         that delay-force chained together
+//   parameter    [header | global value | converter or #f]   the data of a parameter procedure
+//   error-object [header | message string | irritant list | kind fixnum]
 //   continuation, stack segment: continuation_object.h (custom-traced)
 //
 // A thread's, mutex's or condition variable's state word points at its C++ state (low bit set,
@@ -90,7 +95,9 @@ enum class ObjType : uint8_t {
   kValues = 16,             // (values a b ...): control.cc
   kBignum = 17,             // bignum.h
   kBytevector = 18,
-  // 19..21 are reserved for promises, parameters and error objects (branch forms).
+  kPromise = 19,            // frontend/builtins/promises.cc
+  kParameter = 20,          // a parameter's state (the procedure is a primitive with data)
+  kErrorObject = 21,        // frontend/builtins/exceptions.cc
   kContinuation = 22,       // continuation_object.h: a continuation's data, a stack segment
 };
 inline constexpr int kNumObjTypes = 23;  // ObjType values are 1..kNumObjTypes-1
@@ -140,6 +147,8 @@ inline bool IsConditionVariable(Value v) { return HasType(v, ObjType::kCondition
 inline bool IsAtomicBox(Value v) { return HasType(v, ObjType::kAtomicBox); }
 inline bool IsPort(Value v) { return HasType(v, ObjType::kPort); }
 inline bool IsValues(Value v) { return HasType(v, ObjType::kValues); }
+inline bool IsPromise(Value v) { return HasType(v, ObjType::kPromise); }
+inline bool IsErrorObject(Value v) { return HasType(v, ObjType::kErrorObject); }
 inline bool IsProcedure(Value v) { return IsClosure(v) || IsPrimitive(v); }
 inline bool IsNumber(Value v) {
   return v.IsFixnum() || (v.IsObject() && (TypeOf(v) == ObjType::kFlonum ||

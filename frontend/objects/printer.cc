@@ -325,6 +325,14 @@ class Printer {
       case ObjType::kConditionVariable: out_ << "#<condition-variable>"; return;
       case ObjType::kAtomicBox: out_ << "#<atomic-box>"; return;
       case ObjType::kPort: out_ << "#<port>"; return;
+      case ObjType::kPromise: out_ << "#<promise>"; return;
+      case ObjType::kParameter: out_ << "#<parameter>"; return;
+      case ObjType::kErrorObject: {  // #<error-object "message">
+        out_ << "#<error-object ";
+        WriteStringLiteral(out_, StringView(Value::FromBits(v.ObjectWords()[1])));
+        out_ << '>';
+        return;
+      }
       case ObjType::kContinuation: out_ << "#<continuation>"; return;
       case ObjType::kValues:  // #<values 1 2>
         out_ << "#<values";

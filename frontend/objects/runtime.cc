@@ -44,6 +44,9 @@ constexpr KindSpec kKindSpecs[] = {
     {ObjType::kBytevector, "toylang.bytevector", mosaic::TracePolicy::kNoReferences},
     {ObjType::kContinuation, "toylang.continuation", mosaic::TracePolicy::kCustom,
      TraceContinuationObject},
+    {ObjType::kPromise, "toylang.promise", mosaic::TracePolicy::kAllValues},
+    {ObjType::kParameter, "toylang.parameter", mosaic::TracePolicy::kAllValues},
+    {ObjType::kErrorObject, "toylang.error-object", mosaic::TracePolicy::kAllValues},
 };
 
 constexpr size_t kInitialSymbolSlots = 1024;  // a power of two

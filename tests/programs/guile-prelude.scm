@@ -53,3 +53,5 @@
 (define guile-display display)
 (define write (respelling-printer write))
 (define display (respelling-printer display))
+;; R7RS's (scheme lazy): delay-force (Guile's default environment lacks it).
+(import (scheme lazy))
