@@ -121,7 +121,7 @@ TEST(LiftTest, AssignedProceduresAreNotLifted) {
   r = Lift("(define (f) (let ((g (lambda () 1)) (h (lambda () 2))) (set! h car) (list (g) (h))))");
   EXPECT_EQ(r.count, 1);
   EXPECT_THAT(r.ir, HasSubstr("(lambda g (lifted 0)"));
-  EXPECT_THAT(r.ir, HasSubstr("(call (local 1 h))"));
+  EXPECT_THAT(r.ir, HasSubstr("(call (local 1 h box))"));
 }
 
 TEST(LiftTest, WrongArityRestParametersAndTooManyParametersKeepTheClosure) {
