@@ -28,6 +28,8 @@
 namespace mosaic::internal {
 
 inline constexpr size_t kPageSize = 4096;
+// A freed run of at most this many bytes is zeroed in place rather than decommitted.
+inline constexpr size_t kZeroInPlaceBytes = 64 * 1024;
 inline constexpr size_t kLargeHeaderBytes = 64;
 inline constexpr uint32_t kLargeMagic = 0x4d4f534c;  // "MOSL"
 

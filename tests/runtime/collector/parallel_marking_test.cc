@@ -128,7 +128,12 @@ TEST_F(ParallelMarkingTest, AHelperWithNothingToTakeLeavesTheCollectorToMarkAlon
   HandleScope scope;
   constexpr int kLength = 500'000;  // milliseconds of marking: far longer than kLeaveNanos
   Handle list(List(kLength));
-  for (int round = 0; round < 2; ++round) PreciseCollect();
+  // Whether the helper wakes in time is up to the scheduler: on a loaded machine it may not
+  // run at all during one collection. Up to ten collections (each one ms of marking) give it
+  // its chances; without the leaving, none is ever solo.
+  for (int round = 0; round < 10 && heap().Stats().mark_phases_solo == 0; ++round) {
+    PreciseCollect();
+  }
   GcStats stats = heap().Stats();
   EXPECT_GT(stats.mark_phases_solo, 0u);
   EXPECT_LE(stats.mark_phases_solo, stats.collections);
@@ -150,9 +155,16 @@ TEST_F(ParallelMarkingTest, HelpersWakeOnlyForMarkingWorthSharing) {
   EXPECT_EQ(heap().Stats().parallel_mark_collections, 0u);
   int64_t leaves = 0;
   Handle tree(Tree(9, &leaves));  // ~350,000 objects
-  for (int round = 0; round < 3; ++round) PreciseCollect();
+  // Every one of these collections wakes the helper; whether it steals before the collecting
+  // thread has marked everything is up to the scheduler (on a loaded machine it may not run
+  // in time), so up to ten collections give it its chances.
+  int rounds = 0;
+  while (rounds < 3 || (rounds < 10 && heap().Stats().mark_packets_stolen == 0)) {
+    PreciseCollect();
+    ++rounds;
+  }
   GcStats stats = heap().Stats();
-  EXPECT_EQ(stats.parallel_mark_collections, 3u);
+  EXPECT_EQ(stats.parallel_mark_collections, static_cast<uint64_t>(rounds));
   EXPECT_GT(stats.mark_packets_stolen, 0u);
   EXPECT_EQ(CheckList(small.get()), 1'000);
   int64_t next = 0;
