@@ -154,7 +154,9 @@ TEST_F(CollectTest, CustomTraceKindsAreTraced) {
 
 // Tracer::TraceConservativeRange: words of unknown type inside an object (a continuation's
 // copy of a stack) keep alive whatever they point into, interior and untagged pointers
-// included, like the conservative stack scan; without the call the target dies.
+// included, like the conservative stack scan; without the call the targets die. (Conservative
+// scanning may keep one alive by accident, through a stale stack slot or, under ASan, a fake
+// frame: the control asserts a bound, not that every one died.)
 TEST_F(CollectTest, ConservativeRangesInsideObjectsKeepWhatTheyPointInto) {
   struct Opaque {
     uint64_t header;
@@ -166,22 +168,40 @@ TEST_F(CollectTest, ConservativeRangesInsideObjectsKeepWhatTheyPointInto) {
          const auto* o = static_cast<const Opaque*>(object);
          if (trace_range) tracer.TraceConservativeRange(o->words, o->words + 4);
        }});
+  constexpr int kTargets = 40;
   for (bool on : {true, false}) {
     trace_range = on;
     HandleScope scope;
-    Handle holder(Value::Object(Allocate(opaque_kind, sizeof(Opaque))));
-    Value h = holder.get();
-    uintptr_t hidden = [&]() __attribute__((noinline)) {
-      Value target = NewVector(4);
-      Slots(target)[2] = Value::Fixnum(7);
-      // An interior, untagged pointer: the address of slot 2.
-      static_cast<Opaque*>(h.ObjectAddress())->words[1] =
-          reinterpret_cast<uint64_t>(&Slots(target)[2]);
-      return Hide(target);
-    }();
+    Handle holders(NewVector(kTargets));
+    std::vector<uintptr_t> hidden;
+    for (int i = 0; i < kTargets; ++i) {
+      Value holder = Value::Object(Allocate(opaque_kind, sizeof(Opaque)));
+      WriteField(&Slots(holders.get())[i], holder);
+      hidden.push_back([&]() __attribute__((noinline)) {
+        Value target = NewVector(4);
+        Slots(target)[2] = Value::Fixnum(7);
+        // An interior, untagged pointer: the address of slot 2. The holder may be old by now
+        // (stress collects at every allocation): the store is recorded like any other.
+        uint64_t* word = &static_cast<Opaque*>(holder.ObjectAddress())->words[1];
+        *word = reinterpret_cast<uint64_t>(&Slots(target)[2]);
+        internal::RecordWrite(word);
+        return Hide(target);
+      }());
+    }
     PreciseCollect();
-    EXPECT_EQ(IsLive(Unhide(hidden)), on) << (on ? "traced" : "not traced");
-    static_cast<Opaque*>(holder.get().ObjectAddress())->words[1] = 0;
+    int live = 0;
+    for (uintptr_t h : hidden) live += IsLive(Unhide(h)) ? 1 : 0;
+    if (on) {
+      EXPECT_EQ(live, kTargets) << "traced";
+      for (uintptr_t h : hidden) EXPECT_EQ(Slots(Unhide(h))[2], Value::Fixnum(7));
+    } else if (!UnderStress()) {
+      // (Under MOSAIC_GC_OPTIONS stress the control is skipped: there the targets outlive
+      // the collection through the verify and stress machinery, traced or not.)
+      EXPECT_LE(live, 3) << "not traced";
+    }
+    for (int i = 0; i < kTargets; ++i) {
+      static_cast<Opaque*>(Slots(holders.get())[i].ObjectAddress())->words[1] = 0;
+    }
   }
   trace_range = true;
 }
