@@ -137,6 +137,20 @@ size_t CheckList(const char* who, Value list);
 void CheckRange(const char* who, const Value* args, int argc, int first, size_t length,
                 std::string_view what, size_t* start, size_t* end);
 
+// The comparisons of the n-ary order predicates (string<?, char-ci>=? ...): whether a
+// three-way comparison result `c` (negative, zero, positive) satisfies `o`.
+enum class Order { kEq, kLt, kGt, kLe, kGe };
+inline bool Holds(Order o, int c) {
+  switch (o) {
+    case Order::kEq: return c == 0;
+    case Order::kLt: return c < 0;
+    case Order::kGt: return c > 0;
+    case Order::kLe: return c <= 0;
+    case Order::kGe: return c >= 0;
+  }
+  return false;
+}
+
 // A number as a double (fixnums converted, bignums rounded to the nearest double). Requires
 // IsNumber(v).
 inline double ToDouble(Value v) {

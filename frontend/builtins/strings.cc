@@ -53,19 +53,6 @@ V IntegerToChar(CallContext&, const V* a, int) {
   return V::Char(static_cast<uint32_t>(n));
 }
 
-enum class Order { kEq, kLt, kGt, kLe, kGe };
-
-bool Holds(Order o, int c) {
-  switch (o) {
-    case Order::kEq: return c == 0;
-    case Order::kLt: return c < 0;
-    case Order::kGt: return c > 0;
-    case Order::kLe: return c <= 0;
-    case Order::kGe: return c >= 0;
-  }
-  return false;
-}
-
 template <Order O>
 V CharCompare(CallContext&, const V* args, int argc) {
   static constexpr const char* kNames[] = {"char=?", "char<?", "char>?", "char<=?", "char>=?"};

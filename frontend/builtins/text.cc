@@ -23,19 +23,6 @@ using V = Value;
 uint32_t Fold(uint32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 uint32_t Upper(uint32_t c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
-enum class Order { kEq, kLt, kGt, kLe, kGe };
-
-bool Holds(Order o, int c) {
-  switch (o) {
-    case Order::kEq: return c == 0;
-    case Order::kLt: return c < 0;
-    case Order::kGt: return c > 0;
-    case Order::kLe: return c <= 0;
-    case Order::kGe: return c >= 0;
-  }
-  return false;
-}
-
 template <Order O>
 V CharCiCompare(CallContext&, const V* args, int argc) {
   static constexpr const char* kNames[] = {"char-ci=?", "char-ci<?", "char-ci>?", "char-ci<=?",
