@@ -117,17 +117,22 @@ std::string ErrorCaseName(const testing::TestParamInfo<Param>& info) {
   return std::string(kErrorCases[index].name) + ModeName(roots, gc);
 }
 
-class InlineRecordTest : public testing::TestWithParam<Param> {};
-
-TEST_P(InlineRecordTest, JitAgreesWithTheInterpreter) {
-  auto [roots, gc, index] = GetParam();
-  const Case& c = kCases[index];
-  const std::string source = std::string(kTypes) + c.source;
+// The program `prelude` + c.source runs without error in the interpreter, and the JIT prints
+// the same and ends with the same value.
+void ExpectAgreement(const char* prelude, const Case& c, RootsMode roots, const char* gc) {
+  const std::string source = std::string(prelude) + c.source;
   Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
   ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
   Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
   EXPECT_EQ(got.out, expected.out) << c.name;
   EXPECT_EQ(got.result, expected.result) << c.name;
+}
+
+class InlineRecordTest : public testing::TestWithParam<Param> {};
+
+TEST_P(InlineRecordTest, JitAgreesWithTheInterpreter) {
+  auto [roots, gc, index] = GetParam();
+  ExpectAgreement(kTypes, kCases[index], roots, gc);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -141,13 +146,7 @@ class InlineSearchTest : public testing::TestWithParam<Param> {};
 
 TEST_P(InlineSearchTest, JitAgreesWithTheInterpreter) {
   auto [roots, gc, index] = GetParam();
-  const Case& c = kSearchCases[index];
-  const std::string source = std::string(kSearches) + c.source;
-  Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
-  ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
-  Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
-  EXPECT_EQ(got.out, expected.out) << c.name;
-  EXPECT_EQ(got.result, expected.result) << c.name;
+  ExpectAgreement(kSearches, kSearchCases[index], roots, gc);
 }
 
 INSTANTIATE_TEST_SUITE_P(
