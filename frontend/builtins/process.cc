@@ -5,7 +5,8 @@
 // Deviations from R7RS (for docs/toylang.md):
 // - (command-line) is the list of the strings the embedder set (the toylang driver: the
 //   program's path, or "toylang" in the REPL and with -e), not the raw argv.
-// - (emergency-exit [status]) ends the program like exit (same statuses).
+// - (emergency-exit [status]) ends the program like exit (same statuses), so pending
+//   dynamic-wind "after" thunks run (R7RS says they do not).
 // - delete-file of a file that cannot be deleted is an error naming the file and the reason.
 #include <unistd.h>
 

@@ -3,8 +3,8 @@
 //
 // Deviations from R7RS (for docs/toylang.md):
 // - (exit) and (exit #t) exit with status 0, (exit #f) with 1, (exit n) with n for an exact
-//   integer 0..255; any other argument is an error. Pending dynamic-wind "after" thunks do not
-//   run (there is no dynamic-wind).
+//   integer 0..255; any other argument is an error. Pending dynamic-wind "after" thunks run as
+//   the exit unwinds, as R7RS requires.
 // - (collect) runs a full collection now, (collect 'minor) a minor one (a major one without
 //   generations), (collect 'major) a major one; (gc-stats) returns an association list of collector
 //   statistics: collections, live-bytes, bytes-allocated, objects-allocated, committed-bytes,
