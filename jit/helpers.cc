@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "frontend/builtins/builtins.h"
 #include "frontend/builtins/case_lambda.h"
+#include "frontend/builtins/continuations.h"
 #include "frontend/objects/objects.h"
 #include "frontend/objects/printer.h"
 #include "jit/thread_state.h"
@@ -25,6 +26,11 @@ HelperHost*& CurrentHelperHost() {
 }
 
 namespace {
+
+using mosaic::stackmaps::Activation;
+using mosaic::stackmaps::ActivationHead;
+using mosaic::stackmaps::kActivationEntry;
+using mosaic::stackmaps::kActivationExit;
 
 // --- Helpers called by JIT code ----------------------------------------------------------------
 
@@ -55,6 +61,14 @@ uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
   Value list = Value::FromBits(rest);
   for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
   Value primitive = fn;
+  // A continuation whose call/cc called the receiver that led here through JIT frames alone:
+  // the activation list reads [this helper's exit, the receiver's entry, call/cc's head].
+  if (const Activation* exit = ActivationHead(); exit != nullptr && exit->kind == kActivationExit) {
+    const Activation* entry = exit->prev;
+    if (entry != nullptr && entry->kind == kActivationEntry) {
+      TryDirectEscape(primitive, args, n, entry->prev);  // returns only when it does not apply
+    }
+  }
   try {
     return host->CallPrimitive(primitive, args, n, SourcePos{}).bits();
   } catch (Error& e) {

@@ -43,12 +43,14 @@ Value BenchCatch(CallContext& ctx, const Value* args, int) {
 }
 constexpr Builtin kBenchCatch = {"bench-catch", 1, 1, BenchCatch};
 
-// (bench-segment-bytes k): the size of k's saved stack, or 0.
+// (bench-segment-bytes k): the size of k's saved stack (every piece of its chain), or 0.
 Value BenchSegmentBytes(CallContext&, const Value* args, int) {
-  Value s = ContinuationSegmentForTesting(args[0]);
-  if (!IsSegment(s)) return Value::Fixnum(0);
-  const StackSegment seg = SegmentOf(s);
-  return Value::Fixnum(static_cast<int64_t>(seg.hi - seg.lo));
+  int64_t bytes = 0;
+  for (Value s = ContinuationSegmentForTesting(args[0]); IsSegment(s); s = SegmentParent(s)) {
+    const StackSegment seg = SegmentOf(s);
+    bytes += static_cast<int64_t>(seg.hi - seg.lo);
+  }
+  return Value::Fixnum(bytes);
 }
 constexpr Builtin kBenchSegmentBytes = {"bench-segment-bytes", 1, 1, BenchSegmentBytes};
 

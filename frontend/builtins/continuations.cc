@@ -186,6 +186,9 @@ struct Base {
 // The call/cc frame's record, in CallWithCurrentContinuation's frame (so inside the segment).
 struct CaptureFrame {
   uint64_t regs[kRegisterWords];  // written by toylang_cont_capture_call
+  // Where a direct escape lands: the return of the receiver's call in CaptureBody (also written
+  // by toylang_cont_capture_call).
+  uint64_t escape_regs[kRegisterWords];
   V data;                         // the continuation object
   V k;                            // the procedure handed to the receiver
   V receiver;
@@ -194,13 +197,22 @@ struct CaptureFrame {
   uintptr_t hi;                   // the base
   void* activations;
   const SegmentWalker* walker;
+  // The enclosing live call/cc frame under the same base (the thread's list of them), whose
+  // segment continues this one's; never changed after the capture.
+  CaptureFrame* parent;
+  CaptureFrame* down;             // scratch for TakeSegment
   std::exception_ptr error;       // written after the copy, read after the return
 };
 
 struct ThreadContinuations {
   Base* base;
   const char* barrier;  // the innermost barrier below the innermost base, or null
+  // The innermost call/cc frame on this thread's stack under the innermost base, linked by
+  // CaptureFrame::parent: every call/cc frame on the stack, innermost first. A re-entry sets
+  // it back to the re-entered frame's list (the links are in the restored frames).
+  CaptureFrame* live;
   uint64_t captured;
+  uint64_t escaped_directly;
 };
 thread_local ThreadContinuations tls_cont;
 
@@ -267,10 +279,15 @@ void ReinstateBelow(Base* base, V data, V value) {
   tls_cont.barrier = nullptr;  // a continuation with a barrier is never re-entered
   RestoreDynamicState(Slot(data, kDynamicState));
   mosaic::internal::tls_layout.activations = s.activations;
-  const auto* frame = reinterpret_cast<const CaptureFrame*>(
-      FromCodeWord(data.ObjectWords()[kFrame]));
+  auto* frame = reinterpret_cast<CaptureFrame*>(FromCodeWord(data.ObjectWords()[kFrame]));
+  // The frame's own call/cc pops it from the list when it returns again.
+  tls_cont.live = frame;
   // From here to the jump: no allocation, no safepoint. `value` is in a register or this frame.
-  std::memcpy(reinterpret_cast<void*>(s.lo), s.copy, s.hi - s.lo);
+  // The chain, innermost piece first; each piece is [lo, hi) of its own.
+  for (V piece = Slot(data, kSegment); IsSegment(piece); piece = SegmentParent(piece)) {
+    const StackSegment p = SegmentOf(piece);
+    std::memcpy(reinterpret_cast<void*>(p.lo), p.copy, p.hi - p.lo);
+  }
   toylang_cont_resume(frame->regs, value.bits());
 }
 
@@ -285,8 +302,10 @@ V RunAtBase(BaseEntry entry, void* arg, const SegmentWalker* walker) {
   base.arg = arg;
   base.walker = walker;
   base.caught_at_entry = CxxExceptionState().caught_exceptions;
+  CaptureFrame* const live = t.live;
   t.base = &base;
   t.barrier = nullptr;
+  t.live = nullptr;  // segments end at this base: none continues an outer evaluation's
   uint64_t result = 0;
   uintptr_t first_sp = 0;
   for (;;) {
@@ -302,6 +321,7 @@ V RunAtBase(BaseEntry entry, void* arg, const SegmentWalker* walker) {
   ThreadContinuations& after = tls_cont;
   after.base = base.previous;
   after.barrier = base.previous_barrier;
+  after.live = live;
   if (base.error) {
     std::exception_ptr error = std::move(base.error);
     std::rethrow_exception(error);
@@ -317,6 +337,7 @@ ContinuationBarrier::ContinuationBarrier(const char* who) : previous_(tls_cont.b
 ContinuationBarrier::~ContinuationBarrier() { tls_cont.barrier = previous_; }
 
 uint64_t ContinuationsCaptured() { return tls_cont.captured; }
+uint64_t ContinuationsEscapedDirectly() { return tls_cont.escaped_directly; }
 
 namespace builtins_internal {
 namespace {
@@ -326,6 +347,41 @@ namespace {
 V InvokeContinuation(CallContext& ctx, const V* args, int argc);
 constexpr Builtin kContinuationProcedure = {"continuation", 0, -1, InvokeContinuation};
 
+uintptr_t SegmentLo(const CaptureFrame& frame) {
+  return static_cast<uintptr_t>(frame.regs[kRspAfterWord]) - 8;
+}
+
+// The segment of `frame`, taken now if it was not yet: the stack from its lo up to the lo of its
+// parent (the enclosing live call/cc frame), continued by the parent's segment, taken first if
+// need be; or up to the base when it has no parent. A live frame's part of the stack has not
+// run since its capture (its CaptureBody is below it), so a segment taken early is the one its
+// own exit would take; and a segment, once taken, stays right for the frame's whole extent,
+// re-entries included (the parts are only ever restored from their own segments). So each
+// piece of stack is copied once however many continuations share it: ctak- and fibc-like code,
+// which captures at every level, copies the frames between two call/cc's, not the whole depth.
+V TakeSegment(CaptureFrame& frame) {
+  // Reverse the untaken part of the chain through `down`, then take it outermost first.
+  CaptureFrame* outermost = nullptr;
+  for (CaptureFrame* f = &frame; f != nullptr && !IsSegment(Slot(f->data, kSegment));
+       f = f->parent) {
+    f->down = outermost;
+    outermost = f;
+  }
+  for (CaptureFrame* f = outermost; f != nullptr; f = f->down) {
+    V parent = f->parent != nullptr ? Slot(f->parent->data, kSegment) : V::False();
+    const uintptr_t hi = f->parent != nullptr ? SegmentLo(*f->parent) : f->hi;
+    V segment = MakeSegment(SegmentLo(*f), hi, f->activations, f->walker, parent);
+    SetSlot(f->data, kSegment, segment);
+  }
+  return Slot(frame.data, kSegment);
+}
+
+uint64_t CallReceiver(void* arg) {
+  CaptureFrame& frame = *static_cast<CaptureFrame*>(arg);
+  V k = frame.k;
+  return frame.ctx->Apply(frame.receiver, &k, 1).bits();
+}
+
 // Runs below the segment: calls the receiver, catches the escapes aimed at this frame, and
 // takes the copy of the segment before anything in it runs again.
 uint64_t CaptureBody(void* arg) {
@@ -333,8 +389,8 @@ uint64_t CaptureBody(void* arg) {
   uint64_t result = 0;
   std::exception_ptr error;
   try {
-    V k = frame.k;
-    result = frame.ctx->Apply(frame.receiver, &k, 1).bits();
+    // Returns the receiver's value, or a value a direct escape (TryDirectEscape) lands with.
+    result = toylang_cont_capture_call(&CallReceiver, &frame, frame.escape_regs);
   } catch (const ContinuationEscape& e) {
     if (e.frame == &frame) {
       result = frame.escape_value.bits();
@@ -345,11 +401,11 @@ uint64_t CaptureBody(void* arg) {
     error = std::current_exception();
   }
   frame.escape_value = V();
-  // The frames from here up to the base have not run since the capture: copy them now.
-  const uintptr_t lo = static_cast<uintptr_t>(frame.regs[kRspAfterWord]) - 8;
+  // The frames from here up to the base have not run since the capture: copy them now (if an
+  // inner frame's exit or an earlier exit of this frame, before a re-entry restored it, has
+  // not).
   try {
-    V segment = MakeSegment(lo, frame.hi, frame.activations, frame.walker);
-    SetSlot(frame.data, kSegment, segment);
+    TakeSegment(frame);
   } catch (...) {
     // "heap limit reached": the continuation can still escape, not be re-entered.
     if (!error) error = std::current_exception();
@@ -386,10 +442,14 @@ V CallWithCurrentContinuation(CallContext& ctx, const V* a, int) {
   w[kLive] = V::Fixnum(1).bits();
   frame.k = MakePrimitiveWithData(&kContinuationProcedure, "continuation", data);
   ++t.captured;
+  frame.parent = t.live;
+  frame.down = nullptr;
+  t.live = &frame;
   const uint64_t result = toylang_cont_capture_call(&CaptureBody, &frame, frame.regs);
   // Here after the receiver returned, an escape to this frame, an exception passing through,
   // or a re-entry (the frame copied back; `result` is the value passed).
   frame.data.ObjectWords()[kLive] = V::Fixnum(0).bits();
+  tls_cont.live = frame.parent;
   if (result == 0) {
     std::exception_ptr error = std::move(frame.error);
     std::rethrow_exception(error);
@@ -516,7 +576,38 @@ constexpr Builtin kBuiltins[] = {
 
 absl::Span<const Builtin> ContinuationBuiltins() { return kBuiltins; }
 
+bool IsContinuationProcedure(V procedure) {
+  return IsPrimitive(procedure) && PrimitiveBuiltin(procedure) == &kContinuationProcedure;
+}
+
 }  // namespace builtins_internal
+
+void TryDirectEscape(V procedure, const V* args, int argc, const void* outer_activations) {
+  if (!builtins_internal::IsContinuationProcedure(procedure)) return;
+  V data = PrimitiveData(procedure);
+  const uint64_t* w = data.ObjectWords();
+  if (FromCodeWord(w[kThread]) != reinterpret_cast<uintptr_t>(&tls_cont) ||
+      V::FromBits(w[kLive]).FixnumValue() == 0) {
+    return;
+  }
+  auto* frame = reinterpret_cast<CaptureFrame*>(FromCodeWord(w[kFrame]));
+  // A live frame's record is unique on the stack: the only entry record that follows it is the
+  // one the engine's Apply pushed to call the receiver, a closure (a primitive receiver would
+  // put its own frames between).
+  if (frame->activations != outer_activations || outer_activations == nullptr ||
+      !IsClosure(frame->receiver)) {
+    return;
+  }
+  V value = argc == 1 ? args[0] : builtins_internal::MakeValues(args, argc);  // may collect
+  // What unwinding the skipped frames would have restored. Nothing else changed: a
+  // dynamic-wind, a barrier, a handler or a parameterization is a built-in calling back, which
+  // the activation check excludes.
+  RestoreDynamicState(Slot(data, kDynamicState));
+  mosaic::internal::tls_layout.activations = frame->activations;
+  ++tls_cont.escaped_directly;
+  // From here to the jump: no allocation. The value goes in rax.
+  toylang_cont_resume(frame->escape_regs, value.bits());
+}
 
 V ContinuationSegmentForTesting(V k) {
   if (!IsPrimitive(k) || !PrimitiveHasData(k) || !IsContinuationData(PrimitiveData(k))) {

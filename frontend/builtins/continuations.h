@@ -6,9 +6,10 @@
 // plus the registers call/cc was called with and the thread's dynamic state
 // (dynamic_state.h, the dynamic-wind list, the JIT's activation-list head). Invoking it while
 // its call/cc frame is still on the stack throws a C++ exception that that frame catches (an
-// escape: an unwind, no copy); invoking it after the frame is gone unwinds to the base, copies
-// the saved stack back to its addresses and returns from call/cc again (a re-entry). The copy
-// is taken once, when the call/cc frame exits.
+// escape: an unwind, no copy), or, from JIT code with only JIT frames in between, jumps there
+// (TryDirectEscape); invoking it after the frame is gone unwinds to the base, copies the saved
+// stack back to its addresses and returns from call/cc again (a re-entry). The copy is taken
+// once, when the call/cc frame exits, and shared by the continuations captured inside it.
 //
 // Engines run every evaluation (a top-level form, a thread's thunk) at a base:
 //
@@ -66,7 +67,26 @@ class ContinuationBarrier {
 
 // Continuations captured on this thread so far (the JIT keeps the code of a top-level form
 // during which one was captured: its frames may be reinstated later).
+// For the JIT's helper that calls a primitive JIT code handed it (jit/helpers.cc): when
+// `procedure` is a continuation whose call/cc frame is live on this thread and
+// `outer_activations` is the activation head that frame recorded, escapes to that frame by a
+// jump, without unwinding, and does not return; otherwise returns, and the caller calls the
+// procedure the usual way (an escape by exception, or a re-entry).
+//
+// The caller guarantees what makes the jump equal to an unwind: between the call/cc frame and
+// the caller lie only the receiver's call (call/cc's own frames, the engine's Apply and its
+// CallJit), one run of JIT frames, and the caller's own frames, which own nothing. It checks
+// this from the activation list: the head is the caller's exit record, the record before it the
+// entry record of one JIT run, and the one before that `outer_activations` (any other C++ frame
+// that calls toylang code back, and any built-in between, would have pushed records of its
+// own). The jump restores what those frames' unwinding would: the activation head and the
+// dynamic state registry (the JIT's current call site).
+void TryDirectEscape(mosaic::Value procedure, const mosaic::Value* args, int argc,
+                     const void* outer_activations);
+
 uint64_t ContinuationsCaptured();
+// How many escapes on this thread were jumps (TryDirectEscape), for tests and benchmarks.
+uint64_t ContinuationsEscapedDirectly();
 
 // For tests: the segment of the continuation procedure `k` (#f if its call/cc frame has not
 // exited yet, or `k` is not a continuation).

@@ -29,7 +29,8 @@ Value MakeContinuationData() {
   return Value::Object(words);
 }
 
-Value MakeSegment(uintptr_t lo, uintptr_t hi, void* activations, const SegmentWalker* walker) {
+Value MakeSegment(uintptr_t lo, uintptr_t hi, void* activations, const SegmentWalker* walker,
+                  Value parent) {
   const size_t bytes = hi - lo;
   auto* words = static_cast<uint64_t*>(Runtime::Get().AllocateObject(
       ObjType::kContinuation, kSegmentHeaderSlots + bytes / 8, kSegmentLength));
@@ -38,6 +39,7 @@ Value MakeSegment(uintptr_t lo, uintptr_t hi, void* activations, const SegmentWa
   words[kActivations] = ToCodeWord(reinterpret_cast<uintptr_t>(activations));
   words[kWalker] = ToCodeWord(reinterpret_cast<uintptr_t>(walker));
   words[kBytes] = Value::Fixnum(static_cast<int64_t>(bytes)).bits();
+  words[kParent] = parent.bits();  // the segment is new (young): no barrier
   // No allocation or safepoint from here on: the copy is of the stack as it is now.
   std::memcpy(words + 1 + kSegmentHeaderSlots, reinterpret_cast<const void*>(lo), bytes);
   return Value::Object(words);
@@ -55,6 +57,7 @@ void TraceContinuationObject(const void* object, mosaic::Tracer& tracer) {
   // (a cell allocated but not yet filled has a zero byte count).
   const auto bytes = static_cast<size_t>(Value::FromBits(w[kBytes]).FixnumValue());
   if (bytes == 0 || !trace_segments.load(std::memory_order_relaxed)) return;
+  tracer.Trace(Value::FromBits(w[kParent]));
   StackSegment s;
   s.lo = FromCodeWord(w[kLo]);
   s.hi = FromCodeWord(w[kHi]);

@@ -6,11 +6,14 @@
 //                              live fixnum | frame code word | base code word | thread code word |
 //                              barrier fixnum]
 //   segment (length 1)        [header | lo code word | hi code word | activations code word |
-//                              walker code word | byte count fixnum | the stack bytes...]
+//                              walker code word | byte count fixnum | parent segment or #f |
+//                              the stack bytes...]
 //
 // A code word is an address with its low bit set (it reads as a fixnum: never a reference). The
 // continuation's other slots are Values. A segment is the copy of the native stack between a
-// call/cc frame and its evaluation's base, [lo, hi) at its original addresses; it is traced
+// call/cc frame and its evaluation's base, [lo, hi) at its original addresses, or between the
+// call/cc frame and the enclosing live call/cc frame's segment, its parent, which holds the
+// rest up to the base (segments are shared: a chain, innermost first); it is traced
 // when it is marked, not as a root, so a cycle through a copy (a continuation stored in a
 // variable its own frames hold) is collectable like any other:
 //   - with no walker: every aligned word of the copy, conservatively
@@ -73,7 +76,8 @@ inline constexpr size_t kHi = 2;
 inline constexpr size_t kActivations = 3;
 inline constexpr size_t kWalker = 4;
 inline constexpr size_t kBytes = 5;
-inline constexpr size_t kSegmentHeaderSlots = 5;  // the copy starts at word 6
+inline constexpr size_t kParent = 6;
+inline constexpr size_t kSegmentHeaderSlots = 6;  // the copy starts at word 7
 }  // namespace cont_layout
 
 inline bool IsContinuationData(Value v) {
@@ -90,8 +94,13 @@ inline uintptr_t FromCodeWord(uint64_t word) { return word & ~uint64_t{1}; }
 // plain stores need no barrier until the next allocation).
 Value MakeContinuationData();
 // A new segment holding a copy of [lo, hi) (8-aligned), walked by `walker` (null:
-// conservatively). May collect (before the copy is taken; the caller's stack is intact).
-Value MakeSegment(uintptr_t lo, uintptr_t hi, void* activations, const SegmentWalker* walker);
+// conservatively), continued by `parent` (a segment beginning at hi, or #f when hi is the
+// base). May collect (before the copy is taken; the caller's stack is intact).
+Value MakeSegment(uintptr_t lo, uintptr_t hi, void* activations, const SegmentWalker* walker,
+                  Value parent);
+inline Value SegmentParent(Value segment) {
+  return Value::FromBits(segment.ObjectWords()[cont_layout::kParent]);
+}
 inline StackSegment SegmentOf(Value segment) {
   const uint64_t* w = segment.ObjectWords();
   StackSegment s;

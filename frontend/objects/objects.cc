@@ -117,6 +117,14 @@ Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value
   return Value::Object(words);
 }
 
+Value MakePrimitiveWithData(const Builtin* builtin, const char* static_name, Value data) {
+  uint64_t* words = NewObject(ObjType::kPrimitive, 3, 1);
+  words[1] = CodeWord(builtin);
+  words[2] = CodeWord(static_name);
+  words[3] = data.bits();
+  return Value::Object(words);
+}
+
 Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv) {
   Value buckets = MakeVector(capacity, Value::Nil());
   uint64_t* words = NewObject(ObjType::kHashtable, 6, static_cast<uint64_t>(flavor));
@@ -135,7 +143,11 @@ std::string_view ProcedureName(Value procedure) {
     const ProcedureInfo* info = ClosureInfo(procedure);
     return info != nullptr ? std::string_view(info->name) : std::string_view();
   }
-  if (IsPrimitive(procedure)) return SymbolView(PrimitiveName(procedure));
+  if (IsPrimitive(procedure)) {
+    const uint64_t name = procedure.ObjectWords()[2];
+    if ((name & 1) != 0) return reinterpret_cast<const char*>(name & ~uint64_t{1});
+    return SymbolView(Value::FromBits(name));
+  }
   return {};
 }
 

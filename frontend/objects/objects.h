@@ -266,11 +266,14 @@ Value MakePrimitive(const Builtin* builtin, std::string_view name);
 inline const Builtin* PrimitiveBuiltin(Value p) {
   return reinterpret_cast<const Builtin*>(p.ObjectWords()[1] & ~uint64_t{1});
 }
-inline Value PrimitiveName(Value p) { return Value::FromBits(p.ObjectWords()[2]); }  // symbol
+// A symbol, or a code word naming a static string (ProcedureName reads both).
+inline Value PrimitiveName(Value p) { return Value::FromBits(p.ObjectWords()[2]); }
 // A primitive that carries one value for its built-in (a guardian procedure carries its
 // guardian): the built-in finds it through CallContext::callee(). PrimitiveData requires that
 // the primitive was made here.
 Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data);
+// The same with a name in static storage, not interned (continuations make one per call/cc).
+Value MakePrimitiveWithData(const Builtin* builtin, const char* static_name, Value data);
 inline bool PrimitiveHasData(Value p) { return LengthOf(p) == 1; }
 inline Value PrimitiveData(Value p) { return Value::FromBits(p.ObjectWords()[3]); }
 

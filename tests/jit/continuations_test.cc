@@ -160,6 +160,68 @@ TEST_P(ContinuationsTest, ErrorsAreClear) {
   EXPECT_EQ(run.result, "error: test.scm:2:54: car: expected a pair, got 1");
 }
 
+// An escape from JIT code straight to the innermost call/cc, with only JIT frames between, is a
+// jump (TryDirectEscape): 1,000 escapes from 20 frames down are 1,000 jumps. One with a
+// built-in, a dynamic-wind, a parameterize or a handler between is an unwind, which runs what
+// those frames restore; the interpreter always unwinds.
+TEST_P(ContinuationsTest, EscapesThroughJitFramesAloneAreJumps) {
+  uint64_t before = ContinuationsEscapedDirectly();
+  Outcome run = Run(R"(
+(define (deep n k) (if (= n 0) (k n) (+ 1 (deep (- n 1) k))))
+(let loop ((i 0) (sum 0))
+  (if (= i 1000) sum (loop (+ i 1) (+ sum 1 (call/cc (lambda (k) (deep 20 k))))))))");
+  EXPECT_EQ(run.result, "1000");
+  const uint64_t jumps = ContinuationsEscapedDirectly() - before;
+  if (kind() == EngineKind::kJit) {
+    EXPECT_EQ(jumps, 1000u);
+  } else {
+    EXPECT_EQ(jumps, 0u);
+  }
+  before = ContinuationsEscapedDirectly();
+  run = Run(R"(
+(define p (make-parameter 'outside))
+(define trail '())
+(define (note x) (set! trail (cons x trail)))
+(define (deep n k) (if (= n 0) (k n) (+ 1 (deep (- n 1) k))))
+(let* ((a (call/cc (lambda (k) (dynamic-wind (lambda () (note 'in)) (lambda () (deep 5 k))
+                                               (lambda () (note 'out))))))
+       (b (call/cc (lambda (k) (parameterize ((p 'inside)) (deep 5 (lambda (v) (k (p))))))))
+       (c (p))
+       (d (call/cc (lambda (k) (with-exception-handler (lambda (e) 'handled)
+                                                        (lambda () (deep 5 k))))))
+       (e (call/cc (lambda (k) (for-each (lambda (x) (if (= x 2) (deep 5 k))) '(1 2 3))))))
+  (list a b c d e (reverse trail))))");
+  EXPECT_EQ(run.result, "(0 inside outside 0 0 (in out))");
+  EXPECT_EQ(ContinuationsEscapedDirectly() - before, 0u);
+}
+
+// A capture inside another's extent saves only the stack between the two; the rest is the
+// enclosing one's segment, its parent, taken once and shared.
+TEST_P(ContinuationsTest, AnInnerCaptureSharesTheEnclosingSegment) {
+  std::ostringstream out;
+  EngineOptions options;
+  options.roots = roots();
+  options.gc_options = gc();
+  options.out = &out;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = CreateEngine(kind(), options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  absl::StatusOr<mosaic::Value> v = (*engine)->Eval(R"(
+(define outer #f)
+(define inner #f)
+(define (f) (call/cc (lambda (o) (set! outer o) (list (call/cc (lambda (i) (set! inner i) 1))))))
+(f)
+(list outer inner))", "test.scm");
+  ASSERT_TRUE(v.ok()) << v.status();
+  // Nothing runs (or collects) from here on.
+  const mosaic::Value outer_segment = ContinuationSegmentForTesting(Car(*v));
+  const mosaic::Value inner_segment = ContinuationSegmentForTesting(Car(Cdr(*v)));
+  ASSERT_TRUE(IsSegment(outer_segment));
+  ASSERT_TRUE(IsSegment(inner_segment));
+  EXPECT_EQ(SegmentParent(inner_segment), outer_segment);
+  EXPECT_FALSE(IsSegment(SegmentParent(outer_segment)));  // it reaches the base
+  EXPECT_EQ(SegmentOf(inner_segment).hi, SegmentOf(outer_segment).lo);
+}
+
 // Escapes and re-entries by the thousand leave the C++ runtime's exception state as it was:
 // nothing uncaught, no handler in progress, and exceptions still work.
 TEST_P(ContinuationsTest, TheCxxExceptionStateStaysSane) {
