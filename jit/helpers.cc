@@ -61,12 +61,15 @@ uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
   Value list = Value::FromBits(rest);
   for (int i = kRegisterArgs; i < n; ++i, list = Cdr(list)) args[i] = Car(list);
   Value primitive = fn;
-  // A continuation whose call/cc called the receiver that led here through JIT frames alone:
-  // the activation list reads [this helper's exit, the receiver's entry, call/cc's head].
-  if (const Activation* exit = ActivationHead(); exit != nullptr && exit->kind == kActivationExit) {
-    const Activation* entry = exit->prev;
-    if (entry != nullptr && entry->kind == kActivationEntry) {
-      TryDirectEscape(primitive, args, n, entry->prev);  // returns only when it does not apply
+  // A continuation (a primitive with data: the cheap test first, this path carries every call
+  // of a built-in passed as a value) whose call/cc called the receiver that led here through
+  // JIT frames alone: the activation list reads [this helper's exit, the receiver's entry,
+  // call/cc's head].
+  if (PrimitiveHasData(primitive)) {
+    const Activation* exit = ActivationHead();
+    if (exit != nullptr && exit->kind == kActivationExit && exit->prev != nullptr &&
+        exit->prev->kind == kActivationEntry) {
+      TryDirectEscape(primitive, args, n, exit->prev->prev);  // returns when it does not apply
     }
   }
   try {

@@ -1,3 +1,4 @@
+; stress: stress=50,verify=1
 ; case-lambda (R7RS 4.2.9): dispatch on the argument count, rest arguments, the first clause
 ; that accepts wins, tail calls through a case-lambda, apply, and names.
 (define area

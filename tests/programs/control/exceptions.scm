@@ -1,3 +1,4 @@
+; stress: stress=50,verify=1
 ; raise, raise-continuable, with-exception-handler, guard (with => and reraise), error objects.
 (define (safe thunk) (guard (e (#t (list 'caught e))) (thunk)))
 (display (guard (e ((symbol? e) (list 'symbol e)) ((string? e) (list 'string e))) (raise 'boom)))
