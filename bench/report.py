@@ -233,20 +233,30 @@ def fmt_dat(v):
     return "NaN" if v is None else f"{v:.6g}"
 
 
+# The engines of the time-ratio plot, over the JIT with precise roots, and their colours.
+RATIO_COLORS = {"jit-conservative": "#4477aa", "interp": "#ccbb44", "chez": "#228833",
+                "guile": "#aa3377"}
+
+
 def write_plot_data(res, datadir):
     """Writes the gnuplot data files; returns the gnuplot variables naming the series."""
-    with open(os.path.join(datadir, "time-ratio.dat"), "w") as f:
-        f.write("program jit-conservative interp chez guile\n")
+    # One column per engine that ran (a peer that is not installed has no column: gnuplot
+    # refuses a histogram series without a valid point).
+    ratios = {}
+    for e in RATIO_COLORS:
+        column = []
         for p in res.programs:
-            base = res.time(p, "jit-precise")
-            row = [p]
-            for e in ["jit-conservative", "interp", "chez", "guile"]:
-                t = res.time(p, e)
-                if e == "interp":  # at the interpreter's size, over the JIT at the same size
-                    row.append(fmt_dat(res.interp_ratio(p)[0]))
-                    continue
-                row.append(fmt_dat(t / base if t is not None and base else None))
-            f.write(" ".join(row) + "\n")
+            if e == "interp":  # at the interpreter's size, over the JIT at the same size
+                column.append(res.interp_ratio(p)[0])
+                continue
+            t, base = res.time(p, e), res.time(p, "jit-precise")
+            column.append(t / base if t is not None and base else None)
+        if any(v is not None for v in column):
+            ratios[e] = column
+    with open(os.path.join(datadir, "time-ratio.dat"), "w") as f:
+        f.write(" ".join(["program"] + list(ratios)) + "\n")
+        for i, p in enumerate(res.programs):
+            f.write(" ".join([p] + [fmt_dat(column[i]) for column in ratios.values()]) + "\n")
     series = []
     for p in PAUSE_PROGRAMS:
         if p not in res.programs:
@@ -289,7 +299,8 @@ def write_plot_data(res, datadir):
                 live = res.mean_live(p, e, at_interp_size=(e == "interp" and reduced))
                 row.append(fmt_dat(live / 1048576 if live else None))
             f.write(" ".join(row) + "\n")
-    return {"pause_series": " ".join(series)}
+    return {"pause_series": " ".join(series), "ratio_columns": len(ratios),
+            "ratio_colors": " ".join(RATIO_COLORS[e] for e in ratios)}
 
 
 def draw_plots(res, img_dir, gnuplot):
@@ -308,6 +319,8 @@ def draw_plots(res, img_dir, gnuplot):
                 out = os.path.join(img_dir, f"{name}.{ext}")
                 setup = (f"datadir='{datadir}'; outfile='{out}'; "
                          f"pause_series='{variables['pause_series']}'; "
+                         f"ratio_columns={variables['ratio_columns']}; "
+                         f"ratio_colors='{variables['ratio_colors']}'; "
                          f"set terminal {terminal}; set output outfile")
                 p = subprocess.run([gnuplot, "-e", setup, os.path.join(PLOTS, script)],
                                    capture_output=True, text=True)

@@ -1,5 +1,6 @@
 # Time of each engine over the JIT with precise roots, per program (log scale).
-# bench/report.py sets datadir, outfile and the terminal; data: time-ratio.dat.
+# bench/report.py sets datadir, outfile, the terminal, ratio_columns and ratio_colors; data:
+# time-ratio.dat.
 set title "Time relative to the JIT with precise roots (median of the run; below 1 = faster)"
 set style data histogram
 set style histogram cluster gap 1
@@ -12,7 +13,7 @@ set grid ytics
 set xtics rotate by -35 nomirror
 set key top left horizontal
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 1.5 dt 2 lc rgb "black"
-plot datadir.'/time-ratio.dat' using 2:xtic(1) title columnheader(2) lc rgb "#4477aa", \
-     '' using 3 title columnheader(3) lc rgb "#ccbb44", \
-     '' using 4 title columnheader(4) lc rgb "#228833", \
-     '' using 5 title columnheader(5) lc rgb "#aa3377"
+# One series per column of the data file (the engines that ran; report.py sets ratio_columns
+# and ratio_colors, one colour per column).
+plot for [i=2:ratio_columns+1] datadir.'/time-ratio.dat' using i:xtic(1) title columnheader(i) \
+     lc rgb word(ratio_colors, i - 1)
