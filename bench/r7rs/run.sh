@@ -42,7 +42,11 @@ fi
 # cat, tail and wc read inputs/bib, a 4.4 MB file that some snapshots of the suite lack: make a
 # stand-in with the original's line, word and character counts (make-bib.awk), checked here.
 if [ ! -f "$suite/inputs/bib" ]; then
-  awk -f "$here/make-bib.awk" > "$suite/inputs/bib"
+  if ! awk -f "$here/make-bib.awk" > "$suite/inputs/bib"; then
+    echo "$0: cannot write the stand-in $suite/inputs/bib" >&2
+    rm -f "$suite/inputs/bib"
+    exit 2
+  fi
   counts=$(wc < "$suite/inputs/bib" | awk '{print $1, $2, $3}')
   if [ "$counts" != "31102 851820 4460056" ]; then
     echo "$0: the stand-in inputs/bib has counts $counts" >&2

@@ -440,7 +440,7 @@ V CallWithCurrentContinuation(CallContext& ctx, const V* a, int) {
   w[kThread] = ToCodeWord(reinterpret_cast<uintptr_t>(&tls_cont));
   w[kBarrier] = V::Fixnum(reinterpret_cast<intptr_t>(t.barrier)).bits();
   w[kLive] = V::Fixnum(1).bits();
-  frame.k = MakePrimitiveWithData(&kContinuationProcedure, "continuation", data);
+  frame.k = MakePrimitiveWithStaticName(&kContinuationProcedure, "continuation", data);
   ++t.captured;
   frame.parent = t.live;
   frame.down = nullptr;

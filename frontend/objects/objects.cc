@@ -108,21 +108,23 @@ Value MakePrimitive(const Builtin* builtin, std::string_view name) {
   return Value::Object(words);
 }
 
-Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data) {
-  Value symbol = Intern(name);
+namespace {
+Value NewPrimitiveWithData(const Builtin* builtin, uint64_t name_word, Value data) {
   uint64_t* words = NewObject(ObjType::kPrimitive, 3, 1);
   words[1] = CodeWord(builtin);
-  words[2] = symbol.bits();
+  words[2] = name_word;
   words[3] = data.bits();
   return Value::Object(words);
 }
+}  // namespace
 
-Value MakePrimitiveWithData(const Builtin* builtin, const char* static_name, Value data) {
-  uint64_t* words = NewObject(ObjType::kPrimitive, 3, 1);
-  words[1] = CodeWord(builtin);
-  words[2] = CodeWord(static_name);
-  words[3] = data.bits();
-  return Value::Object(words);
+Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data) {
+  Value symbol = Intern(name);
+  return NewPrimitiveWithData(builtin, symbol.bits(), data);
+}
+
+Value MakePrimitiveWithStaticName(const Builtin* builtin, const char* static_name, Value data) {
+  return NewPrimitiveWithData(builtin, CodeWord(static_name), data);
 }
 
 Value MakeHashtable(HashtableFlavor flavor, size_t capacity, Value hash, Value equiv) {

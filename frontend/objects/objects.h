@@ -272,8 +272,9 @@ inline Value PrimitiveName(Value p) { return Value::FromBits(p.ObjectWords()[2])
 // guardian): the built-in finds it through CallContext::callee(). PrimitiveData requires that
 // the primitive was made here.
 Value MakePrimitiveWithData(const Builtin* builtin, std::string_view name, Value data);
-// The same with a name in static storage, not interned (continuations make one per call/cc).
-Value MakePrimitiveWithData(const Builtin* builtin, const char* static_name, Value data);
+// The same with a name in static storage (a string literal), not interned: continuations make
+// one per call/cc. A name of another lifetime goes through MakePrimitiveWithData.
+Value MakePrimitiveWithStaticName(const Builtin* builtin, const char* static_name, Value data);
 inline bool PrimitiveHasData(Value p) { return LengthOf(p) == 1; }
 inline Value PrimitiveData(Value p) { return Value::FromBits(p.ObjectWords()[3]); }
 
