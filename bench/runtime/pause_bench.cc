@@ -280,11 +280,11 @@ int Main(int argc, char** argv) {
               ", \"marker_idle_ns\": %" PRIu64 ", \"total_mark_ns\": %" PRIu64
               ", \"total_root_ns\": %" PRIu64 ", \"total_sweep_ns\": %" PRIu64
               ", \"sweep_in_pause_ns\": %" PRIu64 ", \"total_pause_ns\": %" PRIu64
-              ", \"max_time_to_safepoint_ns\": %" PRIu64 ", ",
+              ", \"max_time_to_safepoint_ns\": %" PRIu64 ", \"mark_helpers_ready\": %" PRIu64 ", ",
               program.c_str(), threads, stats.markers, stats.mark_packets_shared,
               stats.mark_packets_stolen, stats.marker_idle_ns, stats.total_mark_ns,
               stats.total_root_ns, stats.total_sweep_ns, stats.sweep_in_pause_ns,
-              stats.total_pause_ns, stats.max_time_to_safepoint_ns);
+              stats.total_pause_ns, stats.max_time_to_safepoint_ns, stats.mark_helpers_ready);
   std::printf("\"collector\": \"%s\", \"depth\": %d, \"rounds\": %d, \"live_bytes\": %" PRIu64
               ", \"heap_bytes\": %" PRIu64 ", \"wall_ns\": %" PRIu64 ", \"cpu_ns\": %" PRIu64
               ", \"collections\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64

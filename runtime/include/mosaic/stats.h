@@ -89,6 +89,9 @@ struct MOSAIC_EXPORT GcStats {
   // mark bits, after every helper had waited for work in vain and left (a heap of lists, which
   // cannot be split, is marked that way).
   uint64_t mark_phases_solo = 0;
+  // Collections whose helper markers were already awake when marking began: the allocator saw
+  // the budget nearly spent and woke them ahead (they poll for up to 2 ms, yielding the CPU).
+  uint64_t mark_helpers_ready = 0;
 
   uintptr_t heap_base = 0;
   bool heap_at_hint = false;

@@ -79,8 +79,13 @@ void Allocator::PublishAllocated(Mutator* self) {
 
 bool Allocator::ShouldCollectBeforeRefill(Mutator* self) {
   PublishAllocated(self);
-  return self->no_gc_depth == 0 && allocated_since_gc_.load(std::memory_order_relaxed) >=
-                                       gc_threshold_.load(std::memory_order_relaxed);
+  const uint64_t allocated = allocated_since_gc_.load(std::memory_order_relaxed);
+  if (allocated >= near_at_.load(std::memory_order_relaxed) &&
+      !near_told_.load(std::memory_order_relaxed) &&
+      !near_told_.exchange(true, std::memory_order_relaxed)) {
+    trigger_.CollectionNear();
+  }
+  return self->no_gc_depth == 0 && allocated >= gc_threshold_.load(std::memory_order_relaxed);
 }
 
 bool Allocator::StressDue(Mutator* self) {
@@ -189,9 +194,12 @@ uint64_t Allocator::TotalSlowAllocations(Mutator* self) {
   return total_slow_allocations_.load(std::memory_order_relaxed);
 }
 
-void Allocator::StartCycle(uint64_t threshold) {
+void Allocator::StartCycle(uint64_t threshold, uint64_t lead) {
   gc_threshold_.store(threshold, std::memory_order_relaxed);
   allocated_since_gc_.store(0, std::memory_order_relaxed);
+  near_at_.store(lead == 0 || lead >= threshold ? UINT64_MAX : threshold - lead,
+                 std::memory_order_relaxed);
+  near_told_.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace mosaic::internal

@@ -54,8 +54,9 @@ class Allocator {
   // --- Inside the pause ----------------------------------------------------------------------
   // The unused rest of every buffer loses its alloc bits; the thread's counts are published.
   void RetireBuffers(Mutator* m);
-  // A collection ended: the next is due after `threshold` more bytes.
-  void StartCycle(uint64_t threshold);
+  // A collection ended: the next is due after `threshold` more bytes. When only `lead` bytes
+  // of it are left (0: never), the trigger hears CollectionNear.
+  void StartCycle(uint64_t threshold, uint64_t lead = 0);
 
   // A thread leaves: its buffers retire, and the blocks it was allocating from go back to the
   // pool as recyclable, so that the next thread fills them instead of committing new ones.
@@ -84,6 +85,8 @@ class Allocator {
   GcTrigger& trigger_;
   std::atomic<uint64_t> allocated_since_gc_{0};
   std::atomic<uint64_t> gc_threshold_{0};
+  std::atomic<uint64_t> near_at_{UINT64_MAX};  // allocated_since_gc_ that calls CollectionNear
+  std::atomic<bool> near_told_{false};         // this cycle's CollectionNear happened
   std::atomic<uint64_t> total_bytes_{0};
   std::atomic<uint64_t> total_slow_allocations_{0};
 };

@@ -13,6 +13,9 @@ class GcTrigger {
   // Collects (or parks for a collection another thread started) on behalf of `self`, which is
   // inside the allocation slow path and holds no runtime lock.
   virtual void CollectForAllocation(Mutator* self, CollectReason reason) = 0;
+  // The budget is nearly spent (Allocator::StartCycle's `lead` bytes are left): a collection is
+  // coming soon. Called once per cycle, by whichever thread noticed, holding no runtime lock.
+  virtual void CollectionNear() = 0;
 
  protected:
   ~GcTrigger() = default;

@@ -126,6 +126,24 @@ void Collector::UpdatePromotionPolicy(uint64_t promoted) {
   major_run_ = std::min<uint32_t>(2 * major_run_, kMaxMajorRun);
 }
 
+void Collector::CollectionNear() {
+  if (threads_ != nullptr) threads_->Prewake();
+}
+
+uint64_t Collector::PrewakeLead(const CycleRecord& cycle, uint64_t pause_start,
+                                uint64_t threshold) const {
+  // Only where the next collection (likely of this one's kind) will wake the helpers with the
+  // phase: a small one marks alone, and helpers polling for it would only take CPU.
+  if (threads_ == nullptr || resumed_at_ == 0 || pause_start <= resumed_at_ ||
+      last_marked_bytes_[static_cast<int>(cycle.kind)] < kEagerWakeBytes) {
+    return 0;
+  }
+  const double rate = static_cast<double>(cycle.allocated_bytes) /
+                      static_cast<double>(pause_start - resumed_at_);  // bytes per ns
+  return static_cast<uint64_t>(
+      std::min(rate * kPrewakeLeadNanos, static_cast<double>(threshold / 2)));
+}
+
 void Collector::StartMajor() {
   for (BlockHeader* block : parts_.spaces.blocks().used_blocks()) {
     std::memset(block->mark, 0, (block->num_cells + 63) / 64 * sizeof(uint64_t));
@@ -263,11 +281,14 @@ void Collector::CollectStopped(Mutator* self, CollectReason reason, Request requ
   // non-generational budget, as they would without generations.
   const uint64_t nursery = std::min<uint64_t>(
       full_threshold, std::max<uint64_t>(options_.nursery, full_threshold / kNurseryShare));
-  allocator.StartCycle(options_.generational && majors_ahead_ == 0 ? nursery : full_threshold);
+  const uint64_t threshold =
+      options_.generational && majors_ahead_ == 0 ? nursery : full_threshold;
+  allocator.StartCycle(threshold, PrewakeLead(cycle, pause_start, threshold));
   cycle.conservative_words_examined = marker.words_examined();
   cycle.conservative_words_accepted = marker.words_accepted();
   cycle.mark_stack_overflows = marker.overflows();
-  cycle.pause_ns = NowNanos() - pause_start;
+  resumed_at_ = NowNanos();
+  cycle.pause_ns = resumed_at_ - pause_start;
   parts_.stats.Record(cycle);
   (void)self;
   parts_.threads.ResumeTheWorld();

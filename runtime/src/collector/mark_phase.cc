@@ -118,6 +118,7 @@ void MarkPhase::Run(const GatheredRoots& roots, const std::vector<Marker*>& mark
                 lazy_helpers);
     threads_->Run(work, /*wake_at_once=*/!lazy_helpers);
     cycle->helpers_woken = pool->helpers_requested();
+    cycle->helpers_ready = threads_->ready_at_last_run() > 0;
   } else {
     work(0);
   }

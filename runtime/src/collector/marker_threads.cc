@@ -1,5 +1,7 @@
 #include "collector/marker_threads.h"
 
+#include <thread>
+
 #include "common/clock.h"
 #include "common/polling_lock.h"
 
@@ -32,6 +34,8 @@ void MarkerThreads::Run(absl::FunctionRef<void(int)> work, bool wake_at_once) {
     started_ = 0;
     finished_ = 0;
     ++generation_;
+    generation_hint_.store(generation_, std::memory_order_release);
+    ready_at_last_run_ = polling_.load(std::memory_order_relaxed);
     if (wake_at_once) wake_cv_.notify_all();
   }
   work(0);
@@ -60,6 +64,31 @@ void MarkerThreads::WakeHelpers() {
   wake_cv_.notify_all();
 }
 
+void MarkerThreads::Prewake() {
+  PollingLockGuard lock(mu_);
+  if (helpers_ == 0) return;
+  Start();
+  ++prewake_;
+  wake_cv_.notify_all();
+}
+
+void MarkerThreads::PollForRun(std::unique_lock<std::mutex>& lock) {
+  // Without the lock: Run takes it to start the generation this helper waits for.
+  const uint64_t seen = generation_;
+  lock.unlock();
+  polling_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t until = NowNanos() + kPrewakeSpinNanos;
+  for (int i = 1; generation_hint_.load(std::memory_order_acquire) == seen; ++i) {
+    PollPause();
+    if (i % 64 == 0) {
+      if (NowNanos() >= until) break;
+      std::this_thread::yield();  // a mutator runnable on this core goes first
+    }
+  }
+  polling_.fetch_sub(1, std::memory_order_relaxed);
+  LockPolling(lock);
+}
+
 void MarkerThreads::StartBackground(std::function<void()> job) {
   std::lock_guard<std::mutex> lock(mu_);
   if (helpers_ == 0) return;
@@ -75,12 +104,21 @@ void MarkerThreads::WaitBackground() {
 
 void MarkerThreads::Loop(int index) {
   uint64_t seen = 0;
+  uint64_t prewake_seen = 0;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_cv_.wait(lock, [&] {
-      return stop_ || generation_ != seen || (index == 1 && background_ != nullptr);
+      return stop_ || generation_ != seen || (index == 1 && background_ != nullptr) ||
+             prewake_ != prewake_seen;
     });
     if (stop_) return;
+    if (generation_ == seen && prewake_ != prewake_seen &&
+        !(index == 1 && background_ != nullptr)) {
+      prewake_seen = prewake_;
+      PollForRun(lock);  // returns with the lock held again, the Run begun or the polling over
+      continue;
+    }
+    prewake_seen = prewake_;
     if (generation_ != seen) {
       seen = generation_;
       if (!accepting_) continue;  // woke too late for that Run

@@ -40,6 +40,14 @@ class MarkerThreads {
   // During Run, from work(0): wakes the helpers, which then call work(i) if work(0) is still
   // running.
   void WakeHelpers();
+  // Ahead of a collection that is coming soon (the allocator's budget is nearly spent): wakes
+  // the helpers, which then poll for the next Run for up to kPrewakeSpinNanos before they sleep
+  // again. A helper woken this way joins the marking at its first microsecond instead of one
+  // thread wake-up (~60-150 us on this machine, a tenth of a GCBench pause) after it began.
+  // They yield the CPU while polling, so a mutator that wants the core still gets it.
+  void Prewake();
+  // How many helpers were awake and polling when the last Run began (read after Run).
+  int ready_at_last_run() const { return ready_at_last_run_; }
   // Hands `job` to one helper, to run while the caller goes on (nothing if there are no
   // helpers). Run waits for it before starting.
   void StartBackground(std::function<void()> job);
@@ -60,6 +68,16 @@ class MarkerThreads {
   // without it while Run polls for the last helper to finish.
   std::atomic<int> started_{0};
   std::atomic<int> finished_{0};
+  // generation_, for helpers polling without the lock after a Prewake; and how many poll.
+  std::atomic<uint64_t> generation_hint_{0};
+  std::atomic<int> polling_{0};
+  int ready_at_last_run_ = 0;
+  uint64_t prewake_ ABSL_GUARDED_BY(mu_) = 0;  // one per Prewake
+  // How long a pre-woken helper polls for the Run before it goes back to sleep. The allocator
+  // asks ~200 us ahead (Collector::kPrewakeLeadNanos); a mutator that slows down gets longer.
+  static constexpr uint64_t kPrewakeSpinNanos = 2'000'000;
+  // `lock` holds mu_ on entry and again on return; it is released while polling.
+  void PollForRun(std::unique_lock<std::mutex>& lock);
   // How long Run polls for the helpers to return before it sleeps on done_cv_. They return
   // microseconds after marking ends (every marker idle), but a sleeping collector is woken
   // ~45 us later on this machine, a twentieth of a 1 ms pause.

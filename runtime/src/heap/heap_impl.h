@@ -92,6 +92,7 @@ class HeapImpl {
     void CollectForAllocation(Mutator* self, CollectReason reason) override {
       heap_.collector_.CollectForAllocation(self, reason);
     }
+    void CollectionNear() override { heap_.collector_.CollectionNear(); }
 
    private:
     HeapImpl& heap_;

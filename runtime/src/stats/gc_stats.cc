@@ -76,6 +76,7 @@ std::vector<std::pair<const char*, uint64_t>> Fields(const GcStats& s) {
       {"mark_packets_stolen", s.mark_packets_stolen},
       {"marker_idle_ns", s.marker_idle_ns},
       {"mark_phases_solo", s.mark_phases_solo},
+      {"mark_helpers_ready", s.mark_helpers_ready},
   };
 }
 

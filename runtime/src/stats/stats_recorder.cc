@@ -42,6 +42,7 @@ void StatsRecorder::Record(const CycleRecord& c) {
   s.mark_packets_stolen += c.steals;
   s.marker_idle_ns += c.marker_idle_ns;
   s.mark_phases_solo += c.solo ? 1 : 0;
+  s.mark_helpers_ready += c.helpers_ready ? 1 : 0;
   if (c.kind == CollectionKind::kMinor) {
     ++s.minor_collections;
     s.total_minor_pause_ns += c.pause_ns;

@@ -44,6 +44,7 @@ struct CycleRecord {
   uint64_t sweep_in_pause_ns = 0;  // what was left unswept, swept at the start of the pause
   uint64_t markers = 1;            // marker threads (parallel marking)
   bool helpers_woken = false;      // the helper markers took part (the marking was big enough)
+  bool helpers_ready = false;      // some helper was awake (pre-woken) when marking began
   uint64_t steals = 0;             // packets a marker took that another one shared
   uint64_t packets_shared = 0;
   uint64_t marker_idle_ns = 0;     // summed over markers: waiting for work
