@@ -21,6 +21,12 @@ HelperHost*& CurrentHelperHost() {
   return host;
 }
 
+namespace {
+thread_local uint64_t primitive_calls_through_helpers = 0;
+}  // namespace
+
+uint64_t PrimitiveCallsThroughHelpers() { return primitive_calls_through_helpers; }
+
 [[noreturn]] void ThrowArityError(const JitProc& proc, int argc, const SourcePos& pos) {
   throw Error(ArityMessage(proc.name, proc.min_args, proc.max_args, argc), pos);
 }
@@ -52,6 +58,7 @@ uint64_t CallSlow(uint64_t f, int64_t argc, const uint64_t* regs, uint64_t rest,
   if (!IsPrimitive(fn)) {
     throw Error(absl::StrCat("not a procedure: ", WriteString(fn)), host->PosFor(site));
   }
+  ++primitive_calls_through_helpers;
   // The arguments stay on this native frame (scanned conservatively), never in malloc'd
   // memory; n is bounded by the longest call in the program text.
   Value small[kRegisterArgs];

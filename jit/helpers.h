@@ -36,6 +36,11 @@ class HelperHost {
 // RunThread on each of its toylang threads).
 HelperHost*& CurrentHelperHost();
 
+// Primitives that JIT code on this thread has called through the call helpers (tj_call and
+// tj_call_tail): a built-in called as a value takes this path unless its leaf entry answered
+// (Builtin::leaf2). For tests.
+uint64_t PrimitiveCallsThroughHelpers();
+
 [[noreturn]] void ThrowArityError(const JitProc& proc, int argc, const SourcePos& pos);
 
 // Every helper's symbol and address, for GcJit::DefineAbsolute.

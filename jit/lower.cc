@@ -773,7 +773,20 @@ class Lowerer : public Codegen {
     llvm::BasicBlock* fast = NewBlock("fast");
     llvm::BasicBlock* slow = NewBlock("slow");
     llvm::BasicBlock* done = call.tail ? nullptr : NewBlock("called");
-    b_.CreateCondBr(HasType(f, ObjType::kClosure), closure_block, slow, Hot());
+    llvm::BasicBlock* not_closure = argc == 2 ? NewBlock("not_closure") : slow;
+    b_.CreateCondBr(HasType(f, ObjType::kClosure), closure_block, not_closure, Hot());
+    llvm::BasicBlock* leaf_block = nullptr;
+    llvm::Value* leaf_result = nullptr;
+    if (argc == 2) {
+      b_.SetInsertPoint(not_closure);
+      leaf_result = EmitLeafCall(f, args[0], args[1], slow);
+      leaf_block = b_.GetInsertBlock();
+      if (call.tail) {
+        b_.CreateRet(leaf_result);
+      } else {
+        b_.CreateBr(done);
+      }
+    }
     // Arity: the callee's JitProc says what it accepts.
     b_.SetInsertPoint(closure_block);
     llvm::Value* info_bits =
@@ -805,10 +818,41 @@ class Lowerer : public Codegen {
     slow = b_.GetInsertBlock();
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
-    llvm::PHINode* phi = b_.CreatePHI(vt_, 2);
+    llvm::PHINode* phi = b_.CreatePHI(vt_, 3);
     phi->addIncoming(fast_result, fast);
     phi->addIncoming(slow_result, slow);
+    if (leaf_block != nullptr) phi->addIncoming(leaf_result, leaf_block);
     return phi;
+  }
+
+  // A built-in called as a value with two arguments: if `f` is a primitive whose built-in has
+  // a leaf entry (Builtin::leaf2), a plain call of it with the argument words, no statepoint
+  // (it neither allocates nor raises nor calls back); `slow` when there is none or it declined.
+  // Returns the value in the current block (the leaf's continuation). lattice orders a poset
+  // by `<=` passed as a value: each such call went through tj_call and the built-in's C++
+  // path (18.5 ns a call against 6 for a closure).
+  llvm::Value* EmitLeafCall(llvm::Value* f, llvm::Value* a, llvm::Value* b,
+                            llvm::BasicBlock* slow) {
+    llvm::BasicBlock* primitive = NewBlock("primitive");
+    llvm::BasicBlock* has_leaf = NewBlock("has_leaf");
+    llvm::BasicBlock* answered = NewBlock("leaf_answered");
+    b_.CreateCondBr(HasType(f, ObjType::kPrimitive), primitive, slow);
+    b_.SetInsertPoint(primitive);
+    // The primitive's code word is its Builtin (objects.h: PrimitiveBuiltin).
+    llvm::Value* builtin = b_.CreateIntToPtr(
+        b_.CreateAnd(b_.CreateLoad(i64_, FieldPtr(f, layout::kClosureCodeOffset)),
+                     b_.getInt64(~uint64_t{1})),
+        pt_);
+    llvm::Value* leaf = b_.CreateLoad(
+        pt_, b_.CreateGEP(b_.getInt8Ty(), builtin, b_.getInt64(offsetof(Builtin, leaf2))));
+    b_.CreateCondBr(b_.CreateIsNull(leaf), slow, has_leaf, Cold());
+    b_.SetInsertPoint(has_leaf);
+    auto* type = llvm::FunctionType::get(i64_, {i64_, i64_}, false);
+    llvm::CallInst* c = b_.CreateCall(type, leaf, {Word(a), Word(b)});
+    c->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+    b_.CreateCondBr(b_.CreateICmpEQ(c, b_.getInt64(kLeafDeclined)), slow, answered, Cold());
+    b_.SetInsertPoint(answered);
+    return b_.CreateIntToPtr(c, vt_);
   }
 
   std::string prefix_;

@@ -46,11 +46,21 @@ class CallContext {  // implemented by each engine
 
 using BuiltinFn = mosaic::Value (*)(CallContext& ctx, const mosaic::Value* args, int argc);
 
+// A built-in's entry for compiled code that calls it as a value with two arguments (`(f a b)`
+// where f is `<`, passed to a sort or a poset): a plain function of the two argument words
+// that neither allocates, nor raises, nor calls back. It answers the common case (two fixnums)
+// and returns kLeafDeclined for anything else; the caller then makes the ordinary call, which
+// computes the rest or raises the built-in's own error.
+using LeafFn2 = uint64_t (*)(uint64_t a, uint64_t b);
+// Never a toylang value (an embedder-tag word, as jit's kTailCallMarker).
+inline constexpr uint64_t kLeafDeclined = 0x4;
+
 struct Builtin {
   const char* name;
   int min_args;
   int max_args;  // -1: any number
   BuiltinFn fn;
+  LeafFn2 leaf2 = nullptr;  // optional (above); only for built-ins that accept two arguments
 };
 
 // Every built-in, in a table with static storage (pointers into it stay valid forever).

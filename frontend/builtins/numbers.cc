@@ -407,6 +407,41 @@ V EvenP(CallContext&, const V* a, int) {
 
 enum class Cmp { kEq, kLt, kGt, kLe, kGe };
 
+// The leaf entries (Builtin::leaf2): two fixnums, whose tagged words (2n+1) compare, add and
+// subtract like the numbers once the tag is accounted for.
+bool BothFixnums(uint64_t a, uint64_t b) { return (a & b & 1) != 0; }
+
+template <Cmp C>
+uint64_t CompareLeaf(uint64_t a, uint64_t b) {
+  if (!BothFixnums(a, b)) return kLeafDeclined;
+  const auto x = static_cast<int64_t>(a);
+  const auto y = static_cast<int64_t>(b);
+  const bool r = C == Cmp::kEq   ? x == y
+                 : C == Cmp::kLt ? x < y
+                 : C == Cmp::kGt ? x > y
+                 : C == Cmp::kLe ? x <= y
+                                 : x >= y;
+  return V::Bool(r).bits();
+}
+
+uint64_t AddLeaf(uint64_t a, uint64_t b) {
+  int64_t r;  // (2x+1) + (2y+1) - 1 = 2(x+y)+1; an overflow is a bignum: the built-in's
+  if (!BothFixnums(a, b) ||
+      __builtin_add_overflow(static_cast<int64_t>(a), static_cast<int64_t>(b - 1), &r)) {
+    return kLeafDeclined;
+  }
+  return static_cast<uint64_t>(r);
+}
+
+uint64_t SubLeaf(uint64_t a, uint64_t b) {
+  int64_t r;  // (2x+1) - (2y+1) + 1 = 2(x-y)+1
+  if (!BothFixnums(a, b) ||
+      __builtin_sub_overflow(static_cast<int64_t>(a), static_cast<int64_t>(b - 1), &r)) {
+    return kLeafDeclined;
+  }
+  return static_cast<uint64_t>(r);
+}
+
 template <Cmp C>
 V CompareChain(CallContext&, const V* args, int argc) {
   static constexpr const char* kNames[] = {"=", "<", ">", "<=", ">="};
@@ -428,8 +463,8 @@ V CompareChain(CallContext&, const V* args, int argc) {
 constexpr Builtin kBuiltins[] = {
     {"asin", 1, 1, AsinFn},
     {"acos", 1, 1, AcosFn},
-    {"+", 0, -1, Plus},
-    {"-", 1, -1, Minus},
+    {"+", 0, -1, Plus, AddLeaf},
+    {"-", 1, -1, Minus, SubLeaf},
     {"*", 0, -1, Times},
     {"/", 1, -1, Divide},
     {"abs", 1, 1, Abs},
@@ -467,11 +502,11 @@ constexpr Builtin kBuiltins[] = {
     {"negative?", 1, 1, NegativeP},
     {"odd?", 1, 1, OddP},
     {"even?", 1, 1, EvenP},
-    {"=", 1, -1, CompareChain<Cmp::kEq>},
-    {"<", 1, -1, CompareChain<Cmp::kLt>},
-    {">", 1, -1, CompareChain<Cmp::kGt>},
-    {"<=", 1, -1, CompareChain<Cmp::kLe>},
-    {">=", 1, -1, CompareChain<Cmp::kGe>},
+    {"=", 1, -1, CompareChain<Cmp::kEq>, CompareLeaf<Cmp::kEq>},
+    {"<", 1, -1, CompareChain<Cmp::kLt>, CompareLeaf<Cmp::kLt>},
+    {">", 1, -1, CompareChain<Cmp::kGt>, CompareLeaf<Cmp::kGt>},
+    {"<=", 1, -1, CompareChain<Cmp::kLe>, CompareLeaf<Cmp::kLe>},
+    {">=", 1, -1, CompareChain<Cmp::kGe>, CompareLeaf<Cmp::kGe>},
 };
 
 }  // namespace
