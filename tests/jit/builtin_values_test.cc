@@ -63,12 +63,7 @@ class BuiltinValueTest : public testing::TestWithParam<Param> {};
 TEST_P(BuiltinValueTest, JitAgreesWithTheInterpreter) {
   auto [roots, gc, index] = GetParam();
   const Case& c = kCases[index];
-  const std::string source = std::string(kPrelude) + c.source;
-  Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
-  ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
-  Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
-  EXPECT_EQ(got.out, expected.out) << c.name;
-  EXPECT_EQ(got.result, expected.result) << c.name;
+  ExpectJitAgrees(std::string(kPrelude) + c.source, kFile, c.name, roots, gc);
 }
 
 class BuiltinValueErrorTest : public testing::TestWithParam<Param> {};

@@ -117,15 +117,9 @@ std::string ErrorCaseName(const testing::TestParamInfo<Param>& info) {
   return std::string(kErrorCases[index].name) + ModeName(roots, gc);
 }
 
-// The program `prelude` + c.source runs without error in the interpreter, and the JIT prints
-// the same and ends with the same value.
+// The program `prelude` + c.source: the JIT agrees with the interpreter (ExpectJitAgrees).
 void ExpectAgreement(const char* prelude, const Case& c, RootsMode roots, const char* gc) {
-  const std::string source = std::string(prelude) + c.source;
-  Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, kFile);
-  ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
-  Outcome got = RunSource(EngineKind::kJit, roots, gc, source, kFile);
-  EXPECT_EQ(got.out, expected.out) << c.name;
-  EXPECT_EQ(got.result, expected.result) << c.name;
+  ExpectJitAgrees(std::string(prelude) + c.source, kFile, c.name, roots, gc);
 }
 
 class InlineRecordTest : public testing::TestWithParam<Param> {};

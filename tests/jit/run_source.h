@@ -46,6 +46,17 @@ inline Outcome RunSource(EngineKind kind, RootsMode roots, const std::string& gc
   return run;
 }
 
+// `source` (as file `file`) runs without error in the interpreter, and the JIT (in `roots`, with
+// `gc_options`) prints the same and ends with the same value. `what` names the case in failures.
+inline void ExpectJitAgrees(const std::string& source, const char* file, const char* what,
+                            RootsMode roots, const std::string& gc_options) {
+  Outcome expected = RunSource(EngineKind::kInterp, RootsMode::kConservative, "", source, file);
+  ASSERT_EQ(expected.result.rfind("error:", 0), std::string::npos) << expected.result;
+  Outcome got = RunSource(EngineKind::kJit, roots, gc_options, source, file);
+  EXPECT_EQ(got.out, expected.out) << what;
+  EXPECT_EQ(got.result, expected.result) << what;
+}
+
 // The suffix of a parameterised test's name for a root mode and GC options ("" or stress).
 inline std::string ModeName(RootsMode roots, const char* gc_options) {
   return std::string(roots == RootsMode::kPrecise ? "_Precise" : "_Conservative") +
