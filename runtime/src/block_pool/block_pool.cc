@@ -195,9 +195,13 @@ size_t BlockPool::UnsweptBlocks() {
   return unswept_count_;
 }
 
-void BlockPool::FinishSweeping() {
+void BlockPool::SweepAll() {
   while (SweepOne()) {
   }
+}
+
+void BlockPool::FinishSweeping() {
+  SweepAll();
   std::lock_guard<std::mutex> lock(mu_);
   ReturnExcessBlocks();
 }

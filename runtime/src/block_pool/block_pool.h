@@ -110,6 +110,9 @@ class BlockPool {
   // Sweeps every block still unswept, then decommits the empty blocks beyond retain_blocks that
   // stayed empty for a whole cycle. Any thread; in the pause before marking.
   void FinishSweeping();
+  // Sweeps every block still unswept and keeps the empty ones committed (background sweepers:
+  // what to return to the OS is decided at the next pause, as it is after lazy sweeping).
+  void SweepAll();
   bool AnyUnswept();
   size_t UnsweptBlocks();
 

@@ -79,7 +79,9 @@ void Collector::Collect(Mutator* self, CollectReason reason, Request request) {
                parts_.spaces.blocks().UnsweptBlocks() >= kBackgroundSweepBlocks) {
       // The helpers sweep what the mutators do not, while they run; a small heap's few blocks
       // are left to the mutators' allocation (waking a thread costs more than sweeping them).
-      threads_->StartBackground([this] { Sweeper(parts_.spaces).Finish(); });
+      // Which empty blocks go back to the OS is decided at the next pause, as after a lazy
+      // sweep: deciding now would return blocks the cycle just beginning will want.
+      threads_->StartBackground([this] { Sweeper(parts_.spaces).SweepAll(); });
     }
     parts_.stats.NotifyListeners();
   }

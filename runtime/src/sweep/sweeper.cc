@@ -7,12 +7,9 @@ void Sweeper::Start(bool minor) {
   spaces_.large().StartLazySweep();
 }
 
-bool Sweeper::SweepSome(int blocks) {
+void Sweeper::SweepAll() {
   spaces_.large().SweepIfPending();
-  for (int i = 0; i < blocks; ++i) {
-    if (!spaces_.blocks().SweepOne()) return false;
-  }
-  return true;
+  spaces_.blocks().SweepAll();
 }
 
 void Sweeper::Finish() {

@@ -6,7 +6,7 @@
 // Order: Start (in the pause, after marking) files the blocks that can hold dead cells as
 // unswept and marks the large-object space for sweeping; then, outside the pause, the allocator
 // sweeps what it needs (BlockPool::Acquire, LargeObjectSpace::Allocate), background sweepers
-// call SweepSome, and Finish sweeps whatever is left — at the start of the next pause, and right
+// call SweepAll, and Finish sweeps whatever is left — at the start of the next pause, and right
 // after an explicit collection (so that Heap::Collect() leaves a swept heap behind it).
 #ifndef MOSAIC_SRC_SWEEP_SWEEPER_H_
 #define MOSAIC_SRC_SWEEP_SWEEPER_H_
@@ -24,10 +24,11 @@ class Sweeper {
   // In the pause, after marking. After a minor collection only blocks that received young
   // objects can hold dead cells.
   void Start(bool minor);
-  // Sweeps up to `blocks` unswept blocks (and the large objects first); false when nothing is
-  // left. Any thread.
-  bool SweepSome(int blocks);
-  // Sweeps everything left. Any thread.
+  // Sweeps everything left (the large objects first) and keeps the emptied blocks committed:
+  // the background sweepers, while the mutators run. Any thread.
+  void SweepAll();
+  // Sweeps everything left, then returns to the OS the empty blocks beyond retain-blocks that
+  // stayed empty for a whole cycle. Any thread.
   void Finish();
 
  private:

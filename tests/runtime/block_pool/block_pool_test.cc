@@ -92,6 +92,26 @@ TEST_F(BlockPoolTest, EmptyBlocksBeyondRetainAreDecommittedAfterACycle) {
   EXPECT_EQ(pool_->blocks_released(), 4u);
 }
 
+TEST_F(BlockPoolTest, ABackgroundSweepLeavesTheDecommittingToTheNextPause) {
+  // A background sweeper finishes a cycle's sweep right after the pause. Were it to return
+  // memory then, a block freed by the previous sweep would go back to the OS with the cycle that
+  // may want it not yet begun (GCBench with two markers refaulted ~80 MB that way: 34,000 page
+  // faults against 14,500 with one marker).
+  Create(8, 8 * kBlockSize, BlockPool::Config{true, /*retain_blocks=*/0, false});
+  for (int i = 0; i < 4; ++i) ASSERT_NE(pool_->Acquire(1, NoStack()), nullptr);
+  SweepAll();  // a pause, then its sweep: every block is empty, freed by this sweep
+  ASSERT_EQ(pool_->free_blocks().size(), 4u);
+  pool_->StartLazySweep(false);  // the next pause; nothing was allocated in between
+  pool_->SweepAll();             // its background sweep
+  EXPECT_EQ(pool_->free_blocks().size(), 4u);
+  EXPECT_EQ(budget_->committed(), 4 * kBlockSize);
+  EXPECT_EQ(pool_->blocks_released(), 0u);
+  pool_->FinishSweeping();  // the pause after: empty for a whole cycle, they go back
+  EXPECT_EQ(pool_->free_blocks().size(), 0u);
+  EXPECT_EQ(budget_->committed(), 0u);
+  EXPECT_EQ(pool_->blocks_released(), 4u);
+}
+
 TEST_F(BlockPoolTest, AFreshBlockAStackWordPointsIntoIsQuarantined) {
   Create(8, 8 * kBlockSize);
   // A "stack" whose one word points into the block the pool would hand out first.
