@@ -227,9 +227,15 @@ class Lowerer : public Codegen {
   // poll: an empty asm that uses every parameter the lambda reads keeps the conversions in the
   // entry block (the optimiser would otherwise sink one into the branch that uses it, past the
   // poll that place-safepoints puts before the first call), and the poll goes before that asm.
+  // The asm also hands the parameters back, and the body uses what it returns: a type test's
+  // ptrtoint of an inttoptr would fold to the incoming word, which would then stay live beside
+  // the relocated pointer through the whole body (two registers for one value; in matmul's
+  // inner loop three such words were spilled and reloaded on every iteration, and precise roots
+  // took 1.32x the conservative time).
   std::vector<llvm::Value*> Params(const ir::Lambda& lambda, llvm::Function* fn) {
     std::vector<llvm::Value*> params;
     std::vector<llvm::Value*> used;
+    std::vector<size_t> used_index;  // where each used one is in `params`
     int required = lambda.min_args();
     for (unsigned i = 0; i < fn->arg_size(); ++i) {
       if (i == 1) {
@@ -244,20 +250,32 @@ class Lowerer : public Codegen {
       bool read = i == 0 ? !lambda.lifted
                          : (is_rest ? lambda.has_rest || required > kRegisterArgs
                                     : arg < required || lambda.has_rest);
-      if (read) used.push_back(v);
+      if (read) {
+        used.push_back(v);
+        used_index.push_back(params.size() - 1);
+      }
     }
     // Without statepoints there is no poll to keep them before (nor a layout change to pay
     // for: the asm's register constraints left stale list pointers in conservatively scanned
     // frames, primes kept 7.8 MiB instead of 0.1).
-    if (!env_.PreciseRoots()) return params;
+    if (!env_.PreciseRoots() || used.empty()) return params;
+    // "=r,=r,...,0,1,...": each output in the register of its input, no instruction.
     std::vector<llvm::Type*> types(used.size(), vt_);
     std::string constraints;
-    for (size_t i = 0; i < used.size(); ++i) constraints += i == 0 ? "r" : ",r";
+    for (size_t i = 0; i < used.size(); ++i) constraints += i == 0 ? "=r" : ",=r";
+    for (size_t i = 0; i < used.size(); ++i) absl::StrAppend(&constraints, ",", i);
+    llvm::Type* result = used.size() == 1
+                             ? static_cast<llvm::Type*>(vt_)
+                             : static_cast<llvm::Type*>(llvm::StructType::get(ctx_, types));
     llvm::CallInst* keep = b_.CreateCall(
-        llvm::InlineAsm::get(llvm::FunctionType::get(b_.getVoidTy(), types, false), "",
-                             constraints, /*hasSideEffects=*/true),
+        llvm::InlineAsm::get(llvm::FunctionType::get(result, types, false), "", constraints,
+                             /*hasSideEffects=*/true),
         used);
     keep->addFnAttr(llvm::Attribute::get(ctx_, "gc-leaf-function"));
+    for (size_t i = 0; i < used.size(); ++i) {
+      params[used_index[i]] =
+          used.size() == 1 ? static_cast<llvm::Value*>(keep) : b_.CreateExtractValue(keep, i);
+    }
     return params;
   }
 

@@ -167,6 +167,33 @@ TEST_F(LowerTest, PipelineKeepsTailCallsOutOfStatepoints) {
   EXPECT_GE(statepoints, 3);
 }
 
+TEST_F(LowerTest, AfterThePipelineTheIncomingWordsAreReadOnceAtEntry) {
+  // Type tests on a parameter read the value the entry asm hands back, not the incoming word:
+  // were the word used again after the entry poll, it would live beside the relocated pointer
+  // through the body, one more register for the same value (matmul's inner loop reloaded three
+  // such words from the stack on every iteration).
+  mosaic::stackmaps::StackMapIndex index;
+  auto jit = mosaic::jit::GcJit::Create(index).value();
+  std::vector<LoweredProc> procs = Lower(
+      "(define (g v k) (if (pair? v) (car v) (if (vector? v) (vector-ref v k) (+ v k))))");
+  ASSERT_TRUE(jit->PrepareModule(*module_).ok());
+  llvm::Function* g = module_->getFunction(procs.at(1).symbol);
+  ASSERT_NE(g, nullptr);
+  for (unsigned i : {2u, 3u}) {  // a0 = v, a1 = k
+    llvm::Argument* word = g->getArg(i);
+    int uses = 0;
+    for (llvm::User* user : word->users()) {
+      ++uses;
+      std::string text;
+      llvm::raw_string_ostream out(text);
+      user->print(out);
+      EXPECT_TRUE(llvm::isa<llvm::IntToPtrInst>(user)) << "argument " << i << " is used by "
+                                                        << text;
+    }
+    EXPECT_EQ(uses, 1) << "argument " << i;
+  }
+}
+
 // Counts the instructions of `f` with `opcode`; with `stored` set, only stores of that i64
 // constant.
 int CountOps(llvm::Function& f, unsigned opcode, const uint64_t* stored = nullptr) {
