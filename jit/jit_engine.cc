@@ -245,9 +245,8 @@ class JitEngine final : public Engine,
   const ErrorSite* Site(const SourcePos& pos, std::string message) override {
     return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
   }
-  const volatile uint32_t* SafepointFlag() override { return heap_->SafepointFlagAddress(); }
-  const volatile uint8_t* InterruptFlag() override {
-    return reinterpret_cast<const volatile uint8_t*>(&interrupt_);
+  const volatile uint64_t* PollWord() override {
+    return reinterpret_cast<const volatile uint64_t*>(heap_->SafepointFlagAddress());
   }
   bool PreciseRoots() override { return options_.roots == RootsMode::kPrecise; }
   mosaic::KindId KindFor(ObjType type) override { return thread_->runtime().kind(type); }
@@ -493,7 +492,9 @@ class JitEngine final : public Engine,
   std::deque<Value> constants_;  // each slot a global root
   std::deque<ErrorSite> sites_;
   Pipeline pipeline_{*this};
-  std::atomic<uint8_t> interrupt_{0};
+  // The interrupt request: the heap's embedder poll word, which JIT polls load with its
+  // safepoint flag (LowerEnv::PollWord).
+  std::atomic<uint32_t>& interrupt_ = *heap_->EmbedderPollWord();
   int next_module_ = 0;
   EngineStats stats_;                  // code_bytes comes from code_size_
   CodeSizePlugin* code_size_ = nullptr;  // owned by the object linking layer

@@ -152,14 +152,12 @@ class Lowerer : public Codegen {
     auto* slow = llvm::BasicBlock::Create(ctx_, "slow", fn);
     auto* done = llvm::BasicBlock::Create(ctx_, "done", fn);
     b_.SetInsertPoint(entry);
-    // The interrupt flag rides on the poll: entries and loop back-edges are where a running
-    // program must notice Ctrl-C too.
-    llvm::Value* flag = b_.CreateLoad(i32_, Address(env_.SafepointFlag()), /*isVolatile=*/true);
-    llvm::Value* intr = b_.CreateLoad(llvm::Type::getInt8Ty(ctx_), Address(env_.InterruptFlag()),
-                                      /*isVolatile=*/true);
-    llvm::Value* any = b_.CreateOr(b_.CreateICmpNE(flag, b_.getInt32(0)),
-                                   b_.CreateICmpNE(intr, b_.getInt8(0)));
-    b_.CreateCondBr(any, slow, done, Cold());
+    // The interrupt request rides on the poll: entries and loop back-edges are where a running
+    // program must notice Ctrl-C too. It is the upper half of the poll word, so one load tests
+    // both (two loads and two branches before: ~7% of fib's instructions).
+    llvm::Value* word =
+        b_.CreateAlignedLoad(i64_, Address(env_.PollWord()), llvm::Align(8), /*isVolatile=*/true);
+    b_.CreateCondBr(b_.CreateICmpNE(word, b_.getInt64(0)), slow, done, Cold());
     b_.SetInsertPoint(slow);
     b_.CreateCall(poll_helper_);
     b_.CreateBr(done);

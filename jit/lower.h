@@ -46,8 +46,10 @@ class LowerEnv {
   virtual const Value* ConstantSlot(const ir::Const& c) = 0;
   virtual Value GlobalBoxFor(const ir::Global& g) = 0;
   virtual const ErrorSite* Site(const SourcePos& pos, std::string message) = 0;
-  virtual const volatile uint32_t* SafepointFlag() = 0;
-  virtual const volatile uint8_t* InterruptFlag() = 0;
+  // The poll word: the heap's safepoint flag and, in the 32 bits after it, the engine's own
+  // reasons to poll (Heap::EmbedderPollWord: the interrupt request). 8-byte aligned; polls load
+  // it whole and take the slow path (tj_poll) when it is non-zero.
+  virtual const volatile uint64_t* PollWord() = 0;
   // Whether the code gets statepoints (precise roots). With conservative roots, procedure
   // operands become words by a plain ptrtoint (no statepoint can lose them).
   virtual bool PreciseRoots() { return true; }

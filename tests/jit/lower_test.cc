@@ -45,8 +45,7 @@ class FakeEnv : public LowerEnv {
   const ErrorSite* Site(const SourcePos& pos, std::string message) override {
     return &sites_.emplace_back(ErrorSite{pos, std::move(message)});
   }
-  const volatile uint32_t* SafepointFlag() override { return &flag_; }
-  const volatile uint8_t* InterruptFlag() override { return &interrupt_; }
+  const volatile uint64_t* PollWord() override { return &poll_word_; }
   mosaic::KindId KindFor(ObjType type) override { return Runtime::Get().kind(type); }
   void KeepAlive(Value) override {}  // the tests' heap never collects what the globals hold
   Value* NewRootSlot(Value initial) override { return &slots_.emplace_back(initial); }
@@ -64,8 +63,7 @@ class FakeEnv : public LowerEnv {
   std::deque<JitProc> procs_;
   std::deque<ErrorSite> sites_;
   Value constant_ = Value::Nil();
-  uint32_t flag_ = 0;
-  uint8_t interrupt_ = 0;
+  alignas(8) uint64_t poll_word_ = 0;
 };
 
 class LowerTest : public testing::Test {

@@ -13,6 +13,7 @@
 #ifndef MOSAIC_HEAP_H_
 #define MOSAIC_HEAP_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -108,6 +109,12 @@ class MOSAIC_EXPORT Heap {
   // The word that JIT code and interpreters poll: non-zero when a collection wants the world
   // stopped. Reading it needs no lock; act on it by calling Safepoint().
   const volatile uint32_t* SafepointFlagAddress() const;
+  // A 32-bit word of the embedder's, right after the safepoint flag (SafepointFlagAddress() + 1;
+  // the two together are one 8-byte aligned word). The runtime never reads or writes it. An
+  // embedder may keep a reason of its own to poll there (an interrupt request, say): code that
+  // polls can then test both with one 64-bit load of SafepointFlagAddress(), and must call
+  // Safepoint() in its slow path whenever the first word is non-zero.
+  std::atomic<uint32_t>* EmbedderPollWord() const;
 
   internal::HeapImpl* impl() const { return impl_.get(); }
 

@@ -113,6 +113,10 @@ const volatile uint32_t* Heap::SafepointFlagAddress() const {
   return impl_->threads().safepoint_flag();
 }
 
+std::atomic<uint32_t>* Heap::EmbedderPollWord() const {
+  return impl_->threads().embedder_poll_word();
+}
+
 MutatorScope::MutatorScope(Heap& heap) : heap_(heap) {
   absl::Status status = heap_.RegisterCurrentThread();
   MOSAIC_CHECK(status.ok(), "MutatorScope: %s", status.ToString());

@@ -179,7 +179,7 @@ void ThreadRegistry::EnterNative(Mutator* self, const uintptr_t* caller_register
                                     : reinterpret_cast<const void*>(top);
         std::memcpy(a->self->native_registers, registers, sizeof(a->self->native_registers));
         a->self->state.store(MutatorState::kNative, std::memory_order_seq_cst);
-        if (a->registry->safepoint_flag_.load(std::memory_order_seq_cst) != 0) {
+        if (a->registry->poll_.stop.load(std::memory_order_seq_cst) != 0) {
           // A collector may be waiting for us: tell it we no longer count.
           std::lock_guard<std::mutex> lock(a->registry->world_mu_);
           a->registry->parked_cv_.notify_all();
@@ -192,7 +192,7 @@ void ThreadRegistry::LeaveNative(Mutator* self) {
   MOSAIC_CHECK(self->state.load(std::memory_order_relaxed) == MutatorState::kNative,
                "LeaveNative called without EnterNative");
   self->state.store(MutatorState::kRunning, std::memory_order_seq_cst);
-  if (safepoint_flag_.load(std::memory_order_seq_cst) != 0) SafepointSlow(self, true);
+  if (poll_.stop.load(std::memory_order_seq_cst) != 0) SafepointSlow(self, true);
 }
 
 bool ThreadRegistry::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns) {
@@ -204,7 +204,7 @@ bool ThreadRegistry::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns)
     return false;
   }
   collecting_ = true;
-  safepoint_flag_.store(1, std::memory_order_seq_cst);
+  poll_.stop.store(1, std::memory_order_seq_cst);
   bool reported = false;
   for (;;) {
     Mutator* waiting_for = nullptr;
@@ -238,7 +238,7 @@ bool ThreadRegistry::StopTheWorld(Mutator* self, uint64_t* time_to_safepoint_ns)
 void ThreadRegistry::ResumeTheWorld() {
   std::lock_guard<std::mutex> lock(world_mu_);
   collecting_ = false;
-  safepoint_flag_.store(0, std::memory_order_seq_cst);
+  poll_.stop.store(0, std::memory_order_seq_cst);
   resume_cv_.notify_all();
 }
 

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -57,9 +58,11 @@ class ThreadRegistry {
 
   // The flag inline code polls: non-zero while a collection wants the world stopped.
   const volatile uint32_t* safepoint_flag() const {
-    return reinterpret_cast<const volatile uint32_t*>(&safepoint_flag_);
+    return reinterpret_cast<const volatile uint32_t*>(&poll_.stop);
   }
-  bool StopRequested() const { return safepoint_flag_.load(std::memory_order_relaxed) != 0; }
+  // The word beside it, which the runtime never reads or writes (Heap::EmbedderPollWord).
+  std::atomic<uint32_t>* embedder_poll_word() { return &poll_.embedder; }
+  bool StopRequested() const { return poll_.stop.load(std::memory_order_relaxed) != 0; }
 
   // Parks `self` (spilling its registers) if a collection is running.
   void SafepointSlow(Mutator* self, bool leaving_native = false);
@@ -88,7 +91,14 @@ class ThreadRegistry {
   std::vector<Mutator*> mutators_ ABSL_GUARDED_BY(world_mu_);
   bool collecting_ ABSL_GUARDED_BY(world_mu_) = false;
   uint64_t next_mutator_id_ ABSL_GUARDED_BY(world_mu_) = 1;
-  std::atomic<uint32_t> safepoint_flag_{0};
+  // The safepoint flag, and beside it in the same aligned 8 bytes the embedder's word: code that
+  // polls for both tests them with one 64-bit load.
+  struct alignas(8) PollWords {
+    std::atomic<uint32_t> stop{0};
+    std::atomic<uint32_t> embedder{0};
+  };
+  static_assert(sizeof(PollWords) == 8 && offsetof(PollWords, embedder) == 4);
+  PollWords poll_;
 };
 
 }  // namespace mosaic::internal

@@ -105,6 +105,44 @@ TEST(ThreadsTest, RootCellPublicationUnderCollectionsFromEveryThread) {
   for (RootCell* cell : cells) heap.FreeRootCell(cell);
 }
 
+// The embedder's poll word (Heap::EmbedderPollWord) sits right after the safepoint flag in one
+// aligned 8-byte word, so that JIT code polls both with one load; the runtime raises and clears
+// its flag around collections from every thread and never touches the embedder's half, and a
+// safepoint with only the embedder's word set does not stop.
+TEST(ThreadsTest, TheEmbedderPollWordSitsBesideTheFlagAndTheRuntimeLeavesItAlone) {
+  auto heap_or = Heap::Create();
+  ASSERT_TRUE(heap_or.ok());
+  Heap& heap = **heap_or;
+  const volatile uint32_t* flag = heap.SafepointFlagAddress();
+  std::atomic<uint32_t>* word = heap.EmbedderPollWord();
+  ASSERT_EQ(reinterpret_cast<uintptr_t>(flag) % 8, 0u);
+  ASSERT_EQ(reinterpret_cast<uintptr_t>(word), reinterpret_cast<uintptr_t>(flag) + 4);
+  word->store(0x5a);
+  // One thread's view of the pair as JIT code loads it (no other thread yet).
+  EXPECT_EQ(*reinterpret_cast<const volatile uint64_t*>(flag), uint64_t{0x5a} << 32);
+  std::atomic<bool> stop{false};
+  std::thread other([&] {
+    MutatorScope mutator(heap);
+    while (!stop.load()) {
+      for (int j = 0; j < 100; ++j) AllocatePair(Value::Nil(), Value::Nil());
+      Safepoint();  // the embedder's word alone does not park it
+    }
+  });
+  {
+    MutatorScope mutator(heap);
+    for (int i = 0; i < (UnderStress() ? 10 : 100); ++i) {
+      heap.Collect();
+      EXPECT_EQ(word->load(), 0x5au);
+    }
+    Safepoint();
+  }
+  stop = true;
+  other.join();
+  EXPECT_EQ(*reinterpret_cast<const volatile uint64_t*>(flag), uint64_t{0x5a} << 32);
+  word->store(0);
+  EXPECT_GE(heap.Stats().collections, UnderStress() ? 10u : 100u);
+}
+
 TEST(ThreadsTest, ThreadBlockedInNativeCodeDoesNotStopCollections) {
   auto heap_or = Heap::Create();
   ASSERT_TRUE(heap_or.ok());
