@@ -83,19 +83,22 @@ std::string Name(const testing::TestParamInfo<Param>& info, const Case* cases) {
   return std::string(cases[index].name) + ModeName(roots, gc);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, BuiltinValueTest,
-    testing::Combine(testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
-                     testing::Values("", "stress=1,verify=1"),
-                     testing::Range(0, static_cast<int>(std::size(kCases)))),
-    [](const testing::TestParamInfo<Param>& info) { return Name(info, kCases); });
+// Every case in both root modes, plain and under stress.
+template <size_t N>
+auto EveryMode(const Case (&cases)[N]) {
+  return testing::Combine(testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
+                          testing::Values("", "stress=1,verify=1"),
+                          testing::Range(0, static_cast<int>(N)));
+}
 
-INSTANTIATE_TEST_SUITE_P(
-    Errors, BuiltinValueErrorTest,
-    testing::Combine(testing::Values(RootsMode::kPrecise, RootsMode::kConservative),
-                     testing::Values("", "stress=1,verify=1"),
-                     testing::Range(0, static_cast<int>(std::size(kErrorCases)))),
-    [](const testing::TestParamInfo<Param>& info) { return Name(info, kErrorCases); });
+INSTANTIATE_TEST_SUITE_P(Cases, BuiltinValueTest, EveryMode(kCases),
+                         [](const testing::TestParamInfo<Param>& info) {
+                           return Name(info, kCases);
+                         });
+INSTANTIATE_TEST_SUITE_P(Errors, BuiltinValueErrorTest, EveryMode(kErrorCases),
+                         [](const testing::TestParamInfo<Param>& info) {
+                           return Name(info, kErrorCases);
+                         });
 
 // The engine runs on this thread, so the helper's thread-local count is this test's.
 TEST(BuiltinValueLeafTest, FixnumComparisonsAsValuesMakeNoHelperCall) {
